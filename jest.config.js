@@ -8,11 +8,17 @@ const shared = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
-  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  moduleNameMapper: {
+    // The generated Prisma client imports its siblings as ./x.js.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
+  },
+  setupFiles: ['reflect-metadata'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.labkeys/'],
 };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       ...shared,
@@ -26,14 +32,12 @@ module.exports = {
       testPathIgnorePatterns: ['<rootDir>/test/aws-local/'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testTimeout: 60000,
     },
     {
       // aws-local suites start their own in-process local AWS; no Postgres or Redis.
       ...shared,
       displayName: 'aws-local',
       testMatch: ['<rootDir>/test/aws-local/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,0 +1,80 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Prisma } from '@labkeys/database';
+import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+}
+
+/** Turns every error into problem+json; 5xx details never leave the server. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = req.originalUrl?.split('?')[0];
+    if (req.id) problem.requestId = String(req.id);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof ValidationProblemException) {
+      return {
+        type: problemType('validation'),
+        title: 'Invalid request',
+        status: 400,
+        detail: (exception.getResponse() as { detail: string }).detail,
+        errors: exception.errors,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const extra = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+      const message = typeof body === 'string' ? body : extra.detail ?? extra.message;
+      const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
+      const { message: _m, error: _e, statusCode: _s, detail: _d, ...extensions } = extra;
+      return { type: problemType(slug(status)), title: statusTitle(status), status, detail, ...extensions };
+    }
+    const parserError = exception as BodyParserError;
+    if (parserError?.type === 'entity.parse.failed') {
+      return { type: problemType('malformed-body'), title: 'Bad Request', status: 400, detail: 'The request body is not valid JSON.' };
+    }
+    if (parserError?.type === 'entity.too.large') {
+      return { type: problemType('payload-too-large'), title: 'Payload Too Large', status: 413, detail: 'The request body is too large.' };
+    }
+    if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
+      return { type: problemType(slug(parserError.status)), title: statusTitle(parserError.status), status: parserError.status };
+    }
+    if (exception instanceof Prisma.PrismaClientKnownRequestError) {
+      if (exception.code === 'P2002') {
+        return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: 'A resource with the same unique value already exists.' };
+      }
+      if (exception.code === 'P2025') {
+        return { type: problemType('not-found'), title: 'Not Found', status: 404, detail: 'The resource does not exist.' };
+      }
+    }
+    return {
+      type: problemType('internal'),
+      title: 'Internal Server Error',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      detail: 'An unexpected error occurred; it has been logged with the request id.',
+    };
+  }
+}
+
+function slug(status: number): string {
+  return statusTitle(status).toLowerCase().replace(/\s+/g, '-');
+}

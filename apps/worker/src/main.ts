@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { loadEnvOrExit } from '@labkeys/config';
+import { runMigrations } from '@labkeys/database';
+import { JOB_CATALOGUE } from '@labkeys/queues';
+import { assertHandlersCoverCatalogue, WorkerBootError } from './dispatch/handler-coverage';
+import { WORKER_JOB_HANDLERS, WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const env = loadEnvOrExit('worker');
+  // Refuse to start before touching Redis or Postgres when a job has no handler or two.
+  assertHandlersCoverCatalogue(JOB_CATALOGUE, WORKER_JOB_HANDLERS);
+  if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
+  // No HTTP server: the worker is an application context running BullMQ processors.
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.get(Logger).log('worker started');
+  const forceExit = () => setTimeout(() => process.exit(1), env.SHUTDOWN_TIMEOUT_MS).unref();
+  process.once('SIGTERM', forceExit);
+  process.once('SIGINT', forceExit);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof WorkerBootError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`worker: failed to start: ${message}\n`);
+  process.exit(1);
+});

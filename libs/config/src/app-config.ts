@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { EnvSchema } from './env.schema';
+
+/** Typed, read-only view of the validated environment. */
+@Injectable()
+export class AppConfig {
+  constructor(private readonly env: EnvSchema) {}
+
+  get nodeEnv() {
+    return this.env.NODE_ENV;
+  }
+  get isProduction() {
+    return this.env.NODE_ENV === 'production';
+  }
+  get logLevel() {
+    return this.env.LOG_LEVEL;
+  }
+  get apiPort() {
+    return this.env.API_PORT;
+  }
+  get apiHost() {
+    return this.env.API_HOST;
+  }
+  /** Base URL students and instructors reach the api at (links, console Issuer). */
+  get publicUrl(): string {
+    const host = this.env.API_HOST === '0.0.0.0' ? '127.0.0.1' : this.env.API_HOST;
+    return (this.env.PUBLIC_URL ?? `http://${host}:${this.env.API_PORT}`).replace(/\/$/, '');
+  }
+  get databaseUrl() {
+    return this.env.DATABASE_URL;
+  }
+  get databasePoolSize() {
+    return this.env.DATABASE_POOL_SIZE;
+  }
+  get databaseAcquireTimeoutMs() {
+    return this.env.DATABASE_ACQUIRE_TIMEOUT_MS;
+  }
+  get redisUrl() {
+    return this.env.REDIS_URL;
+  }
+  get queuePrefix() {
+    return this.env.QUEUE_PREFIX;
+  }
+  get migrateOnStart() {
+    return this.env.MIGRATE_ON_START;
+  }
+  get masterKey() {
+    return this.env.LABKEYS_MASTER_KEY;
+  }
+  get localKeyFile() {
+    return this.env.LOCAL_KEY_FILE;
+  }
+  get workerConcurrency() {
+    return this.env.WORKER_CONCURRENCY;
+  }
+  get sweepIntervalSeconds() {
+    return this.env.SWEEP_INTERVAL_SECONDS;
+  }
+  get shutdownTimeoutMs() {
+    return this.env.SHUTDOWN_TIMEOUT_MS;
+  }
+}

@@ -1,0 +1,2 @@
+export { REDACT_PATHS, REDACTED, scrubSecrets } from './redaction';
+export { baseLoggerOptions, httpLoggerOptions } from './logger-options';

@@ -1,0 +1,2 @@
+export * from './job-catalogue';
+export { redisOptionsFromUrl, workerRedisOptions, producerRedisOptions } from './redis-connection';
