@@ -56,9 +56,18 @@ as_pg() {
 
 pg_running() { as_pg "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; }
 
+# A LabKeys Postgres already listening on the port (another checkout's, say) is reused.
+pg_answers() { PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=3 "$1/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; }
+
 start_postgres() {
   pg_bin >/dev/null || apt_install postgresql
   local bin; bin="$(pg_bin)" || die "postgres binaries not found after install"
+  if [ ! -f "$PG_DIR/data/postmaster.pid" ] && pg_answers "$bin"; then
+    log "reusing the LabKeys Postgres already listening on port $PG_PORT"
+    PGPASSWORD="$PG_PASSWORD" "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='labkeys'" | grep -q 1 \
+      || PGPASSWORD="$PG_PASSWORD" "$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" labkeys
+    return 0
+  fi
   mkdir -p "$PG_DIR"
   if [ "$(id -u)" = 0 ]; then
     chown -R postgres "$PG_DIR"
