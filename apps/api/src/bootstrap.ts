@@ -18,6 +18,7 @@ export async function createApiApp(env: EnvSchema, options: ApiModuleOptions = {
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
   app.useBodyParser('json', { limit: '1mb' });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

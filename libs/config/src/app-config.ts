@@ -59,4 +59,16 @@ export class AppConfig {
   get shutdownTimeoutMs() {
     return this.env.SHUTDOWN_TIMEOUT_MS;
   }
+  get apiRateLimitPerMinute() {
+    return this.env.API_RATE_LIMIT_PER_MINUTE;
+  }
+  get authFailureLimit() {
+    return this.env.AUTH_FAILURE_LIMIT;
+  }
+  get authFailureWindowSeconds() {
+    return this.env.AUTH_FAILURE_WINDOW_SECONDS;
+  }
+  get trustProxy() {
+    return this.env.TRUST_PROXY;
+  }
 }

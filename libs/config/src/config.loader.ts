@@ -23,7 +23,7 @@ function describe(error: ValidationError, raw: Record<string, unknown>): string 
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvSchema {
   const known = Object.keys(new EnvSchema());
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'PUBLIC_URL', 'LABKEYS_MASTER_KEY']) {
+  for (const key of [...known, 'PUBLIC_URL', 'LABKEYS_MASTER_KEY', 'TRUST_PROXY']) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }

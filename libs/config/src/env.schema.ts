@@ -84,4 +84,26 @@ export class EnvSchema {
   @Min(1000)
   @Max(60000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /** Requests per minute per token (or per address when unauthenticated). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  API_RATE_LIMIT_PER_MINUTE = 1200;
+
+  /** Failed authentications per address within the window before answering 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_WINDOW_SECONDS = 300;
+
+  /** Express "trust proxy" setting, for deployments behind a load balancer (e.g. 1, or loopback). */
+  @IsOptional()
+  @IsString()
+  TRUST_PROXY?: string;
 }

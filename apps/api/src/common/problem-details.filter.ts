@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Prisma } from '@labkeys/database';
+import { InvalidCursorError, Prisma } from '@labkeys/database';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
 
 interface BodyParserError {
@@ -38,6 +38,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: (exception.getResponse() as { detail: string }).detail,
         errors: exception.errors,
       };
+    }
+    if (exception instanceof InvalidCursorError) {
+      return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: exception.message, errors: [{ field: 'cursor', message: exception.message }] };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

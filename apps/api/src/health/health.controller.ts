@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PrismaService } from '@labkeys/database';
+import { Public } from '../auth/auth.decorators';
 import { RedisProbe } from './redis-probe.service';
 
 type CheckState = 'up' | 'down';
@@ -12,6 +13,7 @@ export class HealthReport {
 }
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { loadEnvOrExit } from '@labkeys/config';
+import { createTenant } from '@labkeys/core';
+import { PrismaClient, runMigrations } from '@labkeys/database';
+
+const USAGE = `usage: npm run admin -- tenant create --name <name> --owner <email> [--owner-name <name>]`;
+
+/** Operator commands. Prints one JSON line on success. */
+async function main(argv: string[]): Promise<void> {
+  const [group, command, ...rest] = argv;
+  if (group !== 'tenant' || command !== 'create') throw new UsageError(USAGE);
+  const { values } = parseArgs({
+    args: rest,
+    options: { name: { type: 'string' }, owner: { type: 'string' }, 'owner-name': { type: 'string' } },
+    strict: true,
+  });
+  if (!values.name || !values.owner) throw new UsageError(USAGE);
+  const env = loadEnvOrExit('admin');
+  if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 2 }) });
+  try {
+    const created = await createTenant(prisma, { name: values.name, ownerEmail: values.owner, ownerName: values['owner-name'] });
+    process.stdout.write(`${JSON.stringify({ tenantId: created.tenantId, ownerToken: created.ownerToken })}\n`);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`admin: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(error instanceof UsageError ? 64 : 1);
+});

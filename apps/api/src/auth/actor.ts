@@ -1,0 +1,21 @@
+import type { InstructorRole } from '@labkeys/database';
+
+/** An instructor, owner or assistant authenticated by an API token (lk_…). */
+export interface InstructorActor {
+  kind: 'instructor';
+  tenantId: string;
+  instructorId: string;
+  role: InstructorRole;
+  tokenId: string;
+}
+
+/** A student authenticated by the access token of one enrollment (lks_…). */
+export interface StudentActor {
+  kind: 'student';
+  tenantId: string;
+  studentId: string;
+  enrollmentId: string;
+  courseId: string;
+}
+
+export type Actor = InstructorActor | StudentActor;

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { InstructorsController } from './instructors.controller';
+import { InstructorsService } from './instructors.service';
+
+@Module({ controllers: [InstructorsController], providers: [InstructorsService] })
+export class InstructorsModule {}
