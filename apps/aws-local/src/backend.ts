@@ -1,0 +1,17 @@
+import { Authorizer } from './authz/authorizer';
+import { Clock } from './clock';
+import { SessionStore } from './sessions/session-store';
+import type { IamWorld } from './world/iam-world';
+
+/** The shared state every handler works on. */
+export class Backend {
+  readonly sessions = new SessionStore();
+  readonly authorizer: Authorizer;
+
+  constructor(
+    readonly world: IamWorld,
+    readonly clock: Clock,
+  ) {
+    this.authorizer = new Authorizer(world, clock);
+  }
+}
