@@ -68,7 +68,23 @@ export class AppConfig {
   get authFailureWindowSeconds() {
     return this.env.AUTH_FAILURE_WINDOW_SECONDS;
   }
+  /** LabKeys' own AWS principal ARN for tenants' trust policies, when configured. */
+  get awsPrincipalArn() {
+    return this.env.LABKEYS_AWS_PRINCIPAL_ARN;
+  }
   get trustProxy() {
     return this.env.TRUST_PROXY;
+  }
+  get stsCallsPerSecondPerAccount() {
+    return this.env.STS_CALLS_PER_SECOND_PER_ACCOUNT;
+  }
+  get issueLeaseMs() {
+    return this.env.ISSUE_LEASE_SECONDS * 1000;
+  }
+  get renewLeadMs() {
+    return this.env.RENEW_LEAD_SECONDS * 1000;
+  }
+  get expiringNoticeMs() {
+    return this.env.EXPIRING_NOTICE_SECONDS * 1000;
   }
 }

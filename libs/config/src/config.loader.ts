@@ -21,12 +21,9 @@ function describe(error: ValidationError, raw: Record<string, unknown>): string 
 
 /** Validates the environment once; throws ConfigError naming every bad variable. */
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvSchema {
-  const known = Object.keys(new EnvSchema());
+  // Every non-empty variable goes in; `whitelist` keeps only those the schema declares.
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'PUBLIC_URL', 'LABKEYS_MASTER_KEY', 'TRUST_PROXY']) {
-    const value = env[key];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') raw[key] = value;
   const parsed = plainToInstance(EnvSchema, raw, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: true, forbidUnknownValues: true });
   const problems = errors.map((e) => describe(e, raw));

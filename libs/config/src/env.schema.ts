@@ -85,6 +85,30 @@ export class EnvSchema {
   @Max(60000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  /** AssumeRole calls per second per AWS account, across all workers. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  STS_CALLS_PER_SECOND_PER_ACCOUNT = 100;
+
+  /** How long an ISSUING claim is honoured before another attempt may take it over (worker died mid-call). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  ISSUE_LEASE_SECONDS = 20;
+
+  /** A successor session is issued this long before its predecessor expires (auto-renew labs). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  RENEW_LEAD_SECONDS = 300;
+
+  /** Students get a "session.expiring" event this long before expiry. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  EXPIRING_NOTICE_SECONDS = 300;
+
   /** Requests per minute per token (or per address when unauthenticated). */
   @Type(() => Number)
   @IsInt()
@@ -101,6 +125,11 @@ export class EnvSchema {
   @IsInt()
   @Min(1)
   AUTH_FAILURE_WINDOW_SECONDS = 300;
+
+  /** LabKeys' own AWS principal (role or user ARN) that tenants' lab-role trust policies allow; discovered through STS when unset. */
+  @IsOptional()
+  @Matches(/^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/, { message: 'LABKEYS_AWS_PRINCIPAL_ARN must be an IAM role or user ARN' })
+  LABKEYS_AWS_PRINCIPAL_ARN?: string;
 
   /** Express "trust proxy" setting, for deployments behind a load balancer (e.g. 1, or loopback). */
   @IsOptional()

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { InstructorActor } from '../auth/actor';
+import { CurrentInstructor } from '../auth/auth.decorators';
+import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
+import { UuidParam } from '../common/uuid-param';
+import { ConnectionSetupService } from './connection-setup.service';
+import { ConnectionVerifierService } from './connection-verifier.service';
+import { ConnectionsService } from './connections.service';
+import { ConnectionDto, ConnectionPageDto, CreateConnectionDto, ListConnectionsQueryDto, UpdateConnectionDto } from './dto/connection.dto';
+import { ConnectionSetupDto, VerifyResultDto } from './dto/connection-setup.dto';
+
+@ApiTags('connections')
+@ApiBearerAuth()
+@ApiProblemResponses()
+@Controller('v1/connections')
+export class ConnectionsController {
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly setupService: ConnectionSetupService,
+    private readonly verifier: ConnectionVerifierService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: ConnectionPageDto })
+  list(@CurrentInstructor() me: InstructorActor, @Query() query: ListConnectionsQueryDto) {
+    return this.connections.list(me.tenantId, query, query.sort);
+  }
+
+  @Get(':connectionId')
+  @ApiOkResponse({ type: ConnectionDto })
+  get(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string) {
+    return this.connections.get(me.tenantId, id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a connection; LabKeys generates its external id.' })
+  @ApiCreatedResponse({ type: ConnectionDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'A connection with this name exists.' })
+  create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateConnectionDto) {
+    return this.connections.create(me.tenantId, body);
+  }
+
+  @Patch(':connectionId')
+  @ApiOperation({ summary: 'Update a connection; changing a role, the region or the endpoint clears its verification.' })
+  @ApiOkResponse({ type: ConnectionDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'A connection with this name exists.' })
+  update(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string, @Body() body: UpdateConnectionDto) {
+    return this.connections.update(me.tenantId, id, body);
+  }
+
+  @Delete(':connectionId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Role templates still use the connection.' })
+  async remove(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string): Promise<void> {
+    await this.connections.remove(me.tenantId, id);
+  }
+
+  @Get(':connectionId/setup')
+  @ApiOperation({ summary: 'What the AWS administrator creates: trust and management policies as JSON, Terraform and CloudFormation.' })
+  @ApiOkResponse({ type: ConnectionSetupDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'LabKeys\' own AWS principal is unknown.' })
+  setup(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string) {
+    return this.setupService.setup(me.tenantId, id);
+  }
+
+  @Post(':connectionId/verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assume the lab role through STS (900 s) and report trust, MaxSessionDuration and role chaining.' })
+  @ApiOkResponse({ type: VerifyResultDto, description: 'AWS\'s answer; a refused trust is a result (ok: false), not an error.' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The connection has no lab role ARN yet.' })
+  verify(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string) {
+    return this.verifier.verify(me.tenantId, id);
+  }
+}

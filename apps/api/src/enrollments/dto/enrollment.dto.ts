@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../common/dto/page-query.dto';
+
+const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const ENROLLMENT_SORTS = ['createdAt', '-createdAt'] as const;
+
+export class ListEnrollmentsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only current (true) or only unenrolled (false) enrollments.' })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsIn([true, false], { message: 'active must be true or false' })
+  active?: boolean;
+
+  @ApiPropertyOptional({ enum: ENROLLMENT_SORTS, default: 'createdAt' })
+  @IsOptional()
+  @IsIn(ENROLLMENT_SORTS)
+  sort?: (typeof ENROLLMENT_SORTS)[number];
+}
+
+export class EnrolledStudentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty({ description: 'Pseudonymous name AWS sees.' }) handle!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) displayName!: string | null;
+}
+
+export class EnrollmentDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() courseId!: string;
+  @ApiProperty() studentId!: string;
+  @ApiProperty({ type: EnrolledStudentDto }) student!: EnrolledStudentDto;
+  @ApiProperty({ description: 'False once unenrolled; an unenrolled student\'s link no longer works.' }) active!: boolean;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When the current access link was issued.' }) tokenIssuedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) unenrolledAt!: Date | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: Date;
+}
+
+export class EnrollmentPageDto {
+  @ApiProperty({ type: [EnrollmentDto] }) items!: EnrollmentDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class IssuedAccessLinkDto {
+  @ApiProperty({ description: 'Raw student access token (lks_…). Shown once; the previous one stopped working.' }) accessToken!: string;
+  @ApiProperty({ example: 'https://labkeys.example.edu/student#token=lks_…' }) accessLink!: string;
+}

@@ -1,0 +1,39 @@
+import { Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { InstructorActor } from '../auth/actor';
+import { CurrentInstructor } from '../auth/auth.decorators';
+import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
+import { UuidParam } from '../common/uuid-param';
+import { EnrollmentPageDto, IssuedAccessLinkDto, ListEnrollmentsQueryDto } from './dto/enrollment.dto';
+import { EnrollmentsService } from './enrollments.service';
+
+@ApiTags('enrollments')
+@ApiBearerAuth()
+@ApiProblemResponses()
+@Controller('v1/courses/:courseId/enrollments')
+export class EnrollmentsController {
+  constructor(private readonly enrollments: EnrollmentsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: EnrollmentPageDto })
+  list(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @Query() query: ListEnrollmentsQueryDto) {
+    return this.enrollments.list(me.tenantId, courseId, query);
+  }
+
+  @Delete(':enrollmentId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Unenroll a student', description: 'Idempotent. The student\'s access link stops working at once.' })
+  @ApiNoContentResponse({ description: 'Unenrolled (or already was).' })
+  async unenroll(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @UuidParam('enrollmentId') id: string): Promise<void> {
+    await this.enrollments.unenroll(me.tenantId, courseId, id);
+  }
+
+  @Post(':enrollmentId/access-link')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a new access link', description: 'The previous link stops working at once. The raw token is in this answer only.' })
+  @ApiOkResponse({ type: IssuedAccessLinkDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The student is unenrolled.' })
+  reissue(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @UuidParam('enrollmentId') id: string) {
+    return this.enrollments.reissueAccessLink(me.tenantId, courseId, id);
+  }
+}

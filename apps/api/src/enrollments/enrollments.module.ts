@@ -1,0 +1,13 @@
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { csvBodyParser } from './csv-upload';
+import { EnrollmentsController } from './enrollments.controller';
+import { EnrollmentsService } from './enrollments.service';
+import { RosterImportController } from './roster-import.controller';
+
+@Module({ controllers: [RosterImportController, EnrollmentsController], providers: [EnrollmentsService], exports: [EnrollmentsService] })
+export class EnrollmentsModule implements NestModule {
+  // Only the CSV route accepts large text bodies; every other route keeps the api-wide limits.
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(csvBodyParser).forRoutes({ path: 'v1/courses/:courseId/students/csv', method: RequestMethod.POST });
+  }
+}

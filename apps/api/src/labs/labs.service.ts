@@ -1,0 +1,91 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { pageArgs, parseSort, PrismaService, toPage, type Lab, type Page, type TransactionClient } from '@labkeys/database';
+import { AuditService } from '../audit/audit.service';
+import { ValidationProblemException } from '../common/problem';
+import type { CreateLabDto, ListLabsQueryDto, UpdateLabDto } from './dto/lab.dto';
+import { checkLab } from './lab-input.validator';
+
+export type LabView = Omit<Lab, 'tenantId'>;
+const view = ({ tenantId: _t, ...rest }: Lab): LabView => rest;
+const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
+
+/** Labs of a tenant: stored and edited while scheduled; starting and ending belong to the issuance flow. */
+@Injectable()
+export class LabsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(tenantId: string, q: ListLabsQueryDto): Promise<Page<LabView>> {
+    const rows = await this.prisma.lab.findMany({
+      where: { tenantId, courseId: q.courseId, templateId: q.templateId, state: q.state },
+      ...pageArgs(tenantId, q, parseSort<'createdAt' | 'startsAt' | 'name'>(q.sort, 'createdAt')),
+    });
+    return toPage(rows, q, view);
+  }
+
+  async get(tenantId: string, id: string): Promise<LabView> {
+    return view(await this.find(this.prisma, tenantId, id));
+  }
+
+  async create(tenantId: string, input: CreateLabDto): Promise<LabView> {
+    return this.prisma.$transaction(async (tx) => {
+      const fields = { courseId: input.courseId, templateId: input.templateId, startsAt: toDate(input.startsAt) ?? null, endsAt: toDate(input.endsAt) ?? null };
+      const checked = await checkLab(tx, tenantId, { ...fields, sessionDurationSeconds: input.sessionDurationSeconds }, { startsAt: true, endsAt: true });
+      if (checked.problems.length > 0) throw new ValidationProblemException(checked.problems);
+      const row = await tx.lab.create({
+        data: { tenantId, name: input.name, ...fields, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew ?? false },
+      });
+      await this.audit.record(tx, tenantId, { action: 'lab.created', subjectType: 'lab', subjectId: row.id, summary: JSON.parse(JSON.stringify(view(row))) });
+      return view(row);
+    });
+  }
+
+  async update(tenantId: string, id: string, input: UpdateLabDto): Promise<LabView> {
+    return this.prisma.$transaction(async (tx) => {
+      const current = await this.find(tx, tenantId, id);
+      if (current.state !== 'SCHEDULED') throw notScheduled(current.state);
+      const startsAt = toDate(input.startsAt);
+      const endsAt = toDate(input.endsAt);
+      const merged = {
+        courseId: input.courseId ?? current.courseId,
+        templateId: input.templateId ?? current.templateId,
+        startsAt: startsAt === undefined ? current.startsAt : startsAt,
+        endsAt: endsAt === undefined ? current.endsAt : endsAt,
+      };
+      // The stored duration stays unless a new one is given; either way it is checked against the (new) template's connection.
+      const duration = input.sessionDurationSeconds ?? current.sessionDurationSeconds;
+      const checked = await checkLab(tx, tenantId, { ...merged, sessionDurationSeconds: duration }, { startsAt: startsAt != null, endsAt: endsAt != null });
+      if (checked.problems.length > 0) throw new ValidationProblemException(checked.problems);
+      // Conditional on the state, so a start that lands meanwhile wins and this answers 409.
+      const updated = await tx.lab.updateMany({
+        where: { tenantId, id, state: 'SCHEDULED' },
+        data: { name: input.name, ...merged, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew },
+      });
+      if (updated.count === 0) throw notScheduled((await this.find(tx, tenantId, id)).state);
+      await this.audit.record(tx, tenantId, { action: 'lab.updated', subjectType: 'lab', subjectId: id, summary: JSON.parse(JSON.stringify(input)) });
+      return view(await this.find(tx, tenantId, id));
+    });
+  }
+
+  async cancel(tenantId: string, id: string): Promise<LabView> {
+    return this.prisma.$transaction(async (tx) => {
+      const current = await this.find(tx, tenantId, id);
+      const cancelled = await tx.lab.updateMany({ where: { tenantId, id, state: 'SCHEDULED' }, data: { state: 'CANCELLED', endedAt: new Date() } });
+      if (cancelled.count === 0) throw notScheduled(current.state);
+      await this.audit.record(tx, tenantId, { action: 'lab.cancelled', subjectType: 'lab', subjectId: id, summary: { name: current.name } });
+      return view(await this.find(tx, tenantId, id));
+    });
+  }
+
+  private async find(db: TransactionClient | PrismaService, tenantId: string, id: string): Promise<Lab> {
+    const row = await db.lab.findFirst({ where: { tenantId, id } });
+    if (!row) throw new NotFoundException({ detail: 'Lab not found.' });
+    return row;
+  }
+}
+
+function notScheduled(state: string): ConflictException {
+  return new ConflictException({ detail: `The lab is ${state}; only SCHEDULED labs can be changed or cancelled.`, state });
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { InstructorActor } from '../auth/actor';
+import { CurrentInstructor } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../common/api-problem-responses';
+import { UuidParam } from '../common/uuid-param';
+import { ListStudentsQueryDto, StudentDetailDto, StudentDto, StudentPageDto, UpdateStudentDto } from './dto/student.dto';
+import { StudentsService } from './students.service';
+
+@ApiTags('students')
+@ApiBearerAuth()
+@ApiProblemResponses()
+@Controller('v1/students')
+export class StudentsController {
+  constructor(private readonly students: StudentsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List students', description: 'Students are created by importing a roster into a course.' })
+  @ApiOkResponse({ type: StudentPageDto })
+  list(@CurrentInstructor() me: InstructorActor, @Query() query: ListStudentsQueryDto) {
+    return this.students.list(me.tenantId, query);
+  }
+
+  @Get(':studentId')
+  @ApiOkResponse({ type: StudentDetailDto, description: 'The student with every enrollment, current or ended.' })
+  get(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string) {
+    return this.students.get(me.tenantId, id);
+  }
+
+  @Patch(':studentId')
+  @ApiOkResponse({ type: StudentDto })
+  update(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string, @Body() body: UpdateStudentDto) {
+    return this.students.update(me.tenantId, id, body.displayName);
+  }
+}

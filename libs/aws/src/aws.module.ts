@@ -1,0 +1,34 @@
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { AwsClientsFactory, type AwsClientOptions } from './aws-clients.factory';
+import { ConsoleLinkMinter } from './console-link.minter';
+import { IamGateway } from './iam.gateway';
+import { StsGateway } from './sts.gateway';
+
+/** Closes the pooled sockets when the application shuts down. */
+class AwsClientsLifecycle implements OnApplicationShutdown {
+  constructor(private readonly clients: AwsClientsFactory) {}
+  onApplicationShutdown(): void {
+    this.clients.destroy();
+  }
+}
+
+/**
+ * The AWS gateways as Nest providers. The classes themselves need no Nest, so scripts and the benchmark
+ * can build them directly: `new StsGateway(new AwsClientsFactory({ maxAttempts: 1 }))`.
+ */
+@Module({})
+export class AwsModule {
+  static forRoot(options: AwsClientOptions = {}): DynamicModule {
+    return {
+      module: AwsModule,
+      providers: [
+        { provide: AwsClientsFactory, useFactory: () => new AwsClientsFactory(options) },
+        { provide: AwsClientsLifecycle, useFactory: (c: AwsClientsFactory) => new AwsClientsLifecycle(c), inject: [AwsClientsFactory] },
+        { provide: StsGateway, useFactory: (c: AwsClientsFactory) => new StsGateway(c), inject: [AwsClientsFactory] },
+        { provide: IamGateway, useFactory: (c: AwsClientsFactory, s: StsGateway) => new IamGateway(c, s), inject: [AwsClientsFactory, StsGateway] },
+        { provide: ConsoleLinkMinter, useFactory: () => new ConsoleLinkMinter() },
+      ],
+      exports: [AwsClientsFactory, StsGateway, IamGateway, ConsoleLinkMinter],
+    };
+  }
+}
