@@ -43,4 +43,11 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
   process.env.NODE_ENV = 'test';
   process.env.MIGRATE_ON_START = 'false';
+  // LabKeys' own AWS identity in tests: aws-local's default admin user (AWS's documented example key).
+  process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
 }

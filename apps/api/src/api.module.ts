@@ -3,15 +3,26 @@ import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ConfigModule, type EnvSchema } from '@labkeys/config';
+import { AwsModule } from '@labkeys/aws';
 import { DatabaseModule } from '@labkeys/database';
+import { QueuesModule } from '@labkeys/queues';
 import { httpLoggerOptions } from '@labkeys/logging';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CommonModule } from './common/common.module';
+import { ConnectionsModule } from './connections/connections.module';
+import { CoursesModule } from './courses/courses.module';
 import { RequestContextMiddleware } from './common/request-context.middleware';
+import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { HealthModule } from './health/health.module';
+import { LabSessionsModule } from './lab-sessions/lab-sessions.module';
+import { PushModule } from './push/push.module';
+import { StudentModule } from './student/student.module';
 import { InstructorsModule } from './instructors/instructors.module';
+import { LabsModule } from './labs/labs.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { StudentsModule } from './students/students.module';
+import { TemplatesModule } from './templates/templates.module';
 
 export interface ApiModuleOptions {
   /** Where JSON log lines go (stdout when omitted); tests pass a capture stream. */
@@ -19,7 +30,7 @@ export interface ApiModuleOptions {
 }
 
 /** Feature modules of the instructor and student API. */
-export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule];
+export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule];
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -30,7 +41,11 @@ export class ApiModule implements NestModule {
         ConfigModule.forRoot(env),
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(env.LOG_LEVEL, options.logStream) }),
         DatabaseModule,
+        QueuesModule.forRoot(env, 'api'),
+        // One set of AWS clients (keep-alive pool) for the whole api.
+        { ...AwsModule.forRoot(), global: true },
         CommonModule,
+        PushModule,
         ...FEATURE_MODULES,
       ],
       providers: [

@@ -1,37 +1,62 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
-import { ConfigModule, type EnvSchema } from '@labkeys/config';
+import type { DestinationStream } from 'pino';
+import { AwsModule } from '@labkeys/aws';
+import { AppConfig, ConfigModule, type EnvSchema } from '@labkeys/config';
+import { AuditWriter, CallerIdentityCache, LabSessionsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
 import { DatabaseModule } from '@labkeys/database';
 import { baseLoggerOptions } from '@labkeys/logging';
-import { ALL_QUEUES, workerRedisOptions } from '@labkeys/queues';
+import { PushPublisher } from '@labkeys/push';
+import { QueuesModule, workerRedisOptions } from '@labkeys/queues';
 import { JobDispatcher } from './dispatch/job-dispatcher';
 import type { JobHandler, JobHandlerClass } from './dispatch/job-handler';
+import { ExpireSessionHandler } from './handlers/expire-session.handler';
+import { IssueSessionHandler } from './handlers/issue-session.handler';
+import { RenewSessionHandler } from './handlers/renew-session.handler';
+import { StartLabHandler } from './handlers/start-lab.handler';
 import { SweepHandler } from './handlers/sweep.handler';
-import { MaintenanceProcessor } from './processors/maintenance.processor';
+
+import { StsPacer, WORKER_REDIS } from './issuance/sts-pacer';
+import { QUEUE_PROCESSORS } from './processors/queue.processors';
 import { SweepScheduler } from './scheduling/sweep-scheduler';
 
 /** Every job handler of the worker; checked against the catalogue before boot. */
-export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [SweepHandler];
+export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler];
 
-const PROCESSORS = [MaintenanceProcessor];
+class RedisCloser implements OnApplicationShutdown {
+  constructor(private readonly redis: Redis) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
 
 @Module({})
 export class WorkerModule {
-  static forRoot(env: EnvSchema, handlers: readonly JobHandlerClass[] = WORKER_JOB_HANDLERS): DynamicModule {
+  static forRoot(env: EnvSchema, options: { logStream?: DestinationStream; handlers?: readonly JobHandlerClass[] } = {}): DynamicModule {
+    const handlers = options.handlers ?? WORKER_JOB_HANDLERS;
     return {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(env),
-        LoggerModule.forRoot({ pinoHttp: baseLoggerOptions(env.LOG_LEVEL, 'worker') }),
+        LoggerModule.forRoot({ pinoHttp: [baseLoggerOptions(env.LOG_LEVEL, 'worker'), options.logStream ?? process.stdout] }),
         DatabaseModule,
-        BullModule.forRoot({ connection: workerRedisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX }),
-        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+        QueuesModule.forRoot(env, 'worker'),
+        // BullMQ owns retries (backoff, jitter, pacing): one SDK attempt per job attempt.
+        AwsModule.forRoot({ maxAttempts: 1, requestTimeoutMs: 10_000 }),
       ],
       providers: [
         ...handlers,
-        ...PROCESSORS,
+        ...Object.values(QUEUE_PROCESSORS),
         SweepScheduler,
+        SessionSecrets,
+        LabSessionsService,
+        CallerIdentityCache,
+        { provide: AuditWriter, useClass: SystemAuditWriter },
+        { provide: WORKER_REDIS, useFactory: (config: AppConfig) => new Redis(workerRedisOptions(config.redisUrl)), inject: [AppConfig] },
+        { provide: RedisCloser, useFactory: (redis: Redis) => new RedisCloser(redis), inject: [WORKER_REDIS] },
+        { provide: StsPacer, useFactory: (redis: Redis, config: AppConfig) => new StsPacer(redis, config), inject: [WORKER_REDIS, AppConfig] },
+        { provide: PushPublisher, useFactory: (redis: Redis, config: AppConfig) => new PushPublisher(redis, config.queuePrefix), inject: [WORKER_REDIS, AppConfig] },
         {
           provide: JobDispatcher,
           // Injecting the handlers makes Nest construct them before the dispatcher.

@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
+import { SessionRepository } from './repositories/session.repository';
 
 @Global()
 @Module({
-  providers: [PrismaService],
-  exports: [PrismaService],
+  providers: [PrismaService, SessionRepository],
+  exports: [PrismaService, SessionRepository],
 })
 export class DatabaseModule {}

@@ -7,3 +7,4 @@ export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enro
 export * from './generated/prisma/enums';
 export * from './pagination';
 export type { TransactionClient } from './transaction';
+export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials } from './repositories/session.repository';

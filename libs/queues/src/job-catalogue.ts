@@ -9,30 +9,62 @@ import type { JobsOptions } from 'bullmq';
  * secret ever sits in Redis.
  */
 export enum QueueName {
+  /** STS calls, paced per AWS account. */
+  Issuance = 'issuance',
+  /** Expiry and renewal, apart from issuance so a throttled account never delays an expiry. */
+  Lifecycle = 'lifecycle',
+  /** Scheduled lab starts and ends. */
+  Labs = 'labs',
   Maintenance = 'maintenance',
 }
 
 export enum JobName {
+  IssueSession = 'issue-session',
+  ExpireSession = 'expire-session',
+  RenewSession = 'renew-session',
+  StartLab = 'start-lab',
   /** Repair sweep: Postgres is the truth, Redis is execution. */
   Sweep = 'sweep',
 }
 
+export interface SessionRef {
+  tenantId: string;
+  sessionId: string;
+}
+
+export interface LabRef {
+  tenantId: string;
+  labId: string;
+}
+
 export interface JobPayloads {
+  [JobName.IssueSession]: SessionRef;
+  [JobName.ExpireSession]: SessionRef;
+  [JobName.RenewSession]: SessionRef;
+  [JobName.StartLab]: LabRef;
   [JobName.Sweep]: Record<string, never>;
 }
 
 export type JobOf<N extends JobName> = JobPayloads[N];
 
-export interface JobDefinition {
+export interface JobDefinition<N extends JobName = JobName> {
   queue: QueueName;
   options: JobsOptions;
+  /** Fixed job id: a second enqueue of the same work is dropped by BullMQ. */
+  jobId?: (payload: JobOf<N>) => string;
 }
 
-export const JOB_CATALOGUE: Readonly<Record<JobName, JobDefinition>> = {
-  [JobName.Sweep]: {
-    queue: QueueName.Maintenance,
-    options: { attempts: 1, removeOnComplete: 100, removeOnFail: 500 },
-  },
+// Keep finished jobs briefly so duplicate enqueues within that window are dropped by id,
+// without Redis growing with every session ever issued.
+const keep = { removeOnComplete: { age: 3600, count: 20000 }, removeOnFail: { age: 86400, count: 20000 } };
+const retrying = (attempts: number, delay: number): JobsOptions => ({ attempts, backoff: { type: 'exponential', delay, jitter: 0.5 }, ...keep });
+
+export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
+  [JobName.IssueSession]: { queue: QueueName.Issuance, options: retrying(10, 250), jobId: (p) => `issue-${p.sessionId}` },
+  [JobName.ExpireSession]: { queue: QueueName.Lifecycle, options: retrying(8, 500), jobId: (p) => `expire-${p.sessionId}` },
+  [JobName.RenewSession]: { queue: QueueName.Lifecycle, options: retrying(8, 500), jobId: (p) => `renew-${p.sessionId}` },
+  [JobName.StartLab]: { queue: QueueName.Labs, options: retrying(8, 1000), jobId: (p) => `start-lab-${p.labId}` },
+  [JobName.Sweep]: { queue: QueueName.Maintenance, options: { attempts: 1, removeOnComplete: 100, removeOnFail: 500 } },
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,20 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { pageArgs, parseSort, PrismaService, toPage, type Prisma, type TransactionClient } from '@labkeys/database';
+import { AuditWriter, type AuditEntry } from '@labkeys/core';
+import { pageArgs, parseSort, PrismaService, toPage, type TransactionClient } from '@labkeys/database';
 import type { ListAuditQueryDto } from './dto/audit.dto';
 import { currentRequestContext } from '../common/request-context';
 
-export interface AuditEntry {
-  action: string;
-  subjectType: string;
-  subjectId?: string | null;
-  /** What changed; never secrets or raw tokens. */
-  summary?: Prisma.InputJsonValue;
-}
+export type { AuditEntry };
 
 /** Writes audit events inside the mutation's own transaction, with the request's actor and id. */
 @Injectable()
-export class AuditService {
-  constructor(private readonly prisma: PrismaService) {}
+export class AuditService extends AuditWriter {
+  constructor(private readonly prisma: PrismaService) {
+    super();
+  }
 
   async list(tenantId: string, q: ListAuditQueryDto) {
     const rows = await this.prisma.auditEvent.findMany({

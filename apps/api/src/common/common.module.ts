@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditWriter, CallerIdentityCache, SessionSecrets } from '@labkeys/core';
 import { AuditService } from '../audit/audit.service';
 import { TokenAuthenticator } from '../auth/token-authenticator.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
@@ -7,7 +8,7 @@ import { ApiRedis } from './api-redis';
 /** Services every feature module of the api uses. */
 @Global()
 @Module({
-  providers: [ApiRedis, RateLimiter, TokenAuthenticator, AuditService],
-  exports: [ApiRedis, RateLimiter, TokenAuthenticator, AuditService],
+  providers: [ApiRedis, RateLimiter, TokenAuthenticator, AuditService, { provide: AuditWriter, useExisting: AuditService }, SessionSecrets, CallerIdentityCache],
+  exports: [ApiRedis, RateLimiter, TokenAuthenticator, AuditService, AuditWriter, SessionSecrets, CallerIdentityCache],
 })
 export class CommonModule {}

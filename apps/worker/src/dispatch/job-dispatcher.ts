@@ -16,7 +16,7 @@ export class JobDispatcher {
     }
   }
 
-  async dispatch(queue: QueueName, job: Job): Promise<unknown> {
+  async dispatch(queue: QueueName, job: Job, token?: string): Promise<unknown> {
     const name = job.name as JobName;
     const definition = JOB_CATALOGUE[name];
     const handler = this.handlers.get(name);
@@ -24,6 +24,6 @@ export class JobDispatcher {
       // A job the catalogue does not know cannot be retried into success.
       throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
     }
-    return handler.handle(job.data as never, job as never);
+    return handler.handle(job.data as never, job as never, token);
   }
 }

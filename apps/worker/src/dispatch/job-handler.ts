@@ -6,7 +6,7 @@ const JOB_HANDLER = Symbol('labkeys:job-handler');
 
 /** A class that handles one job of the catalogue. */
 export interface JobHandler<N extends JobName = JobName> {
-  handle(payload: JobOf<N>, job: Job<JobOf<N>>): Promise<unknown>;
+  handle(payload: JobOf<N>, job: Job<JobOf<N>>, token?: string): Promise<unknown>;
 }
 
 export type JobHandlerClass = new (...args: never[]) => JobHandler;

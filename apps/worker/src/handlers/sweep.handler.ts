@@ -1,31 +1,98 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PrismaService } from '@labkeys/database';
-import { JobName } from '@labkeys/queues';
+import { LabSessionsService } from '@labkeys/core';
+import { PrismaService, SessionRepository } from '@labkeys/database';
+import { PushPublisher, type PushEvent } from '@labkeys/push';
+import { JOB_CATALOGUE, JobName, JobProducer } from '@labkeys/queues';
+import { AppConfig } from '@labkeys/config';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 
 export interface SweepResult {
   expired: number;
+  reclaimed: number;
+  requeued: number;
+  labsStarted: number;
 }
+
+const BATCH = 1000;
 
 /**
  * Repair sweep. Postgres is the truth and Redis only runs jobs, so the sweep
- * re-derives from the database whatever a lost or late job should have done.
+ * re-derives from the database whatever a lost or late job should have done:
+ * overdue sessions expire, abandoned claims return to PENDING, pending
+ * sessions without a live job get one, and due labs start. Safe with several
+ * workers: every change is a conditional update and every job id is fixed.
  */
 @Injectable()
 @HandlesJob(JobName.Sweep)
 export class SweepHandler implements JobHandler<JobName.Sweep> {
   private readonly logger = new Logger(SweepHandler.name);
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly sessions: SessionRepository,
+    private readonly producer: JobProducer,
+    private readonly labs: LabSessionsService,
+    private readonly push: PushPublisher,
+    private readonly config: AppConfig,
+  ) {}
 
   async handle(): Promise<SweepResult> {
+    const result: SweepResult = { expired: await this.expireOverdue(), reclaimed: await this.reclaimAbandoned(), requeued: 0, labsStarted: await this.startDueLabs() };
+    result.requeued = await this.requeuePending();
+    if (result.expired + result.reclaimed + result.requeued + result.labsStarted > 0) this.logger.log(result, 'sweep repaired state');
+    return result;
+  }
+
+  private async expireOverdue(): Promise<number> {
     const now = new Date();
-    // Conditional on state: a session that an expiry job already ended is untouched.
-    const { count } = await this.prisma.labSession.updateMany({
+    const overdue = await this.prisma.labSession.findMany({
       where: { state: 'ACTIVE', expiresAt: { lte: now } },
-      data: { state: 'EXPIRED', sealedSecret: null, sealKeyId: null, endedAt: now },
+      select: { id: true, tenantId: true, labId: true, studentId: true },
+      take: BATCH,
     });
-    if (count > 0) this.logger.log({ expired: count }, 'sweep expired overdue sessions');
-    return { expired: count };
+    const events: PushEvent[] = [];
+    for (const s of overdue) {
+      if (await this.sessions.markExpired(s.tenantId, s.id, now)) {
+        events.push({ type: 'session.ended', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'EXPIRED', detail: { reason: 'expired' }, at: now.toISOString() });
+      }
+    }
+    await this.push.publish(events);
+    return events.length;
+  }
+
+  /** An ISSUING claim older than the lease belongs to a worker that died mid-call. */
+  private async reclaimAbandoned(): Promise<number> {
+    const { count } = await this.prisma.labSession.updateMany({
+      where: { state: 'ISSUING', updatedAt: { lt: new Date(Date.now() - this.config.issueLeaseMs) } },
+      data: { state: 'PENDING' },
+    });
+    return count;
+  }
+
+  private async requeuePending(): Promise<number> {
+    const pending = await this.prisma.labSession.findMany({
+      where: { state: 'PENDING', updatedAt: { lt: new Date(Date.now() - 2000) } },
+      select: { id: true, tenantId: true },
+      take: BATCH,
+    });
+    const queue = this.producer.queue(JOB_CATALOGUE[JobName.IssueSession].queue);
+    let requeued = 0;
+    for (const s of pending) {
+      const jobId = JOB_CATALOGUE[JobName.IssueSession].jobId!({ tenantId: s.tenantId, sessionId: s.id });
+      const job = await queue.getJob(jobId);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
+      // A finished or failed job under the fixed id would swallow a new add; clear it first.
+      if (job) await job.remove();
+      await this.producer.add(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id });
+      requeued++;
+    }
+    return requeued;
+  }
+
+  private async startDueLabs(): Promise<number> {
+    const due = await this.prisma.lab.findMany({ where: { state: 'SCHEDULED', startsAt: { lte: new Date() } }, select: { id: true, tenantId: true }, take: 100 });
+    for (const lab of due) await this.labs.startLab(lab.tenantId, lab.id, 'schedule');
+    return due.length;
   }
 }

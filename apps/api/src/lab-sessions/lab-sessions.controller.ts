@@ -1,0 +1,72 @@
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { LabSessionsService } from '@labkeys/core';
+import type { InstructorActor } from '../auth/actor';
+import { CurrentInstructor } from '../auth/auth.decorators';
+import { ApiProblemResponses } from '../common/api-problem-responses';
+import { UuidParam } from '../common/uuid-param';
+import { PushHub } from '../push/push-hub';
+import { openSseStream, type SseMessage } from '../push/sse-stream';
+import { LabSessionPageDto, ListLabSessionsQueryDto, StartLabResultDto } from './dto/lab-session.dto';
+import { LabSessionsQuery } from './lab-sessions.query';
+
+const READINESS_COALESCE_MS = 250;
+
+@ApiTags('labs')
+@ApiBearerAuth()
+@ApiProblemResponses()
+@Controller('v1/labs/:labId')
+export class LabSessionsController {
+  constructor(
+    private readonly labs: LabSessionsService,
+    private readonly query: LabSessionsQuery,
+    private readonly hub: PushHub,
+  ) {}
+
+  @Post('start')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
+  start(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
+    return this.labs.startLab(me.tenantId, labId, 'manual');
+  }
+
+  @Get('sessions')
+  @ApiOkResponse({ type: LabSessionPageDto, description: 'States, failure reasons and expiries; never secrets.' })
+  sessions(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Query() q: ListLabSessionsQueryDto) {
+    return this.query.list(me.tenantId, labId, q, q);
+  }
+
+  @Get('events')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.' })
+  async events(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.query.requireLab(me.tenantId, labId);
+    let pending: NodeJS.Timeout | undefined;
+    const readiness = async (): Promise<SseMessage> => ({ event: 'lab.readiness', data: { labId, counts: await this.query.readiness(me.tenantId, labId) } });
+    // Counts are recomputed at most every 250 ms however fast sessions change.
+    const scheduleReadiness = () => {
+      pending ??= setTimeout(() => {
+        pending = undefined;
+        void readiness().then((message) => !res.writableEnded && res.write(`event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`), () => undefined);
+      }, READINESS_COALESCE_MS);
+    };
+    req.on('close', () => pending && clearTimeout(pending));
+    await openSseStream(
+      req,
+      res,
+      this.hub,
+      { kind: 'lab', tenantId: me.tenantId, labId },
+      async ({ event }) => {
+        scheduleReadiness();
+        return [
+          {
+            event: 'session.state',
+            data: { sessionId: event.sessionId, studentId: event.studentId, state: event.state, type: event.type, detail: event.detail ?? null, at: event.at },
+          },
+        ];
+      },
+      async () => [await readiness()],
+    );
+  }
+}

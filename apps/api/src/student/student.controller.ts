@@ -1,0 +1,70 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiFoundResponse, ApiGoneResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { StudentActor } from '../auth/actor';
+import { CurrentStudent, StudentRoute } from '../auth/auth.decorators';
+import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
+import { PushHub } from '../push/push-hub';
+import { openSseStream, type SseMessage } from '../push/sse-stream';
+import { renderCredentials } from './credential-formats';
+import { ConsoleQueryDto, CurrentSessionQueryDto, StudentCredentialsDto } from './dto/student.dto';
+import { StudentSessionsService } from './student-sessions.service';
+
+/** The student API: a student's own credentials, console link and event stream. */
+@ApiTags('student')
+@ApiBearerAuth()
+@ApiProblemResponses()
+@StudentRoute()
+@Controller('v1/me')
+export class StudentController {
+  constructor(
+    private readonly sessions: StudentSessionsService,
+    private readonly hub: PushHub,
+  ) {}
+
+  @Get('sessions/current')
+  @ApiProduces('application/json', 'text/plain')
+  @ApiOkResponse({ type: StudentCredentialsDto, description: 'format=json (default), env, ini or process.' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Credentials are still being issued.' })
+  @ApiGoneResponse({ type: ProblemDto, description: 'The lab access has ended.' })
+  async current(@CurrentStudent() me: StudentActor, @Query() q: CurrentSessionQueryDto, @Res() res: Response): Promise<void> {
+    const creds = await this.sessions.current(me);
+    const { contentType, body } = renderCredentials(creds, q.format ?? 'json', q.profile ?? 'labkeys');
+    res.status(200).setHeader('cache-control', 'no-store');
+    res.type(contentType).send(body);
+  }
+
+  @Get('sessions/current/console')
+  @ApiFoundResponse({ description: 'Redirect to a freshly minted AWS console sign-in URL (valid 15 minutes).' })
+  async console(@CurrentStudent() me: StudentActor, @Query() q: ConsoleQueryDto, @Res() res: Response): Promise<void> {
+    const url = await this.sessions.consoleUrl(me);
+    res.setHeader('cache-control', 'no-store');
+    if (q.mode === 'json') res.status(200).json({ url });
+    else res.redirect(302, url);
+  }
+
+  @Get('events')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'SSE: session.issued, session.renewed, session.expiring, session.ended, session.failed — with this student\'s own credentials only. Resumable with Last-Event-ID.' })
+  async events(@CurrentStudent() me: StudentActor, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await openSseStream(
+      req,
+      res,
+      this.hub,
+      { kind: 'student', tenantId: me.tenantId, studentId: me.studentId },
+      async ({ event }): Promise<SseMessage[]> => {
+        if (event.studentId !== me.studentId || event.tenantId !== me.tenantId) return [];
+        if (event.type === 'session.issued' || event.type === 'session.renewed') {
+          const credentials = await this.sessions.credentialsForSession(me, event.sessionId);
+          // Another course's lab, or already ended by the time it is delivered: nothing to hand out.
+          return credentials ? [{ event: event.type, data: credentials }] : [];
+        }
+        return [{ event: event.type, data: { sessionId: event.sessionId, state: event.state, detail: event.detail ?? null, at: event.at } }];
+      },
+      async () => {
+        const current = await this.sessions.current(me).catch(() => null);
+        return current ? [{ event: 'session.current', data: current }] : [];
+      },
+    );
+  }
+}

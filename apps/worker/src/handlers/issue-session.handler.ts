@@ -1,0 +1,144 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DelayedError, type Job } from 'bullmq';
+import { AwsCallError, StsGateway } from '@labkeys/aws';
+import { AppConfig } from '@labkeys/config';
+
+import { SessionRepository } from '@labkeys/database';
+import { PushPublisher } from '@labkeys/push';
+import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
+import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
+import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
+import { CallerIdentityCache, SessionSecrets } from '@labkeys/core';
+import { StsPacer } from '../issuance/sts-pacer';
+
+const ROLE_CHAINING_CAP_SECONDS = 3600;
+
+export type IssueOutcome = 'active' | 'failed' | 'skipped';
+
+/**
+ * Flow 2 of the design: claim PENDING→ISSUING, render the template for this
+ * student, AssumeRole, seal, ACTIVE with STS's expiration, schedule expiry
+ * (and renewal), push. Retryable AWS errors give the claim back and rethrow
+ * for BullMQ's backoff; permanent ones end the session FAILED with AWS's words.
+ */
+@Injectable()
+@HandlesJob(JobName.IssueSession)
+export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
+  private readonly logger = new Logger(IssueSessionHandler.name);
+
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly sts: StsGateway,
+    private readonly identity: CallerIdentityCache,
+    private readonly pacer: StsPacer,
+    private readonly secrets: SessionSecrets,
+    private readonly producer: JobProducer,
+    private readonly push: PushPublisher,
+    private readonly config: AppConfig,
+  ) {}
+
+  async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>, token?: string): Promise<IssueOutcome> {
+    const session = await this.sessions.findForIssuing(tenantId, sessionId);
+    if (!session || session.state !== 'PENDING' && session.state !== 'ISSUING') return 'skipped';
+    const { lab } = session;
+    const connection = lab.template.connection;
+
+    const wait = await this.pacer.reserve(connection.accountId);
+    if (wait > 0 && token) {
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
+    }
+    if (!(await this.sessions.claimForIssuing(tenantId, sessionId, this.config.issueLeaseMs))) return 'skipped';
+
+    if (lab.state !== 'RUNNING') {
+      await this.fail(session, 'LabNotRunning', `The lab is ${lab.state.toLowerCase()}; no credentials were issued.`);
+      return 'failed';
+    }
+    try {
+      const chaining = connection.roleChaining === true || (await this.identity.isRoleChaining(connection));
+      const caps = [lab.sessionDurationSeconds, connection.maxSessionSeconds ?? Infinity, chaining ? ROLE_CHAINING_CAP_SECONDS : Infinity];
+      const input = buildAssumeRoleInput(
+        { ...lab.template, sessionTags: lab.template.sessionTags as unknown as SessionTagInput[] },
+        {
+          tenantId,
+          labId: lab.id,
+          sessionId,
+          studentHandle: session.student.handle,
+          courseId: lab.course.id,
+          courseCode: lab.course.code,
+          region: connection.region,
+          accountId: connection.accountId,
+          partition: connection.partition,
+          externalId: connection.externalId,
+          durationSeconds: Math.min(...caps),
+          roleSessionName: session.roleSessionName,
+        },
+      );
+      const issued = await this.sts.assumeRole(connection, input);
+      const { sealed, keyId } = this.secrets.seal(tenantId, sessionId, { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken });
+      const activated = await this.sessions.markActive(tenantId, sessionId, {
+        accessKeyId: issued.accessKeyId,
+        sealedSecret: sealed,
+        sealKeyId: keyId,
+        assumedRoleId: issued.assumedRoleId,
+        assumedRoleArn: issued.assumedRoleArn,
+        expiresAt: issued.expiration,
+      });
+      if (!activated) return 'skipped';
+      await this.afterActive(session, issued.expiration);
+      return 'active';
+    } catch (error) {
+      if (error instanceof AwsCallError && !error.retryable) {
+        await this.fail(session, error.code, error.message);
+        return 'failed';
+      }
+      if (error instanceof TemplateRenderError) {
+        await this.fail(session, 'TemplateRenderError', error.message);
+        return 'failed';
+      }
+      // Throttling, 5xx, timeouts: give the claim back and let BullMQ retry with backoff and jitter.
+      await this.sessions.releaseClaim(tenantId, sessionId);
+      throw error;
+    }
+  }
+
+  private async afterActive(session: IssuingSession, expiresAt: Date): Promise<void> {
+    const ref = { tenantId: session.tenantId, sessionId: session.id };
+    const untilExpiry = Math.max(0, expiresAt.getTime() - Date.now());
+    await this.producer.add(JobName.ExpireSession, ref, { delay: untilExpiry });
+    if (session.lab.autoRenew) {
+      await this.producer.add(JobName.RenewSession, ref, { delay: Math.max(0, untilExpiry - this.config.renewLeadMs) });
+    }
+    await this.push.publish([
+      {
+        type: session.predecessorId ? 'session.renewed' : 'session.issued',
+        tenantId: session.tenantId,
+        labId: session.labId,
+        studentId: session.studentId,
+        sessionId: session.id,
+        state: 'ACTIVE',
+        detail: { expiresAt: expiresAt.toISOString(), predecessorId: session.predecessorId },
+        at: new Date().toISOString(),
+      },
+    ]);
+  }
+
+  private async fail(session: IssuingSession, code: string, message: string): Promise<void> {
+    if (!(await this.sessions.markFailed(session.tenantId, session.id, 'ISSUING', code, message))) return;
+    this.logger.warn({ sessionId: session.id, labId: session.labId, code }, 'issuance failed permanently');
+    await this.push.publish([
+      {
+        type: 'session.failed',
+        tenantId: session.tenantId,
+        labId: session.labId,
+        studentId: session.studentId,
+        sessionId: session.id,
+        state: 'FAILED',
+        detail: { code, message },
+        at: new Date().toISOString(),
+      },
+    ]);
+  }
+}
+
+type IssuingSession = NonNullable<Awaited<ReturnType<SessionRepository['findForIssuing']>>>;

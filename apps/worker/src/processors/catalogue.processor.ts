@@ -1,0 +1,24 @@
+import { WorkerHost } from '@nestjs/bullmq';
+import type { OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { QueueName } from '@labkeys/queues';
+import type { JobDispatcher } from '../dispatch/job-dispatcher';
+
+/** A queue's BullMQ worker: hands every job to its one catalogue handler. */
+export abstract class CatalogueProcessor extends WorkerHost implements OnApplicationBootstrap {
+  protected constructor(
+    private readonly dispatcher: JobDispatcher,
+    private readonly queueName: QueueName,
+    private readonly concurrency: number,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.concurrency;
+  }
+
+  process(job: Job, token?: string): Promise<unknown> {
+    return this.dispatcher.dispatch(this.queueName, job, token);
+  }
+}

@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { StsGateway, type AwsConnectionTarget } from '@labkeys/aws';
+
+/**
+ * Whether LabKeys' own identity is an assumed role, per STS endpoint. When it
+ * is, every AssumeRole is role chaining: sessions are capped at one hour and
+ * console links must not ask for a SessionDuration.
+ */
+@Injectable()
+export class CallerIdentityCache {
+  private readonly chained = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly sts: StsGateway) {}
+
+  isRoleChaining(target: Pick<AwsConnectionTarget, 'region' | 'endpointOverride'>): Promise<boolean> {
+    const key = `${target.region}|${target.endpointOverride ?? ''}`;
+    let answer = this.chained.get(key);
+    if (!answer) {
+      answer = this.sts.callerIdentity(target).then((identity) => identity.isAssumedRole);
+      // A failed look-up is not remembered; the next issuance asks again.
+      answer.catch(() => this.chained.delete(key));
+      this.chained.set(key, answer);
+    }
+    return answer;
+  }
+}

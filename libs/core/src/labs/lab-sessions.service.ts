@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { LIVE_SESSION_STATES, PrismaService, type TransactionClient } from '@labkeys/database';
+import { JobName, JobProducer } from '@labkeys/queues';
+import { roleSessionNameFor } from '@labkeys/templates';
+import { AuditWriter } from '../audit/audit-writer';
+
+export interface StartLabResult {
+  labId: string;
+  state: 'RUNNING';
+  created: number;
+  alreadyLive: number;
+  queued: number;
+}
+
+/**
+ * Starting a lab, and issuing for students who join a running one: one
+ * transaction creates a PENDING session per enrolled student without a live
+ * one; after commit, one issuance job per pending session is added in bulk
+ * (job id from the session id, so adding it again is harmless).
+ */
+@Injectable()
+export class LabSessionsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly producer: JobProducer,
+    private readonly audit: AuditWriter,
+  ) {}
+
+  async startLab(tenantId: string, labId: string, trigger: 'manual' | 'schedule'): Promise<StartLabResult> {
+    const result = await this.prisma.$transaction(async (tx) => {
+      const lab = await lockLab(tx, tenantId, labId);
+      if (lab.state === 'CANCELLED' || lab.state === 'ENDED') {
+        throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()} and cannot start.` });
+      }
+      if (lab.state === 'SCHEDULED') {
+        await tx.lab.update({ where: { tenantId_id: { tenantId, id: labId } }, data: { state: 'RUNNING', startedAt: new Date() } });
+      }
+      const { created, alreadyLive } = await createMissingSessions(tx, tenantId, labId, lab.course_id);
+      await this.audit.record(tx, tenantId, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } });
+      return { created, alreadyLive };
+    });
+    const queued = await this.enqueuePending(tenantId, labId);
+    return { labId, state: 'RUNNING', ...result, queued };
+  }
+
+  /** Students newly enrolled in a course get sessions in its running labs. */
+  async issueForNewEnrollments(tenantId: string, courseId: string, studentIds: string[]): Promise<number> {
+    if (studentIds.length === 0) return 0;
+    const labs = await this.prisma.lab.findMany({ where: { tenantId, courseId, state: 'RUNNING' }, select: { id: true } });
+    let created = 0;
+    for (const lab of labs) {
+      created += await this.prisma.$transaction(async (tx) => {
+        const locked = await lockLab(tx, tenantId, lab.id);
+        if (locked.state !== 'RUNNING') return 0;
+        const result = await createMissingSessions(tx, tenantId, lab.id, locked.course_id, studentIds);
+        if (result.created > 0) {
+          await this.audit.record(tx, tenantId, { action: 'lab.sessions-added', subjectType: 'lab', subjectId: lab.id, summary: { created: result.created } });
+        }
+        return result.created;
+      });
+      await this.enqueuePending(tenantId, lab.id);
+    }
+    return created;
+  }
+
+  /** (Re)adds the issuance job of every pending session of a lab; ids make repeats no-ops. */
+  async enqueuePending(tenantId: string, labId: string): Promise<number> {
+    const pending = await this.prisma.labSession.findMany({ where: { tenantId, labId, state: 'PENDING' }, select: { id: true } });
+    await this.producer.addBulk(
+      JobName.IssueSession,
+      pending.map((s) => ({ tenantId, sessionId: s.id })),
+    );
+    return pending.length;
+  }
+}
+
+interface LockedLab {
+  id: string;
+  state: string;
+  course_id: string;
+}
+
+/** Serialises concurrent starts and enrollments of one lab, so no student gets two sessions. */
+async function lockLab(tx: TransactionClient, tenantId: string, labId: string): Promise<LockedLab> {
+  const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, course_id FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${labId}::uuid FOR UPDATE`;
+  if (rows.length === 0) throw new NotFoundException({ detail: 'Lab not found.' });
+  return rows[0];
+}
+
+async function createMissingSessions(tx: TransactionClient, tenantId: string, labId: string, courseId: string, onlyStudents?: string[]) {
+  const enrolled = await tx.enrollment.findMany({
+    where: { tenantId, courseId, unenrolledAt: null, ...(onlyStudents ? { studentId: { in: onlyStudents } } : {}) },
+    select: { student: { select: { id: true, handle: true } } },
+  });
+  const live = await tx.labSession.findMany({
+    where: { tenantId, labId, state: { in: LIVE_SESSION_STATES } },
+    select: { studentId: true },
+  });
+  const hasLive = new Set(live.map((s) => s.studentId));
+  const missing = enrolled.map((e) => e.student).filter((student) => !hasLive.has(student.id));
+  const rows = missing.map((student) => {
+    const id = randomUUID();
+    return { id, tenantId, labId, studentId: student.id, state: 'PENDING' as const, roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId: id }) };
+  });
+  if (rows.length > 0) await tx.labSession.createMany({ data: rows });
+  return { created: rows.length, alreadyLive: enrolled.length - rows.length };
+}

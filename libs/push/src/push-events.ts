@@ -1,0 +1,44 @@
+/**
+ * Push events. They carry ids and states only: a student's credentials are
+ * read from Postgres and unsealed by the api at the moment it writes them to
+ * that student's own stream, so Redis never holds a secret.
+ */
+export type PushEventType =
+  | 'session.issued'
+  | 'session.renewed'
+  | 'session.expiring'
+  | 'session.ended'
+  | 'session.failed'
+  | 'session.state';
+
+export interface PushEvent {
+  type: PushEventType;
+  tenantId: string;
+  labId: string;
+  studentId: string;
+  sessionId: string;
+  state: string;
+  /** Non-secret details: failure code and message, expiry, reason an access ended. */
+  detail?: Record<string, string | number | boolean | null>;
+  at: string;
+}
+
+export interface DeliveredEvent {
+  /** Redis stream id; the SSE event id, used for Last-Event-ID resumption. */
+  id: string;
+  event: PushEvent;
+}
+
+export type PushChannel = { kind: 'student'; tenantId: string; studentId: string } | { kind: 'lab'; tenantId: string; labId: string };
+
+export function channelKey(channel: PushChannel): string {
+  return channel.kind === 'student' ? `student:${channel.tenantId}:${channel.studentId}` : `lab:${channel.tenantId}:${channel.labId}`;
+}
+
+/** Every event goes to the student's stream and to the lab's stream. */
+export function channelsOf(event: PushEvent): PushChannel[] {
+  return [
+    { kind: 'student', tenantId: event.tenantId, studentId: event.studentId },
+    { kind: 'lab', tenantId: event.tenantId, labId: event.labId },
+  ];
+}
