@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
+import { LabSessionsService } from '@labkeys/core';
 import { pageArgs, parseSort, PrismaService, toPage, type Page } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { accessLink, newAccessToken, type NewAccessToken } from './access-token';
@@ -24,6 +25,7 @@ export class EnrollmentsService {
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly labSessions: LabSessionsService,
   ) {}
 
   /**
@@ -32,6 +34,13 @@ export class EnrollmentsService {
    * transaction, so a failure writes nothing. `rows` must already be validated and free of duplicates.
    */
   async importStudents(tenantId: string, courseId: string, rows: readonly StudentRow[], source: 'json' | 'csv'): Promise<RosterImport> {
+    const imported = await this.importInTransaction(tenantId, courseId, rows, source);
+    // After commit: students who just joined get credentials in the course's running labs.
+    await this.labSessions.issueForNewEnrollments(tenantId, courseId, imported.result.accessLinks.map((link) => link.studentId));
+    return imported;
+  }
+
+  private async importInTransaction(tenantId: string, courseId: string, rows: readonly StudentRow[], source: 'json' | 'csv'): Promise<RosterImport> {
     return this.prisma.$transaction(async (tx) => {
       // FOR SHARE keeps the course from being archived while this import is enrolling into it.
       const [course] = await tx.$queryRaw<{ archived_at: Date | null }[]>`SELECT archived_at FROM courses WHERE tenant_id = ${tenantId}::uuid AND id = ${courseId}::uuid FOR SHARE`;

@@ -1,5 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { pageArgs, parseSort, PrismaService, toPage, type Lab, type Page, type TransactionClient } from '@labkeys/database';
+import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
 import type { CreateLabDto, ListLabsQueryDto, UpdateLabDto } from './dto/lab.dto';
@@ -15,7 +16,24 @@ export class LabsService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly producer: JobProducer,
   ) {}
+
+  /**
+   * A lab with a start time starts by itself: a delayed job per start time (the id carries the time, so
+   * moving the start adds a new job and the stale one finds the lab not yet due). The repair sweep starts
+   * any due lab whose job was lost.
+   */
+  private async scheduleStart(tenantId: string, lab: LabView): Promise<LabView> {
+    if (lab.state === 'SCHEDULED' && lab.startsAt) {
+      await this.producer.add(
+        JobName.StartLab,
+        { tenantId, labId: lab.id },
+        { delay: Math.max(0, lab.startsAt.getTime() - Date.now()), jobId: `start-lab-${lab.id}-${lab.startsAt.getTime()}` },
+      );
+    }
+    return lab;
+  }
 
   async list(tenantId: string, q: ListLabsQueryDto): Promise<Page<LabView>> {
     const rows = await this.prisma.lab.findMany({
@@ -30,6 +48,10 @@ export class LabsService {
   }
 
   async create(tenantId: string, input: CreateLabDto): Promise<LabView> {
+    return this.scheduleStart(tenantId, await this.createInTransaction(tenantId, input));
+  }
+
+  private createInTransaction(tenantId: string, input: CreateLabDto): Promise<LabView> {
     return this.prisma.$transaction(async (tx) => {
       const fields = { courseId: input.courseId, templateId: input.templateId, startsAt: toDate(input.startsAt) ?? null, endsAt: toDate(input.endsAt) ?? null };
       const checked = await checkLab(tx, tenantId, { ...fields, sessionDurationSeconds: input.sessionDurationSeconds }, { startsAt: true, endsAt: true });
@@ -43,6 +65,10 @@ export class LabsService {
   }
 
   async update(tenantId: string, id: string, input: UpdateLabDto): Promise<LabView> {
+    return this.scheduleStart(tenantId, await this.updateInTransaction(tenantId, id, input));
+  }
+
+  private updateInTransaction(tenantId: string, id: string, input: UpdateLabDto): Promise<LabView> {
     return this.prisma.$transaction(async (tx) => {
       const current = await this.find(tx, tenantId, id);
       if (current.state !== 'SCHEDULED') throw notScheduled(current.state);
