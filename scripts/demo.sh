@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The LabKeys demo: installs what it needs, starts Postgres and Redis, then the
-# api and the worker, and keeps them running until Ctrl-C.
+# local AWS (aws-local), the api and the worker, seeds a class of 30 students
+# through the API, starts a lab, prints the URLs and commands, and keeps
+# everything running until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 eval "$(bash scripts/services.sh start | sed 's/^/export /')"
-exec node dist/scripts/demo.js "$@"
+exec node --no-warnings dist/scripts/demo.js "$@"

@@ -2,21 +2,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { loadEnvOrExit } from '@labkeys/config';
 import { runMigrations } from '@labkeys/database';
+import { seedDemoClass, type DemoClass } from './demo/demo-seed';
 
 // Compiled to dist/scripts/demo.js: the project root is two levels up.
 const ROOT = join(__dirname, '../..');
+const AWS_LOCAL_PORT = Number(process.env.LABKEYS_DEMO_AWS_PORT ?? 4566);
+// aws-local's admin user is AWS's documented example key pair: LabKeys' own identity in the demo.
+const ADMIN = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const children: ChildProcess[] = [];
+let shuttingDown = false;
 
-function start(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [join(ROOT, entry)], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  // Children log JSON lines; the demo shows warnings and errors only, to keep the terminal readable.
+function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  // --no-warnings: the AWS SDK's notice about future Node versions is not for demo users.
+  const child = spawn(process.execPath, ['--no-warnings', ...args.map((a, i) => (i === 0 ? join(ROOT, a) : a))], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Children log JSON lines; the demo shows errors only, to keep the terminal readable.
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
       try {
-        const entry = JSON.parse(line) as { level?: number; msg?: string };
-        if ((entry.level ?? 30) >= 40) process.stderr.write(`[${name}] ${line}\n`);
+        if (((JSON.parse(line) as { level?: number }).level ?? 30) >= 50) process.stderr.write(`[${name}] ${line}\n`);
       } catch {
-        process.stderr.write(`[${name}] ${line}\n`);
+        if (!line.startsWith('aws-local listening')) process.stderr.write(`[${name}] ${line}\n`);
       }
     }
   };
@@ -32,25 +37,23 @@ function start(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProces
   return child;
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+async function waitFor(url: string, what: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/health`);
-      if (res.status === 200) return;
+      if ((await fetch(url)).status === 200) return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`the api did not become healthy at ${url} within ${timeoutMs / 1000} s`);
+  throw new Error(`${what} did not come up at ${url} within ${timeoutMs / 1000} s`);
 }
 
-let shuttingDown = false;
 async function shutdown(code: number): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
-  process.stderr.write('demo: stopping api and worker\n');
+  process.stderr.write('demo: stopping api, worker and aws-local\n');
   await Promise.all(
     children.map(
       (child) =>
@@ -65,18 +68,48 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
+function printClass(demo: DemoClass, awsUrl: string): void {
+  const { apiUrl, student } = demo;
+  const auth = `-H "Authorization: Bearer ${student.token}"`;
+  console.log(`LabKeys demo ready: ${apiUrl}`);
+  console.log(`
+  API docs:          ${apiUrl}/docs
+  local AWS:         ${awsUrl}   (aws-local)
+  instructor token:  ${demo.ownerToken}
+  lab:               ${apiUrl}/v1/labs/${demo.labId}/sessions   (30 students, issued)
+  student link:      ${student.link}   (${student.email}, AWS sees ${student.handle})
+
+Instructor:
+  curl -s -H "Authorization: Bearer ${demo.ownerToken}" ${apiUrl}/v1/labs/${demo.labId}/sessions | head -c 600; echo
+Student (credentials as shell exports, then use them against the local AWS):
+  eval "$(curl -s ${auth} '${apiUrl}/v1/me/sessions/current?format=env')"
+  aws --endpoint-url ${awsUrl} sts get-caller-identity
+  aws --endpoint-url ${awsUrl} s3api list-objects-v2 --bucket class-bucket --prefix students/${student.handle}/   # allowed
+  aws --endpoint-url ${awsUrl} s3api list-objects-v2 --bucket class-bucket --prefix students/someone-else/        # AccessDenied
+Student, other formats and the console:
+  curl -s ${auth} '${apiUrl}/v1/me/sessions/current?format=process'   # credential_process
+  curl -s ${auth} '${apiUrl}/v1/me/sessions/current?format=ini'
+  curl -s -o /dev/null -w '%{redirect_url}\\n' ${auth} ${apiUrl}/v1/me/sessions/current/console
+  curl -N ${auth} ${apiUrl}/v1/me/events    # live: issued, renewed, expiring, ended
+
+Press Ctrl-C to stop.`);
+}
+
 async function main(): Promise<void> {
   const env = loadEnvOrExit('demo');
-  const publicUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${env.API_PORT}`;
+  const apiUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${env.API_PORT}`;
+  const awsUrl = `http://127.0.0.1:${AWS_LOCAL_PORT}`;
   await runMigrations(env.DATABASE_URL, { log: (line) => process.stderr.write(`demo: ${line}\n`) });
-  const childEnv = { ...process.env, MIGRATE_ON_START: 'false' };
-  start('api', 'dist/apps/api/src/main.js', childEnv);
-  start('worker', 'dist/apps/worker/src/main.js', childEnv);
-  await waitForHealth(publicUrl, 60000);
-  console.log(`LabKeys demo ready: ${publicUrl}`);
-  console.log(`  health:  ${publicUrl}/health`);
-  console.log(`  API docs: ${publicUrl}/docs`);
-  console.log('Press Ctrl-C to stop.');
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, MIGRATE_ON_START: 'false', AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+  delete childEnv.AWS_SESSION_TOKEN;
+  delete childEnv.AWS_PROFILE;
+  start('aws-local', ['dist/apps/aws-local/src/main.js', '--port', String(AWS_LOCAL_PORT)], childEnv);
+  await waitFor(`${awsUrl}/_aws-local/health`, 'aws-local', 30000);
+  start('api', ['dist/apps/api/src/main.js'], childEnv);
+  start('worker', ['dist/apps/worker/src/main.js'], childEnv);
+  await waitFor(`${apiUrl}/health`, 'the api', 60000);
+  const demo = await seedDemoClass(env.DATABASE_URL, apiUrl, awsUrl, ADMIN);
+  printClass(demo, awsUrl);
 }
 
 process.on('SIGINT', () => void shutdown(0));

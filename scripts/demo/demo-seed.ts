@@ -1,0 +1,105 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { createTenant, issueApiToken } from '@labkeys/core';
+import { PrismaClient } from '@labkeys/database';
+import { createRolesFromSetup } from './demo-aws';
+
+const TENANT_NAME = 'LabKeys Demo School';
+const OWNER_EMAIL = 'teacher@demo.labkeys.example';
+const STUDENTS = 30;
+
+export interface DemoClass {
+  apiUrl: string;
+  ownerToken: string;
+  labId: string;
+  student: { email: string; handle: string; token: string; link: string };
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Seeds a class the way an instructor would, through the real API: a tenant (admin CLI path), an AWS
+ * connection to aws-local whose roles are created from LabKeys' own /setup answer, a scoped template,
+ * a course of 30 students, and a started lab. Re-running reuses the tenant, connection, template and
+ * course, and starts a new lab.
+ */
+export async function seedDemoClass(databaseUrl: string, apiUrl: string, awsUrl: string, admin: { accessKeyId: string; secretAccessKey: string }): Promise<DemoClass> {
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
+  let ownerToken: string;
+  try {
+    const existing = await prisma.tenant.findFirst({ where: { name: TENANT_NAME }, include: { instructors: { where: { role: 'OWNER' }, take: 1 } } });
+    if (existing && existing.instructors[0]) {
+      // Tokens are stored hashed, so a re-run mints a fresh owner token rather than recovering the old one.
+      ownerToken = (await prisma.$transaction((tx) => issueApiToken(tx, existing.id, existing.instructors[0].id, `demo ${new Date().toISOString()}`))).token;
+    } else {
+      ownerToken = (await createTenant(prisma, { name: TENANT_NAME, ownerEmail: OWNER_EMAIL, ownerName: 'Demo Teacher' })).ownerToken;
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+
+  const call = async (method: string, path: string, body?: unknown, token = ownerToken): Promise<Json> => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+    return text ? (JSON.parse(text) as Json) : {};
+  };
+  const findOrCreate = async (list: string, match: (item: Json) => boolean, create: () => Promise<Json>) =>
+    ((await call('GET', `${list}?limit=200`)).items as Json[]).find(match) ?? (await create());
+
+  const connection = await findOrCreate('/v1/connections', (c) => c.name === 'demo-aws', () =>
+    call('POST', '/v1/connections', {
+      name: 'demo-aws',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      labRoleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
+      managementRoleArn: 'arn:aws:iam::123456789012:role/LabKeysManagement',
+      endpointOverride: awsUrl,
+    }),
+  );
+  if (connection.endpointOverride !== awsUrl) await call('PATCH', `/v1/connections/${connection.id}`, { endpointOverride: awsUrl });
+  // aws-local keeps its world in memory: the roles are created afresh from /setup on every run.
+  await createRolesFromSetup(awsUrl, admin, (await call('GET', `/v1/connections/${connection.id}/setup`)) as never);
+  const verified = await call('POST', `/v1/connections/${connection.id}/verify`);
+  if (!verified.trust?.ok) throw new Error(`connection verify failed: ${JSON.stringify(verified.trust)}`);
+
+  const template = await findOrCreate('/v1/templates', (t) => t.name === 'scoped-s3', () =>
+    call('POST', '/v1/templates', {
+      name: 'scoped-s3',
+      connectionId: connection.id,
+      roleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
+      durationSeconds: 3600,
+      sessionPolicyTemplate: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::class-bucket', Condition: { StringLike: { 's3:prefix': 'students/{{student.handle}}/*' } } },
+          { Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
+        ],
+      }),
+      sessionTags: [{ key: 'course', value: '{{course.code}}' }],
+      consoleDestination: 'https://console.aws.amazon.com/s3/home',
+    }),
+  );
+  const course = await findOrCreate('/v1/courses', (c) => c.code === 'CLOUD101', () => call('POST', '/v1/courses', { code: 'CLOUD101', title: 'Cloud Foundations' }));
+  const roster = Array.from({ length: STUDENTS }, (_, i) => ({ email: `student${String(i + 1).padStart(2, '0')}@demo.labkeys.example`, displayName: `Student ${i + 1}` }));
+  await call('POST', `/v1/courses/${course.id}/students`, { students: roster });
+
+  const lab = await call('POST', '/v1/labs', { name: `Demo lab ${new Date().toISOString().slice(0, 16)}`, courseId: course.id, templateId: template.id, sessionDurationSeconds: 3600 });
+  await call('POST', `/v1/labs/${lab.id}/start`);
+
+  const enrollment = ((await call('GET', `/v1/courses/${course.id}/enrollments?limit=200`)).items as Json[]).find((e) => e.student.email === roster[0].email);
+  if (!enrollment) throw new Error('the first demo student is not enrolled');
+  // A fresh link for one student (links are shown once; re-issuing invalidates the old one).
+  const link = await call('POST', `/v1/courses/${course.id}/enrollments/${enrollment.id}/access-link`);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await fetch(`${apiUrl}/v1/me/sessions/current`, { headers: { authorization: `Bearer ${link.accessToken}` } });
+    if (res.status === 200) break;
+    if (Date.now() > deadline) throw new Error(`the demo student's credentials did not arrive (last status ${res.status})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { apiUrl, ownerToken, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
+}
