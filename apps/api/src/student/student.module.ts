@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { StudentPageController } from '../student-page/student-page.controller';
 import { StudentController } from './student.controller';
 import { StudentSessionsService } from './student-sessions.service';
 
-@Module({ controllers: [StudentController], providers: [StudentSessionsService] })
+@Module({ controllers: [StudentController, StudentPageController], providers: [StudentSessionsService] })
 export class StudentModule {}
