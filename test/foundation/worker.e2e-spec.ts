@@ -56,4 +56,15 @@ describe('worker', () => {
     expect((await prisma.labSession.findUniqueOrThrow({ where: { id: current.id } })).state).toBe('ACTIVE');
     expect((await prisma.labSession.findUniqueOrThrow({ where: { id: revoked.id } })).state).toBe('REVOKED');
   });
+
+  it('puts the sweep schedule back, and sweeps at once, when Redis loses it', async () => {
+    const queue = worker.get<Queue>(getQueueToken(QueueName.Maintenance));
+    await queue.removeJobScheduler(SWEEP_SCHEDULER_ID);
+    expect(await queue.getJobScheduler(SWEEP_SCHEDULER_ID)).toBeFalsy();
+    await eventually(async () => {
+      if (!(await queue.getJobScheduler(SWEEP_SCHEDULER_ID))) throw new Error('schedule not restored yet');
+    }, 5000, 100);
+    const recoveries = (await queue.getJobs(['completed', 'active', 'waiting'])).filter((job) => job.id?.startsWith('sweep-recovery-'));
+    expect(recoveries.length).toBeGreaterThanOrEqual(1);
+  });
 });
