@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { AppConfig } from '@labkeys/config';
 import { SessionRepository, PrismaService } from '@labkeys/database';
 import { PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
@@ -6,7 +8,9 @@ import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 
 /**
  * At a session's expiry: ACTIVE→EXPIRED and the sealed secret destroyed.
- * A job that fires early (clock drift between hosts) puts itself back.
+ * The job is first due a notice period before expiry: then it tells the
+ * student (`session.expiring`) and puts itself back for the expiry itself.
+ * A job that fires early for any other reason (clock drift) also puts itself back.
  */
 @Injectable()
 @HandlesJob(JobName.ExpireSession)
@@ -16,9 +20,10 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     private readonly sessions: SessionRepository,
     private readonly producer: JobProducer,
     private readonly push: PushPublisher,
+    private readonly config: AppConfig,
   ) {}
 
-  async handle({ tenantId, sessionId }: SessionRef): Promise<'expired' | 'rescheduled' | 'skipped'> {
+  async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>): Promise<'expired' | 'rescheduled' | 'skipped'> {
     const session = await this.prisma.labSession.findFirst({
       where: { tenantId, id: sessionId },
       select: { id: true, state: true, expiresAt: true, labId: true, studentId: true },
@@ -26,7 +31,22 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     if (!session || session.state !== 'ACTIVE' || !session.expiresAt) return 'skipped';
     const early = session.expiresAt.getTime() - Date.now();
     if (early > 0) {
-      await this.producer.add(JobName.ExpireSession, { tenantId, sessionId }, { delay: early, jobId: `expire-${sessionId}-${session.expiresAt.getTime()}` });
+      const jobId = `expire-${sessionId}-${session.expiresAt.getTime()}`;
+      if (job.id !== jobId && early <= this.config.expiringNoticeMs + 1000) {
+        await this.push.publish([
+          {
+            type: 'session.expiring',
+            tenantId,
+            labId: session.labId,
+            studentId: session.studentId,
+            sessionId,
+            state: 'ACTIVE',
+            detail: { expiresAt: session.expiresAt.toISOString(), secondsLeft: Math.round(early / 1000) },
+            at: new Date().toISOString(),
+          },
+        ]);
+      }
+      await this.producer.add(JobName.ExpireSession, { tenantId, sessionId }, { delay: early, jobId });
       return 'rescheduled';
     }
     if (!(await this.sessions.markExpired(tenantId, sessionId))) return 'skipped';

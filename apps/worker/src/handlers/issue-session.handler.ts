@@ -105,7 +105,8 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
   private async afterActive(session: IssuingSession, expiresAt: Date): Promise<void> {
     const ref = { tenantId: session.tenantId, sessionId: session.id };
     const untilExpiry = Math.max(0, expiresAt.getTime() - Date.now());
-    await this.producer.add(JobName.ExpireSession, ref, { delay: untilExpiry });
+    // First due a notice period before expiry (the student is told), then at expiry itself.
+    await this.producer.add(JobName.ExpireSession, ref, { delay: Math.max(0, untilExpiry - this.config.expiringNoticeMs) });
     if (session.lab.autoRenew) {
       await this.producer.add(JobName.RenewSession, ref, { delay: Math.max(0, untilExpiry - this.config.renewLeadMs) });
     }
