@@ -1,40 +1,26 @@
-import type { AwsLocal } from '@labkeys/aws-local';
-import type { PrismaClient } from '@labkeys/database';
-import { bearer, startTestApi, type TestApi } from '../support/api';
-import { startSchoolAws } from '../support/aws-world';
+import { bearer } from '../support/api';
 import { createClassroom } from '../support/classroom';
-import { testPrisma } from '../support/factories';
 import { SseClient } from '../support/sse-client';
-import { startTestWorker, type TestWorker } from '../support/worker';
+import { startPipeline, type Pipeline } from '../support/pipeline';
 
 const EXTERNAL_ID = 'school-external-id-renewal';
 
 describe('auto-renew', () => {
-  let aws: AwsLocal;
-  let api: TestApi;
-  let worker: TestWorker;
-  let prisma: PrismaClient;
+  let pipeline: Pipeline;
 
+  // Sessions last 900 s; renewing 897 s ahead makes the successor due 3 s after issue.
   beforeAll(async () => {
-    prisma = testPrisma();
-    aws = await startSchoolAws([EXTERNAL_ID]);
-    // Sessions last 900 s; renewing 897 s ahead makes the successor due 3 s after issue.
-    const env = { QUEUE_PREFIX: `e2erenew${Date.now()}`, RENEW_LEAD_SECONDS: '897' };
-    api = await startTestApi(env);
-    worker = await startTestWorker(env);
+    pipeline = await startPipeline([EXTERNAL_ID], { RENEW_LEAD_SECONDS: '897' });
   });
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await aws?.close();
-    await prisma.$disconnect();
+    await pipeline?.close();
   });
 
   it('issues a successor ahead of expiry, pushes it, and the current session switches with no gap', async () => {
+    const { api, aws, prisma, baseUrl } = pipeline;
     const room = await createClassroom(prisma, { students: 2, endpoint: aws.url, externalId: EXTERNAL_ID, durationSeconds: 900, autoRenew: true });
     const student = room.students[0];
-    const port = (api.app.getHttpServer().address() as { port: number }).port;
-    const stream = await SseClient.open(`http://127.0.0.1:${port}/v1/me/events`, student.token);
+    const stream = await SseClient.open(`${baseUrl}/v1/me/events`, student.token);
     try {
       await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
       await stream.waitFor((events) => events.some((e) => e.event === 'session.issued'), 30000);
