@@ -7,4 +7,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
 eval "$(bash scripts/services.sh start | sed 's/^/export /')"
-exec node --no-warnings dist/scripts/demo.js "$@"
+exec node --disable-warning=NodeVersionSupportWarning dist/scripts/demo.js "$@"
