@@ -1,0 +1,169 @@
+/**
+ * Class-start benchmark (issue 5): how close the issuance pipeline comes to calling STS directly.
+ *   npm run bench:issue [-- --n 1000 --c 64 --pool <DATABASE_POOL_SIZE>]
+ * (a) baseline: N AssumeRole calls from the SDK at concurrency C; (b) pipeline: N students hold their
+ * event streams open, the owner starts the lab, and we time until all N sessions are ACTIVE and each
+ * student's `session.issued` arrives. aws-local injects 40 ms on AssumeRole in both. The last line
+ * printed is one JSON object.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:http';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { buildAssumeRoleInput, roleSessionNameFor } from '@labkeys/templates';
+import { appEnv, argValue, mapLimit, onCleanup, percentile, runBench, startApi, startAwsLocal, startServices, startWorker, withPg } from './bench/harness';
+import { cpuSeconds, cpuSecondsOf, loadAverage, peakRssMb } from './bench/proc';
+import { benchPrisma, seedClassroom, SCOPED_POLICY, type BenchClassroom } from './bench/classroom';
+import { TimedStream } from './bench/sse';
+import { LAB_ROLE_ARN } from './bench/world';
+
+const LATENCY_MS = 40;
+// High enough that the per-account pace never binds: the bench measures the pipeline, not the limit.
+const STS_PACE = 100000;
+const EXTERNAL_ID = 'bench-school-external-id';
+
+runBench('bench:issue', 10 * 60 * 1000, async () => {
+  const n = argValue('n', 1000);
+  const c = argValue('c', 64);
+  const poolIndex = process.argv.indexOf('--pool');
+  const pool = poolIndex >= 0 ? String(argValue('pool', 10)) : undefined;
+  console.log(`bench:issue n=${n} c=${c} latency=${LATENCY_MS}ms stsPace=${STS_PACE}/s load=${loadAverage()}`);
+
+  const services = await startServices('benchissue');
+  const aws = await startAwsLocal(EXTERNAL_ID, LATENCY_MS);
+  const prisma = benchPrisma(services.databaseUrl);
+  onCleanup(() => prisma.$disconnect());
+  const room = await seedClassroom(prisma, { students: n, endpoint: aws.url, externalId: EXTERNAL_ID });
+
+  const env = appEnv(services, { WORKER_CONCURRENCY: String(c), STS_CALLS_PER_SECOND_PER_ACCOUNT: String(STS_PACE), ...(pool && { DATABASE_POOL_SIZE: pool }) });
+  const api = await startApi(env);
+  const worker = await startWorker(env);
+
+  const baselineSeconds = await baseline(aws.url, room, n, c);
+  console.log(`baseline: ${n} AssumeRole calls at concurrency ${c} in ${baselineSeconds.toFixed(3)} s (${Math.round(n / baselineSeconds)}/s)`);
+
+  const counters = async () => ((await (await fetch(`${aws.url}/_aws-local/counters`)).json()) as Record<string, number>)['sts:AssumeRole'] ?? 0;
+  const callsBefore = await counters();
+  // Where the two cores go during the pipeline: CPU seconds per process over the run.
+  const cpu = () => ({ worker: cpuSeconds(worker.pid), api: cpuSeconds(api.pid), awsLocal: cpuSeconds(aws.pid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, postgres: cpuSecondsOf('postgres'), redis: cpuSecondsOf('redis-server') });
+  // Postgres statements outside a transaction each commit one, so commits per session approximate round trips.
+  const commits = () => withPg(services.adminUrl, async (pg) => Number((await pg.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [new URL(services.databaseUrl).pathname.slice(1)])).rows[0].xact_commit));
+  let cpuBefore = cpu();
+  let commitsBefore = 0;
+  const pipeline = await runPipeline(api.url, services.databaseUrl, room, n, async () => {
+    commitsBefore = await commits();
+    cpuBefore = cpu();
+  });
+  const cpuAfter = cpu();
+  await new Promise((r) => setTimeout(r, 1500)); // backends report their counters to pg_stat_database about once a second
+  const pgCommitsPerSession = round(((await commits()) - commitsBefore) / n);
+  const cpuDuringPipeline = Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, round(v - cpuBefore[k as keyof typeof cpuBefore])]));
+  const assumeRoleCalls = (await counters()) - callsBefore;
+  const workerRssMb = peakRssMb(worker.pid);
+  const apiRssMb = peakRssMb(api.pid);
+
+  const efficiency = baselineSeconds / pipeline.seconds;
+  console.log(`pipeline: ${n} ACTIVE in ${pipeline.seconds.toFixed(3)} s (${Math.round(n / pipeline.seconds)}/s); efficiency ${efficiency.toFixed(3)}`);
+  console.log(`time to credential: p50 ${pipeline.p50Ms} ms, p99 ${pipeline.p99Ms} ms, last ${pipeline.maxMs} ms`);
+  console.log(`CPU seconds during the pipeline (until the last credential arrived): ${JSON.stringify(cpuDuringPipeline)}`);
+  console.log(`Postgres commits per session (worker + api + the bench's polling): ${pgCommitsPerSession}`);
+  console.log(`peak RSS: worker ${workerRssMb} MB, api ${apiRssMb} MB; aws-local AssumeRole calls during pipeline: ${assumeRoleCalls}; load ${loadAverage()}`);
+  console.log(
+    JSON.stringify({
+      n,
+      c,
+      latencyMs: LATENCY_MS,
+      stsCallsPerSecondPerAccount: STS_PACE,
+      databasePoolSize: pool ? Number(pool) : 'default',
+      baselineSeconds: round(baselineSeconds),
+      pipelineSeconds: round(pipeline.seconds),
+      efficiency: round(efficiency),
+      p50Ms: pipeline.p50Ms,
+      p99Ms: pipeline.p99Ms,
+      lastCredentialMs: pipeline.maxMs,
+      workerRssMb,
+      apiRssMb,
+      assumeRoleCalls,
+      cpuSecondsDuringPipeline: cpuDuringPipeline,
+      pgCommitsPerSession,
+      loadAverage: loadAverage(),
+    }),
+  );
+});
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The service's own request shape (buildAssumeRoleInput), sent straight from the SDK. */
+async function baseline(endpoint: string, room: BenchClassroom, n: number, c: number): Promise<number> {
+  const client = new STSClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: c }) }),
+  });
+  const input = (i: number) => {
+    const sessionId = randomUUID();
+    const student = room.students[i % room.students.length];
+    const ctx = {
+      tenantId: room.tenantId,
+      labId: room.labId,
+      sessionId,
+      studentHandle: student.handle,
+      courseId: room.courseId,
+      courseCode: room.courseCode,
+      region: 'us-east-1',
+      accountId: '123456789012',
+      partition: 'aws',
+      externalId: room.externalId,
+      durationSeconds: 3600,
+      roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId }),
+    };
+    return buildAssumeRoleInput({ roleArn: LAB_ROLE_ARN, sessionPolicyTemplate: SCOPED_POLICY, sessionTags: [{ key: 'course', value: '{{course.code}}' }] }, ctx as never);
+  };
+  // Warm the connections and the SDK before timing, as the worker's first jobs would.
+  await mapLimit(Array.from({ length: c }, (_, i) => i), c, (i) => client.send(new AssumeRoleCommand(input(i))));
+  const inputs = Array.from({ length: n }, (_, i) => input(i));
+  const started = performance.now();
+  await mapLimit(inputs, c, (params) => client.send(new AssumeRoleCommand(params)));
+  const seconds = (performance.now() - started) / 1000;
+  client.destroy();
+  return seconds;
+}
+
+async function runPipeline(apiUrl: string, databaseUrl: string, room: BenchClassroom, n: number, onStreamsOpen: () => void) {
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const streams = await mapLimit(room.students, 32, (s) => TimedStream.open(agent, `${apiUrl}/v1/me/events`, s.token));
+  onCleanup(() => {
+    streams.forEach((s) => s.stop());
+    agent.destroy();
+  });
+  console.log(`${streams.length} student streams open; starting the lab`);
+  await onStreamsOpen();
+
+  return withPg(databaseUrl, async (pg) => {
+    const started = performance.now();
+    const response = await fetch(`${apiUrl}/v1/labs/${room.labId}/start`, { method: 'POST', headers: { authorization: `Bearer ${room.ownerToken}` } });
+    if (response.status !== 202) throw new Error(`start answered ${response.status}: ${await response.text()}`);
+    let seconds = 0;
+    const deadline = Date.now() + 5 * 60 * 1000;
+    // A count on the (tenant, lab, state) index every 20 ms: cheap next to the pipeline's own queries.
+    for (;;) {
+      const { rows } = await pg.query<{ state: string; count: string }>(`SELECT state, count(*) FROM lab_sessions WHERE lab_id = $1 GROUP BY state`, [room.labId]);
+      const by = Object.fromEntries(rows.map((r) => [r.state, Number(r.count)]));
+      if ((by.ACTIVE ?? 0) >= n) {
+        seconds = (performance.now() - started) / 1000;
+        break;
+      }
+      if ((by.FAILED ?? 0) > 0) throw new Error(`sessions failed: ${JSON.stringify(by)}`);
+      if (Date.now() > deadline) throw new Error(`not all ACTIVE after 5 min: ${JSON.stringify(by)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const waitUntil = Date.now() + 60000;
+    while (streams.some((s) => !s.firstAt.has('session.issued')) && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 50));
+    const missing = streams.filter((s) => !s.firstAt.has('session.issued')).length;
+    if (missing > 0) throw new Error(`${missing} students never received session.issued`);
+    const ttc = streams.map((s) => s.firstAt.get('session.issued')! - started).sort((a, b) => a - b);
+    return { seconds, p50Ms: Math.round(percentile(ttc, 50)), p99Ms: Math.round(percentile(ttc, 99)), maxMs: Math.round(ttc[ttc.length - 1]) };
+  });
+}
