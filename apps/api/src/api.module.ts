@@ -23,6 +23,7 @@ import { LabsModule } from './labs/labs.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { StudentsModule } from './students/students.module';
 import { TemplatesModule } from './templates/templates.module';
+import { RevocationsModule } from './revocations/revocations.module';
 
 export interface ApiModuleOptions {
   /** Where JSON log lines go (stdout when omitted); tests pass a capture stream. */
@@ -30,7 +31,7 @@ export interface ApiModuleOptions {
 }
 
 /** Feature modules of the instructor and student API. */
-export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule];
+export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, RevocationsModule];
 
 @Module({})
 export class ApiModule implements NestModule {

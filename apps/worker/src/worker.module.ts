@@ -4,13 +4,15 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AwsModule } from '@labkeys/aws';
 import { AppConfig, ConfigModule, type EnvSchema } from '@labkeys/config';
-import { AuditWriter, CallerIdentityCache, LabSessionsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
+import { AuditWriter, CallerIdentityCache, LabSessionsService, RevocationRequestsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
 import { DatabaseModule } from '@labkeys/database';
 import { baseLoggerOptions } from '@labkeys/logging';
 import { PushPublisher } from '@labkeys/push';
 import { QueuesModule, workerRedisOptions } from '@labkeys/queues';
 import { JobDispatcher } from './dispatch/job-dispatcher';
 import type { JobHandler, JobHandlerClass } from './dispatch/job-handler';
+import { ApplyRevocationsHandler } from './handlers/apply-revocations.handler';
+import { EndLabHandler } from './handlers/end-lab.handler';
 import { ExpireSessionHandler } from './handlers/expire-session.handler';
 import { IssueSessionHandler } from './handlers/issue-session.handler';
 import { RenewSessionHandler } from './handlers/renew-session.handler';
@@ -19,10 +21,11 @@ import { SweepHandler } from './handlers/sweep.handler';
 
 import { StsPacer, WORKER_REDIS } from './issuance/sts-pacer';
 import { QUEUE_PROCESSORS } from './processors/queue.processors';
+import { RevocationApplier } from './revocation/revocation-applier';
 import { SweepScheduler } from './scheduling/sweep-scheduler';
 
 /** Every job handler of the worker; checked against the catalogue before boot. */
-export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler];
+export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler, EndLabHandler, ApplyRevocationsHandler];
 
 class RedisCloser implements OnApplicationShutdown {
   constructor(private readonly redis: Redis) {}
@@ -51,6 +54,8 @@ export class WorkerModule {
         SweepScheduler,
         SessionSecrets,
         LabSessionsService,
+        RevocationRequestsService,
+        RevocationApplier,
         CallerIdentityCache,
         { provide: AuditWriter, useClass: SystemAuditWriter },
         { provide: WORKER_REDIS, useFactory: (config: AppConfig) => new Redis(workerRedisOptions(config.redisUrl)), inject: [AppConfig] },

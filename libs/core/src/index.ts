@@ -4,3 +4,7 @@ export { AuditWriter, SystemAuditWriter, type AuditEntry } from './audit/audit-w
 export { SessionSecrets, type SessionSecret, type SealedSessionSecret } from './sealing/session-secrets';
 export { LabSessionsService, type StartLabResult } from './labs/lab-sessions.service';
 export { CallerIdentityCache } from './aws/caller-identity.cache';
+export { RevocationRequestsService, type RevocationResult, type EndLabResult } from './revocation/revocation-requests.service';
+export { revokeLiveSessions, type RevokeOutcome } from './revocation/revoke-sessions';
+export { buildRevocationPolicy, iamPolicySize, partitionByExpiry, revocationPolicyName, ROLE_INLINE_BUDGET, type PolicyEntry } from './revocation/revocation-policy.builder';
+export { LabContextCache, type LabContext } from './labs/lab-context.cache';

@@ -9,7 +9,11 @@ export type PushEventType =
   | 'session.expiring'
   | 'session.ended'
   | 'session.failed'
-  | 'session.state';
+  | 'session.state'
+  /** Revocation requested; access ends once AWS denies it (then `session.ended`, reason `revoked`). */
+  | 'session.revoking'
+  /** The deny could not be written yet (IAM failing or the role's inline budget full); LabKeys keeps retrying. */
+  | 'revocation.pending';
 
 export interface PushEvent {
   type: PushEventType;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 
 /**
@@ -16,6 +17,8 @@ export enum QueueName {
   /** Scheduled lab starts and ends. */
   Labs = 'labs',
   Maintenance = 'maintenance',
+  /** IAM writes of revocation deny policies, apart so an IAM outage delays nothing else. */
+  Revocation = 'revocation',
 }
 
 export enum JobName {
@@ -23,6 +26,9 @@ export enum JobName {
   ExpireSession = 'expire-session',
   RenewSession = 'renew-session',
   StartLab = 'start-lab',
+  EndLab = 'end-lab',
+  /** Rewrites one lab role's deny policy from its revocation entries. */
+  ApplyRevocations = 'apply-revocations',
   /** Repair sweep: Postgres is the truth, Redis is execution. */
   Sweep = 'sweep',
 }
@@ -37,11 +43,20 @@ export interface LabRef {
   labId: string;
 }
 
+/** One lab role of one tenant connection: the unit a revocation policy is written for. */
+export interface RoleRef {
+  tenantId: string;
+  connectionId: string;
+  roleArn: string;
+}
+
 export interface JobPayloads {
   [JobName.IssueSession]: SessionRef;
   [JobName.ExpireSession]: SessionRef;
   [JobName.RenewSession]: SessionRef;
   [JobName.StartLab]: LabRef;
+  [JobName.EndLab]: LabRef;
+  [JobName.ApplyRevocations]: RoleRef;
   [JobName.Sweep]: Record<string, never>;
 }
 
@@ -64,6 +79,16 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
   [JobName.ExpireSession]: { queue: QueueName.Lifecycle, options: retrying(8, 500), jobId: (p) => `expire-${p.sessionId}` },
   [JobName.RenewSession]: { queue: QueueName.Lifecycle, options: retrying(8, 500), jobId: (p) => `renew-${p.sessionId}` },
   [JobName.StartLab]: { queue: QueueName.Labs, options: retrying(8, 1000), jobId: (p) => `start-lab-${p.labId}` },
+  [JobName.EndLab]: { queue: QueueName.Labs, options: retrying(8, 1000), jobId: (p) => `end-lab-${p.labId}` },
+  // Removed as soon as it finishes: a kept job under the fixed id would swallow the next revocation's add.
+  // A burst while one is waiting coalesces into it; the handler re-reads entries until none is new.
+  // Six attempts (about 30 s of backoff), then the sweep re-adds it every interval: a long IAM outage
+  // is retried at a steady pace instead of ever-growing delays.
+  [JobName.ApplyRevocations]: {
+    queue: QueueName.Revocation,
+    options: { attempts: 6, backoff: { type: 'exponential', delay: 500, jitter: 0.5 }, removeOnComplete: true, removeOnFail: true },
+    jobId: (p) => applyRevocationsJobId(p),
+  },
   [JobName.Sweep]: { queue: QueueName.Maintenance, options: { attempts: 1, removeOnComplete: 100, removeOnFail: 500 } },
 };
 
@@ -75,6 +100,11 @@ export function queueOf(job: JobName): QueueName {
 
 export function jobsOfQueue(queue: QueueName): JobName[] {
   return (Object.keys(JOB_CATALOGUE) as JobName[]).filter((job) => JOB_CATALOGUE[job].queue === queue);
+}
+
+/** BullMQ ids may not contain ':' (ARNs do), so the role is hashed; tenant and connection keep tenants apart. */
+export function applyRevocationsJobId(p: RoleRef): string {
+  return `revoke-${createHash('sha256').update(`${p.tenantId}|${p.connectionId}|${p.roleArn}`).digest('hex').slice(0, 32)}`;
 }
 
 /** Scheduler id of the repeating sweep: one id, so N workers register one schedule. */

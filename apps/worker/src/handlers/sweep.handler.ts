@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { LabSessionsService } from '@labkeys/core';
+import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import { PrismaService, SessionRepository } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
 import { JOB_CATALOGUE, JobName, JobProducer } from '@labkeys/queues';
@@ -11,6 +11,9 @@ export interface SweepResult {
   reclaimed: number;
   requeued: number;
   labsStarted: number;
+  labsEnded: number;
+  /** Roles whose deny policy was queued for a rewrite: revocations to retry or entries to prune. */
+  rolesRequeued: number;
 }
 
 const BATCH = 1000;
@@ -19,7 +22,9 @@ const BATCH = 1000;
  * Repair sweep. Postgres is the truth and Redis only runs jobs, so the sweep
  * re-derives from the database whatever a lost or late job should have done:
  * overdue sessions expire, abandoned claims return to PENDING, pending
- * sessions without a live job get one, and due labs start. Safe with several
+ * sessions without a live job get one, due labs start, overdue labs end, and
+ * revocations not yet in AWS (or entries past their sessions' expiry) get
+ * their role's policy rewritten. Safe with several
  * workers: every change is a conditional update and every job id is fixed.
  */
 @Injectable()
@@ -34,12 +39,21 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     private readonly labs: LabSessionsService,
     private readonly push: PushPublisher,
     private readonly config: AppConfig,
+    private readonly revocations: RevocationRequestsService,
   ) {}
 
   async handle(): Promise<SweepResult> {
-    const result: SweepResult = { expired: await this.expireOverdue(), reclaimed: await this.reclaimAbandoned(), requeued: 0, labsStarted: await this.startDueLabs() };
+    const result: SweepResult = {
+      expired: await this.expireOverdue(),
+      reclaimed: await this.reclaimAbandoned(),
+      requeued: 0,
+      labsStarted: await this.startDueLabs(),
+      labsEnded: await this.endOverdueLabs(),
+      rolesRequeued: 0,
+    };
     result.requeued = await this.requeuePending();
-    if (result.expired + result.reclaimed + result.requeued + result.labsStarted > 0) this.logger.log(result, 'sweep repaired state');
+    result.rolesRequeued = await this.requeueRevocations();
+    if (result.expired + result.reclaimed + result.requeued + result.labsStarted + result.labsEnded + result.rolesRequeued > 0) this.logger.log(result, 'sweep repaired state');
     return result;
   }
 
@@ -94,5 +108,27 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     const due = await this.prisma.lab.findMany({ where: { state: 'SCHEDULED', startsAt: { lte: new Date() } }, select: { id: true, tenantId: true }, take: 100 });
     for (const lab of due) await this.labs.startLab(lab.tenantId, lab.id, 'schedule');
     return due.length;
+  }
+
+  private async endOverdueLabs(): Promise<number> {
+    const due = await this.prisma.lab.findMany({ where: { state: 'RUNNING', endsAt: { lte: new Date() } }, select: { id: true, tenantId: true }, take: 100 });
+    let ended = 0;
+    for (const lab of due) if (await this.revocations.endLab(lab.tenantId, lab.id, 'schedule')) ended++;
+    return ended;
+  }
+
+  /**
+   * Roles with revocations not yet written (REVOKING sessions), or with written entries whose sessions
+   * have all expired (to prune). A job already queued for the role swallows the add by its id.
+   */
+  private async requeueRevocations(): Promise<number> {
+    const roles = await this.prisma.revocationEntry.findMany({
+      where: { OR: [{ state: 'PENDING' }, { state: 'APPLIED', coversUntil: { lte: new Date() } }] },
+      distinct: ['tenantId', 'connectionId', 'roleArn'],
+      select: { tenantId: true, connectionId: true, roleArn: true },
+      take: BATCH,
+    });
+    for (const role of roles) await this.producer.add(JobName.ApplyRevocations, role);
+    return roles.length;
   }
 }

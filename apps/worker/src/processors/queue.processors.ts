@@ -35,5 +35,13 @@ export class MaintenanceProcessor extends CatalogueProcessor {
   }
 }
 
+@Processor(QueueName.Revocation, STALLED)
+export class RevocationProcessor extends CatalogueProcessor {
+  constructor(dispatcher: JobDispatcher) {
+    // One job per role at a time by id; several roles (tenants) in parallel.
+    super(dispatcher, QueueName.Revocation, 8);
+  }
+}
+
 /** One processor per queue of the catalogue. */
-export const QUEUE_PROCESSORS = { [QueueName.Issuance]: IssuanceProcessor, [QueueName.Lifecycle]: LifecycleProcessor, [QueueName.Labs]: LabsProcessor, [QueueName.Maintenance]: MaintenanceProcessor } satisfies Record<QueueName, unknown>;
+export const QUEUE_PROCESSORS = { [QueueName.Issuance]: IssuanceProcessor, [QueueName.Lifecycle]: LifecycleProcessor, [QueueName.Labs]: LabsProcessor, [QueueName.Maintenance]: MaintenanceProcessor, [QueueName.Revocation]: RevocationProcessor } satisfies Record<QueueName, unknown>;

@@ -38,10 +38,13 @@ export class LabSessionsService {
       }
       const { created, alreadyLive } = await createMissingSessions(tx, tenantId, labId, lab.course_id);
       await this.audit.record(tx, tenantId, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } });
-      return { created, alreadyLive };
+      return { created, alreadyLive, endsAt: lab.ends_at };
     });
+    const { endsAt, ...counts } = result;
+    // The end job is checked against the lab's end time when it runs; the sweep catches a moved end time.
+    if (endsAt) await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: Math.max(0, endsAt.getTime() - Date.now()) });
     const queued = await this.enqueuePending(tenantId, labId);
-    return { labId, state: 'RUNNING', ...result, queued };
+    return { labId, state: 'RUNNING', ...counts, queued };
   }
 
   /** Students newly enrolled in a course get sessions in its running labs. */
@@ -79,11 +82,12 @@ interface LockedLab {
   id: string;
   state: string;
   course_id: string;
+  ends_at: Date | null;
 }
 
 /** Serialises concurrent starts and enrollments of one lab, so no student gets two sessions. */
 async function lockLab(tx: TransactionClient, tenantId: string, labId: string): Promise<LockedLab> {
-  const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, course_id FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${labId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, course_id, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${labId}::uuid FOR UPDATE`;
   if (rows.length === 0) throw new NotFoundException({ detail: 'Lab not found.' });
   return rows[0];
 }
@@ -93,8 +97,9 @@ async function createMissingSessions(tx: TransactionClient, tenantId: string, la
     where: { tenantId, courseId, unenrolledAt: null, ...(onlyStudents ? { studentId: { in: onlyStudents } } : {}) },
     select: { student: { select: { id: true, handle: true } } },
   });
+  // A revoked student stays revoked: starting the lab again must not hand them new credentials.
   const live = await tx.labSession.findMany({
-    where: { tenantId, labId, state: { in: LIVE_SESSION_STATES } },
+    where: { tenantId, labId, state: { in: [...LIVE_SESSION_STATES, 'REVOKING', 'REVOKED'] } },
     select: { studentId: true },
   });
   const hasLive = new Set(live.map((s) => s.studentId));

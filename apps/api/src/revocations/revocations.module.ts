@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '@labkeys/config';
+import { RevocationRequestsService } from '@labkeys/core';
+import { PushPublisher } from '@labkeys/push';
+import { ApiRedis } from '../common/api-redis';
+import { RevocationsController } from './revocations.controller';
+
+@Module({
+  controllers: [RevocationsController],
+  providers: [
+    RevocationRequestsService,
+    // Sessions ended at once (never issued) are told from here; the worker tells the rest.
+    { provide: PushPublisher, useFactory: (redis: ApiRedis, config: AppConfig) => new PushPublisher(redis.client, config.queuePrefix), inject: [ApiRedis, AppConfig] },
+  ],
+})
+export class RevocationsModule {}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { RevocationRequestsService } from '@labkeys/core';
+import { PrismaService } from '@labkeys/database';
+import { JobName, JobProducer, type LabRef } from '@labkeys/queues';
+import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
+
+/** A lab's automatic end at its end time (delayed job added at start; the sweep catches a lost or late one). */
+@Injectable()
+@HandlesJob(JobName.EndLab)
+export class EndLabHandler implements JobHandler<JobName.EndLab> {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly revocations: RevocationRequestsService,
+    private readonly producer: JobProducer,
+  ) {}
+
+  async handle({ tenantId, labId }: LabRef): Promise<'ended' | 'rescheduled' | 'skipped'> {
+    const lab = await this.prisma.lab.findFirst({ where: { tenantId, id: labId }, select: { state: true, endsAt: true } });
+    if (!lab || lab.state !== 'RUNNING' || !lab.endsAt) return 'skipped';
+    const early = lab.endsAt.getTime() - Date.now();
+    if (early > 0) {
+      // The end time moved later after this job was queued (or clocks differ): wait for the new one.
+      await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: early, jobId: `end-lab-${labId}-${lab.endsAt.getTime()}` });
+      return 'rescheduled';
+    }
+    return (await this.revocations.endLab(tenantId, labId, 'schedule')) ? 'ended' : 'skipped';
+  }
+}

@@ -1,0 +1,117 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { PrismaService, type TransactionClient } from '@labkeys/database';
+import { PushPublisher } from '@labkeys/push';
+import { JobName, JobProducer } from '@labkeys/queues';
+import { AuditWriter } from '../audit/audit-writer';
+import { revokeLiveSessions, type RevokeOutcome } from './revoke-sessions';
+
+export interface RevocationResult {
+  /** Sessions ended at once (never issued). */
+  revoked: number;
+  /** Sessions whose credentials are being denied; each ends (REVOKED) once IAM has accepted the deny. */
+  revoking: number;
+}
+
+export interface EndLabResult extends RevocationResult {
+  labId: string;
+  state: 'ENDED';
+}
+
+/**
+ * Early revocation and lab end. Each request is one transaction (sessions, revocation entries, audit);
+ * after commit the worker is asked to write the deny for each affected role and the streams are told.
+ */
+@Injectable()
+export class RevocationRequestsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly producer: JobProducer,
+    private readonly audit: AuditWriter,
+    private readonly push: PushPublisher,
+  ) {}
+
+  /** Every live session of the lab, denied with one lab-wide statement. */
+  revokeLab(tenantId: string, labId: string): Promise<RevocationResult> {
+    return this.run(async (tx) => {
+      await lockLabs(tx, tenantId, [labId]);
+      const outcome = await revokeLiveSessions(tx, tenantId, { labId }, 'lab', 'revoked');
+      await this.record(tx, tenantId, 'lab.revoked', 'lab', labId, outcome);
+      return outcome;
+    });
+  }
+
+  /** One session, and the successor a renewal may already have created for it. */
+  revokeSession(tenantId: string, labId: string, sessionId: string): Promise<RevocationResult> {
+    return this.run(async (tx) => {
+      await lockLabs(tx, tenantId, [labId]);
+      const session = await tx.labSession.findFirst({ where: { tenantId, labId, id: sessionId }, select: { id: true } });
+      if (!session) throw new NotFoundException({ detail: 'Session not found.' });
+      const outcome = await revokeLiveSessions(tx, tenantId, { labId, OR: [{ id: sessionId }, { predecessorId: sessionId }] }, 'sessions', 'revoked');
+      await this.record(tx, tenantId, 'session.revoked', 'session', sessionId, outcome);
+      return outcome;
+    });
+  }
+
+  /** The student's live sessions in every lab. */
+  revokeStudent(tenantId: string, studentId: string): Promise<RevocationResult> {
+    return this.run(async (tx) => {
+      const student = await tx.student.findFirst({ where: { tenantId, id: studentId }, select: { id: true } });
+      if (!student) throw new NotFoundException({ detail: 'Student not found.' });
+      const labs = await tx.labSession.findMany({ where: { tenantId, studentId }, distinct: ['labId'], select: { labId: true } });
+      await lockLabs(tx, tenantId, labs.map((l) => l.labId));
+      const outcome = await revokeLiveSessions(tx, tenantId, { studentId }, 'sessions', 'revoked');
+      await this.record(tx, tenantId, 'student.revoked', 'student', studentId, outcome);
+      return outcome;
+    });
+  }
+
+  /**
+   * RUNNING → ENDED and every live session ended; renewals stop because they require a running lab.
+   * `schedule` ends only a lab whose end time has passed (a job may fire before a moved end time).
+   */
+  async endLab(tenantId: string, labId: string, trigger: 'manual' | 'schedule'): Promise<EndLabResult | null> {
+    const result = await this.run(async (tx) => {
+      const [lab] = await lockLabs(tx, tenantId, [labId]);
+      if (trigger === 'schedule' && (lab.state !== 'RUNNING' || !lab.ends_at || lab.ends_at > new Date())) return null;
+      if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()}; only a running lab can end.` });
+      if (lab.state === 'RUNNING') await tx.lab.update({ where: { tenantId_id: { tenantId, id: labId } }, data: { state: 'ENDED', endedAt: new Date() } });
+      // Ending an ended lab again still ends anything left live, so a retried request is harmless.
+      const outcome = await revokeLiveSessions(tx, tenantId, { labId }, 'lab', 'lab-ended');
+      await this.record(tx, tenantId, 'lab.ended', 'lab', labId, outcome, { trigger });
+      return outcome;
+    });
+    return result && { labId, state: 'ENDED', ...result };
+  }
+
+  private run<T extends RevokeOutcome | null>(work: (tx: TransactionClient) => Promise<T>): Promise<T extends null ? RevocationResult | null : RevocationResult>;
+  private async run(work: (tx: TransactionClient) => Promise<RevokeOutcome | null>): Promise<RevocationResult | null> {
+    const outcome = await this.prisma.$transaction(work, { timeout: 30_000 });
+    if (!outcome) return null;
+    // After commit, so the worker reads the entries; fixed job ids coalesce a burst per role.
+    for (const role of outcome.roles) await this.producer.add(JobName.ApplyRevocations, role);
+    await this.push.publish(outcome.events);
+    return { revoked: outcome.revoked, revoking: outcome.revoking };
+  }
+
+  private record(tx: TransactionClient, tenantId: string, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, string> = {}) {
+    const sessions = o.events.map((e) => ({ sessionId: e.sessionId, state: e.state }));
+    return this.audit.record(tx, tenantId, { action, subjectType, subjectId, summary: { ...extra, revoked: o.revoked, revoking: o.revoking, sessions } });
+  }
+}
+
+interface LockedLab {
+  id: string;
+  state: string;
+  ends_at: Date | null;
+}
+
+/** Same lock as lab start and renewal, taken in id order so two requests never deadlock. */
+async function lockLabs(tx: TransactionClient, tenantId: string, labIds: string[]): Promise<LockedLab[]> {
+  const locked: LockedLab[] = [];
+  for (const id of [...new Set(labIds)].sort()) {
+    const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
+    if (rows.length === 0) throw new NotFoundException({ detail: 'Lab not found.' });
+    locked.push(rows[0]);
+  }
+  return locked;
+}
