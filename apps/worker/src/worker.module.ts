@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AwsModule } from '@labkeys/aws';
 import { AppConfig, ConfigModule, type EnvSchema } from '@labkeys/config';
-import { AuditWriter, CallerIdentityCache, LabSessionsService, RevocationRequestsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
+import { AuditWriter, CallerIdentityCache, LabContextCache, LabSessionsService, RevocationRequestsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
 import { DatabaseModule } from '@labkeys/database';
 import { baseLoggerOptions } from '@labkeys/logging';
 import { PushPublisher } from '@labkeys/push';
@@ -57,6 +57,7 @@ export class WorkerModule {
         RevocationRequestsService,
         RevocationApplier,
         CallerIdentityCache,
+        LabContextCache,
         { provide: AuditWriter, useClass: SystemAuditWriter },
         { provide: WORKER_REDIS, useFactory: (config: AppConfig) => new Redis(workerRedisOptions(config.redisUrl)), inject: [AppConfig] },
         { provide: RedisCloser, useFactory: (redis: Redis) => new RedisCloser(redis), inject: [WORKER_REDIS] },

@@ -7,4 +7,4 @@ export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enro
 export * from './generated/prisma/enums';
 export * from './pagination';
 export type { TransactionClient } from './transaction';
-export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials } from './repositories/session.repository';
+export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';

@@ -48,7 +48,10 @@ export class StudentSessionsService {
     const active = sessions
       .filter((s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now && s.sealedSecret && s.sealKeyId)
       .sort((a, b) => (b.issuedAt?.getTime() ?? 0) - (a.issuedAt?.getTime() ?? 0))[0];
-    if (active) return this.credentialsOf(active);
+    if (active) {
+      const { template } = active.lab;
+      return this.credentialsOf({ ...active, labName: active.lab.name, region: template.connection.region, endpointOverride: template.connection.endpointOverride });
+    }
     if (sessions.some((s) => s.state === 'PENDING' || s.state === 'ISSUING')) {
       throw new ConflictException({ detail: 'Your credentials are being issued; try again in a moment or listen on /v1/me/events.' });
     }
@@ -61,12 +64,18 @@ export class StudentSessionsService {
 
   /** The credentials of one of this student's sessions, for their event stream; null when not (or no longer) ACTIVE. */
   async credentialsForSession(me: StudentActor, sessionId: string): Promise<StudentCredentials | null> {
-    const session = await this.prisma.labSession.findFirst({
-      where: { tenantId: me.tenantId, id: sessionId, studentId: me.studentId, lab: { courseId: me.courseId } },
-      include: SESSION_INCLUDE,
-    });
-    if (!session || session.state !== 'ACTIVE' || !session.sealedSecret || !session.sealKeyId) return null;
-    return this.credentialsOf(session);
+    // One statement: this runs for every credential pushed to a stream.
+    const [row] = await this.prisma.$queryRaw<SealedRow[]>`
+      SELECT s.id, s.tenant_id AS "tenantId", s.lab_id AS "labId", s.access_key_id AS "accessKeyId", s.sealed_secret AS "sealedSecret",
+             s.seal_key_id AS "sealKeyId", s.expires_at AS "expiresAt", s.assumed_role_arn AS "assumedRoleArn",
+             l.name AS "labName", c.region, c.endpoint_override AS "endpointOverride"
+        FROM lab_sessions s
+        JOIN labs l ON l.tenant_id = s.tenant_id AND l.id = s.lab_id
+        JOIN role_templates t ON t.tenant_id = l.tenant_id AND t.id = l.template_id
+        JOIN aws_connections c ON c.tenant_id = t.tenant_id AND c.id = t.connection_id
+       WHERE s.tenant_id = ${me.tenantId}::uuid AND s.id = ${sessionId}::uuid AND s.student_id = ${me.studentId}::uuid
+         AND l.course_id = ${me.courseId}::uuid AND s.state = 'ACTIVE' AND s.sealed_secret IS NOT NULL`;
+    return row ? this.credentialsOf(row) : null;
   }
 
   /** Mints a fresh federation sign-in URL (tokens last 15 minutes, so never stored). */
@@ -87,26 +96,36 @@ export class StudentSessionsService {
     });
   }
 
-  private credentialsOf(session: SessionWithLab): StudentCredentials {
+  private credentialsOf(session: SealedRow): StudentCredentials {
     const secret = this.secrets.open(session.tenantId, session.id, session.sealKeyId!, session.sealedSecret!);
-    const connection = session.lab.template.connection;
     return {
       sessionId: session.id,
       labId: session.labId,
-      labName: session.lab.name,
+      labName: session.labName,
       state: 'ACTIVE',
       accessKeyId: session.accessKeyId!,
       secretAccessKey: secret.secretAccessKey,
       sessionToken: secret.sessionToken,
       expiration: session.expiresAt!.toISOString(),
-      region: connection.region,
+      region: session.region,
       assumedRoleArn: session.assumedRoleArn,
-      endpointUrl: connection.endpointOverride,
+      endpointUrl: session.endpointOverride,
       consoleUrl: `${this.config.publicUrl}/v1/me/sessions/current/console`,
     };
   }
 }
 
-type SessionWithLab = NonNullable<Awaited<ReturnType<PrismaService['labSession']['findFirst']>>> & {
-  lab: { name: string; template: { consoleDestination: string | null; connection: { region: string; endpointOverride: string | null; partition: string } } };
-};
+/** What handing out a session's credentials needs. */
+interface SealedRow {
+  id: string;
+  tenantId: string;
+  labId: string;
+  labName: string;
+  accessKeyId: string | null;
+  sealedSecret: Uint8Array | null;
+  sealKeyId: string | null;
+  expiresAt: Date | null;
+  assumedRoleArn: string | null;
+  region: string;
+  endpointOverride: string | null;
+}

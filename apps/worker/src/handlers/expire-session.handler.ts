@@ -24,6 +24,14 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
   ) {}
 
   async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>): Promise<'expired' | 'rescheduled' | 'skipped'> {
+    // The common case, due and ACTIVE, is one statement.
+    const expired = await this.sessions.expireIfDue(tenantId, sessionId);
+    if (expired) {
+      await this.push.publish([
+        { type: 'session.ended', tenantId, labId: expired.labId, studentId: expired.studentId, sessionId, state: 'EXPIRED', detail: { reason: 'expired' }, at: new Date().toISOString() },
+      ]);
+      return 'expired';
+    }
     const session = await this.prisma.labSession.findFirst({
       where: { tenantId, id: sessionId },
       select: { id: true, state: true, expiresAt: true, labId: true, studentId: true },
@@ -49,19 +57,7 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
       await this.producer.add(JobName.ExpireSession, { tenantId, sessionId }, { delay: early, jobId });
       return 'rescheduled';
     }
-    if (!(await this.sessions.markExpired(tenantId, sessionId))) return 'skipped';
-    await this.push.publish([
-      {
-        type: 'session.ended',
-        tenantId,
-        labId: session.labId,
-        studentId: session.studentId,
-        sessionId,
-        state: 'EXPIRED',
-        detail: { reason: 'expired' },
-        at: new Date().toISOString(),
-      },
-    ]);
-    return 'expired';
+    // Due by now, but another run ended it between the two reads.
+    return 'skipped';
   }
 }

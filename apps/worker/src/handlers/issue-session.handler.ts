@@ -3,12 +3,12 @@ import { DelayedError, type Job } from 'bullmq';
 import { AwsCallError, StsGateway } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 
-import { SessionRepository } from '@labkeys/database';
+import { SessionRepository, type ClaimedSession } from '@labkeys/database';
 import { PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
-import { CallerIdentityCache, SessionSecrets } from '@labkeys/core';
+import { CallerIdentityCache, LabContextCache, SessionSecrets, type LabContext } from '@labkeys/core';
 import { StsPacer } from '../issuance/sts-pacer';
 
 const ROLE_CHAINING_CAP_SECONDS = 3600;
@@ -28,6 +28,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
 
   constructor(
     private readonly sessions: SessionRepository,
+    private readonly labs: LabContextCache,
     private readonly sts: StsGateway,
     private readonly identity: CallerIdentityCache,
     private readonly pacer: StsPacer,
@@ -38,21 +39,20 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
   ) {}
 
   async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>, token?: string): Promise<IssueOutcome> {
-    const session = await this.sessions.findForIssuing(tenantId, sessionId);
-    if (!session || session.state !== 'PENDING' && session.state !== 'ISSUING') return 'skipped';
-    const { lab } = session;
+    const session = await this.sessions.claimForIssuing(tenantId, sessionId, this.config.issueLeaseMs);
+    // Already issued, failed, revoked, or being issued right now by another delivery of this job.
+    if (!session) return 'skipped';
+    const lab = await this.labs.get(tenantId, session.labId);
+    if (!lab || lab.state !== 'RUNNING') {
+      await this.fail(session, 'LabNotRunning', `The lab is ${lab?.state.toLowerCase() ?? 'gone'}; no credentials were issued.`);
+      return 'failed';
+    }
     const connection = lab.template.connection;
-
     const wait = await this.pacer.reserve(connection.accountId);
     if (wait > 0 && token) {
+      await this.sessions.releaseClaim(tenantId, sessionId);
       await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
-    }
-    if (!(await this.sessions.claimForIssuing(tenantId, sessionId, this.config.issueLeaseMs))) return 'skipped';
-
-    if (lab.state !== 'RUNNING') {
-      await this.fail(session, 'LabNotRunning', `The lab is ${lab.state.toLowerCase()}; no credentials were issued.`);
-      return 'failed';
     }
     try {
       const chaining = connection.roleChaining === true || (await this.identity.isRoleChaining(connection));
@@ -63,7 +63,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
           tenantId,
           labId: lab.id,
           sessionId,
-          studentHandle: session.student.handle,
+          studentHandle: session.studentHandle,
           courseId: lab.course.id,
           courseCode: lab.course.code,
           region: connection.region,
@@ -85,7 +85,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
         expiresAt: issued.expiration,
       });
       if (!activated) return 'skipped';
-      await this.afterActive(session, issued.expiration);
+      await this.afterActive(session, lab, issued.expiration);
       return 'active';
     } catch (error) {
       if (error instanceof AwsCallError && !error.retryable) {
@@ -102,12 +102,12 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     }
   }
 
-  private async afterActive(session: IssuingSession, expiresAt: Date): Promise<void> {
+  private async afterActive(session: ClaimedSession, lab: LabContext, expiresAt: Date): Promise<void> {
     const ref = { tenantId: session.tenantId, sessionId: session.id };
     const untilExpiry = Math.max(0, expiresAt.getTime() - Date.now());
     // First due a notice period before expiry (the student is told), then at expiry itself.
     await this.producer.add(JobName.ExpireSession, ref, { delay: Math.max(0, untilExpiry - this.config.expiringNoticeMs) });
-    if (session.lab.autoRenew) {
+    if (lab.autoRenew) {
       await this.producer.add(JobName.RenewSession, ref, { delay: Math.max(0, untilExpiry - this.config.renewLeadMs) });
     }
     await this.push.publish([
@@ -124,7 +124,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     ]);
   }
 
-  private async fail(session: IssuingSession, code: string, message: string): Promise<void> {
+  private async fail(session: ClaimedSession, code: string, message: string): Promise<void> {
     if (!(await this.sessions.markFailed(session.tenantId, session.id, 'ISSUING', code, message))) return;
     this.logger.warn({ sessionId: session.id, labId: session.labId, code }, 'issuance failed permanently');
     await this.push.publish([
@@ -142,4 +142,3 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
   }
 }
 
-type IssuingSession = NonNullable<Awaited<ReturnType<SessionRepository['findForIssuing']>>>;

@@ -29,6 +29,9 @@ export class RenewSessionHandler implements JobHandler<JobName.RenewSession> {
         SELECT state::text AS state, auto_renew, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${session.labId}::uuid FOR UPDATE`;
       if (!lab || lab.state !== 'RUNNING' || !lab.auto_renew) return null;
       if (lab.ends_at && lab.ends_at <= session.expiresAt) return null;
+      // Read again under the lab's lock: a revocation that committed meanwhile wins.
+      const locked = await tx.labSession.findFirst({ where: { tenantId, id: sessionId }, select: { state: true } });
+      if (locked?.state !== 'ACTIVE') return null;
       const existing = await tx.labSession.findFirst({ where: { tenantId, predecessorId: sessionId }, select: { id: true } });
       if (existing) return existing.id;
       const id = randomUUID();

@@ -1,5 +1,5 @@
-import { WorkerHost } from '@nestjs/bullmq';
-import type { OnApplicationBootstrap } from '@nestjs/common';
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { QueueName } from '@labkeys/queues';
 import type { JobDispatcher } from '../dispatch/job-dispatcher';
@@ -16,6 +16,13 @@ export abstract class CatalogueProcessor extends WorkerHost implements OnApplica
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.concurrency;
+  }
+
+  // BullMQ reports connection and bookkeeping errors here (e.g. a job whose keys vanished in a Redis
+  // flush); without a listener they would bypass the structured, redacted log.
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    new Logger(this.constructor.name).error({ queue: this.queueName, err: error.message }, 'queue worker error');
   }
 
   process(job: Job, token?: string): Promise<unknown> {

@@ -6,6 +6,16 @@ import { PrismaService } from '../prisma.service';
 /** States in which a session counts as the student's live access to a lab. */
 export const LIVE_SESSION_STATES: SessionState[] = ['PENDING', 'ISSUING', 'ACTIVE'];
 
+export interface ClaimedSession {
+  id: string;
+  tenantId: string;
+  labId: string;
+  studentId: string;
+  predecessorId: string | null;
+  roleSessionName: string;
+  studentHandle: string;
+}
+
 export interface IssuedCredentials {
   accessKeyId: string;
   sealedSecret: Buffer;
@@ -25,16 +35,22 @@ export class SessionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * PENDING → ISSUING. An ISSUING session whose claim is older than the lease
-   * (its worker died mid-call) may be claimed again.
+   * PENDING → ISSUING, answering what issuing needs of the session in the same
+   * statement (one round trip on the hottest path). An ISSUING session whose
+   * claim is older than the lease (its worker died mid-call) may be claimed again.
    */
-  async claimForIssuing(tenantId: string, sessionId: string, leaseMs: number): Promise<boolean> {
+  async claimForIssuing(tenantId: string, sessionId: string, leaseMs: number): Promise<ClaimedSession | null> {
     const stale = new Date(Date.now() - leaseMs);
-    const { count } = await this.prisma.labSession.updateMany({
-      where: { tenantId, id: sessionId, OR: [{ state: 'PENDING' }, { state: 'ISSUING', updatedAt: { lt: stale } }] },
-      data: { state: 'ISSUING', attempts: { increment: 1 } },
-    });
-    return count === 1;
+    const rows = await this.prisma.$queryRaw<ClaimedSession[]>`
+      UPDATE lab_sessions AS s
+         SET state = 'ISSUING', attempts = s.attempts + 1, updated_at = now()
+        FROM students AS st
+       WHERE s.tenant_id = ${tenantId}::uuid AND s.id = ${sessionId}::uuid
+         AND st.tenant_id = s.tenant_id AND st.id = s.student_id
+         AND (s.state = 'PENDING' OR (s.state = 'ISSUING' AND s.updated_at < ${stale}))
+      RETURNING s.id, s.tenant_id AS "tenantId", s.lab_id AS "labId", s.student_id AS "studentId",
+                s.predecessor_id AS "predecessorId", s.role_session_name AS "roleSessionName", st.handle AS "studentHandle"`;
+    return rows[0] ?? null;
   }
 
   /** ISSUING → PENDING, so a retry can claim it again. */
@@ -63,11 +79,16 @@ export class SessionRepository {
 
   /** ACTIVE → EXPIRED once its expiry has passed; the sealed secret is destroyed with it. */
   async markExpired(tenantId: string, sessionId: string, now = new Date()): Promise<boolean> {
-    const { count } = await this.prisma.labSession.updateMany({
-      where: { tenantId, id: sessionId, state: 'ACTIVE', expiresAt: { lte: now } },
-      data: { state: 'EXPIRED', sealedSecret: null, sealKeyId: null, endedAt: now },
-    });
-    return count === 1;
+    return (await this.expireIfDue(tenantId, sessionId, now)) !== null;
+  }
+
+  /** The same, in one statement that also answers who to tell (null when not ACTIVE or not yet due). */
+  async expireIfDue(tenantId: string, sessionId: string, now = new Date()): Promise<{ labId: string; studentId: string } | null> {
+    const rows = await this.prisma.$queryRaw<{ labId: string; studentId: string }[]>`
+      UPDATE lab_sessions SET state = 'EXPIRED', sealed_secret = NULL, seal_key_id = NULL, ended_at = ${now}, updated_at = now()
+       WHERE tenant_id = ${tenantId}::uuid AND id = ${sessionId}::uuid AND state = 'ACTIVE' AND expires_at <= ${now}
+      RETURNING lab_id AS "labId", student_id AS "studentId"`;
+    return rows[0] ?? null;
   }
 
   async transition(tenantId: string, sessionId: string, from: SessionState, data: Prisma.LabSessionUpdateManyMutationInput): Promise<boolean> {
@@ -75,14 +96,4 @@ export class SessionRepository {
     return count === 1;
   }
 
-  /** Everything issuing needs, read in one query. */
-  findForIssuing(tenantId: string, sessionId: string) {
-    return this.prisma.labSession.findFirst({
-      where: { tenantId, id: sessionId },
-      include: {
-        student: { select: { handle: true } },
-        lab: { include: { course: { select: { id: true, code: true } }, template: { include: { connection: true } } } },
-      },
-    });
-  }
 }
