@@ -4,14 +4,11 @@
  * Everything started is registered for cleanup, which runs on success, failure, a signal or the
  * overall deadline, so a bench never leaves a process or a database behind.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import Redis from 'ioredis';
-import { runMigrations } from '@labkeys/database';
+import { createMigratedDatabase, dropQueueKeys, freePort, startLocalServices, withPg } from '../support/local-services';
 import { benchWorld } from './world';
 
 export const ROOT = join(__dirname, '../../..');
@@ -61,17 +58,6 @@ export function argValue(name: string, fallback: number): number {
   return value;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs: number, what: string, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -91,43 +77,15 @@ export interface Services {
 
 /** Shared Postgres and Redis (started if needed), a fresh migrated database and a unique queue prefix. */
 export async function startServices(label: string): Promise<Services> {
-  const out = execFileSync('bash', [join(ROOT, 'scripts/services.sh'), 'start'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const vars = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const { databaseUrl, redisUrl } = startLocalServices();
   const runId = `${label}${Date.now().toString(36)}${process.pid}`;
-  const admin = new URL(vars.DATABASE_URL);
-  admin.pathname = '/postgres';
-  const adminUrl = admin.toString();
-  const database = `labkeys_${runId}`;
-  await withPg(adminUrl, (c) => c.query(`CREATE DATABASE "${database}"`));
-  onCleanup(() => withPg(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)).then(() => undefined));
-  const db = new URL(vars.DATABASE_URL);
-  db.pathname = `/${database}`;
-  await runMigrations(db.toString());
-  const prefix = runId;
-  onCleanup(() => dropQueueKeys(vars.REDIS_URL, prefix));
-  return { adminUrl, databaseUrl: db.toString(), redisUrl: vars.REDIS_URL, prefix };
+  const database = await createMigratedDatabase(databaseUrl, `labkeys_${runId}`);
+  onCleanup(() => database.drop());
+  onCleanup(() => dropQueueKeys(redisUrl, runId));
+  return { adminUrl: database.adminUrl, databaseUrl: database.url, redisUrl, prefix: runId };
 }
 
-export async function withPg<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
-}
+export { freePort, withPg };
 
 /** A child process whose stderr tail is kept for error messages; killed at cleanup. */
 export function spawnNode(name: string, entry: string, args: string[], env: Record<string, string>): ChildProcess & { tail: () => string } {

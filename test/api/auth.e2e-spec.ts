@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import type { PrismaClient } from '@labkeys/database';
 import { bearer, createTenantWithOwner, startTestApi, type TestApi } from '../support/api';
 import { testPrisma } from '../support/factories';
@@ -135,7 +136,7 @@ describe('rate limits', () => {
   });
 
   it('answers 429 to repeated bad tokens, even when a good token follows from the same address', async () => {
-    api = await startTestApi({ AUTH_FAILURE_LIMIT: '5', QUEUE_PREFIX: `e2erl${Date.now()}` });
+    api = await startTestApi({ AUTH_FAILURE_LIMIT: '5', QUEUE_PREFIX: specQueuePrefix('rl') });
     const tenant = await createTenantWithOwner(prisma);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
@@ -148,7 +149,7 @@ describe('rate limits', () => {
   });
 
   it('answers 429 past the api-wide limit per token', async () => {
-    api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '30', QUEUE_PREFIX: `e2erl${Date.now()}` });
+    api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '30', QUEUE_PREFIX: specQueuePrefix('rl') });
     const tenant = await createTenantWithOwner(prisma);
     const statuses: number[] = [];
     for (let i = 0; i < 32; i++) statuses.push((await api.http.get('/v1/audit').set(bearer(tenant.ownerToken))).status);

@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
@@ -39,7 +40,7 @@ describe('issuance under AWS faults', () => {
   describe('in one worker', () => {
     let api: TestApi;
     let worker: TestWorker;
-    const env = { QUEUE_PREFIX: `e2efault${Date.now()}`, WORKER_CONCURRENCY: '16' };
+    const env = { QUEUE_PREFIX: specQueuePrefix('fault'), WORKER_CONCURRENCY: '16' };
 
     beforeAll(async () => {
       api = await startTestApi(env);
@@ -83,7 +84,7 @@ describe('issuance under AWS faults', () => {
   });
 
   describe('a worker killed halfway', () => {
-    const prefix = `e2ekill${Date.now()}`;
+    const prefix = specQueuePrefix('kill');
     const workerEnv = { QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '8', ISSUE_LEASE_SECONDS: '5', SWEEP_INTERVAL_SECONDS: '2', LOG_LEVEL: 'warn' };
     let api: TestApi;
     const children: ChildProcess[] = [];

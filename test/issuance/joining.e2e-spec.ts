@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
 import { bearer, startTestApi, type TestApi } from '../support/api';
@@ -8,7 +9,7 @@ import { eventually } from '../support/processes';
 import { startTestWorker, type TestWorker } from '../support/worker';
 
 const EXTERNAL_ID = 'school-external-id-joining';
-const PREFIX = `e2ejoin${Date.now()}`;
+const PREFIX = specQueuePrefix('join');
 
 describe('students joining a running lab, and labs starting at their start time', () => {
   let aws: AwsLocal;

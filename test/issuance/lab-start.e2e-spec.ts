@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { SseClient } from '../support/sse-client';
 import { startTestWorker, type TestWorker } from '../support/worker';
 
 const EXTERNAL_ID = 'school-external-id-issuance';
-const PREFIX = `e2eissue${Date.now()}`;
+const PREFIX = specQueuePrefix('issue');
 
 interface Creds {
   sessionId: string;

@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
@@ -12,7 +13,7 @@ import { startTestWorker, type TestWorker } from '../support/worker';
 import type { Creds } from './support';
 
 const EXTERNAL_ID = 'school-external-id-expiry';
-const PREFIX = `e2erevokeexpiry${Date.now()}`;
+const PREFIX = specQueuePrefix('revokeexpiry');
 const SKEW_MS = 901_000;
 
 /**

@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import { DeleteRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
@@ -11,7 +12,7 @@ import { startTestWorker, type TestWorker } from '../support/worker';
 import { explicitlyDenied } from './support';
 
 const EXTERNAL_ID = 'school-external-id-revocation-failures';
-const PREFIX = `e2erevokefail${Date.now()}`;
+const PREFIX = specQueuePrefix('revokefail');
 
 interface SessionView {
   id: string;

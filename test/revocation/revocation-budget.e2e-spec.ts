@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
@@ -10,7 +11,7 @@ import { eventually } from '../support/processes';
 import { startTestWorker, type TestWorker } from '../support/worker';
 
 const EXTERNAL_ID = 'school-external-id-revocation-budget';
-const PREFIX = `e2erevokebudget${Date.now()}`;
+const PREFIX = specQueuePrefix('revokebudget');
 const ROLE_ID = 'AROANPPQQVDR3OV47G4BX';
 const PER_LAB = [167, 167, 166];
 const MINUTE = 60_000;

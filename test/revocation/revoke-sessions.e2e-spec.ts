@@ -1,3 +1,4 @@
+import { specQueuePrefix } from '../support/env';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
 import { bearer, createTenantWithOwner, startTestApi, type TestApi } from '../support/api';
@@ -10,7 +11,7 @@ import { startTestWorker, type TestWorker } from '../support/worker';
 import { explicitlyDenied, listBuckets, listOwnPrefix, type Creds } from './support';
 
 const EXTERNAL_ID = 'school-external-id-revocation';
-const PREFIX = `e2erevoke${Date.now()}`;
+const PREFIX = specQueuePrefix('revoke');
 
 describe('revoking students, sessions and labs denies their credentials in AWS', () => {
   let aws: AwsLocal;

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { withPg } from '../../scripts/support/local-services';
 
 /** Creates an empty database beside the run's one; returns its URL and a drop function. */
 export async function createScratchDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -21,12 +22,5 @@ export async function createScratchDatabase(label: string): Promise<{ url: strin
   };
 }
 
-export async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+/** A pg client on `url` for the length of `fn`. */
+export const withClient = withPg;

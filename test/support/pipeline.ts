@@ -1,3 +1,4 @@
+import { specQueuePrefix } from './env';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
 import { startTestApi, type TestApi } from './api';
@@ -22,7 +23,7 @@ export interface Pipeline {
 export async function startPipeline(externalIds: string[], env: Record<string, string> = {}): Promise<Pipeline> {
   const prisma = testPrisma();
   const aws = await startSchoolAws(externalIds);
-  const shared = { QUEUE_PREFIX: `e2e${Math.random().toString(36).slice(2, 10)}`, ...env };
+  const shared = { QUEUE_PREFIX: specQueuePrefix('pipe'), ...env };
   const api = await startTestApi(shared);
   const worker = await startTestWorker(shared);
   const { port } = api.app.getHttpServer().address() as { port: number };
