@@ -13,8 +13,7 @@ const children: ChildProcess[] = [];
 let shuttingDown = false;
 
 function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  // The AWS SDK's notice about future Node versions is not for demo users.
-  const child = spawn(process.execPath, ['--disable-warning=NodeVersionSupportWarning', ...args.map((a, i) => (i === 0 ? join(ROOT, a) : a))], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args.map((a, i) => (i === 0 ? join(ROOT, a) : a)), { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   // Children log JSON lines; the demo shows errors only, to keep the terminal readable.
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
