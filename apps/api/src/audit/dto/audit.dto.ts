@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 export class ListAuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'course.created' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
@@ -27,7 +28,4 @@ export class AuditEventDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
-export class AuditPageDto {
-  @ApiProperty({ type: [AuditEventDto] }) items!: AuditEventDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class AuditPageDto extends PageOf(AuditEventDto, 'AuditPage') {}

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
 import { PARTITIONS } from '@labkeys/aws';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -110,7 +111,4 @@ export class ConnectionDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;
 }
 
-export class ConnectionPageDto {
-  @ApiProperty({ type: [ConnectionDto] }) items!: ConnectionDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class ConnectionPageDto extends PageOf(ConnectionDto, 'ConnectionPage') {}

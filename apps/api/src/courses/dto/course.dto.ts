@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { COURSE_CODE_PATTERN } from '@labkeys/templates';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 // Query strings arrive as text; anything other than true/false stays a string and fails @IsIn.
@@ -73,7 +74,4 @@ export class CourseDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;
 }
 
-export class CoursePageDto {
-  @ApiProperty({ type: [CourseDto] }) items!: CourseDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class CoursePageDto extends PageOf(CourseDto, 'CoursePage') {}

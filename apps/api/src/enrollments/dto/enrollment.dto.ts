@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const ENROLLMENT_SORTS = ['createdAt', '-createdAt'] as const;
@@ -37,10 +38,7 @@ export class EnrollmentDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
-export class EnrollmentPageDto {
-  @ApiProperty({ type: [EnrollmentDto] }) items!: EnrollmentDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class EnrollmentPageDto extends PageOf(EnrollmentDto, 'EnrollmentPage') {}
 
 export class IssuedAccessLinkDto {
   @ApiProperty({ description: 'Raw student access token (lks_…). Shown once; the previous one stopped working.' }) accessToken!: string;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 const ROLES = ['OWNER', 'INSTRUCTOR', 'ASSISTANT'] as const;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -82,10 +83,7 @@ export class InstructorDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
-export class InstructorPageDto {
-  @ApiProperty({ type: [InstructorDto] }) items!: InstructorDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class InstructorPageDto extends PageOf(InstructorDto, 'InstructorPage') {}
 
 export class ApiTokenDto {
   @ApiProperty() id!: string;
@@ -98,10 +96,7 @@ export class ApiTokenDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
-export class ApiTokenPageDto {
-  @ApiProperty({ type: [ApiTokenDto] }) items!: ApiTokenDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class ApiTokenPageDto extends PageOf(ApiTokenDto, 'ApiTokenPage') {}
 
 export class IssuedApiTokenDto {
   @ApiProperty() id!: string;

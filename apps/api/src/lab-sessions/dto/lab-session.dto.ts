@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 export const SESSION_STATES = ['PENDING', 'ISSUING', 'ACTIVE', 'EXPIRED', 'REVOKING', 'REVOKED', 'FAILED'] as const;
 
@@ -45,7 +46,4 @@ export class LabSessionDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
-export class LabSessionPageDto {
-  @ApiProperty({ type: [LabSessionDto] }) items!: LabSessionDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class LabSessionPageDto extends PageOf(LabSessionDto, 'LabSessionPage') {}

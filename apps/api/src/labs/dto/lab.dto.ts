@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const STATES = ['SCHEDULED', 'RUNNING', 'ENDED', 'CANCELLED'] as const;
@@ -75,7 +76,4 @@ export class LabDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;
 }
 
-export class LabPageDto {
-  @ApiProperty({ type: [LabDto] }) items!: LabDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class LabPageDto extends PageOf(LabDto, 'LabPage') {}

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -68,7 +69,4 @@ export class StudentDetailDto extends StudentDto {
   @ApiProperty({ type: [StudentEnrollmentDto] }) enrollments!: StudentEnrollmentDto[];
 }
 
-export class StudentPageDto {
-  @ApiProperty({ type: [StudentDto] }) items!: StudentDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class StudentPageDto extends PageOf(StudentDto, 'StudentPage') {}

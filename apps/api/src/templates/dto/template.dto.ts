@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
+import { PageOf } from '../../common/dto/page.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const SORTS = ['createdAt', '-createdAt', 'name', '-name'];
@@ -128,10 +129,7 @@ export class TemplateDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;
 }
 
-export class TemplatePageDto {
-  @ApiProperty({ type: [TemplateDto] }) items!: TemplateDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
-}
+export class TemplatePageDto extends PageOf(TemplateDto, 'TemplatePage') {}
 
 export class PreviewSampleDto {
   @ApiProperty({ description: 'A sample handle stood in for the student.' }) student!: boolean;
