@@ -58,19 +58,16 @@ export class SessionRepository {
     return this.transition(tenantId, sessionId, 'ISSUING', { state: 'PENDING' });
   }
 
+  /** ISSUING → ACTIVE with the sealed credentials; raw SQL because it runs once per issued session. */
   async markActive(tenantId: string, sessionId: string, credentials: IssuedCredentials): Promise<boolean> {
-    return this.transition(tenantId, sessionId, 'ISSUING', {
-      state: 'ACTIVE',
-      accessKeyId: credentials.accessKeyId,
-      sealedSecret: new Uint8Array(credentials.sealedSecret),
-      sealKeyId: credentials.sealKeyId,
-      assumedRoleId: credentials.assumedRoleId,
-      assumedRoleArn: credentials.assumedRoleArn,
-      expiresAt: credentials.expiresAt,
-      issuedAt: new Date(),
-      failureCode: null,
-      failureReason: null,
-    });
+    const count = await this.prisma.$executeRaw`
+      UPDATE lab_sessions
+         SET state = 'ACTIVE', access_key_id = ${credentials.accessKeyId}, sealed_secret = ${credentials.sealedSecret},
+             seal_key_id = ${credentials.sealKeyId}, assumed_role_id = ${credentials.assumedRoleId},
+             assumed_role_arn = ${credentials.assumedRoleArn}, expires_at = ${credentials.expiresAt}, issued_at = now(),
+             failure_code = NULL, failure_reason = NULL, updated_at = now()
+       WHERE tenant_id = ${tenantId}::uuid AND id = ${sessionId}::uuid AND state = 'ISSUING'`;
+    return count === 1;
   }
 
   async markFailed(tenantId: string, sessionId: string, from: SessionState, code: string, reason: string): Promise<boolean> {
