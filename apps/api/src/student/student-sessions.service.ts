@@ -36,8 +36,12 @@ export class StudentSessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** The newest ACTIVE session; 409 while one is being issued, 410 once all have ended, 404 before any. */
+  /** The newest ACTIVE session's credentials; 409 while one is being issued, 410 once all have ended, 404 before any. */
   async current(me: StudentActor): Promise<StudentCredentials> {
+    return (await this.currentSession(me)).credentials;
+  }
+
+  private async currentSession(me: StudentActor) {
     const sessions = await this.prisma.labSession.findMany({
       where: { tenantId: me.tenantId, studentId: me.studentId, lab: { courseId: me.courseId } },
       orderBy: [{ createdAt: 'desc' }],
@@ -49,8 +53,9 @@ export class StudentSessionsService {
       .filter((s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now && s.sealedSecret && s.sealKeyId)
       .sort((a, b) => (b.issuedAt?.getTime() ?? 0) - (a.issuedAt?.getTime() ?? 0))[0];
     if (active) {
-      const { template } = active.lab;
-      return this.credentialsOf({ ...active, labName: active.lab.name, region: template.connection.region, endpointOverride: template.connection.endpointOverride });
+      const { connection } = active.lab.template;
+      const credentials = this.credentialsOf({ ...active, labName: active.lab.name, region: connection.region, endpointOverride: connection.endpointOverride });
+      return { session: active, credentials };
     }
     if (sessions.some((s) => s.state === 'PENDING' || s.state === 'ISSUING')) {
       throw new ConflictException({ detail: 'Your credentials are being issued; try again in a moment or listen on /v1/me/events.' });
@@ -80,8 +85,8 @@ export class StudentSessionsService {
 
   /** Mints a fresh federation sign-in URL (tokens last 15 minutes, so never stored). */
   async consoleUrl(me: StudentActor): Promise<string> {
-    const creds = await this.current(me);
-    const session = await this.prisma.labSession.findFirstOrThrow({ where: { tenantId: me.tenantId, id: creds.sessionId }, include: SESSION_INCLUDE });
+    // The session row read for the credentials already carries its template and connection.
+    const { session, credentials: creds } = await this.currentSession(me);
     const connection = session.lab.template.connection;
     const chaining = connection.roleChaining === true || (await this.identity.isRoleChaining(connection));
     const remaining = Math.floor((new Date(creds.expiration).getTime() - Date.now()) / 1000);
