@@ -36,13 +36,15 @@ describe('STS credentials and SigV4 (aws-local through @aws-sdk/client-sts)', ()
         Tags: [{ Key: 'labkeys:session', Value: 's-1' }],
       }),
     );
+    const after = aws.now().getTime();
     expect(out.$metadata.httpStatusCode).toBe(200);
     expect(out.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(out.Credentials?.SecretAccessKey).toHaveLength(40);
     expect(out.Credentials?.SessionToken?.length).toBeGreaterThan(100);
-    const expiresIn = (out.Credentials?.Expiration?.getTime() ?? 0) - before;
-    expect(expiresIn).toBeGreaterThan(7199_000 - 1000);
-    expect(expiresIn).toBeLessThanOrEqual(7200_000);
+    // Issued some time between `before` and `after`: the expiry is 7,200 s after that moment (AWS writes whole seconds).
+    const expiration = out.Credentials?.Expiration?.getTime() ?? 0;
+    expect(expiration - before).toBeGreaterThan(7199_000 - 1000);
+    expect(expiration - after).toBeLessThanOrEqual(7200_000);
     expect(out.AssumedRoleUser?.AssumedRoleId).toMatch(/^AROA[A-Z2-7]{17}:alice-lab1$/);
     expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/lab-student/alice-lab1`);
     expect(out.SourceIdentity).toBe('alice');
