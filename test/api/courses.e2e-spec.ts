@@ -28,6 +28,7 @@ describe('courses', () => {
       id: expect.any(String),
       code: 'CS-101',
       title: 'Cloud Foundations',
+      endsAt: null,
       archivedAt: null,
       activeEnrollments: 0,
       createdAt: expect.any(String),

@@ -122,8 +122,9 @@ describe('the revocation policy stays within the role\'s inline budget', () => {
     for (const e of entries) expect(e.coversUntil).toEqual(sessions.get(e.sessionId!)!.expiresAt);
 
     const producer = worker.app.get(JobProducer);
-    // What waiting out the 12-hour sessions of the first lab would do: their expiry passes.
-    const past = new Date(Date.now() - 1000);
+    // What waiting out the 12-hour sessions of the first lab would do: their expiry passes, and the clock
+    // margin (REVOCATION_CLOCK_MARGIN_SECONDS, 60 s) after it.
+    const past = new Date(Date.now() - 2 * MINUTE);
     await prisma.labSession.updateMany({ where: { labId: labs[0] }, data: { expiresAt: past } });
     await prisma.revocationEntry.updateMany({ where: { labId: labs[0] }, data: { coversUntil: past } });
     const before = role().inlinePolicySize;

@@ -9,7 +9,10 @@ export interface SseEvent {
 /** A minimal EventSource over node:http that keeps every event it receives. */
 export class SseClient {
   readonly events: SseEvent[] = [];
+  /** Set once the server ended the stream (or the connection dropped). */
+  closed = false;
   private close?: () => void;
+  private closeWaiters: (() => void)[] = [];
   private waiters: { predicate: (e: SseEvent[]) => boolean; resolve: () => void }[] = [];
 
   static open(url: string, token: string, lastEventId?: string): Promise<SseClient> {
@@ -31,6 +34,13 @@ export class SseClient {
             buffer = buffer.slice(index + 2);
           }
         });
+        const ended = () => {
+          if (client.closed) return;
+          client.closed = true;
+          for (const waiter of client.closeWaiters.splice(0)) waiter();
+        };
+        res.on('end', ended);
+        res.on('close', ended);
         client.close = () => req.destroy();
         resolve(client);
       });
@@ -58,6 +68,15 @@ export class SseClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`SSE condition not met within ${timeoutMs} ms; got ${this.events.map((e) => e.event).join(', ')}`)), timeoutMs);
       this.waiters.push({ predicate, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  /** Resolves once the server has ended the stream; rejects after `timeoutMs`. */
+  waitClosed(timeoutMs = 30000): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`SSE stream still open after ${timeoutMs} ms`)), timeoutMs);
+      this.closeWaiters.push(() => (clearTimeout(timer), resolve()));
     });
   }
 

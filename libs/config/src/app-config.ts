@@ -87,4 +87,16 @@ export class AppConfig {
   get expiringNoticeMs() {
     return this.env.EXPIRING_NOTICE_SECONDS * 1000;
   }
+  get issueMaxAttempts() {
+    return this.env.ISSUE_MAX_ATTEMPTS;
+  }
+  get issueMaxMs() {
+    return this.env.ISSUE_MAX_SECONDS * 1000;
+  }
+  get revocationClockMarginMs() {
+    return this.env.REVOCATION_CLOCK_MARGIN_SECONDS * 1000;
+  }
+  get studentTokenLifetimeMs() {
+    return this.env.STUDENT_TOKEN_LIFETIME_DAYS * 86_400_000;
+  }
 }

@@ -97,6 +97,36 @@ export class EnvSchema {
   @Min(5)
   ISSUE_LEASE_SECONDS = 20;
 
+  /** Claims of one session for issuing before it ends FAILED with the last AWS error. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  ISSUE_MAX_ATTEMPTS = 8;
+
+  /** Seconds after its first claim that a session still failing with retryable errors ends FAILED. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  ISSUE_MAX_SECONDS = 600;
+
+  /**
+   * Clock difference tolerated between LabKeys' database and AWS: lab-wide denies stop this long before the
+   * revocation and sessions issued near it get their own deny; entries are pruned this long after their last expiry.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  REVOCATION_CLOCK_MARGIN_SECONDS = 60;
+
+  /** Access links of a course without an end date stop working this many days after they were issued. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  STUDENT_TOKEN_LIFETIME_DAYS = 180;
+
   /** A successor session is issued this long before its predecessor expires (auto-renew labs). */
   @Type(() => Number)
   @IsInt()

@@ -13,7 +13,9 @@ export type PushEventType =
   /** Revocation requested; access ends once AWS denies it (then `session.ended`, reason `revoked`). */
   | 'session.revoking'
   /** The deny could not be written yet (IAM failing or the role's inline budget full); LabKeys keeps retrying. */
-  | 'revocation.pending';
+  | 'revocation.pending'
+  /** One of the student's access tokens stopped being current (unenrolled, link re-issued, course archived): streams re-check theirs. */
+  | 'access.ended';
 
 export interface PushEvent {
   type: PushEventType;
@@ -39,10 +41,8 @@ export function channelKey(channel: PushChannel): string {
   return channel.kind === 'student' ? `student:${channel.tenantId}:${channel.studentId}` : `lab:${channel.tenantId}:${channel.labId}`;
 }
 
-/** Every event goes to the student's stream and to the lab's stream. */
+/** Every event goes to the student's stream and, when it is about a lab, to the lab's stream. */
 export function channelsOf(event: PushEvent): PushChannel[] {
-  return [
-    { kind: 'student', tenantId: event.tenantId, studentId: event.studentId },
-    { kind: 'lab', tenantId: event.tenantId, labId: event.labId },
-  ];
+  const student: PushChannel = { kind: 'student', tenantId: event.tenantId, studentId: event.studentId };
+  return event.labId ? [student, { kind: 'lab', tenantId: event.tenantId, labId: event.labId }] : [student];
 }

@@ -16,6 +16,8 @@ export interface StudentActor {
   studentId: string;
   enrollmentId: string;
   courseId: string;
+  /** SHA-256 of the token this request presented: a stream re-checks that it is still the enrollment's current one. */
+  tokenHash: string;
 }
 
 export type Actor = InstructorActor | StudentActor;

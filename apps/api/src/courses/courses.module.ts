@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RevocationsModule } from '../revocations/revocations.module';
 import { CoursesController } from './courses.controller';
 import { CoursesService } from './courses.service';
 
-@Module({ controllers: [CoursesController], providers: [CoursesService] })
+@Module({ imports: [RevocationsModule], controllers: [CoursesController], providers: [CoursesService] })
 export class CoursesModule {}

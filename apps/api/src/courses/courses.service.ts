@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { RevocationRequestsService } from '@labkeys/core';
 import { pageArgs, parseSort, Prisma, PrismaService, toPage, type Course, type Page, type TransactionClient } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import type { CourseDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './dto/course.dto';
@@ -15,6 +16,7 @@ export class CoursesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly revocations: RevocationRequestsService,
   ) {}
 
   async list(tenantId: string, q: ListCoursesQueryDto): Promise<Page<CourseDto>> {
@@ -40,7 +42,7 @@ export class CoursesService {
     return this.uniqueCode(() =>
       this.prisma.$transaction(async (tx) => {
         await this.assertCodeFree(tx, tenantId, input.code);
-        const row = await tx.course.create({ data: { tenantId, code: input.code, title: input.title }, include: WITH_COUNTS });
+        const row = await tx.course.create({ data: { tenantId, code: input.code, title: input.title, endsAt: input.endsAt ? new Date(input.endsAt) : null }, include: WITH_COUNTS });
         await this.audit.record(tx, tenantId, { action: 'course.created', subjectType: 'course', subjectId: row.id, summary: { code: row.code, title: row.title } });
         return toDto(row);
       }),
@@ -53,7 +55,8 @@ export class CoursesService {
         const current = await tx.course.findFirst({ where: { tenantId, id } });
         if (!current) throw new NotFoundException({ detail: 'Course not found.' });
         if (input.code !== undefined && input.code !== current.code) await this.assertCodeFree(tx, tenantId, input.code, id);
-        const row = await tx.course.update({ where: { tenantId_id: { tenantId, id } }, data: { code: input.code, title: input.title }, include: WITH_COUNTS });
+        const endsAt = input.endsAt === undefined ? undefined : input.endsAt === null ? null : new Date(input.endsAt);
+        const row = await tx.course.update({ where: { tenantId_id: { tenantId, id } }, data: { code: input.code, title: input.title, endsAt }, include: WITH_COUNTS });
         const changes = Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && current[key as keyof Course] !== value));
         if (Object.keys(changes).length) {
           await this.audit.record(tx, tenantId, { action: 'course.updated', subjectType: 'course', subjectId: id, summary: changes });
@@ -63,17 +66,31 @@ export class CoursesService {
     );
   }
 
-  /** Archiving is idempotent: a second call changes nothing and records nothing. */
+  /**
+   * Archiving is idempotent: a second call changes nothing and records nothing. Archiving ends the access of
+   * every enrolled student (their links stop working, their live sessions in the course's labs are revoked);
+   * unarchiving lets the links work again but revives no session.
+   */
   async setArchived(tenantId: string, id: string, archived: boolean): Promise<CourseDto> {
+    if (!archived) return this.unarchive(tenantId, id);
+    await this.revocations.endAccess(tenantId, async (tx) => {
+      const changed = await tx.course.updateMany({ where: { tenantId, id, archivedAt: null }, data: { archivedAt: new Date() } });
+      const row = await tx.course.findFirst({ where: { tenantId, id }, select: { code: true } });
+      if (!row) throw new NotFoundException({ detail: 'Course not found.' });
+      if (!changed.count) return null;
+      const enrolled = await tx.enrollment.findMany({ where: { tenantId, courseId: id, unenrolledAt: null }, select: { studentId: true } });
+      return { studentIds: enrolled.map((e) => e.studentId), courseIds: [id], action: 'course.archived', subjectType: 'course', subjectId: id, summary: { code: row.code } };
+    });
+    return this.get(tenantId, id);
+  }
+
+  private async unarchive(tenantId: string, id: string): Promise<CourseDto> {
     return this.prisma.$transaction(async (tx) => {
-      const changed = await tx.course.updateMany({
-        where: { tenantId, id, archivedAt: archived ? null : { not: null } },
-        data: { archivedAt: archived ? new Date() : null },
-      });
+      const changed = await tx.course.updateMany({ where: { tenantId, id, archivedAt: { not: null } }, data: { archivedAt: null } });
       const row = await tx.course.findFirst({ where: { tenantId, id }, include: WITH_COUNTS });
       if (!row) throw new NotFoundException({ detail: 'Course not found.' });
       if (changed.count) {
-        await this.audit.record(tx, tenantId, { action: archived ? 'course.archived' : 'course.unarchived', subjectType: 'course', subjectId: id, summary: { code: row.code } });
+        await this.audit.record(tx, tenantId, { action: 'course.unarchived', subjectType: 'course', subjectId: id, summary: { code: row.code } });
       }
       return toDto(row);
     });

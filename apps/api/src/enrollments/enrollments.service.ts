@@ -1,6 +1,6 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { LabSessionsService } from '@labkeys/core';
+import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import { pageArgs, parseSort, PrismaService, toPage, type Page } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { accessLink, newAccessToken, type NewAccessToken } from './access-token';
@@ -21,11 +21,13 @@ const IMPORT_TX = { timeout: 60_000, maxWait: 10_000 };
 
 @Injectable()
 export class EnrollmentsService {
+  private readonly logger = new Logger(EnrollmentsService.name);
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly labSessions: LabSessionsService,
+    private readonly revocations: RevocationRequestsService,
   ) {}
 
   /**
@@ -102,29 +104,37 @@ export class EnrollmentsService {
     }));
   }
 
-  /** Idempotent: unenrolling twice succeeds and records one event. The token stops working at once. */
+  /**
+   * Idempotent: unenrolling twice succeeds and records one event. The token stops working at once; the student's
+   * live sessions in the course's labs are revoked in the same transaction (REVOKED once IAM accepted the deny),
+   * renewals stop, and their open streams close.
+   */
   async unenroll(tenantId: string, courseId: string, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    await this.revocations.endAccess(tenantId, async (tx) => {
       const enrollment = await tx.enrollment.findFirst({ where: { tenantId, courseId, id }, select: { studentId: true } });
       if (!enrollment) throw new NotFoundException({ detail: 'Enrollment not found.' });
       const changed = await tx.enrollment.updateMany({ where: { tenantId, id, unenrolledAt: null }, data: { unenrolledAt: new Date(), accessTokenHash: null } });
-      if (changed.count) {
-        await this.audit.record(tx, tenantId, { action: 'enrollment.unenrolled', subjectType: 'enrollment', subjectId: id, summary: { courseId, studentId: enrollment.studentId } });
-      }
+      if (!changed.count) return null;
+      return { studentIds: [enrollment.studentId], courseIds: [courseId], action: 'enrollment.unenrolled', subjectType: 'enrollment', subjectId: id, summary: { courseId, studentId: enrollment.studentId } };
     });
   }
 
   /** Replaces the token; the old hash is overwritten, so the old link fails from this commit on. */
   async reissueAccessLink(tenantId: string, courseId: string, id: string): Promise<IssuedAccessLinkDto> {
-    return this.prisma.$transaction(async (tx) => {
+    const issued = await this.prisma.$transaction(async (tx) => {
       const enrollment = await tx.enrollment.findFirst({ where: { tenantId, courseId, id }, select: { studentId: true } });
       if (!enrollment) throw new NotFoundException({ detail: 'Enrollment not found.' });
       const { token, hash } = newAccessToken();
       const changed = await tx.enrollment.updateMany({ where: { tenantId, id, unenrolledAt: null }, data: { accessTokenHash: hash, tokenIssuedAt: new Date() } });
       if (!changed.count) throw new ConflictException({ detail: 'The student is unenrolled; import them again to re-enroll with a new link.' });
       await this.audit.record(tx, tenantId, { action: 'enrollment.access-link-reissued', subjectType: 'enrollment', subjectId: id, summary: { courseId, studentId: enrollment.studentId } });
-      return { accessToken: token, accessLink: accessLink(this.config.publicUrl, token) };
+      return { studentId: enrollment.studentId, link: { accessToken: token, accessLink: accessLink(this.config.publicUrl, token) } };
     });
+    // Streams opened with the old link close; a failure to tell them is caught by their next event's re-check.
+    await this.revocations.tokenReplaced(tenantId, issued.studentId).catch((error: Error) => {
+      this.logger.warn({ enrollmentId: id, err: error.message }, 'could not tell open streams that the access link was replaced');
+    });
+    return issued.link;
   }
 
   private async assertCourse(tenantId: string, courseId: string): Promise<void> {

@@ -62,7 +62,11 @@ export class StudentSessionsService {
     }
     if (sessions.length > 0) {
       const last = sessions[0];
-      throw new GoneException({ detail: `Your lab access has ended (${last.state.toLowerCase()}).`, state: last.state, failureCode: last.failureCode });
+      const detail =
+        last.state === 'FAILED'
+          ? `Your credentials could not be issued (${last.failureCode ?? 'failed'}: ${last.failureReason ?? 'no reason recorded'}).`
+          : `Your lab access has ended (${last.state.toLowerCase()}).`;
+      throw new GoneException({ detail, state: last.state, failureCode: last.failureCode, failureReason: last.state === 'FAILED' ? last.failureReason : null });
     }
     throw new NotFoundException({ detail: 'You have no lab session yet.' });
   }

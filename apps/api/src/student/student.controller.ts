@@ -3,12 +3,21 @@ import { ApiBearerAuth, ApiConflictResponse, ApiFoundResponse, ApiGoneResponse, 
 import type { Request, Response } from 'express';
 import type { StudentActor } from '../auth/actor';
 import { CurrentStudent, StudentRoute } from '../auth/auth.decorators';
+import { TokenAuthenticator } from '../auth/token-authenticator.service';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage } from '../push/sse-stream';
 import { renderCredentials } from './credential-formats';
 import { ConsoleQueryDto, CurrentSessionQueryDto, StudentCredentialsDto } from './dto/student.dto';
 import { StudentSessionsService } from './student-sessions.service';
+
+/** Ends a student's stream: the token it was opened with no longer opens the enrollment. */
+export class AccessEndedError extends Error {
+  override readonly name = 'AccessEndedError';
+  constructor() {
+    super('This access link no longer works.');
+  }
+}
 
 /** The student API: a student's own credentials, console link and event stream. */
 @ApiTags('student')
@@ -20,6 +29,7 @@ export class StudentController {
   constructor(
     private readonly sessions: StudentSessionsService,
     private readonly hub: PushHub,
+    private readonly tokens: TokenAuthenticator,
   ) {}
 
   @Get('sessions/current')
@@ -54,8 +64,14 @@ export class StudentController {
       { kind: 'student', tenantId: me.tenantId, studentId: me.studentId },
       async ({ event }): Promise<SseMessage[]> => {
         if (event.studentId !== me.studentId || event.tenantId !== me.tenantId) return [];
+        // Checked at every event, not only when the stream opened: a removed student or a replaced link gets nothing more.
+        const [current, credentials] = await Promise.all([
+          this.tokens.isCurrent(me),
+          event.type === 'session.issued' || event.type === 'session.renewed' ? this.sessions.credentialsForSession(me, event.sessionId) : null,
+        ]);
+        if (!current) throw new AccessEndedError();
+        if (event.type === 'access.ended') return [];
         if (event.type === 'session.issued' || event.type === 'session.renewed') {
-          const credentials = await this.sessions.credentialsForSession(me, event.sessionId);
           // Another course's lab, or already ended by the time it is delivered: nothing to hand out.
           return credentials ? [{ event: event.type, data: credentials }] : [];
         }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../common/api-problem-responses';
@@ -31,5 +31,16 @@ export class StudentsController {
   @ApiOkResponse({ type: StudentDto })
   update(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string, @Body() body: UpdateStudentDto) {
     return this.students.update(me.tenantId, id, body.displayName);
+  }
+
+  @Delete(':studentId')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a student',
+    description: 'Ends every enrollment (links stop working at once), revokes every live session, erases the email and name. Idempotent.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted (or already was).' })
+  async remove(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string): Promise<void> {
+    await this.students.remove(me.tenantId, id);
   }
 }

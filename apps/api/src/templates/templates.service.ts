@@ -51,6 +51,7 @@ export class TemplatesService {
       const current = await this.find(tx, tenantId, id);
       const { name, connectionId, ...changes } = input;
       const merged: RoleTemplateInput = { ...toTemplateInput(view(current)), ...definedOnly(changes) };
+      await this.assertRoleChangeAllowed(tx, tenantId, current, { roleArn: changes.roleArn, connectionId });
       await this.validate(tx, tenantId, connectionId ?? current.connectionId, merged);
       if (name !== undefined && name !== current.name) await this.assertNameFree(tx, tenantId, name);
       const row = await tx.roleTemplate.update({
@@ -69,6 +70,23 @@ export class TemplatesService {
       if (labs > 0) throw new ConflictException({ detail: `${labs} lab(s) use this template; it cannot be deleted.` });
       await tx.roleTemplate.delete({ where: { tenantId_id: { tenantId, id } } });
       await this.audit.record(tx, tenantId, { action: 'template.deleted', subjectType: 'template', subjectId: id, summary: { name: current.name } });
+    });
+  }
+
+  /**
+   * Sessions are denied on the role they were issued on, but a lab's next sessions would land on the new one
+   * while instructors still see the old: moving a template to another role or connection waits until no lab
+   * using it has live (or still-being-revoked) sessions.
+   */
+  private async assertRoleChangeAllowed(tx: TransactionClient, tenantId: string, current: RoleTemplate, next: { roleArn?: string; connectionId?: string }): Promise<void> {
+    const changing = (['roleArn', 'connectionId'] as const).filter((field) => next[field] !== undefined && next[field] !== current[field]);
+    if (changing.length === 0) return;
+    const live = await tx.labSession.count({ where: { tenantId, state: { in: ['PENDING', 'ISSUING', 'ACTIVE', 'REVOKING'] }, lab: { templateId: current.id } } });
+    if (live === 0) return;
+    throw new ConflictException({
+      detail: `${live} session(s) of labs using this template are live; end those labs before changing ${changing.join(' or ')}.`,
+      field: changing[0],
+      errors: changing.map((field) => ({ field, message: 'cannot change while a lab using this template has live sessions' })),
     });
   }
 

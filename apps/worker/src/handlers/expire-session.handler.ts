@@ -40,7 +40,9 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     const early = session.expiresAt.getTime() - Date.now();
     if (early > 0) {
       const jobId = `expire-${sessionId}-${session.expiresAt.getTime()}`;
-      if (job.id !== jobId && early <= this.config.expiringNoticeMs + 1000) {
+      // Told once: the sweep sends the notice too when this job was lost, and whichever marks it first tells.
+      const notice = job.id !== jobId ? await this.sessions.claimExpiringNotice(tenantId, sessionId, this.config.expiringNoticeMs + 1000) : null;
+      if (notice) {
         await this.push.publish([
           {
             type: 'session.expiring',

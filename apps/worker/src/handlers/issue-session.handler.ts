@@ -42,6 +42,11 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     const session = await this.sessions.claimForIssuing(tenantId, sessionId, this.config.issueLeaseMs);
     // Already issued, failed, revoked, or being issued right now by another delivery of this job.
     if (!session) return 'skipped';
+    // Claimed again after its last allowed attempt (a worker died mid-call, or the sweep re-queued it).
+    if (session.attempts > this.config.issueMaxAttempts || session.retryingMs > this.config.issueMaxMs) {
+      await this.giveUp(session, session.lastErrorCode, session.lastErrorMessage);
+      return 'failed';
+    }
     const lab = await this.labs.get(tenantId, session.labId);
     if (!lab || lab.state !== 'RUNNING') {
       await this.fail(session, 'LabNotRunning', `The lab is ${lab?.state.toLowerCase() ?? 'gone'}; no credentials were issued.`);
@@ -50,7 +55,8 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     const connection = lab.template.connection;
     const wait = await this.pacer.reserve(connection.accountId);
     if (wait > 0 && token) {
-      await this.sessions.releaseClaim(tenantId, sessionId);
+      // Waiting for the account's pace is not an attempt.
+      await this.sessions.releaseClaim(tenantId, sessionId, { attempt: false });
       await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
     }
@@ -83,6 +89,8 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
         assumedRoleId: issued.assumedRoleId,
         assumedRoleArn: issued.assumedRoleArn,
         expiresAt: issued.expiration,
+        connectionId: connection.id,
+        roleArn: lab.template.roleArn,
       });
       if (!activated) return 'skipped';
       await this.afterActive(session, lab, issued.expiration);
@@ -96,10 +104,22 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
         await this.fail(session, 'TemplateRenderError', error.message);
         return 'failed';
       }
+      const code = error instanceof AwsCallError ? error.code : 'InternalError';
+      const message = error instanceof Error ? error.message : String(error);
+      // Retrying for ever would leave the student at "being issued" for hours: the bound makes it a failure.
+      if (session.attempts >= this.config.issueMaxAttempts || session.retryingMs >= this.config.issueMaxMs) {
+        await this.giveUp(session, code, message);
+        return 'failed';
+      }
       // Throttling, 5xx, timeouts: give the claim back and let BullMQ retry with backoff and jitter.
-      await this.sessions.releaseClaim(tenantId, sessionId);
+      await this.sessions.releaseClaim(tenantId, sessionId, { attempt: true, code, message });
       throw error;
     }
+  }
+
+  private giveUp(session: ClaimedSession, code: string | null, message: string | null): Promise<void> {
+    const tried = `after ${Math.min(session.attempts, this.config.issueMaxAttempts)} attempt(s) over ${Math.round(session.retryingMs / 1000)} s`;
+    return this.fail(session, code ?? 'IssuanceGaveUp', message ?? `No credentials could be issued ${tried}.`);
   }
 
   private async afterActive(session: ClaimedSession, lab: LabContext, expiresAt: Date): Promise<void> {

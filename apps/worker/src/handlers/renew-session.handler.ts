@@ -25,10 +25,16 @@ export class RenewSessionHandler implements JobHandler<JobName.RenewSession> {
       // Lock the lab so an end or revoke cannot interleave with the successor's creation.
       const session = await tx.labSession.findFirst({ where: { tenantId, id: sessionId }, include: { student: { select: { handle: true } } } });
       if (!session || session.state !== 'ACTIVE' || !session.expiresAt) return null;
-      const [lab] = await tx.$queryRaw<{ state: string; auto_renew: boolean; ends_at: Date | null }[]>`
-        SELECT state::text AS state, auto_renew, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${session.labId}::uuid FOR UPDATE`;
+      const [lab] = await tx.$queryRaw<{ state: string; auto_renew: boolean; ends_at: Date | null; course_id: string }[]>`
+        SELECT state::text AS state, auto_renew, ends_at, course_id FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${session.labId}::uuid FOR UPDATE`;
       if (!lab || lab.state !== 'RUNNING' || !lab.auto_renew) return null;
       if (lab.ends_at && lab.ends_at <= session.expiresAt) return null;
+      // A student who left the course (or whose course was archived) gets no successor.
+      const enrolled = await tx.enrollment.findFirst({
+        where: { tenantId, courseId: lab.course_id, studentId: session.studentId, unenrolledAt: null, course: { archivedAt: null }, student: { deletedAt: null } },
+        select: { id: true },
+      });
+      if (!enrolled) return null;
       // Read again under the lab's lock: a revocation that committed meanwhile wins.
       const locked = await tx.labSession.findFirst({ where: { tenantId, id: sessionId }, select: { state: true } });
       if (locked?.state !== 'ACTIVE') return null;

@@ -5,6 +5,7 @@ import { PushPublisher, type PushEvent } from '@labkeys/push';
 import { JOB_CATALOGUE, JobName, JobProducer } from '@labkeys/queues';
 import { AppConfig } from '@labkeys/config';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
+import { RenewSessionHandler } from './renew-session.handler';
 
 export interface SweepResult {
   expired: number;
@@ -14,6 +15,12 @@ export interface SweepResult {
   labsEnded: number;
   /** Roles whose deny policy was queued for a rewrite: revocations to retry or entries to prune. */
   rolesRequeued: number;
+  /** Sessions that used up their issuance attempts or time, ended FAILED. */
+  gaveUp: number;
+  /** Successors created for auto-renew sessions whose renewal job was lost. */
+  renewed: number;
+  /** `session.expiring` notices sent because their job was lost. */
+  notified: number;
 }
 
 const BATCH = 1000;
@@ -24,8 +31,11 @@ const BATCH = 1000;
  * overdue sessions expire, abandoned claims return to PENDING, pending
  * sessions without a live job get one, due labs start, overdue labs end, and
  * revocations not yet in AWS (or entries past their sessions' expiry) get
- * their role's policy rewritten. Safe with several
- * workers: every change is a conditional update and every job id is fixed.
+ * their role's policy rewritten, sessions that used up their issuance
+ * attempts end FAILED, auto-renew sessions get their successor and students
+ * their expiring notice. Safe with several workers: every change is a
+ * conditional update and every job id is fixed. Every deadline is compared
+ * with the database's clock, never a worker's.
  */
 @Injectable()
 @HandlesJob(JobName.Sweep)
@@ -40,25 +50,34 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     private readonly push: PushPublisher,
     private readonly config: AppConfig,
     private readonly revocations: RevocationRequestsService,
+    private readonly renewal: RenewSessionHandler,
   ) {}
 
   async handle(): Promise<SweepResult> {
     const result: SweepResult = {
       expired: await this.expireOverdue(),
       reclaimed: await this.reclaimAbandoned(),
+      gaveUp: await this.endExhausted(),
       requeued: 0,
       labsStarted: await this.startDueLabs(),
       labsEnded: await this.endOverdueLabs(),
       rolesRequeued: 0,
+      renewed: await this.renewDue(),
+      notified: await this.notifyExpiring(),
     };
     result.requeued = await this.requeuePending();
     result.rolesRequeued = await this.requeueRevocations();
-    if (result.expired + result.reclaimed + result.requeued + result.labsStarted + result.labsEnded + result.rolesRequeued > 0) this.logger.log(result, 'sweep repaired state');
+    if (Object.values(result).some((n) => n > 0)) this.logger.log(result, 'sweep repaired state');
     return result;
   }
 
+  private async dbNow(): Promise<Date> {
+    const [{ now }] = await this.prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+    return now;
+  }
+
   private async expireOverdue(): Promise<number> {
-    const now = new Date();
+    const now = await this.dbNow();
     const overdue = await this.prisma.labSession.findMany({
       where: { state: 'ACTIVE', expiresAt: { lte: now } },
       select: { id: true, tenantId: true, labId: true, studentId: true },
@@ -66,7 +85,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     });
     const events: PushEvent[] = [];
     for (const s of overdue) {
-      if (await this.sessions.markExpired(s.tenantId, s.id, now)) {
+      if (await this.sessions.markExpired(s.tenantId, s.id)) {
         events.push({ type: 'session.ended', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'EXPIRED', detail: { reason: 'expired' }, at: now.toISOString() });
       }
     }
@@ -76,16 +95,84 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
 
   /** An ISSUING claim older than the lease belongs to a worker that died mid-call. */
   private async reclaimAbandoned(): Promise<number> {
+    const now = await this.dbNow();
     const { count } = await this.prisma.labSession.updateMany({
-      where: { state: 'ISSUING', updatedAt: { lt: new Date(Date.now() - this.config.issueLeaseMs) } },
+      where: { state: 'ISSUING', updatedAt: { lt: new Date(now.getTime() - this.config.issueLeaseMs) } },
       data: { state: 'PENDING' },
     });
     return count;
   }
 
+  /** Sessions retried to their bound end FAILED with the last AWS error, so nobody waits on "being issued" for hours. */
+  private async endExhausted(): Promise<number> {
+    const now = await this.dbNow();
+    const exhausted = await this.prisma.labSession.findMany({
+      where: {
+        state: 'PENDING',
+        OR: [{ attempts: { gte: this.config.issueMaxAttempts } }, { firstAttemptAt: { lt: new Date(now.getTime() - this.config.issueMaxMs) } }],
+      },
+      select: { id: true, tenantId: true, labId: true, studentId: true, failureCode: true, failureReason: true, attempts: true },
+      take: BATCH,
+    });
+    const events: PushEvent[] = [];
+    for (const s of exhausted) {
+      const code = s.failureCode ?? 'IssuanceGaveUp';
+      const message = s.failureReason ?? `No credentials could be issued after ${s.attempts} attempt(s).`;
+      if (await this.sessions.markFailed(s.tenantId, s.id, 'PENDING', code, message)) {
+        events.push({ type: 'session.failed', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'FAILED', detail: { code, message }, at: now.toISOString() });
+      }
+    }
+    await this.push.publish(events);
+    return events.length;
+  }
+
+  /** ACTIVE sessions of running auto-renew labs inside the renew lead time that have no successor yet. */
+  private async renewDue(): Promise<number> {
+    const due = await this.prisma.$queryRaw<{ id: string; tenantId: string }[]>`
+      SELECT s.id, s.tenant_id AS "tenantId"
+        FROM lab_sessions s
+        JOIN labs l ON l.tenant_id = s.tenant_id AND l.id = s.lab_id
+       WHERE s.state = 'ACTIVE' AND l.state = 'RUNNING' AND l.auto_renew
+         AND s.expires_at > now() AND s.expires_at <= now() + ${this.config.renewLeadMs} * interval '1 millisecond'
+         AND NOT EXISTS (SELECT 1 FROM lab_sessions n WHERE n.tenant_id = s.tenant_id AND n.predecessor_id = s.id)
+       LIMIT ${BATCH}`;
+    let renewed = 0;
+    for (const s of due) if ((await this.renewal.handle({ tenantId: s.tenantId, sessionId: s.id })) === 'renewed') renewed++;
+    return renewed;
+  }
+
+  /** Due `session.expiring` notices whose job was lost; the expiry job and the sweep share one mark, so each is sent once. */
+  private async notifyExpiring(): Promise<number> {
+    const now = await this.dbNow();
+    const due = await this.prisma.labSession.findMany({
+      where: { state: 'ACTIVE', expiringNotifiedAt: null, expiresAt: { gt: now, lte: new Date(now.getTime() + this.config.expiringNoticeMs) } },
+      select: { id: true, tenantId: true },
+      take: BATCH,
+    });
+    const events: PushEvent[] = [];
+    for (const s of due) {
+      const notice = await this.sessions.claimExpiringNotice(s.tenantId, s.id, this.config.expiringNoticeMs);
+      if (!notice) continue;
+      const secondsLeft = Math.round((notice.expiresAt.getTime() - now.getTime()) / 1000);
+      events.push({
+        type: 'session.expiring',
+        tenantId: s.tenantId,
+        labId: notice.labId,
+        studentId: notice.studentId,
+        sessionId: s.id,
+        state: 'ACTIVE',
+        detail: { expiresAt: notice.expiresAt.toISOString(), secondsLeft },
+        at: now.toISOString(),
+      });
+    }
+    await this.push.publish(events);
+    return events.length;
+  }
+
   private async requeuePending(): Promise<number> {
+    const now = await this.dbNow();
     const pending = await this.prisma.labSession.findMany({
-      where: { state: 'PENDING', updatedAt: { lt: new Date(Date.now() - 2000) } },
+      where: { state: 'PENDING', updatedAt: { lt: new Date(now.getTime() - 2000) } },
       select: { id: true, tenantId: true },
       take: BATCH,
     });
@@ -105,13 +192,13 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   }
 
   private async startDueLabs(): Promise<number> {
-    const due = await this.prisma.lab.findMany({ where: { state: 'SCHEDULED', startsAt: { lte: new Date() } }, select: { id: true, tenantId: true }, take: 100 });
+    const due = await this.prisma.lab.findMany({ where: { state: 'SCHEDULED', startsAt: { lte: await this.dbNow() } }, select: { id: true, tenantId: true }, take: 100 });
     for (const lab of due) await this.labs.startLab(lab.tenantId, lab.id, 'schedule');
     return due.length;
   }
 
   private async endOverdueLabs(): Promise<number> {
-    const due = await this.prisma.lab.findMany({ where: { state: 'RUNNING', endsAt: { lte: new Date() } }, select: { id: true, tenantId: true }, take: 100 });
+    const due = await this.prisma.lab.findMany({ where: { state: 'RUNNING', endsAt: { lte: await this.dbNow() } }, select: { id: true, tenantId: true }, take: 100 });
     let ended = 0;
     for (const lab of due) if (await this.revocations.endLab(lab.tenantId, lab.id, 'schedule')) ended++;
     return ended;
@@ -122,8 +209,10 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
    * have all expired (to prune). A job already queued for the role swallows the add by its id.
    */
   private async requeueRevocations(): Promise<number> {
+    const now = await this.dbNow();
+    const prunable = new Date(now.getTime() - this.config.revocationClockMarginMs);
     const roles = await this.prisma.revocationEntry.findMany({
-      where: { OR: [{ state: 'PENDING' }, { state: 'APPLIED', coversUntil: { lte: new Date() } }] },
+      where: { OR: [{ state: 'PENDING' }, { state: 'APPLIED', coversUntil: { lte: prunable } }] },
       distinct: ['tenantId', 'connectionId', 'roleArn'],
       select: { tenantId: true, connectionId: true, roleArn: true },
       take: BATCH,

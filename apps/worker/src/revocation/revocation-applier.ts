@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AwsCallError, IamGateway, parseRoleArn } from '@labkeys/aws';
+import { AppConfig } from '@labkeys/config';
 import { AuditWriter, buildRevocationPolicy, iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET } from '@labkeys/core';
-import { PrismaService } from '@labkeys/database';
+import { PrismaService, type AwsConnection, type TransactionClient } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
 import { coveredSessionFilter, readRoleRevocationState, type StoredEntry } from './role-revocation-state';
@@ -19,11 +20,26 @@ export interface ApplyOutcome {
   merged: number;
 }
 
+type Ended = { id: string; labId: string; studentId: string };
+
+/** What one locked round decided; events are published and errors thrown only after its transaction commits. */
+type Round =
+  | { kind: 'nothing' }
+  | { kind: 'written'; outcome: ApplyOutcome; revoked: Ended[]; expired: Ended[]; at: Date }
+  | { kind: 'refused'; flagged: Ended[]; reason: string; error: Error };
+
+/** IAM calls of one round may take seconds; the round holds the role's lock (and a pool connection) meanwhile. */
+const ROUND_TX = { timeout: 120_000, maxWait: 10_000 };
+
 /**
  * Writes one lab role's deny policy from its revocation entries and ends the sessions it covers.
  * A session becomes REVOKED only after IAM accepted a document that denies it; when IAM fails or the
  * document cannot fit the role's inline budget even merged, the sessions stay REVOKING with the reason,
  * the instructor is told, and the job is retried.
+ *
+ * Read → PutRolePolicy → mark APPLIED runs under a Postgres advisory lock of the connection and role, so two
+ * appliers of the same role (a stalled job redelivered, two workers) cannot both read and then write: the
+ * later one reads what the earlier one wrote and marked, and an older document never overwrites a newer one.
  */
 @Injectable()
 export class RevocationApplier {
@@ -34,6 +50,7 @@ export class RevocationApplier {
     private readonly iam: IamGateway,
     private readonly push: PushPublisher,
     private readonly audit: AuditWriter,
+    private readonly config: AppConfig,
   ) {}
 
   async apply(role: RoleRef): Promise<ApplyOutcome | 'nothing'> {
@@ -41,9 +58,26 @@ export class RevocationApplier {
     const roleName = parseRoleArn(role.roleArn)?.roleName;
     // Templates are validated on save; an entry naming no role could only come from a deleted connection.
     if (!connection || !roleName) return 'nothing';
-    const now = new Date();
-    const state = await readRoleRevocationState(this.prisma, role, now);
-    if (state.live.length === 0 && state.stale.length === 0) return 'nothing';
+    const round = await this.prisma.$transaction((tx) => this.round(tx, role, connection, roleName), ROUND_TX);
+    if (round.kind === 'nothing') return 'nothing';
+    if (round.kind === 'refused') {
+      await this.push.publish(round.flagged.map((s) => this.event(role, s, 'revocation.pending', 'REVOKING', round.reason, new Date())));
+      throw round.error;
+    }
+    await this.push.publish([
+      ...round.revoked.map((s) => this.event(role, s, 'session.ended', 'REVOKED', 'revoked', round.at)),
+      ...round.expired.map((s) => this.event(role, s, 'session.ended', 'EXPIRED', 'expired', round.at)),
+    ]);
+    return round.outcome;
+  }
+
+  private async round(tx: TransactionClient, role: RoleRef, connection: AwsConnection, roleName: string): Promise<Round> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`labkeys:revocation:${role.tenantId}:${role.connectionId}:${role.roleArn}`}, 0))`;
+    // Read after the lock is held, by the database's clock (the one every deadline is compared on).
+    const [{ now }] = await tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+    const marginMs = this.config.revocationClockMarginMs;
+    const state = await readRoleRevocationState(tx, role, now, marginMs);
+    if (state.live.length === 0 && state.stale.length === 0) return { kind: 'nothing' };
 
     const policyName = revocationPolicyName(connection.id);
     const names = await this.iam.listRolePolicies(connection, roleName);
@@ -55,10 +89,11 @@ export class RevocationApplier {
       else if (doc) others += iamPolicySize(doc);
     }
     const budget = ROLE_INLINE_BUDGET - others;
-    const built = buildRevocationPolicy({ entries: state.policyEntries, cutoffs: state.cutoffs, budget });
+    const built = buildRevocationPolicy({ entries: state.policyEntries, cutoffs: state.cutoffs, budget, marginMs });
     if (!built.fits) {
-      await this.notYetRevoked(role, state.live, `Not yet revoked: the deny needs ${built.size} characters but role ${roleName} has ${Math.max(0, budget)} of its 10,240 inline characters left; LabKeys keeps retrying.`);
-      throw new RevocationNotAppliedError(`revocation policy of ${built.size} characters does not fit the ${budget} left on the role`);
+      const reason = `Not yet revoked: the deny needs ${built.size} characters but role ${roleName} has ${Math.max(0, budget)} of its 10,240 inline characters left; LabKeys keeps retrying.`;
+      const error = new RevocationNotAppliedError(`revocation policy of ${built.size} characters does not fit the ${budget} left on the role`);
+      return { kind: 'refused', flagged: await this.notYetRevoked(tx, role, state.live, reason), reason, error };
     }
     try {
       if (built.document === null) {
@@ -69,75 +104,59 @@ export class RevocationApplier {
     } catch (error) {
       if (!(error instanceof AwsCallError)) throw error;
       // LimitExceeded: another inline policy grew since it was measured; the next attempt measures again.
-      await this.notYetRevoked(role, state.live, `Not yet revoked: AWS refused the deny (${error.code}: ${error.message}); LabKeys keeps retrying.`);
-      throw error;
+      const reason = `Not yet revoked: AWS refused the deny (${error.code}: ${error.message}); LabKeys keeps retrying.`;
+      return { kind: 'refused', flagged: await this.notYetRevoked(tx, role, state.live, reason), reason, error };
     }
-    return { ...(await this.afterWrite(role, state.live, state.stale, now)), size: built.size, merged: built.merged };
+    const ended = await this.afterWrite(tx, role, state.live, state.stale, now);
+    return { kind: 'written', outcome: { applied: ended.applied, pruned: ended.pruned, revoked: ended.revoked.length, size: built.size, merged: built.merged }, ...ended, at: now };
   }
 
   /** IAM holds the document: its entries are APPLIED, the pruned ones PRUNED, the covered sessions REVOKED. */
-  private async afterWrite(role: RoleRef, live: StoredEntry[], stale: StoredEntry[], now: Date) {
-    const ended = await this.prisma.$transaction(async (tx) => {
-      let applied = 0;
-      for (const e of live.filter((x) => x.state === 'PENDING')) {
-        // Unchanged since read: a revocation reopened meanwhile is written by the next round.
-        const { count } = await tx.revocationEntry.updateMany({
-          where: { id: e.id, state: 'PENDING', createdAt: e.createdAt, coversUntil: e.coversUntil },
-          data: { state: 'APPLIED', appliedAt: now, lastError: null },
-        });
-        applied += count;
-      }
-      let pruned = 0;
-      for (const e of stale) {
-        const { count } = await tx.revocationEntry.updateMany({ where: { id: e.id, state: e.state, coversUntil: e.coversUntil }, data: { state: 'PRUNED', prunedAt: now } });
-        pruned += count;
-      }
-      // Sessions whose deny was never written but whose credentials have expired meanwhile.
-      const expired = await tx.labSession.findMany({ where: { ...coveredSessionFilter(role, stale), expiresAt: { lte: now } }, select: { id: true, labId: true, studentId: true } });
-      await tx.labSession.updateMany({ where: { id: { in: expired.map((s) => s.id) }, state: 'REVOKING' }, data: { state: 'EXPIRED', sealedSecret: null, sealKeyId: null, endedAt: now } });
-      const revoked = await tx.labSession.findMany({ where: coveredSessionFilter(role, live), select: { id: true, labId: true, studentId: true } });
-      await tx.labSession.updateMany({
-        where: { id: { in: revoked.map((s) => s.id) }, state: 'REVOKING' },
-        data: { state: 'REVOKED', sealedSecret: null, sealKeyId: null, endedAt: now, failureCode: null, failureReason: null },
+  private async afterWrite(tx: TransactionClient, role: RoleRef, live: StoredEntry[], stale: StoredEntry[], now: Date) {
+    let applied = 0;
+    for (const e of live.filter((x) => x.state === 'PENDING')) {
+      // Unchanged since read: a revocation reopened meanwhile is written by the next round.
+      const { count } = await tx.revocationEntry.updateMany({
+        where: { tenantId: role.tenantId, id: e.id, state: 'PENDING', createdAt: e.createdAt, coversUntil: e.coversUntil },
+        data: { state: 'APPLIED', appliedAt: now, lastError: null },
       });
-      await this.audit.record(tx, role.tenantId, {
-        action: 'revocation.applied',
-        subjectType: 'role',
-        subjectId: null,
-        summary: { roleArn: role.roleArn, connectionId: role.connectionId, applied, pruned, revoked: revoked.map((s) => s.id), expired: expired.map((s) => s.id) },
-      });
-      return { applied, pruned, revoked, expired };
+      applied += count;
+    }
+    let pruned = 0;
+    for (const e of stale) {
+      const { count } = await tx.revocationEntry.updateMany({ where: { tenantId: role.tenantId, id: e.id, state: e.state, coversUntil: e.coversUntil }, data: { state: 'PRUNED', prunedAt: now } });
+      pruned += count;
+    }
+    // Sessions whose deny was never written but whose credentials have expired meanwhile.
+    const expired = await tx.labSession.findMany({ where: { ...coveredSessionFilter(role, stale), expiresAt: { lte: now } }, select: { id: true, labId: true, studentId: true } });
+    await tx.labSession.updateMany({ where: { tenantId: role.tenantId, id: { in: expired.map((s) => s.id) }, state: 'REVOKING' }, data: { state: 'EXPIRED', sealedSecret: null, sealKeyId: null, endedAt: now } });
+    const revoked = await tx.labSession.findMany({ where: coveredSessionFilter(role, live), select: { id: true, labId: true, studentId: true } });
+    await tx.labSession.updateMany({
+      where: { tenantId: role.tenantId, id: { in: revoked.map((s) => s.id) }, state: 'REVOKING' },
+      data: { state: 'REVOKED', sealedSecret: null, sealKeyId: null, endedAt: now, failureCode: null, failureReason: null },
     });
-    const at = now.toISOString();
-    const event = (s: { id: string; labId: string; studentId: string }, state: string, reason: string): PushEvent => ({
-      type: 'session.ended',
-      tenantId: role.tenantId,
-      labId: s.labId,
-      studentId: s.studentId,
-      sessionId: s.id,
-      state,
-      detail: { reason },
-      at,
+    await this.audit.record(tx, role.tenantId, {
+      action: 'revocation.applied',
+      subjectType: 'role',
+      subjectId: null,
+      summary: { roleArn: role.roleArn, connectionId: role.connectionId, applied, pruned, revoked: revoked.map((s) => s.id), expired: expired.map((s) => s.id) },
     });
-    await this.push.publish([...ended.revoked.map((s) => event(s, 'REVOKED', 'revoked')), ...ended.expired.map((s) => event(s, 'EXPIRED', 'expired'))]);
-    return { applied: ended.applied, pruned: ended.pruned, revoked: ended.revoked.length };
+    return { applied, pruned, revoked, expired };
   }
 
-  /** Records why the deny is not in AWS yet, on the entries and on the sessions the instructor sees. */
-  private async notYetRevoked(role: RoleRef, live: StoredEntry[], reason: string): Promise<void> {
+  /** Records why the deny is not in AWS yet, on the entries and on the sessions the instructor sees; answers whom to tell. */
+  private async notYetRevoked(tx: TransactionClient, role: RoleRef, live: StoredEntry[], reason: string): Promise<Ended[]> {
     const pending = live.filter((e) => e.state === 'PENDING');
-    if (pending.length === 0) return;
+    if (pending.length === 0) return [];
     this.logger.warn({ roleArn: role.roleArn, entries: pending.length, reason }, 'revocation not yet applied');
-    const flagged = await this.prisma.$transaction(async (tx) => {
-      await tx.revocationEntry.updateMany({ where: { id: { in: pending.map((e) => e.id) }, state: 'PENDING' }, data: { lastError: reason } });
-      const sessions = await tx.labSession.findMany({ where: coveredSessionFilter(role, pending), select: { id: true, labId: true, studentId: true, failureCode: true } });
-      await tx.labSession.updateMany({ where: { id: { in: sessions.map((s) => s.id) }, state: 'REVOKING' }, data: { failureCode: 'RevocationPending', failureReason: reason } });
-      // Told once per session, not on every retry.
-      return sessions.filter((s) => s.failureCode !== 'RevocationPending');
-    });
-    const at = new Date().toISOString();
-    await this.push.publish(
-      flagged.map((s) => ({ type: 'revocation.pending', tenantId: role.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'REVOKING', detail: { reason }, at })),
-    );
+    await tx.revocationEntry.updateMany({ where: { tenantId: role.tenantId, id: { in: pending.map((e) => e.id) }, state: 'PENDING' }, data: { lastError: reason } });
+    const sessions = await tx.labSession.findMany({ where: coveredSessionFilter(role, pending), select: { id: true, labId: true, studentId: true, failureCode: true } });
+    await tx.labSession.updateMany({ where: { tenantId: role.tenantId, id: { in: sessions.map((s) => s.id) }, state: 'REVOKING' }, data: { failureCode: 'RevocationPending', failureReason: reason } });
+    // Told once per session, not on every retry.
+    return sessions.filter((s) => s.failureCode !== 'RevocationPending');
+  }
+
+  private event(role: RoleRef, s: Ended, type: 'session.ended' | 'revocation.pending', state: string, reason: string, at: Date): PushEvent {
+    return { type, tenantId: role.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state, detail: { reason }, at: at.toISOString() };
   }
 }

@@ -94,7 +94,7 @@ async function lockLab(tx: TransactionClient, tenantId: string, labId: string): 
 
 async function createMissingSessions(tx: TransactionClient, tenantId: string, labId: string, courseId: string, onlyStudents?: string[]) {
   const enrolled = await tx.enrollment.findMany({
-    where: { tenantId, courseId, unenrolledAt: null, ...(onlyStudents ? { studentId: { in: onlyStudents } } : {}) },
+    where: { tenantId, courseId, unenrolledAt: null, student: { deletedAt: null }, course: { archivedAt: null }, ...(onlyStudents ? { studentId: { in: onlyStudents } } : {}) },
     select: { student: { select: { id: true, handle: true } } },
   });
   // A revoked student stays revoked: starting the lab again must not hand them new credentials.

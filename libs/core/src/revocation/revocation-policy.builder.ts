@@ -42,6 +42,11 @@ export interface BuildInput {
   cutoffs: ReadonlyMap<string, Date>;
   /** Characters left for this policy: the role's budget minus its other inline policies. */
   budget: number;
+  /**
+   * Clock difference tolerated between the database (which recorded `at`) and AWS (which stamps the token):
+   * a session is left to a lab-wide or merged statement only when it is denied even at that difference.
+   */
+  marginMs?: number;
 }
 
 export interface BuiltPolicy {
@@ -81,13 +86,14 @@ export function buildRevocationPolicy(input: BuildInput): BuiltPolicy {
   const labEntries = input.entries.filter((e) => e.scope === 'LAB' && e.at);
   const coveredUntil = new Map<string, number>();
   for (const e of labEntries) coveredUntil.set(e.value, Math.max(coveredUntil.get(e.value) ?? 0, e.at!.getTime()));
-  // Sessions issued before their lab's own revocation are denied by it already.
-  const singles = input.entries.filter((e) => e.scope !== 'LAB' && !(e.labId && e.at && e.at.getTime() < (coveredUntil.get(e.labId) ?? 0)));
+  const margin = input.marginMs ?? 0;
+  // Sessions issued (a margin) before their lab's own revocation cutoff are denied by it already.
+  const singles = input.entries.filter((e) => e.scope !== 'LAB' && !(e.labId && e.at && e.at.getTime() + margin < (coveredUntil.get(e.labId) ?? 0)));
 
   const foldable = new Map<string, PolicyEntry[]>();
   for (const e of singles) {
     const cutoff = e.labId ? input.cutoffs.get(e.labId) : undefined;
-    if (!cutoff || !e.at || e.at.getTime() >= cutoff.getTime()) continue;
+    if (!cutoff || !e.at || e.at.getTime() + margin >= cutoff.getTime()) continue;
     foldable.set(e.labId!, [...(foldable.get(e.labId!) ?? []), e]);
   }
   const order = [...foldable.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));

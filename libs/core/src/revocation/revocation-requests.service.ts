@@ -1,15 +1,31 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { AppConfig } from '@labkeys/config';
 import { PrismaService, type TransactionClient } from '@labkeys/database';
-import { PushPublisher } from '@labkeys/push';
+import { PushPublisher, type PushEvent } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
-import { revokeLiveSessions, type RevokeOutcome } from './revoke-sessions';
+import { revokeLiveSessions, type RevokeOptions, type RevokeOutcome, type RevokeScope } from './revoke-sessions';
 
 export interface RevocationResult {
   /** Sessions ended at once (never issued). */
   revoked: number;
   /** Sessions whose credentials are being denied; each ends (REVOKED) once IAM has accepted the deny. */
   revoking: number;
+}
+
+/**
+ * Students whose access to a course ends (unenrolled, course archived, student deleted): what the caller's
+ * change reports, inside the same transaction.
+ */
+export interface Leavers {
+  studentIds: string[];
+  /** Only these courses' labs; every lab when omitted (a deleted student). */
+  courseIds?: string[];
+  /** Audit record of the change itself. */
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  summary?: Record<string, unknown>;
 }
 
 export interface EndLabResult extends RevocationResult {
@@ -28,13 +44,14 @@ export class RevocationRequestsService {
     private readonly producer: JobProducer,
     private readonly audit: AuditWriter,
     private readonly push: PushPublisher,
+    private readonly config: AppConfig,
   ) {}
 
   /** Every live session of the lab, denied with one lab-wide statement. */
   revokeLab(tenantId: string, labId: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
       await lockLabs(tx, tenantId, [labId]);
-      const outcome = await revokeLiveSessions(tx, tenantId, { labId }, 'lab', 'revoked');
+      const outcome = await this.revoke(tx, tenantId, { labId }, 'lab', 'revoked');
       await this.record(tx, tenantId, 'lab.revoked', 'lab', labId, outcome);
       return outcome;
     });
@@ -46,7 +63,7 @@ export class RevocationRequestsService {
       await lockLabs(tx, tenantId, [labId]);
       const session = await tx.labSession.findFirst({ where: { tenantId, labId, id: sessionId }, select: { id: true } });
       if (!session) throw new NotFoundException({ detail: 'Session not found.' });
-      const outcome = await revokeLiveSessions(tx, tenantId, { labId, OR: [{ id: sessionId }, { predecessorId: sessionId }] }, 'sessions', 'revoked');
+      const outcome = await this.revoke(tx, tenantId, { labId, OR: [{ id: sessionId }, { predecessorId: sessionId }] }, 'sessions', 'revoked');
       await this.record(tx, tenantId, 'session.revoked', 'session', sessionId, outcome);
       return outcome;
     });
@@ -59,7 +76,7 @@ export class RevocationRequestsService {
       if (!student) throw new NotFoundException({ detail: 'Student not found.' });
       const labs = await tx.labSession.findMany({ where: { tenantId, studentId }, distinct: ['labId'], select: { labId: true } });
       await lockLabs(tx, tenantId, labs.map((l) => l.labId));
-      const outcome = await revokeLiveSessions(tx, tenantId, { studentId }, 'sessions', 'revoked');
+      const outcome = await this.revoke(tx, tenantId, { studentId }, 'sessions', 'revoked');
       await this.record(tx, tenantId, 'student.revoked', 'student', studentId, outcome);
       return outcome;
     });
@@ -76,11 +93,49 @@ export class RevocationRequestsService {
       if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()}; only a running lab can end.` });
       if (lab.state === 'RUNNING') await tx.lab.update({ where: { tenantId_id: { tenantId, id: labId } }, data: { state: 'ENDED', endedAt: new Date() } });
       // Ending an ended lab again still ends anything left live, so a retried request is harmless.
-      const outcome = await revokeLiveSessions(tx, tenantId, { labId }, 'lab', 'lab-ended');
+      const outcome = await this.revoke(tx, tenantId, { labId }, 'lab', 'lab-ended');
       await this.record(tx, tenantId, 'lab.ended', 'lab', labId, outcome, { trigger });
       return outcome;
     });
     return result && { labId, state: 'ENDED', ...result };
+  }
+
+  /**
+   * A change that ends students' access to a course — `change` runs first in the same transaction — and the
+   * revocation of their live sessions in that course's labs, through the same path as any revocation
+   * (REVOKED only once IAM accepted the deny). Their open streams are told to re-check their tokens.
+   */
+  async endAccess(tenantId: string, change: (tx: TransactionClient) => Promise<Leavers | null>): Promise<RevocationResult | null> {
+    let leavers: Leavers | null = null;
+    const result = await this.run(async (tx) => {
+      leavers = await change(tx);
+      if (!leavers) return null;
+      const { studentIds, courseIds } = leavers;
+      const where = { studentId: { in: studentIds }, ...(courseIds ? { lab: { courseId: { in: courseIds } } } : {}) };
+      const labs = studentIds.length ? await tx.labSession.findMany({ where: { tenantId, ...where }, distinct: ['labId'], select: { labId: true } }) : [];
+      await lockLabs(tx, tenantId, labs.map((l) => l.labId));
+      const outcome = studentIds.length ? await this.revoke(tx, tenantId, where, 'sessions', 'access-ended') : emptyOutcome();
+      await this.record(tx, tenantId, leavers.action, leavers.subjectType, leavers.subjectId, outcome, leavers.summary);
+      return outcome;
+    });
+    const ended = leavers as Leavers | null;
+    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEnded(tenantId, studentId, ended.action)));
+    return result;
+  }
+
+  /** Tells a student's open streams that one of their access tokens stopped being current (a link re-issued). */
+  async tokenReplaced(tenantId: string, studentId: string): Promise<void> {
+    await this.push.publish([accessEnded(tenantId, studentId, 'enrollment.access-link-reissued')]);
+  }
+
+  private async revoke(tx: TransactionClient, tenantId: string, where: Parameters<typeof revokeLiveSessions>[2], scope: RevokeScope, reason: string) {
+    return revokeLiveSessions(tx, tenantId, where, scope, reason, await this.options(tx));
+  }
+
+  /** The revocation instant by the database's clock, so every deadline LabKeys compares is on one clock. */
+  private async options(tx: TransactionClient): Promise<RevokeOptions> {
+    const [{ now }] = await tx.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+    return { now, marginMs: this.config.revocationClockMarginMs };
   }
 
   private run<T extends RevokeOutcome | null>(work: (tx: TransactionClient) => Promise<T>): Promise<T extends null ? RevocationResult | null : RevocationResult>;
@@ -93,9 +148,9 @@ export class RevocationRequestsService {
     return { revoked: outcome.revoked, revoking: outcome.revoking };
   }
 
-  private record(tx: TransactionClient, tenantId: string, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, string> = {}) {
+  private record(tx: TransactionClient, tenantId: string, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, unknown> = {}) {
     const sessions = o.events.map((e) => ({ sessionId: e.sessionId, state: e.state }));
-    return this.audit.record(tx, tenantId, { action, subjectType, subjectId, summary: { ...extra, revoked: o.revoked, revoking: o.revoking, sessions } });
+    return this.audit.record(tx, tenantId, { action, subjectType, subjectId, summary: JSON.parse(JSON.stringify({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions })) });
   }
 }
 
@@ -114,4 +169,11 @@ async function lockLabs(tx: TransactionClient, tenantId: string, labIds: string[
     locked.push(rows[0]);
   }
   return locked;
+}
+
+const emptyOutcome = (): RevokeOutcome => ({ revoked: 0, revoking: 0, roles: [], events: [] });
+
+/** To the student's channel only: streams re-check their token and close when it is no longer current. */
+function accessEnded(tenantId: string, studentId: string, reason: string): PushEvent {
+  return { type: 'access.ended', tenantId, labId: '', studentId, sessionId: '', state: 'ENDED', detail: { reason }, at: new Date().toISOString() };
 }

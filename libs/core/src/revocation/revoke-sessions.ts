@@ -13,7 +13,23 @@ export interface RevokeOutcome {
 
 export type RevokeScope = 'lab' | 'sessions';
 
-const SESSION_FIELDS = { id: true, labId: true, studentId: true, lab: { select: { template: { select: { roleArn: true, connectionId: true } } } } } as const;
+// The template is only a fallback for rows issued before sessions recorded their own role.
+const SESSION_FIELDS = {
+  id: true,
+  labId: true,
+  studentId: true,
+  connectionId: true,
+  roleArn: true,
+  issuedAt: true,
+  lab: { select: { template: { select: { roleArn: true, connectionId: true } } } },
+} as const;
+
+export interface RevokeOptions {
+  /** Clock difference tolerated between the database and AWS (REVOCATION_CLOCK_MARGIN_SECONDS). */
+  marginMs: number;
+  /** The revocation instant, by the database's clock. */
+  now: Date;
+}
 
 /**
  * Moves the live sessions matched by `where` towards an end, inside the caller's transaction (which holds
@@ -22,8 +38,11 @@ const SESSION_FIELDS = { id: true, labId: true, studentId: true, lab: { select: 
  *
  * Order matters: never-issued sessions first, then ACTIVE ones. An issuance finishing between the two
  * statements is caught by the second, because each UPDATE re-checks its condition on the newest row.
- * With scope `lab`, one LAB entry per lab denies everything of the lab issued before `now`; otherwise one
- * SESSION entry per session (sessions always carry the `labkeys:session` tag).
+ * Credentials are denied on the role they were issued on (recorded on the session), never on what the
+ * template names now. With scope `lab`, one LAB entry per lab and role denies tokens issued before
+ * `now − margin`, so a session issued after the revocation is never caught however the clocks differ, and
+ * every session issued within two margins of it also gets its own SESSION entry (its `labkeys:session` tag),
+ * so none escapes either. Otherwise one SESSION entry per session.
  */
 export async function revokeLiveSessions(
   tx: TransactionClient,
@@ -31,7 +50,7 @@ export async function revokeLiveSessions(
   where: Prisma.LabSessionWhereInput,
   scope: RevokeScope,
   reason: string,
-  now = new Date(),
+  { marginMs, now }: RevokeOptions,
 ): Promise<RevokeOutcome> {
   const live = await tx.labSession.findMany({ where: { ...where, tenantId, state: { in: LIVE_SESSION_STATES } }, select: { id: true } });
   const ids = live.map((s) => s.id);
@@ -48,6 +67,7 @@ export async function revokeLiveSessions(
   const events: PushEvent[] = [];
   const roles = new Map<string, RoleRef>();
   const labCover = new Map<string, { labId: string; role: RoleRef; coversUntil: Date }>();
+  const deniesBefore = new Date(now.getTime() - marginMs);
   for (const s of ended) {
     const base = { tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, at };
     if (s.state === 'REVOKED') {
@@ -55,21 +75,30 @@ export async function revokeLiveSessions(
       continue;
     }
     if (s.state !== 'REVOKING' || !s.expiresAt) continue;
-    const role = { tenantId, connectionId: s.lab.template.connectionId, roleArn: s.lab.template.roleArn };
-    roles.set(`${role.connectionId}|${role.roleArn}`, role);
+    const role = issuedOn(tenantId, s);
+    const roleKey = `${role.connectionId}|${role.roleArn}`;
+    roles.set(roleKey, role);
     events.push({ ...base, type: 'session.revoking', state: 'REVOKING', detail: { reason } });
+    const nearCutoff = !s.issuedAt || s.issuedAt.getTime() >= deniesBefore.getTime() - marginMs;
     if (scope === 'lab') {
-      const cover = labCover.get(s.labId);
-      if (!cover || cover.coversUntil < s.expiresAt) labCover.set(s.labId, { labId: s.labId, role, coversUntil: s.expiresAt });
-    } else {
-      await upsertEntry(tx, tenantId, role, { scope: 'SESSION', value: s.id, labId: s.labId, sessionId: s.id, coversUntil: s.expiresAt }, now);
+      const key = `${s.labId}|${roleKey}`;
+      const cover = labCover.get(key);
+      if (!cover || cover.coversUntil < s.expiresAt) labCover.set(key, { labId: s.labId, role, coversUntil: s.expiresAt });
+    }
+    if (scope !== 'lab' || nearCutoff) {
+      await upsertEntry(tx, tenantId, role, { scope: 'SESSION', value: s.id, labId: s.labId, sessionId: s.id, coversUntil: s.expiresAt, deniesBefore: null }, now);
     }
   }
   for (const cover of labCover.values()) {
-    await upsertEntry(tx, tenantId, cover.role, { scope: 'LAB', value: cover.labId, labId: cover.labId, sessionId: null, coversUntil: cover.coversUntil }, now);
+    await upsertEntry(tx, tenantId, cover.role, { scope: 'LAB', value: cover.labId, labId: cover.labId, sessionId: null, coversUntil: cover.coversUntil, deniesBefore }, now);
   }
   const revoking = events.filter((e) => e.state === 'REVOKING').length;
   return { revoked: events.length - revoking, revoking, roles: [...roles.values()], events };
+}
+
+function issuedOn(tenantId: string, s: { connectionId: string | null; roleArn: string | null; lab: { template: { connectionId: string; roleArn: string } } }): RoleRef {
+  if (s.connectionId && s.roleArn) return { tenantId, connectionId: s.connectionId, roleArn: s.roleArn };
+  return { tenantId, connectionId: s.lab.template.connectionId, roleArn: s.lab.template.roleArn };
 }
 
 interface EntryInput {
@@ -78,6 +107,7 @@ interface EntryInput {
   labId: string;
   sessionId: string | null;
   coversUntil: Date;
+  deniesBefore: Date | null;
 }
 
 /**
@@ -91,6 +121,16 @@ async function upsertEntry(tx: TransactionClient, tenantId: string, role: RoleRe
   await tx.revocationEntry.upsert({
     where: key,
     create: { tenantId, connectionId: role.connectionId, roleArn: role.roleArn, ...entry, state: 'PENDING', createdAt: now },
-    update: { state: 'PENDING', coversUntil, createdAt: now, lastError: null, appliedAt: null, prunedAt: null, labId: entry.labId, sessionId: entry.sessionId },
+    update: {
+      state: 'PENDING',
+      coversUntil,
+      createdAt: now,
+      deniesBefore: entry.deniesBefore,
+      lastError: null,
+      appliedAt: null,
+      prunedAt: null,
+      labId: entry.labId,
+      sessionId: entry.sessionId,
+    },
   });
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsDateString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { COURSE_CODE_PATTERN } from '@labkeys/templates';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
@@ -26,6 +26,11 @@ export class CreateCourseDto {
   @MinLength(1)
   @MaxLength(200)
   title!: string;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: "When the course ends: students' access links stop working then. Without it a link works STUDENT_TOKEN_LIFETIME_DAYS (180) after it was issued." })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  endsAt?: string | null;
 }
 
 export class UpdateCourseDto {
@@ -43,6 +48,11 @@ export class UpdateCourseDto {
   @MinLength(1)
   @MaxLength(200)
   title?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: "When the course ends: students' access links stop working then. Null removes the end date." })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  endsAt?: string | null;
 }
 
 export class ListCoursesQueryDto extends PageQueryDto {
@@ -68,7 +78,8 @@ export class CourseDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'CS-101' }) code!: string;
   @ApiProperty({ example: 'Cloud Foundations' }) title!: string;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Archived courses refuse new enrollments.' }) archivedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: "Students' access links stop working at the course's end." }) endsAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Archived courses refuse new enrollments and their access links do not work.' }) archivedAt!: Date | null;
   @ApiProperty({ description: 'Students currently enrolled.' }) activeEnrollments!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;
