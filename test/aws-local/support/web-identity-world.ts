@@ -1,0 +1,49 @@
+import type { WorldStateFile } from '@labkeys/aws-local';
+import { ACCOUNT, testWorld } from './aws-local-harness';
+
+export const WEB_LAB_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/wi-lab`;
+export const WEB_NO_TAGS_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/wi-no-tags`;
+export const TENANT_SUBJECT_PATTERN = 'labkeys:tenant-a:*';
+
+/** A trust policy for an OIDC provider, as a school would write it for LabKeys' issuer. */
+export function webIdentityTrust(providerKey: string, actions: string[], subject = TENANT_SUBJECT_PATTERN): Record<string, unknown> {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${providerKey}` },
+        Action: actions,
+        Condition: { StringEquals: { [`${providerKey}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${providerKey}:sub`]: subject } },
+      },
+    ],
+  };
+}
+
+const hostPath = (url: string): string => url.replace(/^https?:\/\//, '');
+
+/**
+ * The test world plus OIDC providers for the given issuers and two roles trusting the first: `wi-lab`
+ * (tags and source identity allowed, S3 and role reads permitted) and `wi-no-tags` (no sts:TagSession).
+ */
+export function webIdentityWorld(issuerUrls: string[]): WorldStateFile {
+  const world = testWorld();
+  const account = world.accounts[0];
+  const key = hostPath(issuerUrls[0]);
+  account.oidcProviders = issuerUrls.map((url) => ({ url, clientIds: ['sts.amazonaws.com'] }));
+  account.roles = [
+    ...(account.roles ?? []),
+    {
+      name: 'wi-lab',
+      maxSessionDuration: 7200,
+      trustPolicy: webIdentityTrust(key, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession', 'sts:SetSourceIdentity']),
+      inlinePolicies: { lab: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'iam:GetRole'], Resource: '*' }] } },
+    },
+    {
+      name: 'wi-no-tags',
+      trustPolicy: webIdentityTrust(key, ['sts:AssumeRoleWithWebIdentity']),
+      inlinePolicies: { lab: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+    },
+  ];
+  return world;
+}
