@@ -8,7 +8,7 @@ import { ACCOUNT, iamClient, s3Client, sdkError, stsClient, toCredentials } from
 import type { AwsCredentials } from './support/aws-local-harness';
 import { TestIssuer } from './support/test-issuer';
 import type { Claims } from './support/test-issuer';
-import { WEB_LAB_ROLE_ARN, WEB_NO_TAGS_ROLE_ARN, webIdentityWorld } from './support/web-identity-world';
+import { WEB_LAB_ROLE_ARN, WEB_NO_TAGS_ROLE_ARN, WEB_OTHER_IDP_ROLE_ARN, webIdentityWorld } from './support/web-identity-world';
 
 const codeOf = (e: unknown): string => (e as { Code: string }).Code;
 const TAGS = 'https://aws.amazon.com/tags';
@@ -144,7 +144,7 @@ describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)'
     }
   });
 
-  it('refuses a subject outside the trust policy’s sub condition, and tags without sts:TagSession, with AccessDenied', async () => {
+  it('refuses a subject outside the sub condition, another provider’s trust, and tags without sts:TagSession, with AccessDenied', async () => {
     const other = await sdkError(assume(issuer.token(studentClaims('bob', 'labkeys:tenant-b:bob'))));
     expect(codeOf(other)).toBe('AccessDenied');
     expect(other.$metadata.httpStatusCode).toBe(403);
@@ -155,6 +155,8 @@ describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)'
     const plain = await assume(issuer.token({ sub: 'labkeys:tenant-a:carol' }), { RoleArn: WEB_NO_TAGS_ROLE_ARN, RoleSessionName: 'carol' });
     expect(plain.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/wi-no-tags/carol`);
     expect(plain.SourceIdentity).toBeUndefined();
+    const otherIdp = await sdkError(assume(issuer.token({ sub: 'labkeys:tenant-a:carol' }), { RoleArn: WEB_OTHER_IDP_ROLE_ARN }));
+    expect(codeOf(otherIdp)).toBe('AccessDenied');
     const missingRole = await sdkError(assume(issuer.token(studentClaims('dave')), { RoleArn: `arn:aws:iam::${ACCOUNT}:role/nope` }));
     expect(codeOf(missingRole)).toBe('AccessDenied');
   });

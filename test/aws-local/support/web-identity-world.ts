@@ -3,16 +3,22 @@ import { ACCOUNT, testWorld } from './aws-local-harness';
 
 export const WEB_LAB_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/wi-lab`;
 export const WEB_NO_TAGS_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/wi-no-tags`;
+export const WEB_OTHER_IDP_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/wi-other-idp`;
 export const TENANT_SUBJECT_PATTERN = 'labkeys:tenant-a:*';
 
 /** A trust policy for an OIDC provider, as a school would write it for LabKeys' issuer. */
-export function webIdentityTrust(providerKey: string, actions: string[], subject = TENANT_SUBJECT_PATTERN): Record<string, unknown> {
+export function webIdentityTrust(
+  providerKey: string,
+  actions: string[],
+  subject = TENANT_SUBJECT_PATTERN,
+  federated = `arn:aws:iam::${ACCOUNT}:oidc-provider/${providerKey}`,
+): Record<string, unknown> {
   return {
     Version: '2012-10-17',
     Statement: [
       {
         Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${providerKey}` },
+        Principal: { Federated: federated },
         Action: actions,
         Condition: { StringEquals: { [`${providerKey}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${providerKey}:sub`]: subject } },
       },
@@ -24,7 +30,8 @@ const hostPath = (url: string): string => url.replace(/^https?:\/\//, '');
 
 /**
  * The test world plus OIDC providers for the given issuers and two roles trusting the first: `wi-lab`
- * (tags and source identity allowed, S3 and role reads permitted) and `wi-no-tags` (no sts:TagSession).
+ * (tags and source identity allowed, S3 and role reads permitted), `wi-no-tags` (no sts:TagSession) and
+ * `wi-other-idp` (conditions on the first issuer's claims, but trusting another provider).
  */
 export function webIdentityWorld(issuerUrls: string[]): WorldStateFile {
   const world = testWorld();
@@ -43,6 +50,10 @@ export function webIdentityWorld(issuerUrls: string[]): WorldStateFile {
       name: 'wi-no-tags',
       trustPolicy: webIdentityTrust(key, ['sts:AssumeRoleWithWebIdentity']),
       inlinePolicies: { lab: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+    },
+    {
+      name: 'wi-other-idp',
+      trustPolicy: webIdentityTrust(key, ['sts:AssumeRoleWithWebIdentity'], TENANT_SUBJECT_PATTERN, `arn:aws:iam::${ACCOUNT}:oidc-provider/other.example`),
     },
   ];
   return world;
