@@ -1,5 +1,5 @@
 import { createPublicKey, verify } from 'node:crypto';
-import type { JsonWebKey } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 
 /** A token that is not a well-formed JWS compact serialisation of a JSON claims object. */
 export class MalformedJwtError extends Error {}
@@ -75,12 +75,28 @@ export function candidateKeys(jwt: DecodedJwt, keys: JsonWebKey[]): JsonWebKey[]
   );
 }
 
+// Importing a JWK costs more than verifying with it; a cached JWKS hands out the same objects, so each is imported once.
+const imported = new WeakMap<JsonWebKey, KeyObject | null>();
+
+function publicKey(jwk: JsonWebKey): KeyObject | null {
+  let key = imported.get(jwk);
+  if (key === undefined) {
+    try {
+      key = createPublicKey({ key: jwk, format: 'jwk' });
+    } catch {
+      key = null;
+    }
+    imported.set(jwk, key);
+  }
+  return key;
+}
+
 /** Verifies the token's signature with one public JWK; a key node cannot import never verifies. */
 export function verifyJwtSignature(jwt: DecodedJwt, jwk: JsonWebKey): boolean {
   const spec = ALGORITHMS[jwt.header.alg];
-  if (!spec) return false;
+  const key = publicKey(jwk);
+  if (!spec || !key) return false;
   try {
-    const key = createPublicKey({ key: jwk, format: 'jwk' });
     return verify(spec.hash, Buffer.from(jwt.signingInput), { key, dsaEncoding: spec.dsaEncoding }, jwt.signature);
   } catch {
     return false;
