@@ -161,6 +161,17 @@ describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)'
     expect(codeOf(missingRole)).toBe('AccessDenied');
   });
 
+  it('answers IDPRejectedClaim for session tag or source identity claims AWS would not accept', async () => {
+    for (const claims of [
+      { sub: 'labkeys:tenant-a:x', [TAGS]: { principal_tags: { 'bad*key': ['v'] } } },
+      { sub: 'labkeys:tenant-a:x', [SOURCE_IDENTITY]: 'aws:x' },
+    ]) {
+      const e = await sdkError(assume(issuer.token(claims)));
+      expect(codeOf(e)).toBe('IDPRejectedClaim');
+      expect(e.$metadata.httpStatusCode).toBe(403);
+    }
+  });
+
   it('answers IDPCommunicationError when the issuer’s discovery and JWKS cannot be reached', async () => {
     const e = await sdkError(assume(unreachable.token(studentClaims('frank'))));
     expect(codeOf(e)).toBe('IDPCommunicationError');

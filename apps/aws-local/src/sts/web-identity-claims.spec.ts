@@ -20,7 +20,7 @@ describe('session claims of a web identity token', () => {
     ['more than 50 tags', { [TAGS]: { principal_tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, ['v']])) } }],
     ['a source identity with a colon', { [SOURCE]: 'aws:me' }],
     ['a one-character source identity', { [SOURCE]: 'a' }],
-  ])('refuses %s as an invalid token', (_, claims) => {
-    expect(() => readSessionClaims(claims)).toThrow(expect.objectContaining({ code: 'InvalidIdentityToken' }));
+  ])('refuses %s as a rejected claim', (_, claims) => {
+    expect(() => readSessionClaims(claims)).toThrow(expect.objectContaining({ code: 'IDPRejectedClaim', status: 403 }));
   });
 });

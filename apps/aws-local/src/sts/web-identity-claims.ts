@@ -13,8 +13,9 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
 const MAX_TAGS = 50;
 
-// ⚠ AWS documents no wording for bad tag claims; they are refused as an invalid token.
-const invalid = (message: string): AwsError => new AwsError('InvalidIdentityToken', message, 400);
+// ⚠ AWS documents no code for bad tag or source identity claims; IDPRejectedClaim ("the claim is
+// invalid") fits best, and like AWS's it is permanent: the same token fails again.
+const invalid = (message: string): AwsError => new AwsError('IDPRejectedClaim', message, 403);
 
 /** A principal tag value: AWS's claim shape is a one-element list (`{"k": ["v"]}`); a bare string is accepted too. */
 function tagValue(key: string, raw: unknown): string {
