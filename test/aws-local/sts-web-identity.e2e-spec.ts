@@ -94,6 +94,20 @@ describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)'
     expect(await res.json()).toMatchObject({ decision: 'allow', principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/wi-lab/s-kept` });
   });
 
+  it('is cut off by a Deny on aws:TokenIssueTime, as AWS’s "revoke active sessions" does', async () => {
+    const assumePlain = async (name: string) =>
+      toCredentials((await assume(issuer.token({ sub: `labkeys:tenant-a:${name}` }), { RoleArn: WEB_NO_TAGS_ROLE_ARN, RoleSessionName: name })).Credentials);
+    const older = await assumePlain('older');
+    const cutoff = aws.now().toISOString();
+    const revokeOlder = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': cutoff } } };
+    await iamClient(aws).send(
+      new PutRolePolicyCommand({ RoleName: 'wi-no-tags', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [revokeOlder] }) }),
+    );
+    const newer = await assumePlain('newer');
+    expect(aws.authorize(older.accessKeyId, 's3:ListAllMyBuckets', '*')?.decision).toBe('deny');
+    expect(aws.authorize(newer.accessKeyId, 's3:ListAllMyBuckets', '*')?.decision).toBe('allow');
+  });
+
   it('intersects the role’s permissions with the session policy passed in the call', async () => {
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::labs' }] });
     const out = await assume(issuer.token(studentClaims('scoped')), { RoleSessionName: 'scoped', Policy: policy });
