@@ -1,4 +1,6 @@
-import type { WorldStateFile } from '@labkeys/aws-local';
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts';
+import type { AwsLocal, WorldStateFile } from '@labkeys/aws-local';
 import { ACCOUNT, testWorld } from './aws-local-harness';
 
 export const WEB_LAB_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/wi-lab`;
@@ -57,4 +59,37 @@ export function webIdentityWorld(issuerUrls: string[]): WorldStateFile {
     },
   ];
   return world;
+}
+
+export const TAGS_CLAIM = 'https://aws.amazon.com/tags';
+export const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
+
+/** Claims of a LabKeys student token: tenant-scoped subject, session tags (session one transitive), source identity. */
+export function studentClaims(session: string, sub = `labkeys:tenant-a:${session}`): Record<string, unknown> {
+  return {
+    sub,
+    [TAGS_CLAIM]: { principal_tags: { 'labkeys:session': [session], 'labkeys:tenant': ['tenant-a'] }, transitive_tag_keys: ['labkeys:session'] },
+    [SOURCE_IDENTITY_CLAIM]: session,
+  };
+}
+
+/** A client with no credentials at all: AssumeRoleWithWebIdentity must go out unsigned and still work. */
+export function anonymousSts(aws: AwsLocal): STSClient {
+  return new STSClient({
+    endpoint: aws.url,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: () => Promise.reject(new Error('AssumeRoleWithWebIdentity must not need AWS credentials')),
+  });
+}
+
+/** AssumeRoleWithWebIdentity on `wi-lab` (unless `input` says otherwise) with the given token, unsigned. */
+export function assumeWithToken(
+  aws: AwsLocal,
+  token: string,
+  input: Partial<AssumeRoleWithWebIdentityCommandInput> = {},
+): Promise<AssumeRoleWithWebIdentityCommandOutput> {
+  return anonymousSts(aws).send(
+    new AssumeRoleWithWebIdentityCommand({ RoleArn: WEB_LAB_ROLE_ARN, RoleSessionName: 'student', WebIdentityToken: token, ...input }),
+  );
 }
