@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { AwsCredentials } from './support/aws-local-harness';
+import { startAwsLocal } from '@labkeys/aws-local';
 import { ACCOUNT, ADMIN, EXTERNAL_ID, LAB_ROLE_ARN, startTestAwsLocal } from './support/aws-local-harness';
+import { TestIssuer } from './support/test-issuer';
+import { WEB_LAB_ROLE_ARN, webIdentityWorld } from './support/web-identity-world';
 
 const run = promisify(execFile);
 
@@ -20,8 +23,6 @@ async function aws(endpoint: string, creds: AwsCredentials, args: string[]): Pro
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_CONFIG_FILE: '/dev/null',
@@ -29,6 +30,11 @@ async function aws(endpoint: string, creds: AwsCredentials, args: string[]): Pro
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
   };
+  // Empty credentials mean none at all, for calls the CLI sends unsigned.
+  if (creds.accessKeyId) {
+    env.AWS_ACCESS_KEY_ID = creds.accessKeyId;
+    env.AWS_SECRET_ACCESS_KEY = creds.secretAccessKey;
+  }
   if (creds.sessionToken) env.AWS_SESSION_TOKEN = creds.sessionToken;
   try {
     const { stdout, stderr } = await run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], { env, timeout: 60_000 });
@@ -87,5 +93,54 @@ describe('the AWS CLI against aws-local', () => {
     expect(other.code).toBeGreaterThan(1);
     expect(other.stderr).toContain('AccessDenied');
     expect(local.counters()).toMatchObject({ 'sts:AssumeRole': 1, 'sts:GetCallerIdentity': 1, 's3:ListBuckets': 1, 's3:ListObjectsV2': 2 });
+  });
+});
+
+describe('the AWS CLI’s assume-role-with-web-identity against aws-local', () => {
+  let issuer: TestIssuer;
+  let local: AwsLocal;
+  beforeAll(async () => {
+    issuer = await TestIssuer.start();
+    local = await startAwsLocal({ state: webIdentityWorld([issuer.url]) });
+  });
+  afterAll(async () => {
+    await local.close();
+    await issuer.stop();
+  });
+
+  it('exchanges a token for credentials the CLI then uses', async () => {
+    const token = issuer.token({
+      sub: 'labkeys:tenant-a:cli-bob',
+      'https://aws.amazon.com/tags': { principal_tags: { 'labkeys:session': ['s-cli'] } },
+      'https://aws.amazon.com/source_identity': 'cli-bob',
+    });
+    // The CLI sends this call unsigned; no AWS credentials are in its environment.
+    const anonymous = { accessKeyId: '', secretAccessKey: '' };
+    const assumed = await aws(local.url, anonymous, [
+      'sts', 'assume-role-with-web-identity', '--role-arn', WEB_LAB_ROLE_ARN, '--role-session-name', 'cli-bob',
+      '--web-identity-token', token, '--duration-seconds', '900',
+    ]);
+    expect(assumed.stderr).not.toMatch(/error/i);
+    expect(assumed.code).toBe(0);
+    const out = JSON.parse(assumed.stdout) as Record<string, unknown> & { Credentials: Record<string, string>; AssumedRoleUser: { Arn: string } };
+    expect(out).toMatchObject({
+      SubjectFromWebIdentityToken: 'labkeys:tenant-a:cli-bob',
+      Provider: issuer.url,
+      Audience: 'sts.amazonaws.com',
+      SourceIdentity: 'cli-bob',
+      AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/wi-lab/cli-bob` },
+    });
+    const creds = { accessKeyId: out.Credentials.AccessKeyId, secretAccessKey: out.Credentials.SecretAccessKey, sessionToken: out.Credentials.SessionToken };
+    const identity = await aws(local.url, creds, ['sts', 'get-caller-identity']);
+    expect(identity.code).toBe(0);
+    expect(JSON.parse(identity.stdout)).toMatchObject({ Account: ACCOUNT, Arn: out.AssumedRoleUser.Arn });
+
+    const expired = await aws(local.url, anonymous, [
+      'sts', 'assume-role-with-web-identity', '--role-arn', WEB_LAB_ROLE_ARN, '--role-session-name', 'cli-bob',
+      '--web-identity-token', issuer.token({ sub: 'labkeys:tenant-a:cli-bob', exp: Math.floor(Date.now() / 1000) - 600 }),
+    ]);
+    expect(expired.code).toBeGreaterThan(0);
+    expect(expired.stderr).toContain('ExpiredTokenException');
+    expect(local.counters()).toMatchObject({ 'sts:AssumeRoleWithWebIdentity': 2, 'sts:GetCallerIdentity': 1 });
   });
 });

@@ -9,6 +9,9 @@ export interface QueryContext {
   requestId: string;
 }
 
+/** A Query-protocol call that needs no signature (AssumeRoleWithWebIdentity): there is no AWS principal. */
+export type UnsignedQueryContext = Omit<QueryContext, 'principal'>;
+
 /** Members of a Query-protocol list: `Prefix.member.1[.Suffix]`, `Prefix.member.2…`, in order. */
 export function listParam(params: Map<string, string>, prefix: string, suffix?: string): string[] | undefined {
   const out: string[] = [];

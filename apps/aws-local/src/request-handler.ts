@@ -11,7 +11,7 @@ import { resolveS3Operation } from './s3/s3-operation';
 import { handleS3 } from './s3/s3-handler';
 import { AuthFailure, authFailureToError } from './sigv4/auth-failure';
 import { parseAuthorization } from './sigv4/authorization-header';
-import { handleSts } from './sts/sts-handler';
+import { handleSts, handleUnsignedSts, isUnsignedStsAction } from './sts/sts-handler';
 import { STS_NAMESPACE } from './sts/sts-xml';
 import { queryError, queryResponse, s3Error } from './xml';
 
@@ -41,7 +41,8 @@ async function runWithFaults(core: AwsLocalCore, service: string, action: string
 
 /**
  * One endpoint for every service: the SigV4 credential scope names the service. STS and IAM speak
- * the Query protocol, S3 path-style REST-XML; federation, console and admin paths are unsigned.
+ * the Query protocol, S3 path-style REST-XML; federation, console and admin paths are unsigned, and so
+ * is AssumeRoleWithWebIdentity (an unsigned POST / is STS).
  */
 export function createRequestHandler(core: AwsLocalCore) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -73,6 +74,10 @@ export function createRequestHandler(core: AwsLocalCore) {
       try {
         const fault = await runWithFaults(core, service, action);
         if (fault) throw fault;
+        if (service === 'sts' && isUnsignedStsAction(action)) {
+          const unsigned = { action, params, region: auth?.region ?? 'us-east-1', requestId };
+          return send(res, 200, headers, queryResponse(action, namespace, await handleUnsignedSts(core.backend, unsigned), requestId));
+        }
         if (!auth) throw new AuthFailure(req.headers.authorization ? 'malformed' : 'missing');
         const principal = await core.verifier.verify({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, auth);
         const ctx = { action, params, principal, region: auth.region, requestId };

@@ -19,9 +19,10 @@ function fullMatch(pattern: string, flags: string): RegExp {
 export class ConstraintCollector {
   private readonly errors: string[] = [];
 
-  private add(value: string | null, field: string, constraint: string): void {
-    const shown = value === null ? 'null' : `'${value}'`;
-    this.errors.push(`Value ${shown} at '${field}' failed to satisfy constraint: Member must ${constraint}`);
+  /** Sensitive members (tokens) are reported without their value, as AWS does. */
+  private add(value: string | null, field: string, constraint: string, sensitive = false): void {
+    const shown = sensitive ? '' : value === null ? 'null ' : `'${value}' `;
+    this.errors.push(`Value ${shown}at '${field}' failed to satisfy constraint: Member must ${constraint}`);
   }
 
   required(value: string | undefined, field: string): boolean {
@@ -32,11 +33,11 @@ export class ConstraintCollector {
     return true;
   }
 
-  length(value: string | undefined, field: string, min: number, max?: number): void {
+  length(value: string | undefined, field: string, min: number, max?: number, sensitive = false): void {
     if (value === undefined) return;
     const len = [...value].length;
-    if (len < min) this.add(value, field, `have length greater than or equal to ${min}`);
-    else if (max !== undefined && len > max) this.add(value, field, `have length less than or equal to ${max}`);
+    if (len < min) this.add(value, field, `have length greater than or equal to ${min}`, sensitive);
+    else if (max !== undefined && len > max) this.add(value, field, `have length less than or equal to ${max}`, sensitive);
   }
 
   /** `pattern` is the regular expression as AWS prints it; it must match the whole value. */

@@ -12,10 +12,13 @@ export interface TrustDecision {
 export interface CallerNames {
   specific: string[];
   account: string;
+  /** A web-identity caller: the ARN of the OIDC provider that vouched for it, matched against `Federated`. */
+  federated?: string;
 }
 
 function specMatches(spec: PrincipalSpec, caller: CallerNames): { match: boolean; direct: boolean } {
   if (spec === '*') return { match: true, direct: true };
+  if (caller.federated !== undefined) return { match: (spec.Federated ?? []).includes(caller.federated), direct: true };
   const ids = spec.AWS ?? [];
   if (ids.includes('*')) return { match: true, direct: true };
   if (ids.some((id) => caller.specific.includes(id))) return { match: true, direct: true };
@@ -23,7 +26,7 @@ function specMatches(spec: PrincipalSpec, caller: CallerNames): { match: boolean
   return { match: ids.some((id) => accountIds.includes(id)), direct: false };
 }
 
-/** Evaluates a role's trust policy for one action (sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity). */
+/** Evaluates a role's trust policy for one action (sts:AssumeRole[WithWebIdentity], sts:TagSession, sts:SetSourceIdentity). */
 export function evaluateTrust(trust: NamedPolicy, caller: CallerNames, req: AuthzRequest): TrustDecision {
   let direct = false;
   const principalMatches = (s: Statement): boolean => {

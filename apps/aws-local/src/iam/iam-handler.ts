@@ -4,6 +4,13 @@ import { accessDenied, AwsError } from '../errors';
 import type { QueryContext } from '../query-context';
 import { principalArn } from '../sessions/issued-session';
 import { attachRolePolicy, createPolicy, detachRolePolicy, listAttachedRolePolicies } from './managed-policy-actions';
+import {
+  createOpenIDConnectProvider,
+  deleteOpenIDConnectProvider,
+  getOpenIDConnectProvider,
+  listOpenIDConnectProviders,
+  oidcProviderResource,
+} from './oidc-provider-actions';
 import { createRole, deleteRole, getRole, updateRole } from './role-actions';
 import { deleteRolePolicy, getRolePolicy, listRolePolicies, putRolePolicy } from './role-policy-actions';
 
@@ -23,10 +30,15 @@ const ACTIONS: Record<string, IamAction> = {
   AttachRolePolicy: attachRolePolicy,
   DetachRolePolicy: detachRolePolicy,
   ListAttachedRolePolicies: listAttachedRolePolicies,
+  CreateOpenIDConnectProvider: createOpenIDConnectProvider,
+  GetOpenIDConnectProvider: getOpenIDConnectProvider,
+  ListOpenIDConnectProviders: listOpenIDConnectProviders,
+  DeleteOpenIDConnectProvider: deleteOpenIDConnectProvider,
 };
 
-/** The resource an IAM action is authorized against: the role, or for CreatePolicy the new policy. */
+/** The resource an IAM action is authorized against: the role, the OIDC provider, or for CreatePolicy the new policy. */
 function resourceArn(backend: Backend, ctx: QueryContext): string {
+  if (ctx.action.endsWith('OpenIDConnectProvider') || ctx.action === 'ListOpenIDConnectProviders') return oidcProviderResource(ctx);
   const account = ctx.principal.account;
   const path = ctx.params.get('Path') ?? '/';
   if (ctx.action === 'CreatePolicy') return `arn:aws:iam::${account}:policy${path}${ctx.params.get('PolicyName') ?? ''}`;

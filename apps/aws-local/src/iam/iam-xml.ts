@@ -3,7 +3,7 @@ import { awsTimestamp, el, wrap } from '../xml';
 
 export const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
-function tagsXml(tags: Record<string, string>): string {
+export function tagsXml(tags: Record<string, string>): string {
   const entries = Object.entries(tags);
   if (entries.length === 0) return '';
   return wrap('Tags', entries.map(([k, v]) => wrap('member', el('Key', k) + el('Value', v))).join(''));

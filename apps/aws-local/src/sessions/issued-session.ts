@@ -23,6 +23,8 @@ export interface IssuedSession {
   assumedRoleArn?: string;
   /** For GetSessionToken credentials: the IAM user they act as. */
   userName?: string;
+  /** For AssumeRoleWithWebIdentity credentials: the provider that vouched for them and the token's claims. */
+  webIdentity?: { providerArn: string; issuer: string; subject: string; audience: string };
 }
 
 /** Who signed a request, once the signature and credentials have been checked. */

@@ -1,7 +1,7 @@
-import { AwsError, malformedPolicy } from '../errors';
-import { parsePolicy, PolicyGrammarError } from '../authz/policy-parser';
+import { AwsError } from '../errors';
 import { listParam } from '../query-context';
 import { ConstraintCollector, intParam } from '../validation';
+import { checkSessionPolicyParams, requireSessionPolicyGrammar } from './session-policy';
 
 export interface AssumeRoleInput {
   roleArn: string;
@@ -18,7 +18,6 @@ export interface AssumeRoleInput {
 // Patterns as the STS model (and so AWS's messages) spell them.
 export const SESSION_NAME_PATTERN = '[\\w+=,.@-]*';
 const EXTERNAL_ID_PATTERN = '[\\w+=,.@:\\/-]*';
-const POLICY_PATTERN = '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+';
 const TAG_KEY_PATTERN = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+';
 const TAG_VALUE_PATTERN = '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*';
 const SERIAL_PATTERN = '[\\w+=/:,.@-]*';
@@ -51,10 +50,7 @@ export function readAssumeRoleParams(params: Map<string, string>): AssumeRoleInp
   c.range(durationSeconds, 'durationSeconds', 900, 43200);
   c.length(externalId, 'externalId', 2, 1224);
   c.pattern(externalId, 'externalId', EXTERNAL_ID_PATTERN);
-  c.length(policy, 'policy', 1);
-  c.pattern(policy, 'policy', POLICY_PATTERN);
-  c.listLength(policyArns, 'policyArns', 10);
-  (policyArns ?? []).forEach((arn, i) => c.length(arn, `policyArns.${i + 1}.member.arn`, 20, 2048));
+  checkSessionPolicyParams(c, policy, policyArns);
   c.listLength(tagKeys, 'tags', 50);
   tags.forEach((t, i) => {
     c.length(t.key, `tags.${i + 1}.member.key`, 1, 128);
@@ -87,14 +83,7 @@ export function readAssumeRoleParams(params: Map<string, string>): AssumeRoleInp
       throw invalidParameter('The specified transitive tag key must be included in the requested tags.');
     }
   }
-  if (policy !== undefined) {
-    try {
-      parsePolicy(policy, 'identity');
-    } catch (e) {
-      if (e instanceof PolicyGrammarError) throw malformedPolicy(e.message);
-      throw e;
-    }
-  }
+  requireSessionPolicyGrammar(policy);
   return {
     roleArn: roleArn as string,
     roleSessionName: roleSessionName as string,

@@ -21,3 +21,16 @@ export function assumeRoleResultXml(s: IssuedSession, packedPolicySize: number |
     el('SourceIdentity', s.sourceIdentity)
   );
 }
+
+/** AssumeRoleWithWebIdentity's result: AssumeRole's plus the token's subject, the issuer (`iss`) and the audience. */
+export function webIdentityResultXml(s: IssuedSession, packedPolicySize: number | undefined): string {
+  return (
+    credentialsXml(s) +
+    el('SubjectFromWebIdentityToken', s.webIdentity?.subject) +
+    wrap('AssumedRoleUser', el('AssumedRoleId', `${s.role?.id}:${s.sessionName}`) + el('Arn', s.assumedRoleArn)) +
+    el('PackedPolicySize', packedPolicySize) +
+    el('Provider', s.webIdentity?.issuer) +
+    el('Audience', s.webIdentity?.audience) +
+    el('SourceIdentity', s.sourceIdentity)
+  );
+}

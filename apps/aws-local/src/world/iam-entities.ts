@@ -44,3 +44,17 @@ export interface LongTermKey {
   account: string;
   userName: string;
 }
+
+/** An IAM OpenID Connect identity provider: the issuer a role's trust policy can name as `Federated`. */
+export interface OidcProvider {
+  account: string;
+  /** The issuer URL with its scheme, as tokens carry it in `iss`. */
+  url: string;
+  /** `host[:port]/path`: what the ARN and trust-policy condition keys are built from. */
+  key: string;
+  arn: string;
+  clientIds: string[];
+  thumbprints: string[];
+  tags: Record<string, string>;
+  createDate: Date;
+}

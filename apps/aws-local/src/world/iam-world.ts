@@ -1,5 +1,5 @@
 import { stableId } from '../ids';
-import type { IamRole, IamUser, LongTermKey, ManagedPolicy } from './iam-entities';
+import type { IamRole, IamUser, LongTermKey, ManagedPolicy, OidcProvider } from './iam-entities';
 
 const key = (account: string, name: string): string => `${account}:${name.toLowerCase()}`;
 
@@ -20,6 +20,7 @@ export class IamWorld {
   private readonly roles = new Map<string, IamRole>();
   private readonly policies = new Map<string, ManagedPolicy>();
   private readonly keys = new Map<string, LongTermKey>();
+  private readonly oidcProviders = new Map<string, OidcProvider>();
 
   addAccount(account: string): void {
     this.accounts.add(account);
@@ -97,4 +98,27 @@ export class IamWorld {
     for (const u of this.users.values()) if (u.attachedPolicyArns.includes(arn)) n++;
     return n;
   }
+
+  putOidcProvider(provider: Omit<OidcProvider, 'arn' | 'createDate'>): OidcProvider {
+    const full: OidcProvider = { ...provider, arn: oidcProviderArn(provider.account, provider.key), createDate: new Date() };
+    this.oidcProviders.set(full.arn, full);
+    return full;
+  }
+
+  getOidcProvider(arn: string): OidcProvider | undefined {
+    return this.oidcProviders.get(arn);
+  }
+
+  deleteOidcProvider(arn: string): boolean {
+    return this.oidcProviders.delete(arn);
+  }
+
+  listOidcProviders(account: string): OidcProvider[] {
+    return [...this.oidcProviders.values()].filter((p) => p.account === account);
+  }
+}
+
+/** `arn:aws:iam::ACCOUNT:oidc-provider/<host/path>`, the ARN IAM gives a provider and trust policies name. */
+export function oidcProviderArn(account: string, key: string): string {
+  return `arn:aws:iam::${account}:oidc-provider/${key}`;
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parsePolicy, PolicyGrammarError } from '../authz/policy-parser';
 import type { PolicyKind } from '../authz/policy-parser';
+import { parseIssuerUrl } from '../oidc/issuer-url';
 import { AWS_MANAGED_POLICIES } from './aws-managed-policies';
 import { defaultWorld } from './default-world';
 import { IamWorld } from './iam-world';
-import type { AccountState, PolicyDocumentInput, WorldStateFile } from './world-types';
+import type { AccountState, OidcProviderState, PolicyDocumentInput, WorldStateFile } from './world-types';
 
 function documentText(doc: PolicyDocumentInput, kind: PolicyKind, where: string): string {
   const text = typeof doc === 'string' ? doc : JSON.stringify(doc);
@@ -61,6 +62,23 @@ function loadAccount(world: IamWorld, a: AccountState): void {
       tags: { ...(r.tags ?? {}) },
     });
   }
+  for (const p of a.oidcProviders ?? []) loadOidcProvider(world, a.id, p);
+}
+
+function loadOidcProvider(world: IamWorld, account: string, p: OidcProviderState): void {
+  const parsed = parseIssuerUrl(typeof p.url === 'string' ? p.url : '');
+  if ('error' in parsed) throw new Error(`aws-local state: OIDC provider ${p.url}: ${parsed.error}`);
+  if (!Array.isArray(p.clientIds) || p.clientIds.some((c) => typeof c !== 'string' || c === '')) {
+    throw new Error(`aws-local state: OIDC provider ${p.url}: clientIds must be a list of non-empty strings`);
+  }
+  world.putOidcProvider({
+    account,
+    url: parsed.url,
+    key: parsed.key,
+    clientIds: [...p.clientIds],
+    thumbprints: [...(p.thumbprints ?? [])],
+    tags: { ...(p.tags ?? {}) },
+  });
 }
 
 /** Builds the IAM world from a state object, a state file path, or the default world when none is given. */

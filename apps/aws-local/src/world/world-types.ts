@@ -33,11 +33,20 @@ export interface ManagedPolicyState {
   document: PolicyDocumentInput;
 }
 
+/** An IAM OIDC provider: the issuer URL (https, or http for 127.0.0.1/localhost) and its audiences. */
+export interface OidcProviderState {
+  url: string;
+  clientIds: string[];
+  thumbprints?: string[];
+  tags?: Record<string, string>;
+}
+
 export interface AccountState {
   id: string;
   users?: UserState[];
   roles?: RoleState[];
   managedPolicies?: ManagedPolicyState[];
+  oidcProviders?: OidcProviderState[];
 }
 
 /** The JSON state file (`--state world.json`): the AWS world aws-local starts with. */

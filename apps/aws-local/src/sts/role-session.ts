@@ -1,0 +1,46 @@
+import type { Backend } from '../backend';
+import { randomId, randomSecret, randomSessionToken } from '../ids';
+import type { IssuedSession } from '../sessions/issued-session';
+import type { IamRole } from '../world/iam-entities';
+
+export interface RoleSessionGrant {
+  sessionName: string;
+  durationSeconds: number;
+  callerArn: string;
+  chained: boolean;
+  tags: Record<string, string>;
+  transitiveTagKeys: string[];
+  sourceIdentity?: string;
+  sessionPolicy?: string;
+  policyArns: string[];
+  webIdentity?: IssuedSession['webIdentity'];
+}
+
+/** Issues and records the temporary credentials of a role session (AssumeRole, AssumeRoleWithWebIdentity). */
+export function issueRoleSession(backend: Backend, role: IamRole, grant: RoleSessionGrant): IssuedSession {
+  const nowMs = backend.clock.nowMs();
+  // Issue time keeps milliseconds so a revocation cutoff taken "now" never catches a session issued
+  // just after it; the expiration is cut to whole seconds, as AWS reports it.
+  const session: IssuedSession = {
+    kind: 'assumed-role',
+    accessKeyId: randomId('ASIA', 16),
+    secretAccessKey: randomSecret(),
+    sessionToken: randomSessionToken(),
+    account: role.account,
+    issuedAt: new Date(nowMs),
+    expiration: new Date(Math.floor(nowMs / 1000) * 1000 + grant.durationSeconds * 1000),
+    callerArn: grant.callerArn,
+    chained: grant.chained,
+    tags: grant.tags,
+    transitiveTagKeys: grant.transitiveTagKeys,
+    sourceIdentity: grant.sourceIdentity,
+    sessionPolicy: grant.sessionPolicy,
+    policyArns: grant.policyArns,
+    role: { arn: role.arn, name: role.name, id: role.roleId, account: role.account },
+    sessionName: grant.sessionName,
+    assumedRoleArn: `arn:aws:sts::${role.account}:assumed-role/${role.name}/${grant.sessionName}`,
+    webIdentity: grant.webIdentity,
+  };
+  backend.sessions.add(session, nowMs);
+  return session;
+}
