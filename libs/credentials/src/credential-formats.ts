@@ -1,0 +1,92 @@
+/**
+ * The shapes a student's temporary credentials take in the tools they use: shell exports for bash/zsh, fish,
+ * PowerShell and Windows cmd, a `~/.aws/credentials` profile, `credential_process` v1 JSON, and JSON. Pure
+ * functions with no Node dependency, shared by the `labkeys` CLI and anything else that renders them.
+ *
+ * Values come from AWS (keys, token) and from LabKeys (region, endpoint), but every one is quoted for its
+ * shell anyway, and control characters are removed, so no value can end a line or start a command.
+ */
+export interface CredentialSet {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** RFC 3339. */
+  expiration: string;
+  region: string;
+  /** Set when the lab runs against a non-default AWS endpoint (local development). */
+  endpointUrl?: string | null;
+}
+
+export const SHELL_FORMATS = ['env', 'fish', 'powershell', 'cmd'] as const;
+export const CREDENTIAL_FILE_FORMATS = ['ini', 'process', 'json'] as const;
+export const ALL_FORMATS = [...SHELL_FORMATS, ...CREDENTIAL_FILE_FORMATS] as const;
+export type CredentialFormatName = (typeof ALL_FORMATS)[number];
+
+// Tab, CR, LF and every other C0/C1 control character, and DEL.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const clean = (value: string) => value.replace(CONTROL, '');
+
+/** The environment variables the AWS CLI and SDKs read, in a stable order. */
+export function credentialVariables(c: CredentialSet): [string, string][] {
+  return [
+    ['AWS_ACCESS_KEY_ID', c.accessKeyId],
+    ['AWS_SECRET_ACCESS_KEY', c.secretAccessKey],
+    ['AWS_SESSION_TOKEN', c.sessionToken],
+    ['AWS_REGION', c.region],
+    ['AWS_DEFAULT_REGION', c.region],
+    ...(c.endpointUrl ? ([['AWS_ENDPOINT_URL', c.endpointUrl]] as [string, string][]) : []),
+  ].map(([name, value]) => [name, clean(value)]);
+}
+
+const quote = {
+  // POSIX single quotes: nothing is special inside but the quote itself.
+  sh: (v: string) => `'${v.replace(/'/g, `'\\''`)}'`,
+  // fish single quotes: backslash and quote are escaped with a backslash.
+  fish: (v: string) => `'${v.replace(/[\\']/g, (m) => `\\${m}`)}'`,
+  // PowerShell single quotes: a quote is doubled.
+  powershell: (v: string) => `'${v.replace(/'/g, "''")}'`,
+  // cmd: `set "NAME=value"` keeps & | < > literal; a percent sign is doubled and a quote cannot be carried.
+  cmd: (v: string) => v.replace(/%/g, '%%').replace(/"/g, ''),
+};
+
+/** A profile name safe as an INI section name. */
+export function profileName(name: string): string {
+  const cleaned = clean(name).replace(/[[\]]/g, '').trim();
+  return cleaned === '' ? 'labkeys' : cleaned;
+}
+
+export function renderCredentialFormat(c: CredentialSet, format: CredentialFormatName, profile = 'labkeys'): string {
+  const vars = credentialVariables(c);
+  const expires = `expires ${clean(c.expiration)}`;
+  switch (format) {
+    case 'env':
+      return [...vars.map(([n, v]) => `export ${n}=${quote.sh(v)}`), `# ${expires}`, ''].join('\n');
+    case 'fish':
+      return [...vars.map(([n, v]) => `set -gx ${n} ${quote.fish(v)}`), `# ${expires}`, ''].join('\n');
+    case 'powershell':
+      return [...vars.map(([n, v]) => `$Env:${n} = ${quote.powershell(v)}`), `# ${expires}`, ''].join('\r\n');
+    case 'cmd':
+      return [...vars.map(([n, v]) => `set "${n}=${quote.cmd(v)}"`), `rem ${expires}`, ''].join('\r\n');
+    case 'ini':
+      return [`# LabKeys; ${expires}`, `[${profileName(profile)}]`, ...credentialsFileEntries(c).map(([k, v]) => `${k} = ${v}`), ''].join('\n');
+    case 'process':
+      return JSON.stringify(credentialProcessOutput(c));
+    case 'json':
+      return JSON.stringify(c, null, 2);
+  }
+}
+
+/** The keys of a `~/.aws/credentials` profile. */
+export function credentialsFileEntries(c: CredentialSet): [string, string][] {
+  return [
+    ['aws_access_key_id', clean(c.accessKeyId)],
+    ['aws_secret_access_key', clean(c.secretAccessKey)],
+    ['aws_session_token', clean(c.sessionToken)],
+    ['region', clean(c.region)],
+  ];
+}
+
+/** credential_process v1: the AWS CLI and SDKs call the process again once Expiration has passed. */
+export function credentialProcessOutput(c: CredentialSet) {
+  return { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration };
+}

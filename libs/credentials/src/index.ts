@@ -1,0 +1,2 @@
+export * from './credential-formats';
+export { upsertIniSection } from './ini-section';
