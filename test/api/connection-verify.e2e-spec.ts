@@ -5,6 +5,8 @@ import { JobName, JobProducer, QueueName } from '@labkeys/queues';
 import { createRolesFromSetup } from '../../scripts/demo/demo-aws';
 import { SweepHandler } from '../../apps/worker/src/handlers/sweep.handler';
 import { bearer, createTenantWithOwner, startTestApi, type TestApi } from '../support/api';
+import { startSchoolAws } from '../support/aws-world';
+import { createClassroom } from '../support/classroom';
 import { specQueuePrefix } from '../support/env';
 import { testPrisma } from '../support/factories';
 import { eventually } from '../support/processes';
@@ -103,6 +105,17 @@ describe('connection verify means safe to use', () => {
     expect(row.verifiedAt).toEqual(row.lastVerifiedAt);
     const { body } = await api.http.get(`/v1/connections/${conn.id}`).set(owner()).expect(200);
     expect(body).toMatchObject({ lastVerifyOk: true, lastVerifyFailures: null, lastVerifiedAt: expect.any(String) });
+  });
+
+  it('the school fixture the other tests and the benchmarks run on verifies green too', async () => {
+    const school = await startSchoolAws(['school-external-id-verify']);
+    try {
+      const room = await createClassroom(prisma, { students: 0, endpoint: school.url, externalId: 'school-external-id-verify' });
+      const result = (await api.http.post(`/v1/connections/${room.connectionId}/verify`).set(bearer(room.ownerToken)).expect(200)).body;
+      expect(result).toMatchObject({ verified: true, externalIdEnforced: true, inlinePolicies: { ok: true, principal: 'managementRole', missing: [] }, failures: [] });
+    } finally {
+      await school.close();
+    }
   });
 
   it('a lab role trusting LabKeys with no external-id condition → externalIdEnforced: false, not verified, and its labs answer 409 on start', async () => {
