@@ -194,7 +194,12 @@ describe('connection verify means safe to use', () => {
     const result = await verify(conn.id);
     expect(result.verified).toBe(false);
     expect(result.managementRole).toMatchObject({ ok: false, code: 'AccessDenied' });
-    expect(result.failures).toEqual(expect.arrayContaining([expect.objectContaining({ check: 'managementRole', action: 'sts:AssumeRole', code: 'AccessDenied' })]));
+    const denied = (role: string) => `User: ${ADMIN_ARN} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNT}:role/labkeys/${role}`;
+    // The lab role refuses this connection's external id too; the management role's refusal is named once, not per IAM action.
+    expect(result.failures).toEqual([
+      { check: 'trust', code: 'AccessDenied', message: denied('SetupLab') },
+      { check: 'managementRole', action: 'sts:AssumeRole', code: 'AccessDenied', message: denied('SetupManagement') },
+    ]);
   });
 
   it('a scheduled start on a failed connection is recorded once and leaves the lab SCHEDULED; the job is not retried and the sweep skips it until the connection changes', async () => {

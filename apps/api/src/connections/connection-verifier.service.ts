@@ -41,7 +41,8 @@ export class ConnectionVerifierService {
     const inlinePolicies = management?.ok === false
       ? refusedManagement(connection, management)
       : await probeInlinePolicyAccess(this.iam, connection, lab.roleName, identity.value?.arn ?? null);
-    if (role.error) inlinePolicies.missing.unshift({ action: 'iam:GetRole', code: role.error.code, message: role.error.message });
+    // When the management role cannot be assumed, GetRole failed for that reason alone: it is named once, as sts:AssumeRole.
+    if (role.error && management?.ok !== false) inlinePolicies.missing.unshift({ action: 'iam:GetRole', code: role.error.code, message: role.error.message });
     inlinePolicies.ok = inlinePolicies.missing.length === 0;
 
     const failures = verifyFailures(trust, externalId.enforced, inlinePolicies, connection);
