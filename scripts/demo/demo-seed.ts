@@ -64,7 +64,7 @@ export async function seedDemoClass(databaseUrl: string, apiUrl: string, awsUrl:
   // aws-local keeps its world in memory: the roles are created afresh from /setup on every run.
   await createRolesFromSetup(awsUrl, admin, (await call('GET', `/v1/connections/${connection.id}/setup`)) as never);
   const verified = await call('POST', `/v1/connections/${connection.id}/verify`);
-  if (!verified.trust?.ok) throw new Error(`connection verify failed: ${JSON.stringify(verified.trust)}`);
+  if (!verified.verified) throw new Error(`connection verify failed: ${JSON.stringify(verified.failures)}`);
 
   const template = await findOrCreate('/v1/templates', (t) => t.name === 'scoped-s3', () =>
     call('POST', '/v1/templates', {

@@ -65,8 +65,16 @@ describe('faults, counters and admin endpoints', () => {
     expect(aws.faultedCounters()).toEqual({ 'sts:AssumeRole': attempts - 3 });
     const overHttp = await (await fetch(`${aws.url}/_aws-local/counters`)).json();
     expect(overHttp).toEqual({ 'sts:AssumeRole': attempts });
+    // Each attempt's arrival time, oldest first, in process and over HTTP.
+    const times = aws.callTimes('sts:AssumeRole');
+    expect(times).toHaveLength(attempts);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(Math.abs(times[times.length - 1] - Date.now())).toBeLessThan(60_000);
+    expect(await (await fetch(`${aws.url}/_aws-local/counters/times?action=sts:AssumeRole`)).json()).toEqual({ action: 'sts:AssumeRole', times });
+    expect((await fetch(`${aws.url}/_aws-local/counters/times`)).status).toBe(400);
     await fetch(`${aws.url}/_aws-local/counters/reset`, { method: 'POST' });
     expect(aws.counters()).toEqual({});
+    expect(aws.callTimes('sts:AssumeRole')).toEqual([]);
   });
 
   it('counts failed calls per action', async () => {

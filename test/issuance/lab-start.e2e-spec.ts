@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { specQueuePrefix } from '../support/env';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -9,6 +10,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
+import { generateToken, hashToken } from '@labkeys/secrets';
+import { makeStudentHandle, roleSessionNameFor } from '@labkeys/templates';
 import { bearer, startTestApi, type TestApi } from '../support/api';
 import { startSchoolAws } from '../support/aws-world';
 import { createClassroom, type Classroom } from '../support/classroom';
@@ -160,7 +163,7 @@ describe('starting a lab issues credentials to every student', () => {
     expect(html).toContain(row.assumedRoleArn!);
   });
 
-  it('starting a running lab again creates nothing, and a job delivered twice makes one STS call', async () => {
+  it('starting a running lab again creates nothing, and a job delivered again after issuance makes no STS call', async () => {
     const again = await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     expect(again.body).toMatchObject({ created: 0, alreadyLive: 50 });
     expect(await prisma.labSession.count({ where: { labId: room.labId } })).toBe(50);
@@ -205,6 +208,37 @@ describe('starting a lab issues credentials to every student', () => {
       expect(logs).not.toContain(secret);
     }
     for (const s of room.students) expect(logs).not.toContain(s.token);
+  });
+
+  it('a job delivered twice at once on a PENDING session makes one AssumeRole call and one ACTIVE row', async () => {
+    const handle = makeStudentHandle();
+    const newcomer = await prisma.student.create({ data: { tenantId: room.tenantId, email: `late-${handle}@example.edu`, handle } });
+    await prisma.enrollment.create({ data: { tenantId: room.tenantId, courseId: room.courseId, studentId: newcomer.id, accessTokenHash: hashToken(generateToken('lks')), tokenIssuedAt: new Date() } });
+    const sessionId = randomUUID();
+    await prisma.labSession.create({ data: { id: sessionId, tenantId: room.tenantId, labId: room.labId, studentId: newcomer.id, state: 'PENDING', roleSessionName: roleSessionNameFor({ studentHandle: handle, sessionId }) } });
+
+    // A slow STS keeps the first delivery's call in flight while the second one runs.
+    aws.setFaults({ latencyByAction: { 'sts:AssumeRole': 600 } });
+    aws.resetCounters();
+    const producer = worker.app.get(JobProducer);
+    const ids = [`twice-1-${sessionId}`, `twice-2-${sessionId}`];
+    await producer.queue(JOB_QUEUE).addBulk(ids.map((jobId) => ({ name: JobName.IssueSession, data: { tenantId: room.tenantId, sessionId }, opts: { jobId } })));
+    const jobs = await eventually(async () => {
+      const found = await Promise.all(ids.map((id) => producer.queue(JOB_QUEUE).getJob(id)));
+      const states = await Promise.all(found.map((job) => job?.getState()));
+      if (!states.every((state) => state === 'completed')) throw new Error(`jobs ${states.join(',')}`);
+      return found.map((job) => job!);
+    }, 30000);
+    aws.setFaults({ latencyByAction: {} });
+
+    // Both deliveries really ran at the same time: each started before the other finished.
+    expect(jobs[0].processedOn!).toBeLessThan(jobs[1].finishedOn!);
+    expect(jobs[1].processedOn!).toBeLessThan(jobs[0].finishedOn!);
+    expect(jobs.map((job) => job.returnvalue).sort()).toEqual(['active', 'skipped']);
+    expect(aws.counters()['sts:AssumeRole']).toBe(1);
+    const rows = await prisma.labSession.findMany({ where: { labId: room.labId, studentId: newcomer.id } });
+    expect(rows.map((r) => [r.id, r.state])).toEqual([[sessionId, 'ACTIVE']]);
+    expect(rows[0].accessKeyId).toMatch(/^ASIA/);
   });
 });
 

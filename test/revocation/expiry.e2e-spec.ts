@@ -77,6 +77,9 @@ describe('expired credentials', () => {
     expect(after.sealedSecret).toBeNull();
     expect(after.sealKeyId).toBeNull();
     await stream.waitFor((events) => events.some((e) => e.event === 'session.ended' && (e.data as { state: string }).state === 'EXPIRED'));
-    await api.http.get('/v1/me/sessions/current').set(bearer(room.students[0].token)).expect((res) => expect(res.status).toBeGreaterThanOrEqual(400));
+    const ended = await api.http.get('/v1/me/sessions/current').set(bearer(room.students[0].token)).expect(410);
+    expect(ended.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(ended.body).toMatchObject({ status: 410, state: 'EXPIRED' });
+    expect(JSON.stringify(ended.body)).not.toContain(creds.accessKeyId);
   });
 });

@@ -26,6 +26,8 @@ export interface AwsLocal {
   counters(): Record<string, number>;
   faultedCounters(): Record<string, number>;
   resetCounters(): void;
+  /** Arrival times (epoch ms) of one action's calls since the last reset, oldest first. */
+  callTimes(action: string): number[];
   readonly iam: { getRole(name: string, account?: string): RoleView | undefined; listRoles(): RoleView[] };
   authorize(accessKeyId: string, action: string, resource: string, region?: string): DiagnosticResult | undefined;
   /** aws-local's current time (real time plus the clock-skew fault). */
@@ -73,6 +75,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     counters: () => core.counters.snapshot(),
     faultedCounters: () => core.counters.faultedSnapshot(),
     resetCounters: () => core.counters.reset(),
+    callTimes: (action: string) => core.counters.callTimes(action),
     iam: { getRole: (name, account) => core.getRole(name, account), listRoles: () => core.listRoles() },
     authorize: (accessKeyId, action, resource, region) => core.diagnose(accessKeyId, action, resource, region),
     now: () => core.clock.now(),

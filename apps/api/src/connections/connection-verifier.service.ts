@@ -1,21 +1,22 @@
 import { ConflictException, Injectable } from '@nestjs/common';
-import { AwsCallError, IamGateway, StsGateway, parseRoleArn } from '@labkeys/aws';
-import { PrismaService, type AwsConnection } from '@labkeys/database';
+import { IamGateway, StsGateway, parseRoleArn } from '@labkeys/aws';
+import { Prisma, PrismaService, type AwsConnection } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ConnectionsService } from './connections.service';
-
-interface Check {
-  ok: boolean;
-  code?: string;
-  message?: string;
-}
+import { probeExternalId } from './external-id.probe';
+import { probeInlinePolicyAccess, type InlinePolicyAccess } from './inline-policy.probe';
+import { failed, settle, type Check, type VerifyFailure } from './verify-checks';
 
 const VERIFY_SESSION_NAME = 'labkeys-verify';
 const SHORTEST_SESSION_SECONDS = 900;
 
 /**
- * Checks a connection the way issuance will use it: AssumeRole on the lab role with the external id, a session
- * tag and a source identity, for the shortest duration. The credentials are dropped at once, never returned.
+ * Checks a connection the way LabKeys will use it, and only calls it verified when it is safe to use:
+ * AssumeRole on the lab role with the external id, a session tag and a source identity (what issuance does);
+ * the same role refused without the external id and with a wrong one (no other tenant can use it); and the
+ * management role (or LabKeys' own identity) able to rewrite the lab role's inline policies (what revocation
+ * does). Credentials are dropped at once, never returned. The outcome is kept on the connection: a lab cannot
+ * start on a connection whose last verify failed.
  */
 @Injectable()
 export class ConnectionVerifierService {
@@ -34,33 +35,69 @@ export class ConnectionVerifierService {
 
     const identity = await settle(() => this.sts.callerIdentity(connection));
     const trust = await this.checkTrust(tenantId, connection);
+    const externalId = await probeExternalId(this.sts, connection);
+    const management = connection.managementRoleArn ? await this.checkManagementAssume(connection) : null;
     const role = await settle(() => this.iam.getRole(connection, lab.roleName));
+    const inlinePolicies = management?.ok === false
+      ? refusedManagement(connection, management)
+      : await probeInlinePolicyAccess(this.iam, connection, lab.roleName, identity.value?.arn ?? null);
+    // When the management role cannot be assumed, GetRole failed for that reason alone: it is named once, as sts:AssumeRole.
+    if (role.error && management?.ok !== false) inlinePolicies.missing.unshift({ action: 'iam:GetRole', code: role.error.code, message: role.error.message });
+    inlinePolicies.ok = inlinePolicies.missing.length === 0;
+
+    const failures = verifyFailures(trust, externalId.enforced, inlinePolicies, connection);
+    const verified = failures.length === 0;
     const maxSessionDuration = role.value?.maxSessionDuration ?? null;
     const checkedAt = new Date();
     const result = {
+      verified,
       trust,
+      externalIdEnforced: externalId.enforced,
+      externalIdProbes: { withoutExternalId: externalId.withoutExternalId, wrongExternalId: externalId.wrongExternalId },
       maxSessionDuration,
       ...(role.error && { maxSessionDurationNote: `IAM GetRole on the lab role was not permitted or failed (${role.error.code}: ${role.error.message}); durations are checked against 43200 s until it is.` }),
-      managementRole: connection.managementRoleArn ? (role.error ? failed(role.error) : { ok: true }) : null,
+      managementRole: connection.managementRoleArn ? managementCheck(management, inlinePolicies) : null,
+      inlinePolicies,
       roleChaining: identity.value?.isAssumedRole ?? null,
       labkeysIdentityArn: identity.value?.arn ?? null,
+      failures,
       checkedAt,
     };
     await this.prisma.$transaction(async (tx) => {
-      await tx.awsConnection.update({
-        where: { tenantId_id: { tenantId, id } },
+      // Only the connection as it was verified: an edit of its role, endpoint or region meanwhile wins.
+      const { count } = await tx.awsConnection.updateMany({
+        where: {
+          tenantId,
+          id,
+          region: connection.region,
+          labRoleArn: connection.labRoleArn,
+          managementRoleArn: connection.managementRoleArn,
+          endpointOverride: connection.endpointOverride,
+        },
         data: {
           // Unknown stays unknown rather than overwriting a value an earlier check learned.
           ...(maxSessionDuration !== null && { maxSessionSeconds: maxSessionDuration }),
           ...(result.roleChaining !== null && { roleChaining: result.roleChaining }),
-          verifiedAt: trust.ok ? checkedAt : null,
+          verifiedAt: verified ? checkedAt : null,
+          lastVerifiedAt: checkedAt,
+          lastVerifyOk: verified,
+          lastVerifyFailures: verified ? Prisma.DbNull : (failures as unknown as Prisma.InputJsonValue),
         },
       });
+      if (count === 0) throw new ConflictException({ detail: 'The connection changed while it was being verified; verify it again.' });
       await this.audit.record(tx, tenantId, {
         action: 'connection.verified',
         subjectType: 'connection',
         subjectId: id,
-        summary: { trustOk: trust.ok, code: trust.code ?? null, maxSessionDuration, roleChaining: result.roleChaining },
+        summary: {
+          verified,
+          trustOk: trust.ok,
+          code: trust.code ?? null,
+          externalIdEnforced: externalId.enforced,
+          missing: inlinePolicies.missing.map((m) => m.action),
+          maxSessionDuration,
+          roleChaining: result.roleChaining,
+        },
       });
     });
     return result;
@@ -79,18 +116,50 @@ export class ConnectionVerifierService {
     );
     return assumed.error ? failed(assumed.error) : { ok: true };
   }
-}
 
-function failed(error: AwsCallError): Check {
-  return { ok: false, code: error.code, message: error.message };
-}
-
-/** The value or the classified AWS error; anything else is a bug and propagates. */
-async function settle<T>(call: () => Promise<T>): Promise<{ value?: T; error?: AwsCallError }> {
-  try {
-    return { value: await call() };
-  } catch (error) {
-    if (error instanceof AwsCallError) return { error };
-    throw error;
+  /** The management role's own trust, asked apart so a refusal is named as such and not as every IAM action. */
+  private async checkManagementAssume(connection: AwsConnection): Promise<Check> {
+    const assumed = await settle(() =>
+      this.sts.assumeRole(connection, {
+        RoleArn: connection.managementRoleArn!,
+        RoleSessionName: VERIFY_SESSION_NAME,
+        DurationSeconds: SHORTEST_SESSION_SECONDS,
+        ExternalId: connection.externalId,
+      }),
+    );
+    return assumed.error ? failed(assumed.error) : { ok: true };
   }
+}
+
+function refusedManagement(connection: AwsConnection, management: Check): InlinePolicyAccess {
+  return {
+    ok: false,
+    principal: 'managementRole',
+    principalArn: connection.managementRoleArn,
+    probePolicyName: '',
+    missing: [{ action: 'sts:AssumeRole', code: management.code ?? 'Unknown', message: management.message ?? 'AssumeRole on the management role failed.' }],
+  };
+}
+
+/** The management role is fine only if LabKeys can assume it and it can do everything revocation does. */
+function managementCheck(assume: Check | null, inline: InlinePolicyAccess): Check {
+  if (assume && !assume.ok) return assume;
+  const first = inline.missing[0];
+  return first ? { ok: false, code: first.code, message: `${first.action}: ${first.message}` } : { ok: true };
+}
+
+function verifyFailures(trust: Check, externalIdEnforced: boolean | null, inline: InlinePolicyAccess, connection: AwsConnection): VerifyFailure[] {
+  const failures: VerifyFailure[] = [];
+  if (!trust.ok) failures.push({ check: 'trust', code: trust.code ?? 'Unknown', message: trust.message ?? 'AssumeRole on the lab role failed.' });
+  if (externalIdEnforced === false) {
+    failures.push({
+      check: 'externalId',
+      code: 'ExternalIdNotEnforced',
+      message: `The lab role can be assumed without this connection's external id or with a wrong one; its trust policy must require sts:ExternalId = ${connection.externalId} (see /setup).`,
+    });
+  } else if (externalIdEnforced === null) {
+    failures.push({ check: 'externalId', code: 'ExternalIdUnknown', message: 'AWS did not answer whether the lab role requires the external id; verify again.' });
+  }
+  for (const m of inline.missing) failures.push({ check: m.action === 'sts:AssumeRole' ? 'managementRole' : 'inlinePolicies', action: m.action, code: m.code, message: m.message });
+  return failures;
 }

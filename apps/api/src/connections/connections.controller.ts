@@ -67,9 +67,9 @@ export class ConnectionsController {
 
   @Post(':connectionId/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Assume the lab role through STS (900 s) and report trust, MaxSessionDuration and role chaining.' })
-  @ApiOkResponse({ type: VerifyResultDto, description: 'AWS\'s answer; a refused trust is a result (ok: false), not an error.' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'The connection has no lab role ARN yet.' })
+  @ApiOperation({ summary: 'Check the connection is safe to use: lab role trust with the external id (and refused without it or with a wrong one), the management role\'s inline-policy access on the lab role, MaxSessionDuration and role chaining. The outcome is kept: labs cannot start on a connection whose last verify failed.' })
+  @ApiOkResponse({ type: VerifyResultDto, description: 'AWS\'s answers; a failed check is a result (verified: false, failures named), not an error.' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The connection has no lab role ARN yet, or it changed while being verified.' })
   verify(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string) {
     return this.verifier.verify(me.tenantId, id);
   }

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { pageArgs, parseSort, PrismaService, toPage, type AwsConnection, type Page, type PageRequest, type TransactionClient } from '@labkeys/database';
+import { pageArgs, parseSort, Prisma, PrismaService, toPage, type AwsConnection, type Page, type PageRequest, type TransactionClient } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException, type FieldProblem } from '../common/problem';
 import { roleArnProblems } from './connection-input.validator';
@@ -78,7 +78,7 @@ export class ConnectionsService {
           labRoleArn: input.labRoleArn,
           managementRoleArn: input.managementRoleArn,
           endpointOverride: input.endpointOverride,
-          ...(changed && { maxSessionSeconds: null, roleChaining: null, verifiedAt: null }),
+          ...(changed && { maxSessionSeconds: null, roleChaining: null, verifiedAt: null, lastVerifiedAt: null, lastVerifyOk: null, lastVerifyFailures: Prisma.DbNull }),
         },
       });
       await this.audit.record(tx, tenantId, { action: 'connection.updated', subjectType: 'connection', subjectId: id, summary: { ...input, verificationReset: changed } });

@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LabSessionsService } from '@labkeys/core';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
-import { ApiProblemResponses } from '../common/api-problem-responses';
+import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
 import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage } from '../push/sse-stream';
@@ -27,6 +27,7 @@ export class LabSessionsController {
   @Post('start')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).' })
   start(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
     return this.labs.startLab(me.tenantId, labId, 'manual');
   }

@@ -26,6 +26,11 @@ export async function handleAdmin(core: AwsLocalCore, req: IncomingMessage, res:
     if (route === 'PUT /faults') return sendJson(res, 200, core.faults.set((await jsonBody(req)) as Partial<Faults>));
     if (route === 'GET /counters') return sendJson(res, 200, core.counters.snapshot());
     if (route === 'GET /counters/faulted') return sendJson(res, 200, core.counters.faultedSnapshot());
+    if (route === 'GET /counters/times') {
+      const action = query.get('action');
+      if (!action) return sendJson(res, 400, { error: 'BadRequest', message: 'action is required, e.g. ?action=sts:AssumeRole' });
+      return sendJson(res, 200, { action, times: core.counters.callTimes(action) });
+    }
     if (route === 'POST /counters/reset') {
       core.counters.reset();
       return sendJson(res, 200, {});

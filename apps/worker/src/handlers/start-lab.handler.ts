@@ -13,12 +13,14 @@ export class StartLabHandler implements JobHandler<JobName.StartLab> {
     private readonly labs: LabSessionsService,
   ) {}
 
-  async handle({ tenantId, labId }: LabRef): Promise<'started' | 'rescheduled' | 'skipped'> {
+  async handle({ tenantId, labId }: LabRef): Promise<'started' | 'rescheduled' | 'skipped' | 'refused'> {
     const lab = await this.prisma.lab.findFirst({ where: { tenantId, id: labId }, select: { state: true, startsAt: true } });
     if (!lab || lab.state !== 'SCHEDULED' || !lab.startsAt) return 'skipped';
     // The start time was moved later after this job was queued; the job for the new time does the start.
     if (lab.startsAt.getTime() > Date.now() + 1000) return 'rescheduled';
-    await this.labs.startLab(tenantId, labId, 'schedule');
-    return 'started';
+    // Refused (the connection failed its last verify) is recorded and final for this job: a retry would only
+    // be refused again; the sweep starts the lab once the connection verifies.
+    const result = await this.labs.startLab(tenantId, labId, 'schedule');
+    return result.state === 'SCHEDULED' ? 'refused' : 'started';
   }
 }

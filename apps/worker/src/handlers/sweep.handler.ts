@@ -192,7 +192,12 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   }
 
   private async startDueLabs(): Promise<number> {
-    const due = await this.prisma.lab.findMany({ where: { state: 'SCHEDULED', startsAt: { lte: await this.dbNow() } }, select: { id: true, tenantId: true }, take: 100 });
+    // Labs on a connection whose last verify failed wait (SCHEDULED) until it verifies again, instead of being refused every sweep.
+    const due = await this.prisma.lab.findMany({
+      where: { state: 'SCHEDULED', startsAt: { lte: await this.dbNow() }, template: { connection: { OR: [{ lastVerifyOk: null }, { lastVerifyOk: true }] } } },
+      select: { id: true, tenantId: true },
+      take: 100,
+    });
     for (const lab of due) await this.labs.startLab(lab.tenantId, lab.id, 'schedule');
     return due.length;
   }

@@ -4,6 +4,7 @@ import { LIVE_SESSION_STATES, PrismaService, type TransactionClient } from '@lab
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { AuditWriter } from '../audit/audit-writer';
+import { ConnectionNotVerifiedError, unverifiedConnectionOf, type UnverifiedConnection } from './connection-not-verified.error';
 
 export interface StartLabResult {
   labId: string;
@@ -11,6 +12,13 @@ export interface StartLabResult {
   created: number;
   alreadyLive: number;
   queued: number;
+}
+
+/** A scheduled start refused because the lab's connection failed its last verify; the lab stays SCHEDULED. */
+export interface RefusedStartResult {
+  labId: string;
+  state: 'SCHEDULED';
+  refused: UnverifiedConnection;
 }
 
 /**
@@ -27,11 +35,30 @@ export class LabSessionsService {
     private readonly audit: AuditWriter,
   ) {}
 
-  async startLab(tenantId: string, labId: string, trigger: 'manual' | 'schedule'): Promise<StartLabResult> {
+  /**
+   * The one start path (manual and scheduled). A lab whose connection failed its last verify does not start:
+   * a manual start answers 409 naming the connection; a scheduled one records `lab.start-refused` and leaves the
+   * lab SCHEDULED without throwing, so neither the StartLab job nor the sweep retries it in a loop (the sweep
+   * skips labs on such connections) and it starts at the next sweep once the connection verifies again.
+   */
+  async startLab(tenantId: string, labId: string, trigger: 'manual'): Promise<StartLabResult>;
+  async startLab(tenantId: string, labId: string, trigger: 'schedule'): Promise<StartLabResult | RefusedStartResult>;
+  async startLab(tenantId: string, labId: string, trigger: 'manual' | 'schedule'): Promise<StartLabResult | RefusedStartResult> {
     const result = await this.prisma.$transaction(async (tx) => {
       const lab = await lockLab(tx, tenantId, labId);
       if (lab.state === 'CANCELLED' || lab.state === 'ENDED') {
         throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()} and cannot start.` });
+      }
+      const unverified = await unverifiedConnectionOf(tx, tenantId, labId);
+      if (unverified) {
+        if (trigger === 'manual') throw new ConnectionNotVerifiedError(unverified);
+        await this.audit.record(tx, tenantId, {
+          action: 'lab.start-refused',
+          subjectType: 'lab',
+          subjectId: labId,
+          summary: { trigger, connectionId: unverified.id, connectionName: unverified.name, failures: unverified.failures },
+        });
+        return { refused: unverified };
       }
       if (lab.state === 'SCHEDULED') {
         await tx.lab.update({ where: { tenantId_id: { tenantId, id: labId } }, data: { state: 'RUNNING', startedAt: new Date() } });
@@ -40,6 +67,7 @@ export class LabSessionsService {
       await this.audit.record(tx, tenantId, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } });
       return { created, alreadyLive, endsAt: lab.ends_at };
     });
+    if (result.refused) return { labId, state: 'SCHEDULED', refused: result.refused };
     const { endsAt, ...counts } = result;
     // The end job is checked against the lab's end time when it runs; the sweep catches a moved end time.
     if (endsAt) await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: Math.max(0, endsAt.getTime() - Date.now()) });

@@ -38,12 +38,50 @@ export class AwsCheckDto {
   @ApiPropertyOptional({ description: 'AWS\'s error message, exactly as AWS sent it.' }) message?: string;
 }
 
+export class ExternalIdProbeDto {
+  @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'AWS refused the AssumeRole (as it must); null when AWS could not answer (throttling, 5xx).' }) refused!: boolean | null;
+  @ApiPropertyOptional({ description: 'AWS\'s error code, exactly as AWS sent it.', example: 'AccessDenied' }) code?: string;
+  @ApiPropertyOptional({ description: 'AWS\'s error message, or what was let in.' }) message?: string;
+}
+
+export class ExternalIdProbesDto {
+  @ApiProperty({ type: ExternalIdProbeDto, description: 'AssumeRole on the lab role with no external id.' }) withoutExternalId!: ExternalIdProbeDto;
+  @ApiProperty({ type: ExternalIdProbeDto, description: 'AssumeRole on the lab role with a wrong external id.' }) wrongExternalId!: ExternalIdProbeDto;
+}
+
+export class MissingActionDto {
+  @ApiProperty({ example: 'iam:PutRolePolicy' }) action!: string;
+  @ApiProperty({ example: 'AccessDenied', description: 'AWS\'s error code, exactly as AWS sent it.' }) code!: string;
+  @ApiProperty({ description: 'AWS\'s error message, exactly as AWS sent it.' }) message!: string;
+}
+
+export class InlinePolicyAccessDto {
+  @ApiProperty({ description: 'Every IAM action revocation needs on the lab role succeeded.' }) ok!: boolean;
+  @ApiProperty({ enum: ['managementRole', 'labkeysIdentity'], description: 'Whose permissions were checked.' }) principal!: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) principalArn!: string | null;
+  @ApiProperty({ description: 'The probe inline policy written and deleted (never LabKeys\' revocation policy).', example: 'LabKeysVerifyProbe-1a2b3c4d5e6f' }) probePolicyName!: string;
+  @ApiPropertyOptional({ description: 'The probe was written but could not be deleted; it denies nothing and may be removed by hand.' }) probeLeftBehind?: boolean;
+  @ApiProperty({ type: [MissingActionDto], description: 'What the principal may not do, with AWS\'s answer.' }) missing!: MissingActionDto[];
+}
+
+export class VerifyFailureDto {
+  @ApiProperty({ enum: ['trust', 'externalId', 'managementRole', 'inlinePolicies'] }) check!: string;
+  @ApiPropertyOptional({ example: 'iam:PutRolePolicy' }) action?: string;
+  @ApiProperty({ example: 'ExternalIdNotEnforced' }) code!: string;
+  @ApiProperty() message!: string;
+}
+
 export class VerifyResultDto {
+  @ApiProperty({ description: 'Safe to use: trust ok, external id enforced, inline policies writable. Labs cannot start on a connection whose last verify was false.' }) verified!: boolean;
   @ApiProperty({ type: AwsCheckDto, description: 'AssumeRole on the lab role (900 s, external id, a session tag and source identity).' }) trust!: AwsCheckDto;
+  @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'AWS refused AssumeRole on the lab role both without an external id and with a wrong one; false when either was let in (the connection is then not verified); null when AWS could not answer.' }) externalIdEnforced!: boolean | null;
+  @ApiProperty({ type: ExternalIdProbesDto }) externalIdProbes!: ExternalIdProbesDto;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'The lab role\'s MaxSessionDuration (IAM GetRole); null when not permitted.' }) maxSessionDuration!: number | null;
   @ApiPropertyOptional({ description: 'Why maxSessionDuration is null.' }) maxSessionDurationNote?: string;
-  @ApiPropertyOptional({ type: AwsCheckDto, nullable: true, description: 'The management role, when one is set (checked with GetRole on the lab role).' }) managementRole!: AwsCheckDto | null;
+  @ApiPropertyOptional({ type: AwsCheckDto, nullable: true, description: 'The management role, when one is set: LabKeys can assume it and it can do everything revocation does on the lab role (first failure named).' }) managementRole!: AwsCheckDto | null;
+  @ApiProperty({ type: InlinePolicyAccessDto, description: 'GetRole, ListRolePolicies, PutRolePolicy, GetRolePolicy and DeleteRolePolicy of a probe inline policy on the lab role, as the management role (or LabKeys\' identity when none is set).' }) inlinePolicies!: InlinePolicyAccessDto;
   @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'LabKeys\' own identity is an assumed role: sessions capped at 3600 s, no console SessionDuration. Null when STS could not be asked.' }) roleChaining!: boolean | null;
   @ApiProperty({ description: 'LabKeys\' identity as STS reports it, when known.', nullable: true, type: String }) labkeysIdentityArn!: string | null;
+  @ApiProperty({ type: [VerifyFailureDto], description: 'Why verified is false; empty when verified. Also kept on the connection (lastVerifyFailures).' }) failures!: VerifyFailureDto[];
   @ApiProperty({ format: 'date-time' }) checkedAt!: Date;
 }

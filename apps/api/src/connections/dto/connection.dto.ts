@@ -4,6 +4,7 @@ import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from
 import { PARTITIONS } from '@labkeys/aws';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { VerifyFailureDto } from './connection-setup.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -106,7 +107,10 @@ export class ConnectionDto {
   @ApiPropertyOptional({ nullable: true, type: String }) endpointOverride!: string | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'The lab role\'s MaxSessionDuration, from the last verification.' }) maxSessionSeconds!: number | null;
   @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'LabKeys\' identity is an assumed role: sessions are capped at 3600 s.' }) roleChaining!: boolean | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) verifiedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When the last verify passed; null when it failed or has not run since the last role, endpoint or region change.' }) verifiedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When verify last ran (passed or not).' }) lastVerifiedAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'The last verify\'s outcome; false blocks starting labs on this connection (409). Null: not verified since the last change.' }) lastVerifyOk!: boolean | null;
+  @ApiPropertyOptional({ nullable: true, type: [VerifyFailureDto], description: 'What the last verify found wrong.' }) lastVerifyFailures!: VerifyFailureDto[] | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;
 }

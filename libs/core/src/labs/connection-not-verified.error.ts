@@ -1,0 +1,43 @@
+import { ConflictException } from '@nestjs/common';
+import type { TransactionClient } from '@labkeys/database';
+
+/** The connection of a lab's template whose last verify failed. */
+export interface UnverifiedConnection {
+  id: string;
+  name: string;
+  lastVerifiedAt: Date | null;
+  failures: string[];
+}
+
+/** 409 naming the connection: a lab cannot start on a connection whose last verify failed. */
+export class ConnectionNotVerifiedError extends ConflictException {
+  constructor(readonly connection: UnverifiedConnection) {
+    super({
+      detail:
+        `The AWS connection "${connection.name}" failed its last verify` +
+        `${connection.failures.length > 0 ? ` (${connection.failures.join(', ')})` : ''}; fix it and verify it again before starting a lab on it.`,
+      field: 'connectionId',
+      connectionId: connection.id,
+    });
+  }
+}
+
+/**
+ * The lab's connection when its last verify failed, else null. A connection never verified (or edited since)
+ * has `last_verify_ok` null and stays usable: only a verify that found it unsafe blocks it.
+ */
+export async function unverifiedConnectionOf(tx: TransactionClient, tenantId: string, labId: string): Promise<UnverifiedConnection | null> {
+  const lab = await tx.lab.findFirst({
+    where: { tenantId, id: labId },
+    select: { template: { select: { connection: { select: { id: true, name: true, lastVerifyOk: true, lastVerifiedAt: true, lastVerifyFailures: true } } } } },
+  });
+  const connection = lab?.template.connection;
+  if (!connection || connection.lastVerifyOk !== false) return null;
+  const failures = Array.isArray(connection.lastVerifyFailures) ? (connection.lastVerifyFailures as Array<{ action?: string; code?: string }>) : [];
+  return {
+    id: connection.id,
+    name: connection.name,
+    lastVerifiedAt: connection.lastVerifiedAt,
+    failures: [...new Set(failures.map((f) => f.action ?? f.code ?? 'unknown'))],
+  };
+}
