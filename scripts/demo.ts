@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { loadEnvOrExit } from '@labkeys/config';
 import { runMigrations } from '@labkeys/database';
+import { startDemoMailbox } from './demo/demo-mailbox';
 import { seedDemoClass, type DemoClass } from './demo/demo-seed';
 
 // Compiled to dist/scripts/demo.js: the project root is two levels up.
 const ROOT = join(__dirname, '../..');
 const AWS_LOCAL_PORT = Number(process.env.LABKEYS_DEMO_AWS_PORT ?? 4566);
+const SMTP_PORT = Number(process.env.LABKEYS_DEMO_SMTP_PORT ?? 2525);
+const MAIL_DIR = join(ROOT, '.labkeys', 'mail');
 // aws-local's admin user is AWS's documented example key pair: LabKeys' own identity in the demo.
 const ADMIN = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const children: ChildProcess[] = [];
@@ -68,6 +71,7 @@ async function shutdown(code: number): Promise<void> {
 }
 
 function printClass(demo: DemoClass, awsUrl: string): void {
+  const course = `${demo.apiUrl}/v1/courses/${demo.courseId}`;
   const { apiUrl, student } = demo;
   const auth = `-H "Authorization: Bearer ${student.token}"`;
   console.log(`LabKeys demo ready: ${apiUrl}`);
@@ -90,6 +94,12 @@ Student, other formats and the console:
   curl -s ${auth} '${apiUrl}/v1/me/sessions/current?format=ini'
   curl -s -o /dev/null -w '%{redirect_url}\\n' ${auth} ${apiUrl}/v1/me/sessions/current/console
   curl -N ${auth} ${apiUrl}/v1/me/events    # live: issued, renewed, expiring, ended
+Student, with the labkeys CLI and the AWS CLI (credential_process):
+  npx labkeys login '${student.link}' --profile lab && npx labkeys configure --profile lab
+  aws --profile lab --endpoint-url ${awsUrl} sts get-caller-identity
+Email every student a fresh link (replaces the links above), through the demo's SMTP server on port ${SMTP_PORT}:
+  curl -s -X POST -H "Authorization: Bearer ${demo.ownerToken}" -H 'content-type: application/json' -d '{"only":"all"}' ${course}/access-links/email
+  ls ${MAIL_DIR}    # the messages, as .eml files
 
 Press Ctrl-C to stop.`);
 }
@@ -99,7 +109,8 @@ async function main(): Promise<void> {
   const apiUrl = env.PUBLIC_URL ?? `http://127.0.0.1:${env.API_PORT}`;
   const awsUrl = `http://127.0.0.1:${AWS_LOCAL_PORT}`;
   await runMigrations(env.DATABASE_URL, { log: (line) => process.stderr.write(`demo: ${line}\n`) });
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, MIGRATE_ON_START: 'false', AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+  await startDemoMailbox(SMTP_PORT, MAIL_DIR);
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, MIGRATE_ON_START: 'false', AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
   delete childEnv.AWS_SESSION_TOKEN;
   delete childEnv.AWS_PROFILE;
   start('aws-local', ['dist/apps/aws-local/src/main.js', '--port', String(AWS_LOCAL_PORT)], childEnv);

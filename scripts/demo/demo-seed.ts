@@ -10,6 +10,7 @@ const STUDENTS = 30;
 export interface DemoClass {
   apiUrl: string;
   ownerToken: string;
+  courseId: string;
   labId: string;
   student: { email: string; handle: string; token: string; link: string };
 }
@@ -101,5 +102,5 @@ export async function seedDemoClass(databaseUrl: string, apiUrl: string, awsUrl:
     if (Date.now() > deadline) throw new Error(`the demo student's credentials did not arrive (last status ${res.status})`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { apiUrl, ownerToken, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
+  return { apiUrl, ownerToken, courseId: course.id, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
 }

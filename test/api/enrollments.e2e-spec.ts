@@ -218,6 +218,7 @@ describe('students, enrollments and roster imports', () => {
       active: true,
       tokenIssuedAt: expect.any(String),
       unenrolledAt: null,
+      email: null,
       createdAt: expect.any(String),
     });
     expect(JSON.stringify(all)).not.toMatch(/accessTokenHash|lks_/);

@@ -16,6 +16,7 @@ const BODIES: Record<string, { body: unknown; type?: string }> = {
   'PATCH /v1/templates/{templateId}': { body: { durationSeconds: 1800 } },
   'POST /v1/templates/{templateId}/preview': { body: {} },
   'PATCH /v1/labs/{labId}': { body: { name: 'Renamed by B' } },
+  'POST /v1/courses/{courseId}/access-links/email': { body: { only: 'all' } },
 };
 
 interface Operation {

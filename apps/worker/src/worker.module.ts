@@ -4,9 +4,10 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AwsModule } from '@labkeys/aws';
 import { AppConfig, ConfigModule, type EnvSchema } from '@labkeys/config';
-import { AuditWriter, CallerIdentityCache, LabContextCache, LabSessionsService, RevocationRequestsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
+import { AccessLinkSecrets, AuditWriter, CallerIdentityCache, LabContextCache, LabSessionsService, RevocationRequestsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
 import { DatabaseModule } from '@labkeys/database';
 import { baseLoggerOptions } from '@labkeys/logging';
+import { MailSender } from '@labkeys/mail';
 import { PushPublisher } from '@labkeys/push';
 import { QueuesModule, workerRedisOptions } from '@labkeys/queues';
 import { JobDispatcher } from './dispatch/job-dispatcher';
@@ -16,6 +17,7 @@ import { EndLabHandler } from './handlers/end-lab.handler';
 import { ExpireSessionHandler } from './handlers/expire-session.handler';
 import { IssueSessionHandler } from './handlers/issue-session.handler';
 import { RenewSessionHandler } from './handlers/renew-session.handler';
+import { SendAccessLinkHandler } from './handlers/send-access-link.handler';
 import { StartLabHandler } from './handlers/start-lab.handler';
 import { SweepHandler } from './handlers/sweep.handler';
 
@@ -25,7 +27,7 @@ import { RevocationApplier } from './revocation/revocation-applier';
 import { SweepScheduler } from './scheduling/sweep-scheduler';
 
 /** Every job handler of the worker; checked against the catalogue before boot. */
-export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler, EndLabHandler, ApplyRevocationsHandler];
+export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler, EndLabHandler, ApplyRevocationsHandler, SendAccessLinkHandler];
 
 class RedisCloser implements OnApplicationShutdown {
   constructor(private readonly redis: Redis) {}
@@ -53,6 +55,8 @@ export class WorkerModule {
         ...Object.values(QUEUE_PROCESSORS),
         SweepScheduler,
         SessionSecrets,
+        AccessLinkSecrets,
+        MailSender,
         LabSessionsService,
         RevocationRequestsService,
         RevocationApplier,

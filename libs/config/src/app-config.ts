@@ -99,4 +99,10 @@ export class AppConfig {
   get studentTokenLifetimeMs() {
     return this.env.STUDENT_TOKEN_LIFETIME_DAYS * 86_400_000;
   }
+  get smtpUrl() {
+    return this.env.SMTP_URL;
+  }
+  get mailFrom() {
+    return this.env.MAIL_FROM;
+  }
 }

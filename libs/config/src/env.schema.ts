@@ -161,6 +161,16 @@ export class EnvSchema {
   @Matches(/^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/, { message: 'LABKEYS_AWS_PRINCIPAL_ARN must be an IAM role or user ARN' })
   LABKEYS_AWS_PRINCIPAL_ARN?: string;
 
+  /** SMTP server for access-link emails (smtp://, smtps://; user:password@ in the URL when it needs them). */
+  @IsString()
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL = 'smtp://127.0.0.1:2525';
+
+  /** Sender of access-link emails. */
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'LabKeys <labkeys@localhost>';
+
   /** Express "trust proxy" setting, for deployments behind a load balancer (e.g. 1, or loopback). */
   @IsOptional()
   @IsString()

@@ -9,3 +9,4 @@ export { RevocationRequestsService, type RevocationResult, type EndLabResult } f
 export { revokeLiveSessions, type RevokeOutcome } from './revocation/revoke-sessions';
 export { buildRevocationPolicy, iamPolicySize, partitionByExpiry, revocationPolicyName, ROLE_INLINE_BUDGET, type PolicyEntry } from './revocation/revocation-policy.builder';
 export { LabContextCache, type LabContext } from './labs/lab-context.cache';
+export { AccessLinkSecrets } from './sealing/access-link-secrets';

@@ -19,6 +19,8 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** IAM writes of revocation deny policies, apart so an IAM outage delays nothing else. */
   Revocation = 'revocation',
+  /** Emails (access links), apart so a slow SMTP server delays nothing else. */
+  Mail = 'mail',
 }
 
 export enum JobName {
@@ -31,6 +33,8 @@ export enum JobName {
   ApplyRevocations = 'apply-revocations',
   /** Repair sweep: Postgres is the truth, Redis is execution. */
   Sweep = 'sweep',
+  /** Sends one student their access link by email. */
+  SendAccessLink = 'send-access-link',
 }
 
 export interface SessionRef {
@@ -50,6 +54,12 @@ export interface RoleRef {
   roleArn: string;
 }
 
+/** One email of the mail table. */
+export interface DeliveryRef {
+  tenantId: string;
+  deliveryId: string;
+}
+
 export interface JobPayloads {
   [JobName.IssueSession]: SessionRef;
   [JobName.ExpireSession]: SessionRef;
@@ -58,6 +68,7 @@ export interface JobPayloads {
   [JobName.EndLab]: LabRef;
   [JobName.ApplyRevocations]: RoleRef;
   [JobName.Sweep]: Record<string, never>;
+  [JobName.SendAccessLink]: DeliveryRef;
 }
 
 export type JobOf<N extends JobName> = JobPayloads[N];
@@ -90,6 +101,8 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
     jobId: (p) => applyRevocationsJobId(p),
   },
   [JobName.Sweep]: { queue: QueueName.Maintenance, options: { attempts: 1, removeOnComplete: 100, removeOnFail: 500 } },
+  // About 1 + 2 + 4 + 8 + 16 s of backoff: an SMTP server restarting or greylisting gets its minute.
+  [JobName.SendAccessLink]: { queue: QueueName.Mail, options: retrying(6, 1000), jobId: (p) => `mail-${p.deliveryId}` },
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

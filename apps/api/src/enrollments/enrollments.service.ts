@@ -89,7 +89,10 @@ export class EnrollmentsService {
     await this.assertCourse(tenantId, courseId);
     const rows = await this.prisma.enrollment.findMany({
       where: { tenantId, courseId, unenrolledAt: q.active === undefined ? undefined : q.active ? null : { not: null } },
-      include: { student: { select: { id: true, email: true, handle: true, displayName: true } } },
+      include: {
+        student: { select: { id: true, email: true, handle: true, displayName: true } },
+        mailDeliveries: { where: { tenantId }, orderBy: { createdAt: 'desc' }, take: 1, select: { state: true, attempts: true, lastError: true, sentAt: true, createdAt: true } },
+      },
       ...pageArgs(tenantId, q, parseSort<'createdAt'>(q.sort, 'createdAt')),
     });
     return toPage(rows, q, (e) => ({
@@ -100,6 +103,7 @@ export class EnrollmentsService {
       active: e.unenrolledAt === null,
       tokenIssuedAt: e.tokenIssuedAt,
       unenrolledAt: e.unenrolledAt,
+      email: e.mailDeliveries[0] ? { state: e.mailDeliveries[0].state, attempts: e.mailDeliveries[0].attempts, error: e.mailDeliveries[0].lastError, sentAt: e.mailDeliveries[0].sentAt, queuedAt: e.mailDeliveries[0].createdAt } : null,
       createdAt: e.createdAt,
     }));
   }

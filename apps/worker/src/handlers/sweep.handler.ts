@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import { PrismaService, SessionRepository } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
-import { JOB_CATALOGUE, JobName, JobProducer } from '@labkeys/queues';
+import { JOB_CATALOGUE, JobName, JobProducer, type JobDefinition, type JobOf } from '@labkeys/queues';
 import { AppConfig } from '@labkeys/config';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 import { RenewSessionHandler } from './renew-session.handler';
@@ -21,6 +21,8 @@ export interface SweepResult {
   renewed: number;
   /** `session.expiring` notices sent because their job was lost. */
   notified: number;
+  /** Access-link emails queued again because their job was lost. */
+  mailRequeued: number;
 }
 
 const BATCH = 1000;
@@ -64,6 +66,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       rolesRequeued: 0,
       renewed: await this.renewDue(),
       notified: await this.notifyExpiring(),
+      mailRequeued: await this.requeueMail(),
     };
     result.requeued = await this.requeuePending();
     result.rolesRequeued = await this.requeueRevocations();
@@ -176,19 +179,33 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       select: { id: true, tenantId: true },
       take: BATCH,
     });
-    const queue = this.producer.queue(JOB_CATALOGUE[JobName.IssueSession].queue);
     let requeued = 0;
-    for (const s of pending) {
-      const jobId = JOB_CATALOGUE[JobName.IssueSession].jobId!({ tenantId: s.tenantId, sessionId: s.id });
-      const job = await queue.getJob(jobId);
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
-      // A finished or failed job under the fixed id would swallow a new add; clear it first.
-      if (job) await job.remove();
-      await this.producer.add(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id });
-      requeued++;
-    }
+    for (const s of pending) if (await this.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
     return requeued;
+  }
+
+  /** Emails whose job was lost (Redis flushed, or the api could not queue it after commit). */
+  private async requeueMail(): Promise<number> {
+    const now = await this.dbNow();
+    const queued = await this.prisma.mailDelivery.findMany({
+      where: { state: 'QUEUED', updatedAt: { lt: new Date(now.getTime() - 60_000) } },
+      select: { id: true, tenantId: true },
+      take: BATCH,
+    });
+    let requeued = 0;
+    for (const d of queued) if (await this.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
+    return requeued;
+  }
+
+  /** Adds the job unless one under its fixed id is still to run; a finished or failed one would swallow the add, so it goes first. */
+  private async requeue<N extends JobName.IssueSession | JobName.SendAccessLink>(name: N, payload: JobOf<N>): Promise<boolean> {
+    const definition = JOB_CATALOGUE[name] as JobDefinition<N>;
+    const job = await this.producer.queue(definition.queue).getJob(definition.jobId!(payload));
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return false;
+    if (job) await job.remove();
+    await this.producer.add(name, payload);
+    return true;
   }
 
   private async startDueLabs(): Promise<number> {

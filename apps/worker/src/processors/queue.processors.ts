@@ -43,5 +43,12 @@ export class RevocationProcessor extends CatalogueProcessor {
   }
 }
 
+@Processor(QueueName.Mail, STALLED)
+export class MailProcessor extends CatalogueProcessor {
+  constructor(dispatcher: JobDispatcher) {
+    super(dispatcher, QueueName.Mail, 4);
+  }
+}
+
 /** One processor per queue of the catalogue. */
-export const QUEUE_PROCESSORS = { [QueueName.Issuance]: IssuanceProcessor, [QueueName.Lifecycle]: LifecycleProcessor, [QueueName.Labs]: LabsProcessor, [QueueName.Maintenance]: MaintenanceProcessor, [QueueName.Revocation]: RevocationProcessor } satisfies Record<QueueName, unknown>;
+export const QUEUE_PROCESSORS = { [QueueName.Issuance]: IssuanceProcessor, [QueueName.Lifecycle]: LifecycleProcessor, [QueueName.Labs]: LabsProcessor, [QueueName.Maintenance]: MaintenanceProcessor, [QueueName.Revocation]: RevocationProcessor, [QueueName.Mail]: MailProcessor } satisfies Record<QueueName, unknown>;

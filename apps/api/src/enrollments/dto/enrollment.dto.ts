@@ -27,6 +27,15 @@ export class EnrolledStudentDto {
   @ApiPropertyOptional({ nullable: true, type: String }) displayName!: string | null;
 }
 
+export class AccessLinkEmailDto {
+  @ApiProperty({ enum: ['QUEUED', 'SENT', 'FAILED', 'SUPERSEDED'], description: 'FAILED is retried with backoff; SUPERSEDED: a newer link replaced it before it went out.' })
+  state!: string;
+  @ApiProperty() attempts!: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "The SMTP server's answer to the last failed attempt." }) error!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) sentAt!: Date | null;
+  @ApiProperty({ format: 'date-time' }) queuedAt!: Date;
+}
+
 export class EnrollmentDto {
   @ApiProperty() id!: string;
   @ApiProperty() courseId!: string;
@@ -35,6 +44,7 @@ export class EnrollmentDto {
   @ApiProperty({ description: 'False once unenrolled; an unenrolled student\'s link no longer works.' }) active!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'When the current access link was issued.' }) tokenIssuedAt!: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) unenrolledAt!: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: AccessLinkEmailDto, description: 'The latest email of an access link to this student.' }) email!: AccessLinkEmailDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
 }
 
@@ -43,4 +53,16 @@ export class EnrollmentPageDto extends PageOf(EnrollmentDto, 'EnrollmentPage') {
 export class IssuedAccessLinkDto {
   @ApiProperty({ description: 'Raw student access token (lks_…). Shown once; the previous one stopped working.' }) accessToken!: string;
   @ApiProperty({ example: 'https://labkeys.example.edu/student#token=lks_…' }) accessLink!: string;
+}
+
+export class EmailAccessLinksDto {
+  @ApiPropertyOptional({ enum: ['unsent', 'all'], default: 'unsent', description: 'unsent: students whose link was never emailed (or whose last email failed); all: every current student.' })
+  @IsOptional()
+  @IsIn(['unsent', 'all'])
+  only?: 'unsent' | 'all';
+}
+
+export class EmailedAccessLinksDto {
+  @ApiProperty({ description: 'Emails queued; each student got a fresh link and their previous one stopped working.' }) queued!: number;
+  @ApiProperty({ type: [String] }) deliveryIds!: string[];
 }
