@@ -4,6 +4,7 @@ import { AppConfig } from '@labkeys/config';
 import { CallerIdentityCache, SessionSecrets } from '@labkeys/core';
 import { PrismaService } from '@labkeys/database';
 import type { StudentActor } from '../auth/actor';
+import { ConsoleLinks } from './console-links';
 
 export interface StudentCredentials {
   sessionId: string;
@@ -34,6 +35,7 @@ export class StudentSessionsService {
     private readonly minter: ConsoleLinkMinter,
     private readonly identity: CallerIdentityCache,
     private readonly config: AppConfig,
+    private readonly links: ConsoleLinks,
   ) {}
 
   /** The newest ACTIVE session's credentials; 409 while one is being issued, 410 once all have ended, 404 before any. */
@@ -54,7 +56,7 @@ export class StudentSessionsService {
       .sort((a, b) => (b.issuedAt?.getTime() ?? 0) - (a.issuedAt?.getTime() ?? 0))[0];
     if (active) {
       const { connection } = active.lab.template;
-      const credentials = this.credentialsOf({ ...active, labName: active.lab.name, region: connection.region, endpointOverride: connection.endpointOverride });
+      const credentials = await this.credentialsOf(me, { ...active, labName: active.lab.name, region: connection.region, endpointOverride: connection.endpointOverride });
       return { session: active, credentials };
     }
     if (sessions.some((s) => s.state === 'PENDING' || s.state === 'ISSUING')) {
@@ -84,14 +86,32 @@ export class StudentSessionsService {
         JOIN aws_connections c ON c.tenant_id = t.tenant_id AND c.id = t.connection_id
        WHERE s.tenant_id = ${me.tenantId}::uuid AND s.id = ${sessionId}::uuid AND s.student_id = ${me.studentId}::uuid
          AND l.course_id = ${me.courseId}::uuid AND s.state = 'ACTIVE' AND s.sealed_secret IS NOT NULL`;
-    return row ? this.credentialsOf(row) : null;
+    return row ? this.credentialsOf(me, row) : null;
   }
 
   /** Mints a fresh federation sign-in URL (tokens last 15 minutes, so never stored). */
   async consoleUrl(me: StudentActor): Promise<string> {
     // The session row read for the credentials already carries its template and connection.
-    const { session, credentials: creds } = await this.currentSession(me);
-    const connection = session.lab.template.connection;
+    const { session, credentials } = await this.currentSession(me);
+    return this.mintFederationUrl(session.lab.template, credentials);
+  }
+
+  /** The same for one session of this student (a single-use console link); null once it is no longer ACTIVE. */
+  async consoleUrlForSession(me: StudentActor, sessionId: string): Promise<string | null> {
+    const session = await this.prisma.labSession.findFirst({
+      where: { tenantId: me.tenantId, id: sessionId, studentId: me.studentId, state: 'ACTIVE', lab: { courseId: me.courseId } },
+      include: SESSION_INCLUDE,
+    });
+    if (!session || !session.sealedSecret || !session.sealKeyId || !session.expiresAt || session.expiresAt.getTime() <= Date.now()) return null;
+    const secret = this.secrets.open(session.tenantId, session.id, session.sealKeyId, session.sealedSecret);
+    return this.mintFederationUrl(session.lab.template, { accessKeyId: session.accessKeyId!, ...secret, expiration: session.expiresAt.toISOString() });
+  }
+
+  private async mintFederationUrl(
+    template: { consoleDestination: string | null; connection: { partition: string; endpointOverride: string | null; roleChaining: boolean | null; region: string } },
+    creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string },
+  ): Promise<string> {
+    const { connection } = template;
     const chaining = connection.roleChaining === true || (await this.identity.isRoleChaining(connection));
     const remaining = Math.floor((new Date(creds.expiration).getTime() - Date.now()) / 1000);
     return this.minter.mint({
@@ -101,11 +121,11 @@ export class StudentSessionsService {
       // Role-chained credentials refuse SessionDuration; otherwise the console lives as long as the keys.
       sessionDurationSeconds: chaining || remaining < 900 ? undefined : Math.min(remaining, 43200),
       issuer: this.config.publicUrl,
-      destination: session.lab.template.consoleDestination ?? defaultConsoleDestination(connection.partition as never),
+      destination: template.consoleDestination ?? defaultConsoleDestination(connection.partition as never),
     });
   }
 
-  private credentialsOf(session: SealedRow): StudentCredentials {
+  private async credentialsOf(me: StudentActor, session: SealedRow): Promise<StudentCredentials> {
     const secret = this.secrets.open(session.tenantId, session.id, session.sealKeyId!, session.sealedSecret!);
     return {
       sessionId: session.id,
@@ -119,7 +139,8 @@ export class StudentSessionsService {
       region: session.region,
       assumedRoleArn: session.assumedRoleArn,
       endpointUrl: session.endpointOverride,
-      consoleUrl: `${this.config.publicUrl}/v1/me/sessions/current/console`,
+      // Opens in a browser as is, once, within five minutes; the API route below it needs the bearer token.
+      consoleUrl: await this.links.mint(me, session.id),
     };
   }
 }

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { StudentPageController } from '../student-page/student-page.controller';
+import { ConsoleLinkController } from './console-link.controller';
+import { ConsoleLinks } from './console-links';
 import { StudentController } from './student.controller';
 import { StudentSessionsService } from './student-sessions.service';
 
-@Module({ controllers: [StudentController, StudentPageController], providers: [StudentSessionsService] })
+@Module({ controllers: [StudentController, StudentPageController, ConsoleLinkController], providers: [StudentSessionsService, ConsoleLinks] })
 export class StudentModule {}
