@@ -216,7 +216,8 @@ describe('connection verify means safe to use', () => {
     const job = await eventually(async () => {
       const found = await queue.getJob(`start-lab-${labId}`);
       if ((await found?.getState()) !== 'completed') throw new Error('start job not completed yet');
-      return found!;
+      // Read again: it may have completed between the two calls above, after its fields were read.
+      return (await queue.getJob(`start-lab-${labId}`))!;
     });
     expect(job.returnvalue).toBe('refused');
     expect(job.attemptsMade).toBe(1);
