@@ -1,14 +1,10 @@
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LabSessionsModule } from '../lab-sessions/lab-sessions.module';
-import { csvBodyParser } from './csv-upload';
 import { EnrollmentsController } from './enrollments.controller';
 import { EnrollmentsService } from './enrollments.service';
 import { RosterImportController } from './roster-import.controller';
 
+// The CSV route has no body-parsing middleware: middleware runs before the guards, so the body is read in
+// the route itself (CsvUpload), after authentication.
 @Module({ imports: [LabSessionsModule], controllers: [RosterImportController, EnrollmentsController], providers: [EnrollmentsService], exports: [EnrollmentsService] })
-export class EnrollmentsModule implements NestModule {
-  // Only the CSV route accepts large text bodies; every other route keeps the api-wide limits.
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(csvBodyParser).forRoutes({ path: 'v1/courses/:courseId/students/csv', method: RequestMethod.POST });
-  }
-}
+export class EnrollmentsModule {}
