@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import type { EnvSchema } from '@labkeys/config';
 import { ApiModule, type ApiModuleOptions } from './api.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { checkJsonShape } from './common/json-shape';
+import { StorableTextPipe } from './common/storable-text.pipe';
 import { createValidationPipe } from './common/validation.pipe';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
@@ -19,8 +21,10 @@ export async function createApiApp(env: EnvSchema, options: ApiModuleOptions = {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
-  app.useBodyParser('json', { limit: '1mb' });
-  app.useGlobalPipes(createValidationPipe());
+  // Depth and array sizes are checked on the raw bytes, before anything recursive sees the document.
+  app.useBodyParser('json', { limit: '1mb', verify: (_req: unknown, _res: unknown, raw: Buffer) => checkJsonShape(raw) });
+  // Unstorable text is refused before validation, so every field is named whatever its validators are.
+  app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   setupOpenApi(app);

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AwsCallError } from './aws-call.error';
 
 export type CredentialsOption = IAMClientConfig['credentials'];
 
@@ -20,6 +21,21 @@ export interface AwsClientOptions {
   maxSockets?: number;
   /** LabKeys' own identity; the SDK's default chain (environment, profile, instance role) when unset. */
   credentials?: CredentialsOption;
+  /**
+   * Production: a target carrying an endpoint override is refused when a client is asked for it, not only
+   * when the override is written, so a row restored from staging never sends signed calls elsewhere.
+   */
+  refuseEndpointOverride?: boolean;
+}
+
+/** Permanent (never retried): the connection must be changed, so issuance ends FAILED with this code. */
+export function endpointOverrideRefused(): AwsCallError {
+  return new AwsCallError(
+    'EndpointOverrideRefused',
+    'This AWS connection has an endpoint override, which production refuses: LabKeys calls only real AWS endpoints there. Clear the connection\'s endpointOverride.',
+    null,
+    false,
+  );
 }
 
 interface ClientTarget {
@@ -48,6 +64,7 @@ export class AwsClientsFactory {
 
   /** An STS client signed with LabKeys' own identity. */
   sts(target: ClientTarget): STSClient {
+    this.assertEndpointAllowed(target);
     const key = clientKey(target);
     let client = this.stsClients.get(key);
     if (!client) {
@@ -62,6 +79,7 @@ export class AwsClientsFactory {
    * so each identity gets its own client and the SDK refreshes its credentials as they near expiry.
    */
   iam(target: ClientTarget, identity?: { key: string; credentials: CredentialsOption }): IAMClient {
+    this.assertEndpointAllowed(target);
     const key = `${clientKey(target)}|${identity?.key ?? 'self'}`;
     let client = this.iamClients.get(key);
     if (!client) {
@@ -77,6 +95,10 @@ export class AwsClientsFactory {
     this.stsClients.clear();
     this.iamClients.clear();
     this.handler.destroy();
+  }
+
+  private assertEndpointAllowed(target: ClientTarget): void {
+    if (this.options.refuseEndpointOverride && target.endpointOverride) throw endpointOverrideRefused();
   }
 
   // Unset options are left out, not passed as undefined, so the SDK's defaults (and default chain) apply.

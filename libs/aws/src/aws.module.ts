@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@labkeys/config';
 import { AwsClientsFactory, type AwsClientOptions } from './aws-clients.factory';
 import { ConsoleLinkMinter } from './console-link.minter';
 import { IamGateway } from './iam.gateway';
@@ -22,11 +23,16 @@ export class AwsModule {
     return {
       module: AwsModule,
       providers: [
-        { provide: AwsClientsFactory, useFactory: () => new AwsClientsFactory(options) },
+        // Production refuses endpoint overrides where they would be used (the config module is global).
+        {
+          provide: AwsClientsFactory,
+          useFactory: (config: AppConfig) => new AwsClientsFactory({ refuseEndpointOverride: config.isProduction, ...options }),
+          inject: [AppConfig],
+        },
         { provide: AwsClientsLifecycle, useFactory: (c: AwsClientsFactory) => new AwsClientsLifecycle(c), inject: [AwsClientsFactory] },
         { provide: StsGateway, useFactory: (c: AwsClientsFactory) => new StsGateway(c), inject: [AwsClientsFactory] },
         { provide: IamGateway, useFactory: (c: AwsClientsFactory, s: StsGateway) => new IamGateway(c, s), inject: [AwsClientsFactory, StsGateway] },
-        { provide: ConsoleLinkMinter, useFactory: () => new ConsoleLinkMinter() },
+        { provide: ConsoleLinkMinter, useFactory: (config: AppConfig) => new ConsoleLinkMinter({ refuseEndpointOverride: config.isProduction }), inject: [AppConfig] },
       ],
       exports: [AwsClientsFactory, StsGateway, IamGateway, ConsoleLinkMinter],
     };

@@ -1,4 +1,5 @@
 import { AwsCallError } from './aws-call.error';
+import { endpointOverrideRefused } from './aws-clients.factory';
 import type { TemporaryCredentials } from './aws-connection.types';
 import { defaultConsoleDestination, federationEndpointFor } from './partition.util';
 
@@ -20,6 +21,8 @@ export interface MintConsoleLinkInput {
 export interface ConsoleLinkMinterOptions {
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Production: the session's credentials are never sent to an overridden federation endpoint. */
+  refuseEndpointOverride?: boolean;
 }
 
 /**
@@ -29,13 +32,16 @@ export interface ConsoleLinkMinterOptions {
 export class ConsoleLinkMinter {
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
+  private readonly refuseEndpointOverride: boolean;
 
   constructor(options: ConsoleLinkMinterOptions = {}) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.refuseEndpointOverride = options.refuseEndpointOverride ?? false;
   }
 
   async mint(input: MintConsoleLinkInput): Promise<string> {
+    if (this.refuseEndpointOverride && input.endpointOverride) throw endpointOverrideRefused();
     const federation = federationEndpointFor(input.partition, input.endpointOverride);
     const session = JSON.stringify({
       sessionId: input.credentials.accessKeyId,

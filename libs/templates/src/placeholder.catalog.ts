@@ -27,8 +27,15 @@ export const PLACEHOLDERS = {
 export type PlaceholderName = keyof typeof PLACEHOLDERS;
 export const PLACEHOLDER_NAMES = Object.keys(PLACEHOLDERS) as PlaceholderName[];
 
-/** `{{ name }}`; anything else with braces is left for the unterminated check below. */
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+/**
+ * `{{ name }}`; anything else with braces is left for the unterminated check below. The inside is one
+ * brace-free run, trimmed afterwards: `\s*([^{}]*?)\s*` backtracked cubically over a run of spaces.
+ */
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+/** Unknown names are echoed in messages; a hostile one must not make the answer huge. */
+const NAME_SHOWN_MAX_CHARS = 64;
+
+const shown = (name: string) => (name.length > NAME_SHOWN_MAX_CHARS ? `${name.slice(0, NAME_SHOWN_MAX_CHARS)}…` : name);
 
 export function isPlaceholderName(name: string): name is PlaceholderName {
   return Object.prototype.hasOwnProperty.call(PLACEHOLDERS, name);
@@ -42,9 +49,10 @@ export interface PlaceholderProblem {
 export function placeholderProblems(text: string): PlaceholderProblem[] {
   const problems: PlaceholderProblem[] = [];
   for (const match of text.matchAll(PLACEHOLDER)) {
-    if (!isPlaceholderName(match[1])) {
+    const name = match[1].trim();
+    if (!isPlaceholderName(name)) {
       problems.push({
-        message: `Unknown placeholder "{{${match[1]}}}"; known placeholders: ${PLACEHOLDER_NAMES.map((n) => `{{${n}}}`).join(', ')}`,
+        message: `Unknown placeholder "{{${shown(name)}}}"; known placeholders: ${PLACEHOLDER_NAMES.map((n) => `{{${n}}}`).join(', ')}`,
       });
     }
   }
@@ -61,8 +69,9 @@ export function hasPlaceholder(text: string): boolean {
 
 /** Substitutes placeholders in one string; `valueOf` decides whether real or worst-case values go in. */
 export function substitute(text: string, valueOf: (name: PlaceholderName) => string): string {
-  return text.replace(PLACEHOLDER, (_whole, name: string) => {
-    if (!isPlaceholderName(name)) throw new TemplateRenderError(`Unknown placeholder "{{${name}}}"`);
+  return text.replace(PLACEHOLDER, (_whole, inside: string) => {
+    const name = inside.trim();
+    if (!isPlaceholderName(name)) throw new TemplateRenderError(`Unknown placeholder "{{${shown(name)}}}"`);
     return valueOf(name);
   });
 }

@@ -1,4 +1,5 @@
 import {
+  POLICY_MAX_DEPTH,
   MAX_DURATION_SECONDS,
   MAX_MANAGED_POLICY_ARNS,
   MIN_DURATION_SECONDS,
@@ -9,6 +10,7 @@ import {
 import { fieldPath } from './field-path.util';
 import { bundledIamActionCatalog, checkActions } from './iam-action.catalog';
 import type { IamActionCatalog } from './iam-action.catalog';
+import { exceedsJsonDepth } from './json-depth.util';
 import { validatePolicyGrammar } from './policy-grammar.validator';
 import { validateSessionTags } from './session-tags.validator';
 import { worstCaseSessionPolicy } from './session-policy.renderer';
@@ -17,6 +19,8 @@ import type { RoleTemplateInput, TemplateViolation, ValidateRoleTemplateOptions 
 const ROLE_ARN = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):role\/(?:[\u0021-\u007e]{0,510}\/)?[\w+=,.@-]{1,64}$/;
 const POLICY_ARN = /^arn:aws(?:-[a-z]+)*:iam::(?:\d{12}|aws):policy\/(?:[\u0021-\u007e]*\/)?[\w+=,.@-]{1,128}$/;
 const LOCAL_HOSTS = /^(?:localhost|.+\.localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+/** A garbage template must not produce a megabyte of violations (each names its field; the first are enough). */
+export const MAX_REPORTED_VIOLATIONS = 100;
 
 /**
  * Every problem in a role template, each naming the field. Async because action names are looked up in the
@@ -37,7 +41,7 @@ export async function validateRoleTemplate(
   ];
   const policy = await validateSessionPolicy(input, catalog);
   violations.push(...policy);
-  return violations;
+  return violations.slice(0, MAX_REPORTED_VIOLATIONS);
 }
 
 function validateRoleArn(roleArn: unknown, opts: ValidateRoleTemplateOptions): TemplateViolation[] {
@@ -127,6 +131,9 @@ async function validateSessionPolicy(input: RoleTemplateInput, catalog: IamActio
       parsed = JSON.parse(text);
     } catch (error) {
       return [...violations, { field, message: `Session policy is not valid JSON: ${(error as Error).message}` }];
+    }
+    if (exceedsJsonDepth(parsed, POLICY_MAX_DEPTH)) {
+      return [...violations, { field, message: `Session policy nests deeper than ${POLICY_MAX_DEPTH} levels; IAM policies never do` }];
     }
     const grammar = validatePolicyGrammar(parsed, field);
     violations.push(...grammar.violations, ...(await checkActions(grammar.actions, catalog)));

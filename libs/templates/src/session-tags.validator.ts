@@ -6,6 +6,7 @@ import {
   TAG_CHARS,
   TAG_KEY_MAX_CHARS,
   TAG_VALUE_MAX_CHARS,
+  TAG_VALUE_TEMPLATE_MAX_CHARS,
 } from './aws-limits.constants';
 import { fieldPath } from './field-path.util';
 import { placeholderProblems, substitute, worstCaseValue } from './placeholder.catalog';
@@ -43,6 +44,9 @@ export function validateSessionTags(input: Pick<RoleTemplateInput, 'sessionTags'
       seen.set(key.toLowerCase(), index);
     }
     if (typeof value !== 'string') return fail(valuePath, 'Tag value must be a string');
+    if (value.length > TAG_VALUE_TEMPLATE_MAX_CHARS) {
+      return fail(valuePath, `Tag value must be at most ${TAG_VALUE_TEMPLATE_MAX_CHARS} characters before placeholders are expanded`);
+    }
     const problems = placeholderProblems(value);
     for (const problem of problems) fail(valuePath, problem.message);
     if (problems.length > 0) return;

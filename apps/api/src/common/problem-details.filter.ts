@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InvalidCursorError, Prisma } from '@labkeys/database';
+import { JsonShapeError } from './json-shape';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
 
 interface BodyParserError {
@@ -50,6 +51,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
       const { message: _m, error: _e, statusCode: _s, detail: _d, ...extensions } = extra;
       return { type: problemType(slug(status)), title: statusTitle(status), status, detail, ...extensions };
+    }
+    if (exception instanceof JsonShapeError) {
+      return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: exception.message, errors: [{ field: 'body', message: exception.message }] };
     }
     const parserError = exception as BodyParserError;
     if (parserError?.type === 'entity.parse.failed') {

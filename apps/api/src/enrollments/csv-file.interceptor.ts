@@ -7,7 +7,8 @@ import { MAX_CSV_BYTES } from './csv-upload';
 const MulterCsvFile = FileInterceptor('file', { limits: { fileSize: MAX_CSV_BYTES, files: 1 } });
 
 /**
- * Stores a multipart upload's `file` part in memory (other requests pass through untouched). Multer's
+ * Stores a multipart upload's `file` part in memory (other requests pass through untouched). Interceptors run
+ * after the guards, so an unauthenticated upload is refused before multer reads any of it. Multer's
  * own 400s (unexpected field, several files) become problems naming `file` like every other bad input.
  */
 @Injectable()

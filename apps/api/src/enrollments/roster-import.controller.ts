@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -68,8 +69,8 @@ export class RosterImportController {
   })
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB.` })
   @ApiUnsupportedMediaTypeResponse({ type: ProblemDto, description: 'Neither text/csv nor multipart/form-data.' })
-  async importCsv(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @CsvUpload() csv: string) {
-    const rows = parseRosterCsv(csv);
+  async importCsv(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @CsvUpload() csv: Readable | Buffer) {
+    const rows = await parseRosterCsv(csv);
     return (await this.enrollments.importStudents(me.tenantId, courseId, rows, 'csv')).result;
   }
 }

@@ -3,20 +3,39 @@ import type { StudentCredentials } from './student-sessions.service';
 export const CREDENTIAL_FORMATS = ['json', 'env', 'ini', 'process'] as const;
 export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
 
-/** The formats the AWS CLI and SDKs read. */
+/** C0 and C1 controls, DEL and the Unicode line and paragraph separators: anything that can end a line. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Words a POSIX shell reads literally without quotes (no expansion, globbing, splitting or `~`). */
+const SHELL_SAFE = /^[A-Za-z0-9_\/.:@%+=,-]+$/;
+
+/** Instructor text (a lab name) on one line of a file a student's tools parse: it can never start a new line. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL_CHARS, ' ');
+}
+
+/** A value `sh`/`bash` reads back exactly: bare when every character is literal, single-quoted otherwise. */
+export function shellQuote(value: string): string {
+  const clean = oneLine(value);
+  return SHELL_SAFE.test(clean) ? clean : `'${clean.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The formats the AWS CLI and SDKs read. Values come from AWS and the connection's row, names from
+ * instructors; none may add a line to a credentials file or run a command when the env output is evaluated.
+ */
 export function renderCredentials(creds: StudentCredentials, format: CredentialFormat, profile: string): { contentType: string; body: string } {
   switch (format) {
     case 'env':
       return {
         contentType: 'text/plain; charset=utf-8',
         body: [
-          `export AWS_ACCESS_KEY_ID=${creds.accessKeyId}`,
-          `export AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}`,
-          `export AWS_SESSION_TOKEN=${creds.sessionToken}`,
-          `export AWS_REGION=${creds.region}`,
-          `export AWS_DEFAULT_REGION=${creds.region}`,
-          ...(creds.endpointUrl ? [`export AWS_ENDPOINT_URL=${creds.endpointUrl}`] : []),
-          `# expires ${creds.expiration}`,
+          `export AWS_ACCESS_KEY_ID=${shellQuote(creds.accessKeyId)}`,
+          `export AWS_SECRET_ACCESS_KEY=${shellQuote(creds.secretAccessKey)}`,
+          `export AWS_SESSION_TOKEN=${shellQuote(creds.sessionToken)}`,
+          `export AWS_REGION=${shellQuote(creds.region)}`,
+          `export AWS_DEFAULT_REGION=${shellQuote(creds.region)}`,
+          ...(creds.endpointUrl ? [`export AWS_ENDPOINT_URL=${shellQuote(creds.endpointUrl)}`] : []),
+          `# expires ${oneLine(creds.expiration)}`,
           '',
         ].join('\n'),
       };
@@ -24,11 +43,11 @@ export function renderCredentials(creds: StudentCredentials, format: CredentialF
       return {
         contentType: 'text/plain; charset=utf-8',
         body: [
-          `# LabKeys ${creds.labName}; expires ${creds.expiration}`,
-          `[${profile}]`,
-          `aws_access_key_id = ${creds.accessKeyId}`,
-          `aws_secret_access_key = ${creds.secretAccessKey}`,
-          `aws_session_token = ${creds.sessionToken}`,
+          `# LabKeys ${oneLine(creds.labName)}; expires ${oneLine(creds.expiration)}`,
+          `[${oneLine(profile)}]`,
+          `aws_access_key_id = ${oneLine(creds.accessKeyId)}`,
+          `aws_secret_access_key = ${oneLine(creds.secretAccessKey)}`,
+          `aws_session_token = ${oneLine(creds.sessionToken)}`,
           '',
         ].join('\n'),
       };

@@ -1,17 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDateString, IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 export class ListAuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'course.created' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
-  @ApiPropertyOptional({ example: 'course' }) @IsOptional() @IsString() @MaxLength(50) subjectType?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() subjectId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID() actorId?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateString({ strict: true }) since?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsDateString({ strict: true }) until?: string;
+  @ApiPropertyOptional({ example: 'course.created' }) @IsOmittable() @IsString() @MaxLength(100) action?: string;
+  @ApiPropertyOptional({ example: 'course' }) @IsOmittable() @IsString() @MaxLength(50) subjectType?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsUUID() subjectId?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsUUID() actorId?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsDateString({ strict: true }) since?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOmittable() @IsDateString({ strict: true }) until?: string;
   @ApiPropertyOptional({ enum: ['createdAt', '-createdAt'], default: '-createdAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['createdAt', '-createdAt'])
   sort?: string;
 }

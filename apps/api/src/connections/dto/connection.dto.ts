@@ -5,6 +5,7 @@ import { PARTITIONS } from '@labkeys/aws';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
 import { VerifyFailureDto } from './connection-setup.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -35,19 +36,19 @@ export class CreateConnectionDto {
   partition: (typeof PARTITIONS)[number] = 'aws';
 
   @ApiPropertyOptional({ example: ROLE_ARN_EXAMPLE, description: 'Role students\' sessions are issued on; must be in this account and partition.' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2048)
   labRoleArn?: string;
 
   @ApiPropertyOptional({ example: 'arn:aws:iam::123456789012:role/LabKeysManagement', description: 'Role LabKeys assumes for revocation (IAM inline policies on the lab role).' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(2048)
   managementRoleArn?: string;
 
   @ApiPropertyOptional({ example: 'http://127.0.0.1:4566', description: 'Local AWS endpoint (development and tests only); real AWS when unset.' })
-  @IsOptional()
+  @IsOmittable()
   @IsUrl(URL_OPTIONS, { message: 'endpointOverride must be an http(s) URL' })
   @MaxLength(500)
   endpointOverride?: string;
@@ -56,7 +57,7 @@ export class CreateConnectionDto {
 /** Account id and partition are fixed: templates' role ARNs were validated against them. Null clears a field. */
 export class UpdateConnectionDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -64,7 +65,7 @@ export class UpdateConnectionDto {
   name?: string;
 
   @ApiPropertyOptional({ example: 'eu-west-1' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Matches(REGION, { message: 'region must be a region name like us-east-1' })
   region?: string;
@@ -90,7 +91,7 @@ export class UpdateConnectionDto {
 
 export class ListConnectionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SORTS })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SORTS)
   sort?: string;
 }

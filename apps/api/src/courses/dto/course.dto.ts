@@ -4,6 +4,7 @@ import { IsDateString, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength
 import { COURSE_CODE_PATTERN } from '@labkeys/templates';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 // Query strings arrive as text; anything other than true/false stays a string and fails @IsIn.
@@ -35,14 +36,14 @@ export class CreateCourseDto {
 
 export class UpdateCourseDto {
   @ApiPropertyOptional({ example: 'CS-101', maxLength: 32, pattern: COURSE_CODE_PATTERN.source })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @Matches(COURSE_CODE_PATTERN, { message: CODE_MESSAGE })
   code?: string;
 
   @ApiPropertyOptional({ example: 'Cloud Foundations', maxLength: 200 })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -57,19 +58,19 @@ export class UpdateCourseDto {
 
 export class ListCoursesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only archived (true) or only current (false) courses.' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(queryBoolean)
   @IsIn([true, false], { message: 'archived must be true or false' })
   archived?: boolean;
 
   @ApiPropertyOptional({ description: 'Case-insensitive text contained in the code or title.', maxLength: 100 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   q?: string;
 
   @ApiPropertyOptional({ enum: COURSE_SORTS, default: 'createdAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(COURSE_SORTS)
   sort?: (typeof COURSE_SORTS)[number];
 }

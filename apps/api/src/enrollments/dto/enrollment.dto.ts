@@ -1,21 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 const queryBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const ENROLLMENT_SORTS = ['createdAt', '-createdAt'] as const;
 
 export class ListEnrollmentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only current (true) or only unenrolled (false) enrollments.' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(queryBoolean)
   @IsIn([true, false], { message: 'active must be true or false' })
   active?: boolean;
 
   @ApiPropertyOptional({ enum: ENROLLMENT_SORTS, default: 'createdAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ENROLLMENT_SORTS)
   sort?: (typeof ENROLLMENT_SORTS)[number];
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsOmittable } from '../../common/is-omittable';
 
 /** One import holds at most this many students, so it always fits one transaction. */
 export const MAX_ROSTER_ROWS = 5000;
@@ -17,7 +18,7 @@ export class StudentRowDto {
   email!: string;
 
   @ApiPropertyOptional({ example: 'Grace Hopper', maxLength: 200, description: 'Used only for new students; existing students keep theirs.' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1)

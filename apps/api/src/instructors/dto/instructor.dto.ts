@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDateString, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsDateString, IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 const ROLES = ['OWNER', 'INSTRUCTOR', 'ASSISTANT'] as const;
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -16,7 +17,7 @@ export class CreateInstructorDto {
   email!: string;
 
   @ApiPropertyOptional({ example: 'Ada Lovelace' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -30,7 +31,7 @@ export class CreateInstructorDto {
 
 export class UpdateInstructorDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -38,24 +39,24 @@ export class UpdateInstructorDto {
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ROLES)
   role?: (typeof ROLES)[number];
 
   @ApiPropertyOptional({ description: 'Disabled instructors cannot authenticate.' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   disabled?: boolean;
 }
 
 export class ListInstructorsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(ROLES)
   role?: (typeof ROLES)[number];
 
   @ApiPropertyOptional({ enum: ['createdAt', '-createdAt', 'email', '-email'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['createdAt', '-createdAt', 'email', '-email'])
   sort?: string;
 }
@@ -69,7 +70,7 @@ export class CreateApiTokenDto {
   name!: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601 time after which the token stops working.' })
-  @IsOptional()
+  @IsOmittable()
   @IsDateString({ strict: true })
   expiresAt?: string;
 }

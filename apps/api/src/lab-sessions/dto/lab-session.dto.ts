@@ -1,18 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 export const SESSION_STATES = ['PENDING', 'ISSUING', 'ACTIVE', 'EXPIRED', 'REVOKING', 'REVOKED', 'FAILED'] as const;
 
 export class ListLabSessionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SESSION_STATES })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SESSION_STATES)
   state?: (typeof SESSION_STATES)[number];
 
   @ApiPropertyOptional({ enum: ['createdAt', '-createdAt', 'expiresAt', '-expiresAt'] })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['createdAt', '-createdAt', 'expiresAt', '-expiresAt'])
   sort?: string;
 }

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const STATES = ['SCHEDULED', 'RUNNING', 'ENDED', 'CANCELLED'] as const;
@@ -20,44 +21,44 @@ export class CreateLabDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() templateId!: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Automatic start; manual start only when omitted. Not in the past.' })
-  @IsOptional()
+  @IsOmittable()
   @IsDateString({ strict: true })
   startsAt?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Automatic end; after startsAt.' })
-  @IsOptional()
+  @IsOmittable()
   @IsDateString({ strict: true })
   endsAt?: string;
 
   @ApiPropertyOptional({ minimum: 900, maximum: 43200, description: 'Default: the template\'s duration. At most the role\'s MaxSessionDuration, and 3600 under role chaining.' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @Min(900)
   @Max(43200)
   sessionDurationSeconds?: number;
 
   @ApiPropertyOptional({ default: false, description: 'Issue a successor session ahead of expiry while the lab runs.' })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   autoRenew?: boolean;
 }
 
 /** Only while the lab is SCHEDULED. Null clears startsAt or endsAt. */
 export class UpdateLabDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() courseId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() templateId?: string;
+  @ApiPropertyOptional() @IsOmittable() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() courseId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() templateId?: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) @IsOptional() @IsDateString({ strict: true }) startsAt?: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) @IsOptional() @IsDateString({ strict: true }) endsAt?: string | null;
-  @ApiPropertyOptional({ minimum: 900, maximum: 43200 }) @IsOptional() @IsInt() @Min(900) @Max(43200) sessionDurationSeconds?: number;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() autoRenew?: boolean;
+  @ApiPropertyOptional({ minimum: 900, maximum: 43200 }) @IsOmittable() @IsInt() @Min(900) @Max(43200) sessionDurationSeconds?: number;
+  @ApiPropertyOptional() @IsOmittable() @IsBoolean() autoRenew?: boolean;
 }
 
 export class ListLabsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() courseId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() templateId?: string;
-  @ApiPropertyOptional({ enum: STATES }) @IsOptional() @IsIn(STATES) state?: (typeof STATES)[number];
-  @ApiPropertyOptional({ enum: SORTS }) @IsOptional() @IsIn(SORTS) sort?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() courseId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() templateId?: string;
+  @ApiPropertyOptional({ enum: STATES }) @IsOmittable() @IsIn(STATES) state?: (typeof STATES)[number];
+  @ApiPropertyOptional({ enum: SORTS }) @IsOmittable() @IsIn(SORTS) sort?: string;
 }
 
 export class LabDto {

@@ -1,22 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IsIn, Matches } from 'class-validator';
 import { CREDENTIAL_FORMATS } from '../credential-formats';
+import { IsOmittable } from '../../common/is-omittable';
 
 export class CurrentSessionQueryDto {
   @ApiPropertyOptional({ enum: CREDENTIAL_FORMATS, default: 'json', description: 'json, env (shell exports), ini (~/.aws/credentials profile) or process (credential_process v1).' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(CREDENTIAL_FORMATS)
   format?: (typeof CREDENTIAL_FORMATS)[number];
 
   @ApiPropertyOptional({ default: 'labkeys', description: 'Profile name for the ini format.' })
-  @IsOptional()
+  @IsOmittable()
   @Matches(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'profile must be 1-64 letters, digits, _ . or -' })
   profile?: string;
 }
 
 export class ConsoleQueryDto {
   @ApiPropertyOptional({ enum: ['redirect', 'json'], default: 'redirect', description: 'json answers {url} instead of a 302 (for pages that add the token themselves).' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['redirect', 'json'])
   mode?: 'redirect' | 'json';
 }

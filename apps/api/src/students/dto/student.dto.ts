@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -10,25 +11,25 @@ const STUDENT_SORTS = ['createdAt', '-createdAt', 'email', '-email'] as const;
 
 export class ListStudentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Exact email (compared trimmed and lower-cased).' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(lower)
   @IsString()
   @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional({ description: 'Only students currently enrolled in this course.' })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID()
   courseId?: string;
 
   @ApiPropertyOptional({ description: 'Case-insensitive text contained in the email, display name or handle.', maxLength: 100 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(100)
   q?: string;
 
   @ApiPropertyOptional({ enum: STUDENT_SORTS, default: 'createdAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(STUDENT_SORTS)
   sort?: (typeof STUDENT_SORTS)[number];
 }

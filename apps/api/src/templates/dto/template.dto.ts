@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
+import { IsOmittable } from '../../common/is-omittable';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const SORTS = ['createdAt', '-createdAt', 'name', '-name'];
@@ -43,7 +44,7 @@ export class CreateTemplateDto {
   sessionPolicyTemplate?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -54,7 +55,7 @@ export class CreateTemplateDto {
   durationSeconds!: number;
 
   @ApiPropertyOptional({ type: [SessionTagDto], description: 'Up to 47 (LabKeys adds labkeys:tenant, labkeys:lab, labkeys:session).' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
@@ -62,7 +63,7 @@ export class CreateTemplateDto {
   sessionTags?: SessionTagDto[];
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
@@ -75,7 +76,7 @@ export class CreateTemplateDto {
   consoleDestination?: string | null;
 
   @ApiPropertyOptional({ type: [String], example: ['eu-west-1'], description: 'Adds a deny on aws:RequestedRegion outside these.' })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
@@ -84,33 +85,33 @@ export class CreateTemplateDto {
 
 /** Any subset; the merged template is validated as a whole. */
 export class UpdateTemplateDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) name?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() connectionId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() roleArn?: string;
+  @ApiPropertyOptional() @IsOmittable() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) name?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() connectionId?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() roleArn?: string;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65536) sessionPolicyTemplate?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) managedPolicyArns?: string[];
-  @ApiPropertyOptional() @IsOptional() @IsInt() durationSeconds?: number;
+  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) managedPolicyArns?: string[];
+  @ApiPropertyOptional() @IsOmittable() @IsInt() durationSeconds?: number;
   @ApiPropertyOptional({ type: [SessionTagDto] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(200)
   @ValidateNested({ each: true })
   @Type(() => SessionTagDto)
   sessionTags?: SessionTagDto[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) transitiveTagKeys?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) transitiveTagKeys?: string[];
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(2048) consoleDestination?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) allowedRegions?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) allowedRegions?: string[];
 }
 
 export class ListTemplatesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() connectionId?: string;
-  @ApiPropertyOptional({ enum: SORTS }) @IsOptional() @IsIn(SORTS) sort?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() connectionId?: string;
+  @ApiPropertyOptional({ enum: SORTS }) @IsOmittable() @IsIn(SORTS) sort?: string;
 }
 
 export class PreviewTemplateDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'A student of this tenant; a sample handle when omitted.' }) @IsOptional() @IsUUID() studentId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A course of this tenant; the lab\'s course or a sample when omitted.' }) @IsOptional() @IsUUID() courseId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A lab of this tenant using this template; its session duration applies.' }) @IsOptional() @IsUUID() labId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A student of this tenant; a sample handle when omitted.' }) @IsOmittable() @IsUUID() studentId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A course of this tenant; the lab\'s course or a sample when omitted.' }) @IsOmittable() @IsUUID() courseId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A lab of this tenant using this template; its session duration applies.' }) @IsOmittable() @IsUUID() labId?: string;
 }
 
 export class TemplateDto {
