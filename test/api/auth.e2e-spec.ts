@@ -1,3 +1,5 @@
+import Redis from 'ioredis';
+import { generateToken as randomToken } from '@labkeys/secrets';
 import { specQueuePrefix } from '../support/env';
 import type { PrismaClient } from '@labkeys/database';
 import { bearer, createTenantWithOwner, startTestApi, type TestApi } from '../support/api';
@@ -124,9 +126,22 @@ describe('tenancy and API tokens', () => {
 describe('rate limits', () => {
   let prisma: PrismaClient;
   let api: TestApi;
+  let redis: Redis;
+
+  const scanKeys = async (pattern: string): Promise<string[]> => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  };
 
   beforeAll(() => {
     prisma = testPrisma();
+    redis = new Redis(process.env.REDIS_URL!);
   });
   afterEach(async () => {
     await api.close();
@@ -135,7 +150,8 @@ describe('rate limits', () => {
     await prisma.$disconnect();
   });
 
-  it('answers 429 to repeated bad tokens, even when a good token follows from the same address', async () => {
+  // The issue's rule replaces the old "even a good token is refused": the token is checked first and only the failing source is refused.
+  it('refuses repeated bad tokens from an address with 429, yet lets a valid token from that address through', async () => {
     api = await startTestApi({ AUTH_FAILURE_LIMIT: '5', QUEUE_PREFIX: specQueuePrefix('rl') });
     const tenant = await createTenantWithOwner(prisma);
     const statuses: number[] = [];
@@ -144,8 +160,63 @@ describe('rate limits', () => {
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
-    const blocked = await api.http.get('/v1/instructors').set(bearer(tenant.ownerToken)).expect(429);
+    const blocked = await api.http.get('/v1/instructors').set(bearer(`lk_${'y'.repeat(43)}`)).expect(429);
     expect(blocked.headers['retry-after']).toMatch(/^\d+$/);
+    expect(blocked.headers['content-type']).toMatch(/problem\+json/);
+    await api.http.get('/v1/instructors').set(bearer(tenant.ownerToken)).expect(200);
+  });
+
+  it('100 failed authentications from one address do not stop a valid token from that address', async () => {
+    api = await startTestApi({ AUTH_FAILURE_LIMIT: '5', QUEUE_PREFIX: specQueuePrefix('rl') });
+    const tenant = await createTenantWithOwner(prisma);
+    const failing = [() => ({}), () => ({ Authorization: 'Basic Zm9vOmJhcg==' }), () => bearer(randomToken('lk')), () => bearer(`nonsense-${Math.random()}`)];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 100; i++) {
+      const status = (await api.http.get('/v1/courses').set(failing[i % failing.length]())).status;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      // Interleaved, not only after: a valid token is never refused however many failures came before it.
+      if (i % 25 === 24) await api.http.get('/v1/courses').set(bearer(tenant.ownerToken)).expect(200);
+    }
+    expect(statuses.get(401)).toBe(5);
+    expect(statuses.get(429)).toBe(95);
+    await api.http.get('/v1/courses').set(bearer(tenant.ownerToken)).expect(200);
+  });
+
+  it('counts failures per token prefix too, so one bad token retried from many addresses is refused', async () => {
+    api = await startTestApi({ AUTH_FAILURE_LIMIT: '5', TRUST_PROXY: '1', QUEUE_PREFIX: specQueuePrefix('rl') });
+    const tenant = await createTenantWithOwner(prisma);
+    const stale = randomToken('lk');
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await api.http.get('/v1/courses').set({ ...bearer(stale), 'X-Forwarded-For': `198.51.100.${i + 1}` })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    // Another token from a fresh address is its own source; the valid token from a used address passes.
+    await api.http.get('/v1/courses').set({ ...bearer(randomToken('lk')), 'X-Forwarded-For': '198.51.100.50' }).expect(401);
+    await api.http.get('/v1/courses').set({ ...bearer(tenant.ownerToken), 'X-Forwarded-For': '198.51.100.7' }).expect(200);
+  });
+
+  it('keys the api-wide limit on the parsed token: whitespace and case variants share one bucket', async () => {
+    const prefix = specQueuePrefix('rl');
+    api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '30', QUEUE_PREFIX: prefix });
+    const tenant = await createTenantWithOwner(prisma);
+    const variants = [`Bearer ${tenant.ownerToken}`, `Bearer  ${tenant.ownerToken}`, `bearer ${tenant.ownerToken}`, `BEARER \t${tenant.ownerToken}  `, ` Bearer ${tenant.ownerToken}`];
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await api.http.get('/v1/audit').set('Authorization', variants[i % variants.length])).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    const keys = await scanKeys(`${prefix}:rl:api:*`);
+    expect(keys).toHaveLength(1);
+  });
+
+  it('counts random Authorization headers against the address: they mint no new rate-limit keys', async () => {
+    const prefix = specQueuePrefix('rl');
+    api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '1000', AUTH_FAILURE_LIMIT: '1000', QUEUE_PREFIX: prefix });
+    for (let i = 0; i < 40; i++) await api.http.get('/v1/audit').set('Authorization', `Bearer junk-${i}-${Math.random()}`).expect(401);
+    const keys = await scanKeys(`${prefix}:rl:*`);
+    // One api-wide bucket and one failure counter, both for the address, each expiring.
+    expect(keys.sort()).toEqual([expect.stringMatching(new RegExp(`^${prefix}:rl:api:ip:[\\d.:a-f]+$`)), expect.stringMatching(new RegExp(`^${prefix}:rl:auth-fail:ip:[\\d.:a-f]+$`))]);
+    for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
   });
 
   it('answers 429 past the api-wide limit per token', async () => {

@@ -20,7 +20,8 @@ import { PushModule } from './push/push.module';
 import { StudentModule } from './student/student.module';
 import { InstructorsModule } from './instructors/instructors.module';
 import { LabsModule } from './labs/labs.module';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { ApiThrottlerGuard } from './rate-limit/api-throttler.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StudentsModule } from './students/students.module';
 import { TemplatesModule } from './templates/templates.module';
 import { RevocationsModule } from './revocations/revocations.module';
@@ -46,12 +47,13 @@ export class ApiModule implements NestModule {
         // One set of AWS clients (keep-alive pool) for the whole api.
         { ...AwsModule.forRoot(), global: true },
         CommonModule,
+        RateLimitModule,
         PushModule,
         ...FEATURE_MODULES,
       ],
       providers: [
         // Order matters: the api-wide rate limit runs before authentication.
-        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: ApiThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
     };

@@ -66,7 +66,7 @@ export class WorkerModule {
         { provide: WORKER_REDIS, useFactory: (config: AppConfig) => new Redis(workerRedisOptions(config.redisUrl)), inject: [AppConfig] },
         { provide: RedisCloser, useFactory: (redis: Redis) => new RedisCloser(redis), inject: [WORKER_REDIS] },
         { provide: StsPacer, useFactory: (redis: Redis, config: AppConfig) => new StsPacer(redis, config), inject: [WORKER_REDIS, AppConfig] },
-        { provide: PushPublisher, useFactory: (redis: Redis, config: AppConfig) => new PushPublisher(redis, config.queuePrefix), inject: [WORKER_REDIS, AppConfig] },
+        { provide: PushPublisher, useFactory: (redis: Redis, config: AppConfig) => new PushPublisher(redis, config.queuePrefix, config.pushStreamTtlSeconds), inject: [WORKER_REDIS, AppConfig] },
         {
           provide: JobDispatcher,
           // Injecting the handlers makes Nest construct them before the dispatcher.

@@ -68,6 +68,15 @@ export class AppConfig {
   get authFailureWindowSeconds() {
     return this.env.AUTH_FAILURE_WINDOW_SECONDS;
   }
+  get sseMaxStreamsPerToken() {
+    return this.env.SSE_MAX_STREAMS_PER_TOKEN;
+  }
+  get sseMaxBufferedBytes() {
+    return this.env.SSE_MAX_BUFFERED_BYTES;
+  }
+  get pushStreamTtlSeconds() {
+    return this.env.PUSH_STREAM_TTL_SECONDS;
+  }
   /** LabKeys' own AWS principal ARN for tenants' trust policies, when configured. */
   get awsPrincipalArn() {
     return this.env.LABKEYS_AWS_PRINCIPAL_ARN;

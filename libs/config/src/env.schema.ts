@@ -156,6 +156,25 @@ export class EnvSchema {
   @Min(1)
   AUTH_FAILURE_WINDOW_SECONDS = 300;
 
+  /** Open SSE streams per token (student access token or instructor API token), counted across api replicas. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SSE_MAX_STREAMS_PER_TOKEN = 5;
+
+  /** A stream whose unsent bytes exceed this (a client that stops reading) is dropped. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(16384)
+  SSE_MAX_BUFFERED_BYTES = 1048576;
+
+  /** Push streams in Redis (kept for Last-Event-ID) expire this long after their last event. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  PUSH_STREAM_TTL_SECONDS = 86400;
+
   /** LabKeys' own AWS principal (role or user ARN) that tenants' lab-role trust policies allow; discovered through STS when unset. */
   @IsOptional()
   @Matches(/^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/, { message: 'LABKEYS_AWS_PRINCIPAL_ARN must be an IAM role or user ARN' })

@@ -4,13 +4,19 @@ import { channelKey, channelsOf, type PushEvent } from './push-events';
 /** How many events each stream keeps for Last-Event-ID resumption. */
 export const STREAM_RETENTION = 2000;
 
+/** How long a channel's stream outlives its last event when the publisher is not told otherwise. */
+export const DEFAULT_STREAM_TTL_SECONDS = 86_400;
+
 // Append to the channel's stream, then announce with the id it got: a subscriber never sees an id it cannot replay.
+// The expiry is refreshed in the same step, so a stream nobody writes to any more leaves Redis (noeviction would
+// otherwise fill up with finished labs' streams until writes, BullMQ's included, are refused).
 const APPEND_AND_ANNOUNCE = `
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('PUBLISH', KEYS[2], '{"key":' .. ARGV[3] .. ',"id":"' .. id .. '","event":' .. ARGV[2] .. '}')
 return id`;
 
-type PushRedis = Redis & { labkeysPushAppend(stream: string, channel: string, retention: string, event: string, key: string): Promise<string> };
+type PushRedis = Redis & { labkeysPushAppend(stream: string, channel: string, retention: string, event: string, key: string, ttlSeconds: string): Promise<string> };
 
 /**
  * Appends an event to the Redis stream of each of its channels (for replay)
@@ -21,6 +27,7 @@ export class PushPublisher {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly ttlSeconds = DEFAULT_STREAM_TTL_SECONDS,
   ) {
     if (!('labkeysPushAppend' in redis)) redis.defineCommand('labkeysPushAppend', { numberOfKeys: 2, lua: APPEND_AND_ANNOUNCE });
   }
@@ -36,7 +43,7 @@ export class PushPublisher {
       const json = JSON.stringify(event);
       for (const channel of channelsOf(event)) {
         const key = channelKey(channel);
-        pipeline.labkeysPushAppend(streamKeyOf(this.prefix, key), this.pubsubChannel, String(STREAM_RETENTION), json, JSON.stringify(key));
+        pipeline.labkeysPushAppend(streamKeyOf(this.prefix, key), this.pubsubChannel, String(STREAM_RETENTION), json, JSON.stringify(key), String(this.ttlSeconds));
       }
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;

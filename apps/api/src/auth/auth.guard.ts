@@ -1,27 +1,27 @@
 import { ForbiddenException, HttpException, HttpStatus, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { AppConfig } from '@labkeys/config';
 import { currentRequestContext } from '../common/request-context';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import type { Actor } from './actor';
 import { AUTH_MODE, type AuthMode } from './auth.decorators';
+import { bearerToken, wellFormedToken } from './bearer';
 import { TokenAuthenticator } from './token-authenticator.service';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Every route needs an instructor token unless marked otherwise. The tenant
- * always comes from the token. Repeated failures from one address get 429
- * before any token is checked.
+ * always comes from the token. The token is checked first: a valid one is
+ * never refused for others' failures; a failing request is answered 429
+ * instead of 401 once its address or its token prefix failed too often.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenAuthenticator,
-    private readonly limiter: RateLimiter,
-    private readonly config: AppConfig,
+    private readonly failures: AuthFailureLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,18 +30,14 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
     const res = context.switchToHttp().getResponse<Response>();
 
-    const windowMs = this.config.authFailureWindowSeconds * 1000;
-    const address = req.ip ?? 'unknown';
-    const failures = await this.limiter.peek('auth-fail', address, this.config.authFailureLimit, windowMs);
-    if (failures.count >= this.config.authFailureLimit) {
-      res.setHeader('retry-after', String(failures.retryAfterSeconds));
-      throw new HttpException({ detail: 'Too many failed authentication attempts; try again later.' }, HttpStatus.TOO_MANY_REQUESTS);
-    }
-
-    const raw = bearer(req);
+    const raw = bearerToken(req);
     const actor = raw ? (mode === 'student' ? await this.tokens.student(raw) : await this.tokens.instructor(raw)) : null;
     if (!actor) {
-      await this.limiter.hit('auth-fail', address, this.config.authFailureLimit, windowMs);
+      const verdict = await this.failures.recordFailure(req.ip ?? 'unknown', wellFormedToken(req));
+      if (verdict.limited) {
+        res.setHeader('retry-after', String(verdict.retryAfterSeconds));
+        throw new HttpException({ detail: 'Too many failed authentication attempts; try again later.' }, HttpStatus.TOO_MANY_REQUESTS);
+      }
       res.setHeader('www-authenticate', `Bearer realm="labkeys"${raw ? ', error="invalid_token"' : ''}`);
       throw new UnauthorizedException({
         detail: raw ? 'The token is invalid, expired or revoked.' : `A bearer token is required (${mode === 'student' ? 'student access token' : 'API token'}).`,
@@ -57,11 +53,4 @@ export class AuthGuard implements CanActivate {
     currentRequestContext().actor = actor;
     return true;
   }
-}
-
-function bearer(req: Request): string | undefined {
-  const header = req.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match?.[1];
 }

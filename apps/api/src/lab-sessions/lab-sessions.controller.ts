@@ -7,7 +7,7 @@ import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
 import { PushHub } from '../push/push-hub';
-import { openSseStream, type SseMessage } from '../push/sse-stream';
+import { openSseStream, type SseMessage, type SseStream } from '../push/sse-stream';
 import { LabSessionPageDto, ListLabSessionsQueryDto, StartLabResultDto } from './dto/lab-session.dto';
 import { LabSessionsQuery } from './lab-sessions.query';
 
@@ -42,24 +42,25 @@ export class LabSessionsController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.' })
   async events(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.query.requireLab(me.tenantId, labId);
     let pending: NodeJS.Timeout | undefined;
+    let cancelOnClose = false;
     const readiness = async (): Promise<SseMessage> => ({ event: 'lab.readiness', data: { labId, counts: await this.query.readiness(me.tenantId, labId) } });
-    // Counts are recomputed at most every 250 ms however fast sessions change.
-    const scheduleReadiness = () => {
-      pending ??= setTimeout(() => {
+    // Counts are recomputed at most every 250 ms however fast sessions change; a recount that fails is skipped (the next event retries).
+    const scheduleReadiness = (stream: SseStream) => {
+      if (pending || stream.closed) return;
+      pending = setTimeout(() => {
         pending = undefined;
-        void readiness().then((message) => !res.writableEnded && res.write(`event: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`), () => undefined);
+        readiness().then((message) => stream.send(message), () => undefined);
       }, READINESS_COALESCE_MS);
+      if (!cancelOnClose) stream.onClose(() => pending && clearTimeout(pending));
+      cancelOnClose = true;
     };
-    req.on('close', () => pending && clearTimeout(pending));
-    await openSseStream(
-      req,
-      res,
-      this.hub,
-      { kind: 'lab', tenantId: me.tenantId, labId },
-      async ({ event }) => {
-        scheduleReadiness();
+    await openSseStream(req, res, this.hub, {
+      channel: { kind: 'lab', tenantId: me.tenantId, labId },
+      owner: `i:${me.tenantId}:${me.tokenId}`,
+      prepare: () => this.query.requireLab(me.tenantId, labId),
+      render: async ({ event }, stream) => {
+        scheduleReadiness(stream);
         return [
           {
             event: 'session.state',
@@ -67,7 +68,7 @@ export class LabSessionsController {
           },
         ];
       },
-      async () => [await readiness()],
-    );
+      initial: async () => [await readiness()],
+    });
   }
 }

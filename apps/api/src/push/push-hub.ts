@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '@labkeys/config';
 import { PushSubscriber, type DeliveredEvent, type PushChannel } from '@labkeys/push';
 import { redisOptionsFromUrl } from '@labkeys/queues';
+import { StreamSlots } from './stream-slots';
 
 /** The api process's one subscription to push events, shared by all its open streams. */
 @Injectable()
@@ -11,7 +12,15 @@ export class PushHub implements OnModuleDestroy {
   private readonly readerConnection: Redis;
   private readonly subscriber: PushSubscriber;
 
-  constructor(config: AppConfig) {
+  readonly maxBufferedBytes: number;
+  readonly maxStreamsPerToken: number;
+
+  constructor(
+    config: AppConfig,
+    readonly slots: StreamSlots,
+  ) {
+    this.maxBufferedBytes = config.sseMaxBufferedBytes;
+    this.maxStreamsPerToken = config.sseMaxStreamsPerToken;
     // Subscribers re-subscribe by themselves after a reconnect.
     this.subscriberConnection = new Redis({ ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: null, connectionName: 'labkeys-push-sub' });
     this.readerConnection = new Redis({ ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: 1, connectionName: 'labkeys-push-read' });
@@ -29,10 +38,15 @@ export class PushHub implements OnModuleDestroy {
 
   private readonly openStreams = new Set<() => void>();
 
+  /** Streams open in this process. */
+  get openStreamCount(): number {
+    return this.openStreams.size;
+  }
+
   /** Registers an open stream so shutdown can end it (open streams would hold the server open). */
   track(end: () => void): () => void {
     this.openStreams.add(end);
-    return () => this.openStreams.delete(end);
+    return () => void this.openStreams.delete(end);
   }
 
   onModuleDestroy(): void {

@@ -10,7 +10,7 @@ import { RevocationsController } from './revocations.controller';
   providers: [
     RevocationRequestsService,
     // Sessions ended at once (never issued) are told from here; the worker tells the rest.
-    { provide: PushPublisher, useFactory: (redis: ApiRedis, config: AppConfig) => new PushPublisher(redis.client, config.queuePrefix), inject: [ApiRedis, AppConfig] },
+    { provide: PushPublisher, useFactory: (redis: ApiRedis, config: AppConfig) => new PushPublisher(redis.client, config.queuePrefix, config.pushStreamTtlSeconds), inject: [ApiRedis, AppConfig] },
   ],
   // Unenrolling, archiving a course and deleting a student end access through the same revocation path.
   exports: [RevocationRequestsService],

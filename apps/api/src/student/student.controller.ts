@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiFoundResponse, ApiGoneResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { StudentActor } from '../auth/actor';
@@ -57,12 +57,10 @@ export class StudentController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'SSE: session.issued, session.renewed, session.expiring, session.ended, session.failed — with this student\'s own credentials only. Resumable with Last-Event-ID.' })
   async events(@CurrentStudent() me: StudentActor, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await openSseStream(
-      req,
-      res,
-      this.hub,
-      { kind: 'student', tenantId: me.tenantId, studentId: me.studentId },
-      async ({ event }): Promise<SseMessage[]> => {
+    await openSseStream(req, res, this.hub, {
+      channel: { kind: 'student', tenantId: me.tenantId, studentId: me.studentId },
+      owner: `s:${me.tenantId}:${me.enrollmentId}`,
+      render: async ({ event }): Promise<SseMessage[]> => {
         if (event.studentId !== me.studentId || event.tenantId !== me.tenantId) return [];
         // Checked at every event, not only when the stream opened: a removed student or a replaced link gets nothing more.
         const [current, credentials] = await Promise.all([
@@ -77,10 +75,14 @@ export class StudentController {
         }
         return [{ event: event.type, data: { sessionId: event.sessionId, state: event.state, detail: event.detail ?? null, at: event.at } }];
       },
-      async () => {
-        const current = await this.sessions.current(me).catch(() => null);
+      initial: async () => {
+        // No current session (404/409/410) is an answer, not a failure; Postgres being away is a failure and ends the stream.
+        const current = await this.sessions.current(me).catch((error: unknown) => {
+          if (error instanceof HttpException && error.getStatus() < 500) return null;
+          throw error;
+        });
         return current ? [{ event: 'session.current', data: current }] : [];
       },
-    );
+    });
   }
 }
