@@ -137,7 +137,7 @@ describe('instructor routes while Postgres or Redis restarts', () => {
       expect(answers.filter((a) => a.route.startsWith('GET')).every((a) => a.status === 200)).toBe(true);
       expect(answers.find((a) => a.route === 'POST /v1/courses')!.status).toBe(201);
       expect(answers.find((a) => a.route === 'POST /v1/labs')!.status).toBe(201);
-      process.stdout.write(`BENCH store-outage redis-down round ${round}: ${answers.map((a) => `${a.route} ${a.status}`).join(', ')}\n`);
+      process.stdout.write(`BENCH store-outage redis-down round ${round}: slowest ${Math.max(...answers.map((a) => a.ms))} ms; ${answers.map((a) => `${a.route} ${a.status}`).join(', ')}\n`);
     }
     const health = await api.http.get('/health');
     expect(health.status).toBe(503);
