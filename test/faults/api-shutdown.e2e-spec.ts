@@ -43,11 +43,10 @@ describe('SIGTERM to the api', () => {
     await prisma.$disconnect();
   });
 
-  it('stops accepting, ends open streams, lets the request in flight finish, then closes the stores and exits 0', async () => {
-    const room = await createClassroom(prisma, { students: 1, endpoint: aws.url, externalId: EXTERNAL_ID });
+  const startApi = async (shutdownTimeoutMs: number) => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { API_PORT: String(port), API_HOST: '127.0.0.1', QUEUE_PREFIX: specQueuePrefix('apiterm'), SHUTDOWN_TIMEOUT_MS: '15000', LOG_LEVEL: 'info' };
+    const env = { API_PORT: String(port), API_HOST: '127.0.0.1', QUEUE_PREFIX: specQueuePrefix('apiterm'), SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs), LOG_LEVEL: 'info' };
     const child = spawn(process.execPath, [`${ROOT}/dist/apps/api/src/main.js`], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     api = child;
     let output = '';
@@ -58,6 +57,12 @@ describe('SIGTERM to the api', () => {
       const res = await fetch(`${base}/health`);
       if (res.status !== 200) throw new Error(`health ${res.status}`);
     }, 30000, 200);
+    return { child, base, exited, output: () => output };
+  };
+
+  it('stops accepting, ends open streams, lets the request in flight finish, then closes the stores and exits 0', async () => {
+    const room = await createClassroom(prisma, { students: 1, endpoint: aws.url, externalId: EXTERNAL_ID });
+    const { child, base, exited, output: logs } = await startApi(15000);
 
     const stream = await openStream(`${base}/v1/labs/${room.labId}/events`, room.ownerToken);
     // A request that is slow on AWS' side: verify calls AssumeRole on the lab role.
@@ -93,10 +98,34 @@ describe('SIGTERM to the api', () => {
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(exit.at - signalled).toBeLessThan(15000);
     // Stores closed last, after the server had drained.
+    const output = logs();
     const drained = output.indexOf('"msg":"http server closed"');
     expect(drained).toBeGreaterThan(-1);
     expect(output.slice(drained)).toContain('"msg":"database pool closed"');
     expect(output.slice(0, drained)).not.toContain('"msg":"database pool closed"');
     expect(output).not.toMatch(/"level":50/);
+  });
+
+  it('cuts a request still running at SHUTDOWN_TIMEOUT_MS and still exits 0 within the bound', async () => {
+    const room = await createClassroom(prisma, { students: 1, endpoint: aws.url, externalId: EXTERNAL_ID });
+    const { child, base, exited, output } = await startApi(3000);
+    aws.setFaults({ latencyByAction: { 'sts:AssumeRole': 8000 } });
+    aws.resetCounters();
+    const inFlight = fetch(`${base}/v1/connections/${room.connectionId}/verify`, { method: 'POST', headers: { authorization: `Bearer ${room.ownerToken}` } }).then(
+      (res) => `answered ${res.status}`,
+      () => 'cut',
+    );
+    await eventually(async () => {
+      if (!aws.counters()['sts:AssumeRole']) throw new Error('verify has not reached AWS yet');
+    }, 10000, 20);
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const exit = await exited;
+    aws.setFaults({ latencyByAction: {} });
+    process.stdout.write(`BENCH api-shutdown: with a request stuck on AWS, exit ${exit.at - signalled} ms after SIGTERM (SHUTDOWN_TIMEOUT_MS 3000)\n`);
+    expect(await inFlight).toBe('cut');
+    expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
+    expect(exit.at - signalled).toBeLessThan(3000);
+    expect(output()).toContain('requests still open at the shutdown bound; closing their connections');
   });
 });
