@@ -10,6 +10,7 @@ import { httpLoggerOptions } from '@labkeys/logging';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CommonModule } from './common/common.module';
+import { HttpDrain } from './common/http-drain';
 import { ConnectionsModule } from './connections/connections.module';
 import { CoursesModule } from './courses/courses.module';
 import { RequestContextMiddleware } from './common/request-context.middleware';
@@ -52,6 +53,8 @@ export class ApiModule implements NestModule {
         ...FEATURE_MODULES,
       ],
       providers: [
+        // In the root module so its shutdown hooks run before every feature module's (see HttpDrain).
+        HttpDrain,
         // Order matters: the api-wide rate limit runs before authentication.
         { provide: APP_GUARD, useClass: ApiThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

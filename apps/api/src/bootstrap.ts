@@ -26,7 +26,9 @@ export async function createApiApp(env: EnvSchema, options: ApiModuleOptions = {
   // Unstorable text is refused before validation, so every field is named whatever its validators are.
   app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: HttpDrain stops accepting and lets requests finish, the push hub ends open streams
+  // (clients reconnect after the stream's retry hint), then Redis and Postgres close; then exit 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
   setupOpenApi(app);
   return app;
 }

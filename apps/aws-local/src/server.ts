@@ -30,6 +30,8 @@ export interface AwsLocal {
   callTimes(action: string): number[];
   readonly iam: { getRole(name: string, account?: string): RoleView | undefined; listRoles(): RoleView[] };
   authorize(accessKeyId: string, action: string, resource: string, region?: string): DiagnosticResult | undefined;
+  /** Sessions issued by STS (AssumeRole and friends) and still known, with their session names and tags. */
+  issuedSessions(): { accessKeyId: string; sessionName?: string; roleArn?: string; tags: Record<string, string> }[];
   /** aws-local's current time (real time plus the clock-skew fault). */
   now(): Date;
 }
@@ -78,6 +80,11 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     callTimes: (action: string) => core.counters.callTimes(action),
     iam: { getRole: (name, account) => core.getRole(name, account), listRoles: () => core.listRoles() },
     authorize: (accessKeyId, action, resource, region) => core.diagnose(accessKeyId, action, resource, region),
+    issuedSessions: () =>
+      core.backend.sessions
+        .list()
+        .filter((s) => s.kind === 'assumed-role')
+        .map((s) => ({ accessKeyId: s.accessKeyId, sessionName: s.sessionName, roleArn: s.role?.arn, tags: { ...s.tags } })),
     now: () => core.clock.now(),
   };
 }

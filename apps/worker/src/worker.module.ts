@@ -22,13 +22,16 @@ import { StartLabHandler } from './handlers/start-lab.handler';
 import { SweepHandler } from './handlers/sweep.handler';
 
 import { StsPacer, WORKER_REDIS } from './issuance/sts-pacer';
+import type { CatalogueProcessor } from './processors/catalogue.processor';
 import { QUEUE_PROCESSORS } from './processors/queue.processors';
+import { WorkerDrain } from './processors/worker-drain';
 import { RevocationApplier } from './revocation/revocation-applier';
 import { SweepScheduler } from './scheduling/sweep-scheduler';
 
 /** Every job handler of the worker; checked against the catalogue before boot. */
 export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler, EndLabHandler, ApplyRevocationsHandler, SendAccessLinkHandler];
 
+// Closed in the last phase, after WorkerDrain: the pacer and push publisher of running jobs use it.
 class RedisCloser implements OnApplicationShutdown {
   constructor(private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
@@ -53,6 +56,7 @@ export class WorkerModule {
       providers: [
         ...handlers,
         ...Object.values(QUEUE_PROCESSORS),
+        { provide: WorkerDrain, inject: [AppConfig, ...Object.values(QUEUE_PROCESSORS)], useFactory: (config: AppConfig, ...processors: CatalogueProcessor[]) => new WorkerDrain(processors, config) },
         SweepScheduler,
         SessionSecrets,
         AccessLinkSecrets,

@@ -35,6 +35,12 @@ export class AppConfig {
   get databaseAcquireTimeoutMs() {
     return this.env.DATABASE_ACQUIRE_TIMEOUT_MS;
   }
+  get databaseStatementTimeoutMs() {
+    return this.env.DATABASE_STATEMENT_TIMEOUT_MS;
+  }
+  get migrationLockTimeoutMs() {
+    return this.env.MIGRATION_LOCK_TIMEOUT_MS;
+  }
   get redisUrl() {
     return this.env.REDIS_URL;
   }

@@ -47,6 +47,24 @@ export class EnvSchema {
   @Max(120000)
   DATABASE_ACQUIRE_TIMEOUT_MS = 5000;
 
+  /**
+   * Postgres cancels any one statement running longer (statement_timeout), and the client gives up on an
+   * answer after a little more (query_timeout, for a server that stopped answering). Per statement, not per
+   * transaction: imports and revocations run several short statements.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15000;
+
+  /** How long migrations wait for another process's migration lock before giving up with a message naming the holder. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  MIGRATION_LOCK_TIMEOUT_MS = 60000;
+
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:56379';

@@ -1,34 +1,29 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { PoolConfig } from 'pg';
 import { AppConfig } from '@labkeys/config';
 import { PrismaClient } from './generated/prisma/client';
 
 /**
  * The one Prisma client of a process, over node-postgres (no native engine).
  * Pool size and acquire timeout are explicit so a burst of jobs waits a bounded
- * time for a connection instead of piling up.
+ * time for a connection instead of piling up; every statement is bounded too.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleInit, OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
 
   constructor(config: AppConfig) {
-    super({
-      adapter: new PrismaPg({
-        connectionString: config.databaseUrl,
-        max: config.databasePoolSize,
-        connectionTimeoutMillis: config.databaseAcquireTimeoutMs,
-        idleTimeoutMillis: 30_000,
-        application_name: 'labkeys',
-      }),
-    });
+    super({ adapter: new PrismaPg(poolConfig(config)) });
   }
 
   async onModuleInit(): Promise<void> {
     await this.$connect();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // The last shutdown phase, not onModuleDestroy: queue workers and HTTP requests still finishing in
+  // beforeApplicationShutdown need the pool (a job that got credentials from AWS must still record them).
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
     this.logger.log('database pool closed');
   }
@@ -37,6 +32,28 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnModul
   async ping(timeoutMs = 2000): Promise<void> {
     await withTimeout(this.$queryRawUnsafe('SELECT 1'), timeoutMs, 'database ping timed out');
   }
+}
+
+/**
+ * @prisma/adapter-pg hands this object to `new pg.Pool()` as is, so node-postgres' own options apply:
+ * statement_timeout is sent as a startup parameter (Postgres cancels the statement), query_timeout makes
+ * the client give up on a server that stopped answering, and TCP keepalive finds a dead peer (a failed-over
+ * database, a dropped NAT entry) instead of waiting on the socket forever.
+ */
+export function poolConfig(config: AppConfig): PoolConfig {
+  return {
+    connectionString: config.databaseUrl,
+    max: config.databasePoolSize,
+    connectionTimeoutMillis: config.databaseAcquireTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: config.databaseStatementTimeoutMs,
+    query_timeout: config.databaseStatementTimeoutMs + 5_000,
+    // A transaction left open by a crashed request would hold its row locks until the pool recycles it.
+    idle_in_transaction_session_timeout: 60_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: 'labkeys',
+  };
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

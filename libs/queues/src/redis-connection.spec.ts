@@ -9,6 +9,7 @@ describe('redis connection options', () => {
       password: 'p@ss',
       db: 3,
       tls: undefined,
+      keepAlive: 10_000,
     });
     expect(redisOptionsFromUrl('rediss://cache:6379').tls).toEqual({});
   });

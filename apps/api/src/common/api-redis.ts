@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '@labkeys/config';
 import { producerRedisOptions } from '@labkeys/queues';
@@ -9,8 +9,10 @@ import { producerRedisOptions } from '@labkeys/queues';
  * reconnecting in the background.
  */
 @Injectable()
-export class ApiRedis implements OnModuleDestroy {
+export class ApiRedis implements OnApplicationShutdown {
   readonly client: Redis;
+  /** One pending wait shared by every caller, so an outage adds one 'ready' listener, not one per request. */
+  private readyWait?: Promise<Redis>;
 
   constructor(config: AppConfig) {
     this.client = new Redis({ ...producerRedisOptions(config.redisUrl), connectionName: 'labkeys-api' });
@@ -18,13 +20,20 @@ export class ApiRedis implements OnModuleDestroy {
     this.client.on('error', () => undefined);
   }
 
-  /** Waits for the connection to be ready (up to the caller's timeout) before running a command. */
-  async ready(): Promise<Redis> {
-    if (this.client.status !== 'ready') await new Promise<void>((resolve) => this.client.once('ready', resolve));
-    return this.client;
+  /** Waits for the connection to be ready (callers bound the wait with their own timeout) before running a command. */
+  ready(): Promise<Redis> {
+    if (this.client.status === 'ready') return Promise.resolve(this.client);
+    this.readyWait ??= new Promise<Redis>((resolve) => {
+      this.client.once('ready', () => {
+        this.readyWait = undefined;
+        resolve(this.client);
+      });
+    });
+    return this.readyWait;
   }
 
-  onModuleDestroy(): void {
+  /** Last shutdown phase: requests still finishing during the drain use this connection (rate limits). */
+  onApplicationShutdown(): void {
     this.client.disconnect();
   }
 }

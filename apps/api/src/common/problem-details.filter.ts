@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { InvalidCursorError, Prisma } from '@labkeys/database';
 import { JsonShapeError } from './json-shape';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
+import { STORE_RETRY_AFTER_SECONDS, storeOutage, type Store } from './store-outage';
 
 interface BodyParserError {
   type?: string;
@@ -20,13 +21,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
-    const problem = this.toProblem(exception);
+    const outage = exception instanceof HttpException ? undefined : storeOutage(exception);
+    const problem = outage ? outageProblem(outage) : this.toProblem(exception);
     problem.instance = req.originalUrl?.split('?')[0];
     if (req.id) problem.requestId = String(req.id);
-    if (problem.status >= 500) {
+    if (outage) {
+      // Expected while a store restarts; the message says which and why, without the stack of every request.
+      const e = exception as { name?: string; code?: unknown; message?: string };
+      this.logger.warn({ store: outage, error: { name: e?.name, code: e?.code, message: e?.message }, requestId: req.id }, 'store unavailable');
+    } else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
     if (res.headersSent) return;
+    if (outage) res.setHeader('retry-after', String(STORE_RETRY_AFTER_SECONDS));
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
@@ -80,6 +87,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'An unexpected error occurred; it has been logged with the request id.',
     };
   }
+}
+
+function outageProblem(store: Store): ProblemDetails {
+  const what = store === 'database' ? 'The database' : 'The queue and event store (Redis)';
+  return {
+    type: problemType('service-unavailable'),
+    title: 'Service Unavailable',
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    detail: `${what} is unavailable for a moment; retry after ${STORE_RETRY_AFTER_SECONDS} seconds.`,
+  };
 }
 
 function slug(status: number): string {

@@ -22,6 +22,7 @@ const IMPORT_TX = { timeout: 60_000, maxWait: 10_000 };
 @Injectable()
 export class EnrollmentsService {
   private readonly logger = new Logger(EnrollmentsService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
@@ -37,8 +38,14 @@ export class EnrollmentsService {
    */
   async importStudents(tenantId: string, courseId: string, rows: readonly StudentRow[], source: 'json' | 'csv'): Promise<RosterImport> {
     const imported = await this.importInTransaction(tenantId, courseId, rows, source);
-    // After commit: students who just joined get credentials in the course's running labs.
-    await this.labSessions.issueForNewEnrollments(tenantId, courseId, imported.result.accessLinks.map((link) => link.studentId));
+    // After commit: students who just joined get credentials in the course's running labs. The access links
+    // exist only in this answer, so nothing here may turn it into an error (enqueue failures are already
+    // left to the sweep inside; this catches the store failing between the two transactions).
+    try {
+      await this.labSessions.issueForNewEnrollments(tenantId, courseId, imported.result.accessLinks.map((link) => link.studentId));
+    } catch (error) {
+      this.logger.error({ tenantId, courseId, err: (error as Error).message }, 'students enrolled, but their sessions in running labs were not created; starting the lab again creates them');
+    }
     return imported;
   }
 

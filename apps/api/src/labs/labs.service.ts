@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { pageArgs, parseSort, PrismaService, toPage, type Lab, type Page, type TransactionClient } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditService } from '../audit/audit.service';
@@ -13,6 +13,8 @@ const toDate = (value: string | null | undefined) => (value === undefined ? unde
 /** Labs of a tenant: stored and edited while scheduled; starting and ending belong to the issuance flow. */
 @Injectable()
 export class LabsService {
+  private readonly logger = new Logger(LabsService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
@@ -26,11 +28,10 @@ export class LabsService {
    */
   private async scheduleStart(tenantId: string, lab: LabView): Promise<LabView> {
     if (lab.state === 'SCHEDULED' && lab.startsAt) {
-      await this.producer.add(
-        JobName.StartLab,
-        { tenantId, labId: lab.id },
-        { delay: Math.max(0, lab.startsAt.getTime() - Date.now()), jobId: `start-lab-${lab.id}-${lab.startsAt.getTime()}` },
-      );
+      // After commit: a failed add must not answer an error for a lab that exists; the sweep starts it when due.
+      await this.producer
+        .add(JobName.StartLab, { tenantId, labId: lab.id }, { delay: Math.max(0, lab.startsAt.getTime() - Date.now()), jobId: `start-lab-${lab.id}-${lab.startsAt.getTime()}` })
+        .catch((error: unknown) => this.logger.warn({ tenantId, labId: lab.id, err: (error as Error).message }, 'could not enqueue the lab start after commit; the repair sweep starts it when due'));
     }
     return lab;
   }

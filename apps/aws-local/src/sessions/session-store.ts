@@ -17,6 +17,11 @@ export class SessionStore {
     return this.sessions.get(accessKeyId);
   }
 
+  /** Every session still known, in issue order (tests compare what AWS issued with what LabKeys recorded). */
+  list(): IssuedSession[] {
+    return [...this.sessions.values()];
+  }
+
   get size(): number {
     return this.sessions.size;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { LIVE_SESSION_STATES, PrismaService, type TransactionClient } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
@@ -29,6 +29,8 @@ export interface RefusedStartResult {
  */
 @Injectable()
 export class LabSessionsService {
+  private readonly logger = new Logger(LabSessionsService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly producer: JobProducer,
@@ -69,9 +71,11 @@ export class LabSessionsService {
     });
     if (result.refused) return { labId, state: 'SCHEDULED', refused: result.refused };
     const { endsAt, ...counts } = result;
-    // The end job is checked against the lab's end time when it runs; the sweep catches a moved end time.
-    if (endsAt) await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: Math.max(0, endsAt.getTime() - Date.now()) });
-    const queued = await this.enqueuePending(tenantId, labId);
+    const queued = await this.afterCommit(tenantId, labId, async () => {
+      // The end job is checked against the lab's end time when it runs; the sweep catches a moved end time.
+      if (endsAt) await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: Math.max(0, endsAt.getTime() - Date.now()) });
+      return this.enqueuePending(tenantId, labId);
+    });
     return { labId, state: 'RUNNING', ...counts, queued };
   }
 
@@ -90,9 +94,23 @@ export class LabSessionsService {
         }
         return result.created;
       });
-      await this.enqueuePending(tenantId, lab.id);
+      await this.afterCommit(tenantId, lab.id, () => this.enqueuePending(tenantId, lab.id));
     }
     return created;
+  }
+
+  /**
+   * Enqueueing after commit must not turn a committed start into an error (the caller would retry a change
+   * that happened): a failure is logged and 0 counted as queued; the sweep re-queues PENDING sessions that
+   * have no job, and ends labs past their end time.
+   */
+  private async afterCommit(tenantId: string, labId: string, enqueue: () => Promise<number>): Promise<number> {
+    try {
+      return await enqueue();
+    } catch (error) {
+      this.logger.warn({ tenantId, labId, err: (error as Error).message }, 'could not enqueue after commit; the repair sweep will queue the pending sessions');
+      return 0;
+    }
   }
 
   /** (Re)adds the issuance job of every pending session of a lab; ids make repeats no-ops. */

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
 import { PrismaService, type TransactionClient } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
@@ -39,6 +39,8 @@ export interface EndLabResult extends RevocationResult {
  */
 @Injectable()
 export class RevocationRequestsService {
+  private readonly logger = new Logger(RevocationRequestsService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly producer: JobProducer,
@@ -142,9 +144,15 @@ export class RevocationRequestsService {
   private async run(work: (tx: TransactionClient) => Promise<RevokeOutcome | null>): Promise<RevocationResult | null> {
     const outcome = await this.prisma.$transaction(work, { timeout: 30_000 });
     if (!outcome) return null;
-    // After commit, so the worker reads the entries; fixed job ids coalesce a burst per role.
-    for (const role of outcome.roles) await this.producer.add(JobName.ApplyRevocations, role);
-    await this.push.publish(outcome.events);
+    // After commit, so the worker reads the entries; fixed job ids coalesce a burst per role. A failure here
+    // must not answer an error for a committed revocation: the sweep re-adds the job of every role with
+    // PENDING entries, and the sessions' state is in Postgres for the API to show.
+    try {
+      for (const role of outcome.roles) await this.producer.add(JobName.ApplyRevocations, role);
+      await this.push.publish(outcome.events);
+    } catch (error) {
+      this.logger.warn({ roles: outcome.roles.length, err: (error as Error).message }, 'could not enqueue revocation after commit; the repair sweep will');
+    }
     return { revoked: outcome.revoked, revoking: outcome.revoking };
   }
 
