@@ -58,7 +58,7 @@ export class IssuedAccessLinkDto {
 
 export class EmailAccessLinksDto {
   @ApiPropertyOptional({ enum: ['unsent', 'all'], default: 'unsent', description: 'unsent: students whose link was never emailed (or whose last email failed); all: every current student.' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(['unsent', 'all'])
   only?: 'unsent' | 'all';
 }
