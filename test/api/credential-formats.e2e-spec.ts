@@ -70,4 +70,29 @@ describe('credential formats carry instructor text safely', () => {
     });
     expect(existsSync(marker)).toBe(false);
   });
+
+  it('fish, PowerShell and cmd: one assignment per variable, values exactly as issued', async () => {
+    const json = (await fetchFormat('format=json')).body;
+    const patterns: Record<string, RegExp> = {
+      fish: /^set -gx (AWS_\w+) '((?:[^'\\]|\\.)*)'$/,
+      powershell: /^\$Env:(AWS_\w+) = '((?:[^']|'')*)'$/,
+      cmd: /^set "(AWS_\w+)=([^"]*)"$/,
+    };
+    const unquote: Record<string, (v: string) => string> = {
+      fish: (v) => v.replace(/\\(.)/g, '$1'),
+      powershell: (v) => v.replace(/''/g, "'"),
+      cmd: (v) => v.replace(/%%/g, '%'),
+    };
+    for (const [format, pattern] of Object.entries(patterns)) {
+      const text = (await fetchFormat(`format=${format}`)).text;
+      const vars = Object.fromEntries(
+        text.split(/\r?\n/).filter((line) => line.trim() && !/^(#|rem )/.test(line)).map((line) => {
+          const match = pattern.exec(line);
+          if (!match) throw new Error(`${format}: unexpected line ${line}`);
+          return [match[1], unquote[format](match[2])];
+        }),
+      );
+      expect(vars).toMatchObject({ AWS_ACCESS_KEY_ID: json.accessKeyId, AWS_SECRET_ACCESS_KEY: json.secretAccessKey, AWS_SESSION_TOKEN: json.sessionToken, AWS_REGION: 'us-east-1' });
+    }
+  });
 });

@@ -15,6 +15,8 @@ export interface CredentialSet {
   region: string;
   /** Set when the lab runs against a non-default AWS endpoint (local development). */
   endpointUrl?: string | null;
+  /** Instructor text, shown in comments only. */
+  labName?: string;
 }
 
 export const SHELL_FORMATS = ['env', 'fish', 'powershell', 'cmd'] as const;
@@ -22,9 +24,14 @@ export const CREDENTIAL_FILE_FORMATS = ['ini', 'process', 'json'] as const;
 export const ALL_FORMATS = [...SHELL_FORMATS, ...CREDENTIAL_FILE_FORMATS] as const;
 export type CredentialFormatName = (typeof ALL_FORMATS)[number];
 
-// Tab, CR, LF and every other C0/C1 control character, and DEL.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-const clean = (value: string) => value.replace(CONTROL, '');
+/** C0 and C1 controls, DEL and the Unicode line and paragraph separators: anything that can end a line. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** Words a POSIX shell reads literally without quotes (no expansion, globbing, splitting or `~`). */
+const SHELL_SAFE = /^[A-Za-z0-9_/.:@%+=,-]+$/;
+
+/** Any text on one line of a file a student's tools parse: it can never start a new line. */
+export const oneLine = (value: string) => value.replace(CONTROL, ' ');
+const clean = oneLine;
 
 /** The environment variables the AWS CLI and SDKs read, in a stable order. */
 export function credentialVariables(c: CredentialSet): [string, string][] {
@@ -39,8 +46,8 @@ export function credentialVariables(c: CredentialSet): [string, string][] {
 }
 
 const quote = {
-  // POSIX single quotes: nothing is special inside but the quote itself.
-  sh: (v: string) => `'${v.replace(/'/g, `'\\''`)}'`,
+  // Bare when every character is literal; POSIX single quotes otherwise (nothing is special inside but the quote).
+  sh: (v: string) => (SHELL_SAFE.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`),
   // fish single quotes: backslash and quote are escaped with a backslash.
   fish: (v: string) => `'${v.replace(/[\\']/g, (m) => `\\${m}`)}'`,
   // PowerShell single quotes: a quote is doubled.
@@ -68,7 +75,7 @@ export function renderCredentialFormat(c: CredentialSet, format: CredentialForma
     case 'cmd':
       return [...vars.map(([n, v]) => `set "${n}=${quote.cmd(v)}"`), `rem ${expires}`, ''].join('\r\n');
     case 'ini':
-      return [`# LabKeys; ${expires}`, `[${profileName(profile)}]`, ...credentialsFileEntries(c).map(([k, v]) => `${k} = ${v}`), ''].join('\n');
+      return [`# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}; ${expires}`, `[${profileName(profile)}]`, ...credentialsFileEntries(c).map(([k, v]) => `${k} = ${v}`), ''].join('\n');
     case 'process':
       return JSON.stringify(credentialProcessOutput(c));
     case 'json':
@@ -76,13 +83,12 @@ export function renderCredentialFormat(c: CredentialSet, format: CredentialForma
   }
 }
 
-/** The keys of a `~/.aws/credentials` profile. */
+/** The three keys of a `~/.aws/credentials` profile (the region belongs in ~/.aws/config). */
 export function credentialsFileEntries(c: CredentialSet): [string, string][] {
   return [
     ['aws_access_key_id', clean(c.accessKeyId)],
     ['aws_secret_access_key', clean(c.secretAccessKey)],
     ['aws_session_token', clean(c.sessionToken)],
-    ['region', clean(c.region)],
   ];
 }
 

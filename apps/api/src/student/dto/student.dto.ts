@@ -4,7 +4,7 @@ import { CREDENTIAL_FORMATS } from '../credential-formats';
 import { IsOmittable } from '../../common/is-omittable';
 
 export class CurrentSessionQueryDto {
-  @ApiPropertyOptional({ enum: CREDENTIAL_FORMATS, default: 'json', description: 'json, env (shell exports), ini (~/.aws/credentials profile) or process (credential_process v1).' })
+  @ApiPropertyOptional({ enum: CREDENTIAL_FORMATS, default: 'json', description: 'json, env (bash/zsh exports), fish, powershell, cmd (Windows), ini (~/.aws/credentials profile) or process (credential_process v1).' })
   @IsOmittable()
   @IsIn(CREDENTIAL_FORMATS)
   format?: (typeof CREDENTIAL_FORMATS)[number];
