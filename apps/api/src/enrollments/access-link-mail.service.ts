@@ -43,7 +43,7 @@ export class AccessLinkMailService {
             courseId,
             unenrolledAt: null,
             ...(target.enrollmentId ? { id: target.enrollmentId } : {}),
-            ...(!target.enrollmentId && (target.only ?? 'unsent') === 'unsent' ? { mailDeliveries: { none: { state: { in: ['QUEUED', 'SENT'] } } } } : {}),
+            ...(!target.enrollmentId && target.only === 'unsent' ? { mailDeliveries: { none: { state: { in: ['QUEUED', 'SENT'] } } } } : {}),
           },
           select: { id: true, studentId: true, student: { select: { email: true } } },
           orderBy: { id: 'asc' },
@@ -72,7 +72,7 @@ export class AccessLinkMailService {
           action: 'enrollment.access-links-emailed',
           subjectType: target.enrollmentId ? 'enrollment' : 'course',
           subjectId: target.enrollmentId ?? courseId,
-          summary: { courseId, queued: deliveries.length, only: target.enrollmentId ? null : (target.only ?? 'unsent') },
+          summary: { courseId, queued: deliveries.length, only: target.enrollmentId ? null : (target.only ?? null) },
         });
         return { deliveryIds: deliveries.map((d) => d.id), studentIds: enrollments.map((e) => e.studentId) };
       },

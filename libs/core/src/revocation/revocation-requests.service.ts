@@ -121,8 +121,13 @@ export class RevocationRequestsService {
       return outcome;
     });
     const ended = leavers as Leavers | null;
-    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEnded(tenantId, studentId, ended.action)));
+    // After commit, never an error for the committed change: a stream that misses this re-checks its token at its next event.
+    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEnded(tenantId, studentId, ended.action))).catch((error: Error) => this.warnNotTold(error));
     return result;
+  }
+
+  private warnNotTold(error: Error): void {
+    new Logger(RevocationRequestsService.name).warn({ err: error.message }, 'could not tell open streams that access ended');
   }
 
   /** Tells a student's open streams that one of their access tokens stopped being current (a link re-issued). */

@@ -57,10 +57,9 @@ export class IssuedAccessLinkDto {
 }
 
 export class EmailAccessLinksDto {
-  @ApiPropertyOptional({ enum: ['unsent', 'all'], default: 'unsent', description: 'unsent: students whose link was never emailed (or whose last email failed); all: every current student.' })
-  @IsOmittable()
+  @ApiProperty({ enum: ['unsent', 'all'], description: 'unsent: students whose link was never emailed (or whose last email failed); all: every current student. Said explicitly: every emailed student gets a new link.' })
   @IsIn(['unsent', 'all'])
-  only?: 'unsent' | 'all';
+  only!: 'unsent' | 'all';
 }
 
 export class EmailedAccessLinksDto {
