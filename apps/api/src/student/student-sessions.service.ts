@@ -114,7 +114,8 @@ export class StudentSessionsService {
       expiration: session.expiresAt!.toISOString(),
       region: session.region,
       assumedRoleArn: session.assumedRoleArn,
-      endpointUrl: session.endpointOverride,
+      // Production never points students' tools at an override (see AwsClientsFactory.refuseEndpointOverride).
+      endpointUrl: this.config.isProduction ? null : session.endpointOverride,
       consoleUrl: `${this.config.publicUrl}/v1/me/sessions/current/console`,
     };
   }
