@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { AwsCallError } from '@labkeys/aws';
 import { InvalidCursorError, Prisma } from '@labkeys/database';
 import { JsonShapeError } from './json-shape';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
@@ -58,6 +59,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
       const { message: _m, error: _e, statusCode: _s, detail: _d, ...extensions } = extra;
       return { type: problemType(slug(status)), title: statusTitle(status), status, detail, ...extensions };
+    }
+    // The connection must change before anything can work; nothing was sent to the overridden endpoint.
+    if (exception instanceof AwsCallError && exception.code === 'EndpointOverrideRefused') {
+      return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: exception.message, code: exception.code };
     }
     if (exception instanceof JsonShapeError) {
       return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: exception.message, errors: [{ field: 'body', message: exception.message }] };

@@ -138,7 +138,8 @@ export class StudentSessionsService {
       expiration: session.expiresAt!.toISOString(),
       region: session.region,
       assumedRoleArn: session.assumedRoleArn,
-      endpointUrl: session.endpointOverride,
+      // Production never points students' tools at an override (see AwsClientsFactory.refuseEndpointOverride).
+      endpointUrl: this.config.isProduction ? null : session.endpointOverride,
       // Opens in a browser as is, once, within five minutes; the API route below it needs the bearer token.
       consoleUrl: await this.links.mint(me, session.id),
     };
