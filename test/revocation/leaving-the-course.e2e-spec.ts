@@ -2,6 +2,7 @@ import { bearer } from '../support/api';
 import { createClassroom, type Classroom } from '../support/classroom';
 import { startPipeline, type Pipeline } from '../support/pipeline';
 import { eventually } from '../support/processes';
+import { SseClient } from '../support/sse-client';
 import { explicitlyDenied } from './support';
 
 const EXTERNAL_ID = 'school-external-id-leaving';
@@ -83,5 +84,25 @@ describe('leaving a course ends access', () => {
     await api.http.get('/v1/me/sessions/current').set(bearer(a.token)).expect(404);
     await api.http.patch(`/v1/courses/${room.courseId}`).set(bearer(room.ownerToken)).send({ endsAt: new Date(Date.now() - 1000).toISOString() }).expect(200);
     await api.http.get('/v1/me/sessions/current').set(bearer(b.token)).expect(401);
+  });
+
+  it('re-issuing a link closes the streams opened with the old one; the new link streams', async () => {
+    const room = await runningClass(1);
+    const { api, prisma, baseUrl } = pipeline;
+    const [student] = room.students;
+    const old = await SseClient.open(`${baseUrl}/v1/me/events`, student.token);
+    try {
+      await old.waitFor((events) => events.some((e) => e.event === 'session.current'), 10000);
+      const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { courseId: room.courseId, studentId: student.id } });
+      const fresh = (await api.http.post(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}/access-link`).set(bearer(room.ownerToken)).expect(200)).body.accessToken as string;
+      await old.waitClosed(10000);
+      expect(old.events.filter((e) => e.event === 'session.current')).toHaveLength(1);
+      await api.http.get('/v1/me/sessions/current').set(bearer(student.token)).expect(401);
+      const current = await SseClient.open(`${baseUrl}/v1/me/events`, fresh);
+      await current.waitFor((events) => events.some((e) => e.event === 'session.current'), 10000);
+      current.stop();
+    } finally {
+      old.stop();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiFoundResponse, ApiGoneResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { StudentActor } from '../auth/actor';
@@ -11,11 +11,10 @@ import { renderCredentials } from './credential-formats';
 import { ConsoleQueryDto, CurrentSessionQueryDto, StudentCredentialsDto } from './dto/student.dto';
 import { StudentSessionsService } from './student-sessions.service';
 
-/** Ends a student's stream: the token it was opened with no longer opens the enrollment. */
-export class AccessEndedError extends Error {
-  override readonly name = 'AccessEndedError';
+/** Ends a student's stream (its `error` event carries 401): the token it was opened with no longer opens the enrollment. */
+export class AccessEndedError extends UnauthorizedException {
   constructor() {
-    super('This access link no longer works.');
+    super({ detail: 'This access link no longer works: you were removed from the course, or the link was replaced or has expired.' });
   }
 }
 
