@@ -75,7 +75,9 @@ export class StudentSessionsService {
 
   /** The credentials of one of this student's sessions, for their event stream; null when not (or no longer) ACTIVE. */
   async credentialsForSession(me: StudentActor, sessionId: string): Promise<StudentCredentials | null> {
-    // One statement: this runs for every credential pushed to a stream.
+    // One statement: this runs for every credential pushed to a stream. It also asks whether the token the
+    // stream was opened with still opens this enrollment (TokenAuthenticator.isCurrent answers that alone).
+    const lifetimeMs = this.config.studentTokenLifetimeMs;
     const [row] = await this.prisma.$queryRaw<SealedRow[]>`
       SELECT s.id, s.tenant_id AS "tenantId", s.lab_id AS "labId", s.access_key_id AS "accessKeyId", s.sealed_secret AS "sealedSecret",
              s.seal_key_id AS "sealKeyId", s.expires_at AS "expiresAt", s.assumed_role_arn AS "assumedRoleArn",
@@ -84,8 +86,13 @@ export class StudentSessionsService {
         JOIN labs l ON l.tenant_id = s.tenant_id AND l.id = s.lab_id
         JOIN role_templates t ON t.tenant_id = l.tenant_id AND t.id = l.template_id
         JOIN aws_connections c ON c.tenant_id = t.tenant_id AND c.id = t.connection_id
+        JOIN enrollments e ON e.tenant_id = s.tenant_id AND e.id = ${me.enrollmentId}::uuid
+        JOIN courses co ON co.tenant_id = e.tenant_id AND co.id = e.course_id
+        JOIN students st ON st.tenant_id = s.tenant_id AND st.id = s.student_id
        WHERE s.tenant_id = ${me.tenantId}::uuid AND s.id = ${sessionId}::uuid AND s.student_id = ${me.studentId}::uuid
-         AND l.course_id = ${me.courseId}::uuid AND s.state = 'ACTIVE' AND s.sealed_secret IS NOT NULL`;
+         AND l.course_id = ${me.courseId}::uuid AND s.state = 'ACTIVE' AND s.sealed_secret IS NOT NULL
+         AND e.access_token_hash = ${me.tokenHash} AND e.unenrolled_at IS NULL AND co.archived_at IS NULL AND st.deleted_at IS NULL
+         AND COALESCE(co.ends_at, COALESCE(e.token_issued_at, 'epoch'::timestamptz) + ${lifetimeMs} * interval '1 millisecond') > now()`;
     return row ? this.credentialsOf(me, row) : null;
   }
 

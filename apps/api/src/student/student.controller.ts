@@ -62,16 +62,16 @@ export class StudentController {
       render: async ({ event }): Promise<SseMessage[]> => {
         if (event.studentId !== me.studentId || event.tenantId !== me.tenantId) return [];
         // Checked at every event, not only when the stream opened: a removed student or a replaced link gets nothing more.
-        const [current, credentials] = await Promise.all([
-          this.tokens.isCurrent(me),
-          event.type === 'session.issued' || event.type === 'session.renewed' ? this.sessions.credentialsForSession(me, event.sessionId) : null,
-        ]);
-        if (!current) throw new AccessEndedError();
-        if (event.type === 'access.ended') return [];
         if (event.type === 'session.issued' || event.type === 'session.renewed') {
+          // The credentials' one query checks the token too; without them, find out which it was.
+          const credentials = await this.sessions.credentialsForSession(me, event.sessionId);
+          if (credentials) return [{ event: event.type, data: credentials }];
+          if (!(await this.tokens.isCurrent(me))) throw new AccessEndedError();
           // Another course's lab, or already ended by the time it is delivered: nothing to hand out.
-          return credentials ? [{ event: event.type, data: credentials }] : [];
+          return [];
         }
+        if (!(await this.tokens.isCurrent(me))) throw new AccessEndedError();
+        if (event.type === 'access.ended') return [];
         return [{ event: event.type, data: { sessionId: event.sessionId, state: event.state, detail: event.detail ?? null, at: event.at } }];
       },
       initial: async () => {
