@@ -93,6 +93,10 @@ describe('SIGTERM to the api', () => {
     process.stdout.write(`BENCH api-shutdown: stream ended ${streamEndedAt - signalled} ms, in-flight request answered ${answered.at - signalled} ms, exit ${exit.at - signalled} ms after SIGTERM\n`);
 
     expect(streamEndedAt - signalled).toBeLessThan(2000);
+    // Its last words tell the client when to come back, a different moment for each client.
+    const hint = /retry: (\d+)\n\n$/.exec(stream.text());
+    expect(Number(hint?.[1])).toBeGreaterThanOrEqual(1000);
+    expect(Number(hint?.[1])).toBeLessThanOrEqual(5000);
     expect(answered).toMatchObject({ status: 200, body: { trust: { ok: true } } });
     expect(answered.at).toBeGreaterThan(streamEndedAt);
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });

@@ -79,6 +79,15 @@ export class SseConnection implements SseStream {
     this.end();
   }
 
+  /**
+   * Ends the stream for a shutdown, telling the client when to come back (`retry:`): spread over a few seconds, so
+   * the clients of a replica going down do not all reconnect to the others in the same instant.
+   */
+  endForShutdown(): void {
+    this.write(`retry: ${1000 + Math.floor(Math.random() * 4000)}\n\n`);
+    this.end();
+  }
+
   end(): void {
     if (this.ended) return;
     this.ended = true;

@@ -41,7 +41,7 @@ export interface SseStreamOptions {
  */
 export async function openSseStream(req: Request, res: Response, hub: PushHub, options: SseStreamOptions): Promise<void> {
   const stream = new SseConnection(res, hub.maxBufferedBytes);
-  stream.onClose(hub.track(() => stream.end()));
+  stream.onClose(hub.track(() => stream.endForShutdown()));
 
   try {
     await options.prepare?.();
