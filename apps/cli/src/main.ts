@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT } from './cli-error';
 import * as commands from './commands';
@@ -94,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
   const options: commands.Options = { profile, format: v.format, wait: v.wait, print: v.print, waitSeconds };
   const io: commands.Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(`${t}\n`) };
   // How the AWS CLI runs this same program again for credential_process.
-  const self = [process.execPath, process.argv[1]];
+  // The script's real path, not the link npx or a global install ran it through (npx's cache can be cleared).
+  const self = [process.execPath, realpathSync(process.argv[1])];
   switch (command) {
     case 'login':
       await commands.login(rest[0], options, io);
