@@ -147,6 +147,7 @@ describe('rate limits', () => {
     await api.close();
   });
   afterAll(async () => {
+    redis.disconnect();
     await prisma.$disconnect();
   });
 
