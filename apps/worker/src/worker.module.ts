@@ -7,6 +7,7 @@ import { AppConfig, ConfigModule, type EnvSchema } from '@labkeys/config';
 import { AuditWriter, CallerIdentityCache, LabContextCache, LabSessionsService, RevocationRequestsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
 import { DatabaseModule } from '@labkeys/database';
 import { baseLoggerOptions } from '@labkeys/logging';
+import { OidcModule } from '@labkeys/oidc';
 import { PushPublisher } from '@labkeys/push';
 import { QueuesModule, workerRedisOptions } from '@labkeys/queues';
 import { JobDispatcher } from './dispatch/job-dispatcher';
@@ -45,6 +46,8 @@ export class WorkerModule {
         LoggerModule.forRoot({ pinoHttp: [baseLoggerOptions(env.LOG_LEVEL, 'worker'), options.logStream ?? process.stdout] }),
         DatabaseModule,
         QueuesModule.forRoot(env, 'worker'),
+        // Signs the web identity tokens of issuance and revocation.
+        OidcModule,
         // BullMQ owns retries (backoff, jitter, pacing): one SDK attempt per job attempt.
         AwsModule.forRoot({ maxAttempts: 1, requestTimeoutMs: 10_000 }),
       ],

@@ -99,4 +99,14 @@ export class AppConfig {
   get studentTokenLifetimeMs() {
     return this.env.STUDENT_TOKEN_LIFETIME_DAYS * 86_400_000;
   }
+  /** LabKeys' OpenID Connect issuer: `PUBLIC_URL/oidc` (AWS must reach it over HTTPS). */
+  get oidcIssuerUrl(): string {
+    return `${this.publicUrl}/oidc`;
+  }
+  get oidcTokenLifetimeSeconds() {
+    return this.env.OIDC_TOKEN_LIFETIME_SECONDS;
+  }
+  get oidcKeyPublishLeadMs() {
+    return this.env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000;
+  }
 }

@@ -161,6 +161,20 @@ export class EnvSchema {
   @Matches(/^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/, { message: 'LABKEYS_AWS_PRINCIPAL_ARN must be an IAM role or user ARN' })
   LABKEYS_AWS_PRINCIPAL_ARN?: string;
 
+  /** Lifetime of the identity tokens LabKeys signs for AssumeRoleWithWebIdentity (each is used once, at once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(300)
+  OIDC_TOKEN_LIFETIME_SECONDS = 300;
+
+  /** A rotated-in signing key is published this long before it signs, so verifiers holding a cached JWKS see it first. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  OIDC_KEY_PUBLISH_LEAD_SECONDS = 900;
+
   /** Express "trust proxy" setting, for deployments behind a load balancer (e.g. 1, or loopback). */
   @IsOptional()
   @IsString()
