@@ -161,6 +161,37 @@ describe('web identity: a lab of 30 with no AWS credentials in LabKeys', () => {
     expect(pipe.aws.counters()['sts:AssumeRole'] ?? 0).toBe(0);
   }, 90_000);
 
+  it('tokens are short-lived, unique, tenant-scoped, and carry the session tags and source identity', async () => {
+    const issuer = pipe.worker.app.get(OidcIssuer);
+    const request = {
+      subject: `labkeys:${room.tenantId}:${room.students[0].handle}`,
+      tags: [
+        { Key: 'labkeys:tenant', Value: room.tenantId },
+        { Key: 'course', Value: room.courseCode },
+      ],
+      transitiveTagKeys: ['course'],
+      sourceIdentity: room.students[0].handle,
+    };
+    const [a, b] = [await issuer.token(request), await issuer.token(request)];
+    const decode = (t: string, part: number) => JSON.parse(Buffer.from(t.split('.')[part], 'base64url').toString());
+    const jwks = (await pipe.api.http.get('/oidc/jwks').expect(200)).body.keys.map((k: { kid: string }) => k.kid);
+    expect(decode(a, 0)).toEqual({ alg: 'RS256', typ: 'JWT', kid: expect.any(String) });
+    expect(jwks).toContain(decode(a, 0).kid);
+    const claims = decode(a, 1);
+    expect(claims).toEqual({
+      iss: pipe.issuer,
+      sub: request.subject,
+      aud: 'sts.amazonaws.com',
+      iat: expect.any(Number),
+      nbf: claims.iat,
+      exp: claims.iat + 300,
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'https://aws.amazon.com/tags': { principal_tags: { 'labkeys:tenant': [room.tenantId], course: [room.courseCode] }, transitive_tag_keys: ['course'] },
+      'https://aws.amazon.com/source_identity': room.students[0].handle,
+    });
+    expect(decode(b, 1).jti).not.toBe(claims.jti);
+  });
+
   it('a token LabKeys signs for tenant A cannot assume tenant B\'s role (same provider): AccessDenied', async () => {
     const issuer = pipe.worker.app.get(OidcIssuer);
     const sts = new STSClient({ endpoint: pipe.aws.url, region: 'us-east-1', maxAttempts: 1 });
