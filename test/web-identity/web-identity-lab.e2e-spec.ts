@@ -63,6 +63,24 @@ describe('web identity: a lab of 30 with no AWS credentials in LabKeys', () => {
     }
   });
 
+  it('connections take mode assumeRole (default) or webIdentity; anything else is a 400 naming the field', async () => {
+    const base = { accountId: ACCOUNT, region: 'us-east-1', endpointOverride: pipe.aws.url };
+    const bad = await pipe.api.http.post('/v1/connections').set(bearer(room.ownerToken)).send({ ...base, name: 'bad-mode', mode: 'keys' }).expect(400);
+    expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['mode']);
+    expect(await pipe.prisma.awsConnection.count({ where: { tenantId: room.tenantId, name: 'bad-mode' } })).toBe(0);
+    const plain = await pipe.api.http.post('/v1/connections').set(bearer(room.ownerToken)).send({ ...base, name: 'plain' }).expect(201);
+    expect(plain.body.mode).toBe('assumeRole');
+    const web = await pipe.api.http.post('/v1/connections').set(bearer(room.ownerToken)).send({ ...base, name: 'web', mode: 'webIdentity' }).expect(201);
+    expect(web.body.mode).toBe('webIdentity');
+    expect((await pipe.prisma.awsConnection.findUniqueOrThrow({ where: { id: web.body.id } })).mode).toBe('WEB_IDENTITY');
+    // Without a management role a webIdentity connection cannot revoke: verify says so instead of using LabKeys' (absent) identity.
+    await pipe.api.http.patch(`/v1/connections/${web.body.id}`).set(bearer(room.ownerToken)).send({ labRoleArn: LAB_ROLE_ARN }).expect(200);
+    const verdict = (await pipe.api.http.post(`/v1/connections/${web.body.id}/verify`).set(bearer(room.ownerToken)).expect(200)).body;
+    expect(verdict.verified).toBe(false);
+    expect(verdict.failures).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'ManagementRoleRequired' })]));
+  });
+
   it('/setup describes the OIDC provider and trust policies scoped to the tenant\'s subjects', async () => {
     const setup = (await pipe.api.http.get(`/v1/connections/${room.connectionId}/setup`).set(bearer(room.ownerToken)).expect(200)).body;
     const key = pipe.issuer.replace(/^http:\/\//, '');
