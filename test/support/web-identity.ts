@@ -89,7 +89,12 @@ export async function startWebIdentityPipeline(env: Record<string, string> = {})
  */
 export async function applyWebIdentitySetup(pipe: WebIdentityPipeline, ownerToken: string, connectionId: string) {
   const setup = (await pipe.api.http.get(`/v1/connections/${connectionId}/setup`).set(bearer(ownerToken)).expect(200)).body;
-  const iam = new IAMClient({ endpoint: pipe.aws.url, region: 'us-east-1', credentials: ADMIN_CREDENTIALS });
+  await createFromSetup(pipe.aws.url, setup);
+  return setup;
+}
+
+export async function createFromSetup(awsUrl: string, setup: { oidcProvider: { url: string; clientIds: string[] } } & Parameters<typeof createRolesFromSetup>[2]): Promise<void> {
+  const iam = new IAMClient({ endpoint: awsUrl, region: 'us-east-1', credentials: ADMIN_CREDENTIALS });
   try {
     await iam.send(new CreateOpenIDConnectProviderCommand({ Url: setup.oidcProvider.url, ClientIDList: setup.oidcProvider.clientIds }));
   } catch (error) {
@@ -97,6 +102,5 @@ export async function applyWebIdentitySetup(pipe: WebIdentityPipeline, ownerToke
   } finally {
     iam.destroy();
   }
-  await createRolesFromSetup(pipe.aws.url, ADMIN_CREDENTIALS, setup);
-  return setup;
+  await createRolesFromSetup(awsUrl, ADMIN_CREDENTIALS, setup);
 }
