@@ -120,4 +120,19 @@ describe('OIDC key rotation during a running lab', () => {
     // Sessions issued before the rotation still work after the old key left.
     for (const c of creds.values()) expect(await listOwnPrefix(pipe.aws, c, c.handle)).toBe('ok');
   }, 90_000);
+
+  it('a sealed private key opens only on its own row (bound to its kid)', async () => {
+    const rows = await pipe.prisma.oidcSigningKey.findMany({ orderBy: { createdAt: 'asc' } });
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const [a, b] = rows;
+    const store = pipe.api.app.get(OidcIssuer).store;
+    const open = async (kid: string) => (await store.load(24 * 3600_000)).keys.find((k) => k.kid === kid)!.privateKey();
+    await expect(open(b.kid)).resolves.toBeDefined();
+    try {
+      await pipe.prisma.oidcSigningKey.update({ where: { kid: b.kid }, data: { sealedPrivateKey: a.sealedPrivateKey, sealKeyId: a.sealKeyId } });
+      await expect(open(b.kid)).rejects.toMatchObject({ name: 'SealedSecretError' });
+    } finally {
+      await pipe.prisma.oidcSigningKey.update({ where: { kid: b.kid }, data: { sealedPrivateKey: b.sealedPrivateKey, sealKeyId: b.sealKeyId } });
+    }
+  });
 });
