@@ -21,8 +21,8 @@ const SHORTEST_SESSION_SECONDS = 900;
  * management role (or LabKeys' own identity) able to rewrite the lab role's inline policies (what revocation
  * does). On a webIdentity connection every call goes through AssumeRoleWithWebIdentity with LabKeys' own tokens
  * (no AWS key), the external id probes give way to a token for another tenant that must be refused, and the
- * account's OIDC provider must exist and trust LabKeys' issuer. Credentials are dropped at once, never returned. The outcome is kept on the connection: a lab cannot
- * start on a connection whose last verify failed.
+ * account's OIDC provider must exist and trust LabKeys' issuer. Credentials are dropped at once, never returned.
+ * The outcome is kept on the connection: a lab cannot start on a connection whose last verify failed.
  */
 @Injectable()
 export class ConnectionVerifierService {
