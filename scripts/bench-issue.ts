@@ -1,21 +1,26 @@
 /**
  * Class-start benchmark (issue 5): how close the issuance pipeline comes to calling STS directly.
- *   npm run bench:issue [-- --n 1000 --c 64 --pool <DATABASE_POOL_SIZE>]
+ *   npm run bench:issue [-- --n 1000 --c 64 --pool <DATABASE_POOL_SIZE> --mode assumeRole|webIdentity]
  * (a) baseline: N AssumeRole calls from the SDK at concurrency C; (b) pipeline: N students hold their
  * event streams open, the owner starts the lab, and we time until all N sessions are ACTIVE and each
  * student's `session.issued` arrives. aws-local injects 40 ms on AssumeRole in both. The last line
- * printed is one JSON object.
+ * printed is one JSON object. `--mode webIdentity`: the connection trusts LabKeys' OIDC issuer (the api's
+ * /oidc, which aws-local fetches), the api and worker run with no AWS credentials, and both (a) and (b) call
+ * AssumeRoleWithWebIdentity (the baseline with tokens signed beforehand by LabKeys' current key).
  */
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { webIdentitySubject } from '@labkeys/aws';
+import { OidcKeyStore, signRs256 } from '@labkeys/oidc';
+import { loadOrCreateLocalKeyRing, SecretSealer } from '@labkeys/secrets';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { buildAssumeRoleInput, roleSessionNameFor } from '@labkeys/templates';
-import { appEnv, argValue, mapLimit, onCleanup, percentile, runBench, startApi, startAwsLocal, startServices, startWorker, withPg } from './bench/harness';
+import { appEnv, argValue, freePort, mapLimit, onCleanup, percentile, runBench, startApi, startAwsLocal, startServices, startWorker, withPg } from './bench/harness';
 import { cpuSeconds, cpuSecondsOf, loadAverage, peakRssMb } from './bench/proc';
 import { benchPrisma, seedClassroom, SCOPED_POLICY, type BenchClassroom } from './bench/classroom';
 import { TimedStream } from './bench/sse';
-import { LAB_ROLE_ARN } from './bench/world';
+import { LAB_ROLE_ARN, webIdentitySchoolWorld } from './bench/world';
 
 const LATENCY_MS = 40;
 // High enough that the per-account pace never binds: the bench measures the pipeline, not the limit.
@@ -27,22 +32,36 @@ runBench('bench:issue', 10 * 60 * 1000, async () => {
   const c = argValue('c', 64);
   const poolIndex = process.argv.indexOf('--pool');
   const pool = poolIndex >= 0 ? String(argValue('pool', 10)) : undefined;
-  console.log(`bench:issue n=${n} c=${c} latency=${LATENCY_MS}ms stsPace=${STS_PACE}/s load=${loadAverage()}`);
+  const mode = modeArg();
+  const action = mode === 'webIdentity' ? 'AssumeRoleWithWebIdentity' : 'AssumeRole';
+  console.log(`bench:issue n=${n} c=${c} mode=${mode} latency=${LATENCY_MS}ms stsPace=${STS_PACE}/s load=${loadAverage()}`);
 
   const services = await startServices('benchissue');
-  const aws = await startAwsLocal(EXTERNAL_ID, LATENCY_MS);
   const prisma = benchPrisma(services.databaseUrl);
   onCleanup(() => prisma.$disconnect());
-  const room = await seedClassroom(prisma, { students: n, endpoint: aws.url, externalId: EXTERNAL_ID });
+  // webIdentity: the api's URL is its issuer, so its port is chosen first; aws-local trusts that issuer for this tenant.
+  const apiPort = await freePort();
+  const issuer = `http://127.0.0.1:${apiPort}/oidc`;
+  const room = await seedClassroom(prisma, { students: n, endpoint: 'http://127.0.0.1:1', externalId: EXTERNAL_ID });
+  const aws = await startAwsLocal(EXTERNAL_ID, LATENCY_MS, mode === 'webIdentity' ? webIdentitySchoolWorld(issuer, room.tenantId) : undefined);
+  await prisma.awsConnection.update({ where: { id: room.connectionId }, data: { endpointOverride: aws.url, mode: mode === 'webIdentity' ? 'WEB_IDENTITY' : 'ASSUME_ROLE' } });
 
-  const env = appEnv(services, { WORKER_CONCURRENCY: String(c), STS_CALLS_PER_SECOND_PER_ACCOUNT: String(STS_PACE), ...(pool && { DATABASE_POOL_SIZE: pool }) });
-  const api = await startApi(env);
+  const env = appEnv(services, { WORKER_CONCURRENCY: String(c), STS_CALLS_PER_SECOND_PER_ACCOUNT: String(STS_PACE), PUBLIC_URL: `http://127.0.0.1:${apiPort}`, ...(pool && { DATABASE_POOL_SIZE: pool }) });
+  if (mode === 'webIdentity') {
+    // No AWS key anywhere in LabKeys' environment (spawnNode layers env over the bench's own).
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      delete env[k];
+      delete process.env[k];
+    }
+  }
+  const api = await startApi(env, apiPort);
   const worker = await startWorker(env);
 
-  const baselineSeconds = await baseline(aws.url, room, n, c);
-  console.log(`baseline: ${n} AssumeRole calls at concurrency ${c} in ${baselineSeconds.toFixed(3)} s (${Math.round(n / baselineSeconds)}/s)`);
+  const tokens = mode === 'webIdentity' ? await tokenSigner(prisma, issuer, room.tenantId) : null;
+  const baselineSeconds = await baseline(aws.url, room, n, c, tokens);
+  console.log(`baseline: ${n} ${action} calls at concurrency ${c} in ${baselineSeconds.toFixed(3)} s (${Math.round(n / baselineSeconds)}/s)`);
 
-  const counters = async () => ((await (await fetch(`${aws.url}/_aws-local/counters`)).json()) as Record<string, number>)['sts:AssumeRole'] ?? 0;
+  const counters = async () => ((await (await fetch(`${aws.url}/_aws-local/counters`)).json()) as Record<string, number>)[`sts:${action}`] ?? 0;
   const callsBefore = await counters();
   // Where the two cores go during the pipeline: CPU seconds per process over the run.
   const cpu = () => ({ worker: cpuSeconds(worker.pid), api: cpuSeconds(api.pid), awsLocal: cpuSeconds(aws.pid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, postgres: cpuSecondsOf('postgres'), redis: cpuSecondsOf('redis-server') });
@@ -67,9 +86,10 @@ runBench('bench:issue', 10 * 60 * 1000, async () => {
   console.log(`time to credential: p50 ${pipeline.p50Ms} ms, p99 ${pipeline.p99Ms} ms, last ${pipeline.maxMs} ms`);
   console.log(`CPU seconds during the pipeline (until the last credential arrived): ${JSON.stringify(cpuDuringPipeline)}`);
   console.log(`Postgres commits per session (worker + api + the bench's polling): ${pgCommitsPerSession}`);
-  console.log(`peak RSS: worker ${workerRssMb} MB, api ${apiRssMb} MB; aws-local AssumeRole calls during pipeline: ${assumeRoleCalls}; load ${loadAverage()}`);
+  console.log(`peak RSS: worker ${workerRssMb} MB, api ${apiRssMb} MB; aws-local ${action} calls during pipeline: ${assumeRoleCalls}; load ${loadAverage()}`);
   console.log(
     JSON.stringify({
+      mode,
       n,
       c,
       latencyMs: LATENCY_MS,
@@ -93,8 +113,41 @@ runBench('bench:issue', 10 * 60 * 1000, async () => {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+function modeArg(): 'assumeRole' | 'webIdentity' {
+  const i = process.argv.indexOf('--mode');
+  const value = i >= 0 ? process.argv[i + 1] : 'assumeRole';
+  if (value !== 'assumeRole' && value !== 'webIdentity') throw new Error(`--mode must be assumeRole or webIdentity, not ${value}`);
+  return value;
+}
+
+type TokenSigner = (handle: string, tags: { Key?: string; Value?: string }[]) => string;
+
+/** Tokens as the worker signs them, with LabKeys' current key (created by the store when there is none yet). */
+async function tokenSigner(prisma: ReturnType<typeof benchPrisma>, issuer: string, tenantId: string): Promise<TokenSigner> {
+  const store = new OidcKeyStore(prisma, new SecretSealer(loadOrCreateLocalKeyRing('.labkeys/master.key')));
+  await store.ensureKey();
+  const { keys } = await store.load(0);
+  const key = keys.at(-1)!;
+  const privateKey = key.privateKey();
+  return (handle, tags) => {
+    const iat = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: issuer,
+      sub: webIdentitySubject(tenantId, handle),
+      aud: 'sts.amazonaws.com',
+      iat,
+      nbf: iat,
+      exp: iat + 300,
+      jti: randomUUID(),
+      'https://aws.amazon.com/tags': { principal_tags: Object.fromEntries(tags.map((t) => [t.Key, [t.Value]])), transitive_tag_keys: [] },
+      'https://aws.amazon.com/source_identity': handle,
+    };
+    return signRs256(claims, privateKey, key.kid);
+  };
+}
+
 /** The service's own request shape (buildAssumeRoleInput), sent straight from the SDK. */
-async function baseline(endpoint: string, room: BenchClassroom, n: number, c: number): Promise<number> {
+async function baseline(endpoint: string, room: BenchClassroom, n: number, c: number, tokens: TokenSigner | null): Promise<number> {
   const client = new STSClient({
     endpoint,
     region: 'us-east-1',
@@ -121,11 +174,22 @@ async function baseline(endpoint: string, room: BenchClassroom, n: number, c: nu
     };
     return buildAssumeRoleInput({ roleArn: LAB_ROLE_ARN, sessionPolicyTemplate: SCOPED_POLICY, sessionTags: [{ key: 'course', value: '{{course.code}}' }] }, ctx as never);
   };
+  // webIdentity: the same role, session name, policy and duration; tags and source identity ride in the token.
+  const command = (params: ReturnType<typeof input>) =>
+    tokens
+      ? new AssumeRoleWithWebIdentityCommand({
+          RoleArn: params.RoleArn,
+          RoleSessionName: params.RoleSessionName,
+          DurationSeconds: params.DurationSeconds,
+          Policy: params.Policy,
+          WebIdentityToken: tokens(params.SourceIdentity!, params.Tags ?? []),
+        })
+      : new AssumeRoleCommand(params);
   // Warm the connections and the SDK before timing, as the worker's first jobs would.
-  await mapLimit(Array.from({ length: c }, (_, i) => i), c, (i) => client.send(new AssumeRoleCommand(input(i))));
-  const inputs = Array.from({ length: n }, (_, i) => input(i));
+  await mapLimit(Array.from({ length: c }, (_, i) => i), c, (i) => client.send(command(input(i)) as AssumeRoleCommand));
+  const commands = Array.from({ length: n }, (_, i) => command(input(i)));
   const started = performance.now();
-  await mapLimit(inputs, c, (params) => client.send(new AssumeRoleCommand(params)));
+  await mapLimit(commands, c, (cmd) => client.send(cmd as AssumeRoleCommand));
   const seconds = (performance.now() - started) / 1000;
   client.destroy();
   return seconds;

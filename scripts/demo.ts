@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { loadEnvOrExit } from '@labkeys/config';
 import { runMigrations } from '@labkeys/database';
 import { startDemoMailbox } from './demo/demo-mailbox';
-import { seedDemoClass, type DemoClass } from './demo/demo-seed';
+import { seedDemoClass, type DemoClass, type DemoMode } from './demo/demo-seed';
 
 // Compiled to dist/scripts/demo.js: the project root is two levels up.
 const ROOT = join(__dirname, '../..');
 const AWS_LOCAL_PORT = Number(process.env.LABKEYS_DEMO_AWS_PORT ?? 4566);
 const SMTP_PORT = Number(process.env.LABKEYS_DEMO_SMTP_PORT ?? 2525);
 const MAIL_DIR = join(ROOT, '.labkeys', 'mail');
-// aws-local's admin user is AWS's documented example key pair: LabKeys' own identity in the demo.
+// aws-local's admin user is AWS's documented example key pair: the school's administrator in the demo, and
+// LabKeys' own identity only in assumeRole mode (LABKEYS_DEMO_MODE=assumeRole).
 const ADMIN = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const children: ChildProcess[] = [];
 let shuttingDown = false;
@@ -77,6 +78,7 @@ function printClass(demo: DemoClass, awsUrl: string): void {
   console.log(`LabKeys demo ready: ${apiUrl}`);
   console.log(`
   API docs:          ${apiUrl}/docs
+  connection mode:   ${demo.mode}${demo.mode === 'webIdentity' ? `   (aws-local trusts ${apiUrl}/oidc; the api and worker hold no AWS key)` : '   (LabKeys signs with its own AWS key and the external id)'}
   local AWS:         ${awsUrl}   (aws-local)
   instructor token:  ${demo.ownerToken}
   lab:               ${apiUrl}/v1/labs/${demo.labId}/sessions   (30 students, issued)
@@ -110,16 +112,28 @@ async function main(): Promise<void> {
   const awsUrl = `http://127.0.0.1:${AWS_LOCAL_PORT}`;
   await runMigrations(env.DATABASE_URL, { log: (line) => process.stderr.write(`demo: ${line}\n`) });
   await startDemoMailbox(SMTP_PORT, MAIL_DIR);
+  const mode = demoMode();
   const childEnv: NodeJS.ProcessEnv = { ...process.env, SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, MIGRATE_ON_START: 'false', AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
   delete childEnv.AWS_SESSION_TOKEN;
   delete childEnv.AWS_PROFILE;
+  if (mode === 'webIdentity') {
+    // No AWS key in LabKeys at all: its tokens are its identity.
+    delete childEnv.AWS_ACCESS_KEY_ID;
+    delete childEnv.AWS_SECRET_ACCESS_KEY;
+  }
   start('aws-local', ['dist/apps/aws-local/src/main.js', '--port', String(AWS_LOCAL_PORT)], childEnv);
   await waitFor(`${awsUrl}/_aws-local/health`, 'aws-local', 30000);
   start('api', ['dist/apps/api/src/main.js'], childEnv);
   start('worker', ['dist/apps/worker/src/main.js'], childEnv);
   await waitFor(`${apiUrl}/health`, 'the api', 60000);
-  const demo = await seedDemoClass(env.DATABASE_URL, apiUrl, awsUrl, ADMIN);
+  const demo = await seedDemoClass(env.DATABASE_URL, apiUrl, awsUrl, ADMIN, mode);
   printClass(demo, awsUrl);
+}
+
+function demoMode(): DemoMode {
+  const value = process.env.LABKEYS_DEMO_MODE ?? 'webIdentity';
+  if (value !== 'webIdentity' && value !== 'assumeRole') throw new Error(`LABKEYS_DEMO_MODE must be webIdentity or assumeRole, not ${value}`);
+  return value;
 }
 
 process.on('SIGINT', () => void shutdown(0));

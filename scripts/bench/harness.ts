@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMigratedDatabase, dropQueueKeys, freePort, startLocalServices, withPg } from '../support/local-services';
 import { benchWorld } from './world';
+import type { WorldStateFile } from '@labkeys/aws-local';
 
 export const ROOT = join(__dirname, '../../..');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -118,17 +119,17 @@ export interface AwsLocalChild {
 }
 
 /** aws-local on a free port with the bench's school world; `latencyByAction` injected over its admin API. */
-export async function startAwsLocal(externalId: string, assumeRoleLatencyMs: number): Promise<AwsLocalChild> {
+export async function startAwsLocal(externalId: string, assumeRoleLatencyMs: number, world: WorldStateFile = benchWorld([externalId])): Promise<AwsLocalChild> {
   const dir = mkdtempSync(join(tmpdir(), 'labkeys-bench-'));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const state = join(dir, 'world.json');
-  writeFileSync(state, JSON.stringify(benchWorld([externalId])));
+  writeFileSync(state, JSON.stringify(world));
   const port = await freePort();
   const child = spawnNode('aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(port), '--state', state], {});
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/_aws-local/health`)).ok, 20000, 100, 'aws-local', child);
   // Latency on AssumeRole only: revocation's IAM calls and authorize probes stay unslowed.
-  const put = await fetch(`${url}/_aws-local/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyByAction: { 'sts:AssumeRole': assumeRoleLatencyMs } }) });
+  const put = await fetch(`${url}/_aws-local/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyByAction: { 'sts:AssumeRole': assumeRoleLatencyMs, 'sts:AssumeRoleWithWebIdentity': assumeRoleLatencyMs } }) });
   if (!put.ok) throw new Error(`aws-local faults answered ${put.status}`);
   return { url, pid: child.pid! };
 }
@@ -152,8 +153,9 @@ export function appEnv(services: Services, extra: Record<string, string>): Recor
 }
 
 /** The api on a free port; resolves once /health answers. */
-export async function startApi(env: Record<string, string>): Promise<{ url: string; pid: number }> {
-  const port = await freePort();
+/** `port` when the api's URL must be known before it starts (PUBLIC_URL: its OIDC issuer). */
+export async function startApi(env: Record<string, string>, port?: number): Promise<{ url: string; pid: number }> {
+  port ??= await freePort();
   const child = spawnNode('api', 'dist/apps/api/src/main.js', [], { ...env, API_PORT: String(port) });
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/health`)).status < 500, 30000, 100, 'api health', child);

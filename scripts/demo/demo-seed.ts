@@ -1,3 +1,4 @@
+import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createTenant, issueApiToken } from '@labkeys/core';
 import { PrismaClient } from '@labkeys/database';
@@ -7,7 +8,10 @@ const TENANT_NAME = 'LabKeys Demo School';
 const OWNER_EMAIL = 'teacher@demo.labkeys.example';
 const STUDENTS = 30;
 
+export type DemoMode = 'assumeRole' | 'webIdentity';
+
 export interface DemoClass {
+  mode: DemoMode;
   apiUrl: string;
   ownerToken: string;
   courseId: string;
@@ -21,9 +25,16 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
  * Seeds a class the way an instructor would, through the real API: a tenant (admin CLI path), an AWS
  * connection to aws-local whose roles are created from LabKeys' own /setup answer, a scoped template,
  * a course of 30 students, and a started lab. Re-running reuses the tenant, connection, template and
- * course, and starts a new lab.
+ * course, and starts a new lab. In webIdentity mode (the default) aws-local's account trusts the demo's own
+ * OIDC issuer (`<apiUrl>/oidc`) through an IAM OIDC provider, and the api and worker hold no AWS key.
  */
-export async function seedDemoClass(databaseUrl: string, apiUrl: string, awsUrl: string, admin: { accessKeyId: string; secretAccessKey: string }): Promise<DemoClass> {
+export async function seedDemoClass(
+  databaseUrl: string,
+  apiUrl: string,
+  awsUrl: string,
+  admin: { accessKeyId: string; secretAccessKey: string },
+  mode: DemoMode = 'webIdentity',
+): Promise<DemoClass> {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
   let ownerToken: string;
   try {
@@ -51,9 +62,12 @@ export async function seedDemoClass(databaseUrl: string, apiUrl: string, awsUrl:
   const findOrCreate = async (list: string, match: (item: Json) => boolean, create: () => Promise<Json>) =>
     ((await call('GET', `${list}?limit=200`)).items as Json[]).find(match) ?? (await create());
 
-  const connection = await findOrCreate('/v1/connections', (c) => c.name === 'demo-aws', () =>
+  // A connection's mode is fixed once created: one connection (and template) per mode.
+  const suffix = mode === 'webIdentity' ? '-web' : '';
+  const connection = await findOrCreate('/v1/connections', (c) => c.name === `demo-aws${suffix}`, () =>
     call('POST', '/v1/connections', {
-      name: 'demo-aws',
+      name: `demo-aws${suffix}`,
+      mode,
       accountId: '123456789012',
       region: 'us-east-1',
       labRoleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
@@ -62,14 +76,20 @@ export async function seedDemoClass(databaseUrl: string, apiUrl: string, awsUrl:
     }),
   );
   if (connection.endpointOverride !== awsUrl) await call('PATCH', `/v1/connections/${connection.id}`, { endpointOverride: awsUrl });
-  // aws-local keeps its world in memory: the roles are created afresh from /setup on every run.
-  await createRolesFromSetup(awsUrl, admin, (await call('GET', `/v1/connections/${connection.id}/setup`)) as never);
+  // aws-local keeps its world in memory: the provider and roles are created afresh from /setup on every run.
+  const setup = await call('GET', `/v1/connections/${connection.id}/setup`);
+  if (setup.oidcProvider) {
+    const iam = new IAMClient({ endpoint: awsUrl, region: 'us-east-1', credentials: admin });
+    await iam.send(new CreateOpenIDConnectProviderCommand({ Url: setup.oidcProvider.url, ClientIDList: setup.oidcProvider.clientIds }));
+    iam.destroy();
+  }
+  await createRolesFromSetup(awsUrl, admin, setup as never);
   const verified = await call('POST', `/v1/connections/${connection.id}/verify`);
   if (!verified.verified) throw new Error(`connection verify failed: ${JSON.stringify(verified.failures)}`);
 
-  const template = await findOrCreate('/v1/templates', (t) => t.name === 'scoped-s3', () =>
+  const template = await findOrCreate('/v1/templates', (t) => t.name === `scoped-s3${suffix}`, () =>
     call('POST', '/v1/templates', {
-      name: 'scoped-s3',
+      name: `scoped-s3${suffix}`,
       connectionId: connection.id,
       roleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
       durationSeconds: 3600,
@@ -102,5 +122,5 @@ export async function seedDemoClass(databaseUrl: string, apiUrl: string, awsUrl:
     if (Date.now() > deadline) throw new Error(`the demo student's credentials did not arrive (last status ${res.status})`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { apiUrl, ownerToken, courseId: course.id, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
+  return { mode, apiUrl, ownerToken, courseId: course.id, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
 }

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, type WorldStateFile } from '@labkeys/aws-local';
+import { STS_AUDIENCE, labRoleWebIdentityTrustPolicy, managementRoleWebIdentityTrustPolicy, oidcProviderArn } from '@labkeys/aws';
 import { createTenant } from '@labkeys/core';
 import type { PrismaClient } from '@labkeys/database';
 import { generateToken, hashToken } from '@labkeys/secrets';
@@ -147,4 +148,18 @@ export async function createClassroom(prisma: PrismaClient, options: ClassroomOp
     externalId: options.externalId,
     students,
   };
+}
+
+/**
+ * The same school in webIdentity mode: its account trusts LabKeys' OIDC issuer (an IAM OIDC provider) and both
+ * roles trust only that tenant's subjects, as /setup describes them. No external id, no LabKeys AWS principal.
+ */
+export function webIdentitySchoolWorld(issuerUrl: string, tenantId: string): WorldStateFile {
+  const world = schoolWorld([]);
+  const account = world.accounts![0];
+  const providerArn = oidcProviderArn('aws', ACCOUNT, issuerUrl);
+  account.oidcProviders = [{ url: issuerUrl, clientIds: [STS_AUDIENCE] }];
+  account.roles![0].trustPolicy = labRoleWebIdentityTrustPolicy(providerArn, issuerUrl, tenantId);
+  account.roles![1].trustPolicy = managementRoleWebIdentityTrustPolicy(providerArn, issuerUrl, tenantId);
+  return world;
 }

@@ -14,11 +14,14 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** The real api (in-process, real HTTP on an ephemeral port) on the run's Postgres and Redis. */
-export async function startTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+/**
+ * The real api (in-process, real HTTP on an ephemeral port) on the run's Postgres and Redis. `port` fixes the
+ * port when the api's own URL must be known before it listens (PUBLIC_URL, e.g. for its OIDC issuer).
+ */
+export async function startTestApi(overrides: Record<string, string> = {}, port = 0): Promise<TestApi> {
   const logs = new LogCapture();
   const app = await createApiApp(testEnv({ LOG_LEVEL: 'info', ...overrides }), { logStream: logs });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(port, '127.0.0.1');
   const http = request(app.getHttpServer());
   return { app, http, logs, close: () => app.close() };
 }

@@ -4,12 +4,16 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { loadEnvOrExit } from '@labkeys/config';
 import { createTenant } from '@labkeys/core';
 import { PrismaClient, runMigrations } from '@labkeys/database';
+import { OidcKeyStore } from '@labkeys/oidc';
+import { loadOrCreateLocalKeyRing, parseKeyRing, SecretSealer } from '@labkeys/secrets';
 
-const USAGE = `usage: npm run admin -- tenant create --name <name> --owner <email> [--owner-name <name>]`;
+const USAGE = `usage: npm run admin -- tenant create --name <name> --owner <email> [--owner-name <name>]
+       npm run admin -- oidc rotate`;
 
 /** Operator commands. Prints one JSON line on success. */
 async function main(argv: string[]): Promise<void> {
   const [group, command, ...rest] = argv;
+  if (group === 'oidc' && command === 'rotate' && rest.length === 0) return rotateOidcKey();
   if (group !== 'tenant' || command !== 'create') throw new UsageError(USAGE);
   const { values } = parseArgs({
     args: rest,
@@ -23,6 +27,23 @@ async function main(argv: string[]): Promise<void> {
   try {
     const created = await createTenant(prisma, { name: values.name, ownerEmail: values.owner, ownerName: values['owner-name'] });
     process.stdout.write(`${JSON.stringify({ tenantId: created.tenantId, ownerToken: created.ownerToken })}\n`);
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/**
+ * Publishes a new OIDC signing key now; it signs from OIDC_KEY_PUBLISH_LEAD_SECONDS later, when the current
+ * key retires (it stays in the JWKS until every token it signed has expired).
+ */
+async function rotateOidcKey(): Promise<void> {
+  const env = loadEnvOrExit('admin');
+  if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
+  const ring = env.LABKEYS_MASTER_KEY ? parseKeyRing(env.LABKEYS_MASTER_KEY, 'LABKEYS_MASTER_KEY') : loadOrCreateLocalKeyRing(env.LOCAL_KEY_FILE);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 2 }) });
+  try {
+    const rotation = await new OidcKeyStore(prisma, new SecretSealer(ring)).rotate(env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000);
+    process.stdout.write(`${JSON.stringify({ kid: rotation.kid, activatesAt: rotation.activatesAt.toISOString(), retiring: rotation.retiring })}\n`);
   } finally {
     await prisma.$disconnect();
   }

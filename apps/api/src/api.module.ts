@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { ConfigModule, type EnvSchema } from '@labkeys/config';
 import { AwsModule } from '@labkeys/aws';
 import { DatabaseModule } from '@labkeys/database';
+import { OidcModule } from '@labkeys/oidc';
 import { QueuesModule } from '@labkeys/queues';
 import { httpLoggerOptions } from '@labkeys/logging';
 import { AuditModule } from './audit/audit.module';
@@ -26,6 +27,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StudentsModule } from './students/students.module';
 import { TemplatesModule } from './templates/templates.module';
 import { RevocationsModule } from './revocations/revocations.module';
+import { OidcRoutesModule } from './oidc/oidc.module';
 
 export interface ApiModuleOptions {
   /** Where JSON log lines go (stdout when omitted); tests pass a capture stream. */
@@ -33,7 +35,7 @@ export interface ApiModuleOptions {
 }
 
 /** Feature modules of the instructor and student API. */
-export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, RevocationsModule];
+export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, RevocationsModule, OidcRoutesModule];
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -45,6 +47,8 @@ export class ApiModule implements NestModule {
         LoggerModule.forRoot({ pinoHttp: httpLoggerOptions(env.LOG_LEVEL, options.logStream) }),
         DatabaseModule,
         QueuesModule.forRoot(env, 'api'),
+        // LabKeys' OIDC issuer: the JWKS it serves and the web identity tokens verify signs.
+        OidcModule,
         // One set of AWS clients (keep-alive pool) for the whole api.
         { ...AwsModule.forRoot(), global: true },
         CommonModule,

@@ -8,6 +8,7 @@ import { AccessLinkSecrets, AuditWriter, CallerIdentityCache, LabContextCache, L
 import { DatabaseModule } from '@labkeys/database';
 import { baseLoggerOptions } from '@labkeys/logging';
 import { MailSender } from '@labkeys/mail';
+import { OidcModule } from '@labkeys/oidc';
 import { PushPublisher } from '@labkeys/push';
 import { QueuesModule, workerRedisOptions } from '@labkeys/queues';
 import { JobDispatcher } from './dispatch/job-dispatcher';
@@ -50,6 +51,8 @@ export class WorkerModule {
         LoggerModule.forRoot({ pinoHttp: [baseLoggerOptions(env.LOG_LEVEL, 'worker'), options.logStream ?? process.stdout] }),
         DatabaseModule,
         QueuesModule.forRoot(env, 'worker'),
+        // Signs the web identity tokens of issuance and revocation.
+        OidcModule,
         // BullMQ owns retries (backoff, jitter, pacing): one SDK attempt per job attempt.
         AwsModule.forRoot({ maxAttempts: 1, requestTimeoutMs: 10_000 }),
       ],

@@ -24,6 +24,18 @@ describe('classifyAwsError', () => {
     expect(classified).toMatchObject({ code, httpStatus: status, retryable: true, message: 'Rate exceeded' });
   });
 
+  it('web identity: IDPCommunicationError (the issuer\'s keys unreachable) is retryable', () => {
+    expect(classifyAwsError(sdkError(STSServiceException, 'IDPCommunicationError', 400, 'Couldn\'t retrieve verification key from your identity provider')).retryable).toBe(true);
+  });
+
+  it.each([
+    ['InvalidIdentityToken', 400, 'Invalid token signature.'],
+    ['IDPRejectedClaim', 403, 'Session tags are not valid.'],
+    ['ExpiredTokenException', 400, 'Token expired: current date/time 1 must be before the expiration date/time0'],
+  ])('web identity: %s is permanent', (code, status, text) => {
+    expect(classifyAwsError(sdkError(STSServiceException, code, status, text)).toJSON()).toEqual({ code, message: text, httpStatus: status, retryable: false });
+  });
+
   it('treats any 5xx as retryable, whatever its code', () => {
     expect(classifyAwsError(sdkError(IAMServiceException, 'SomethingNew', 502, 'bad gateway', 'server')).retryable).toBe(true);
   });

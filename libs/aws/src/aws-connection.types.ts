@@ -3,6 +3,10 @@
  * the worker can pass the row it already read.
  */
 export interface AwsConnectionTarget {
+  /** Names the tenant in web identity subjects (`labkeys:<tenant>:…`). */
+  tenantId?: string;
+  /** How LabKeys obtains credentials on this connection; ASSUME_ROLE when unset. */
+  mode?: 'ASSUME_ROLE' | 'WEB_IDENTITY';
   accountId: string;
   region: string;
   partition: string;

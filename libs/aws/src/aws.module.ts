@@ -3,7 +3,9 @@ import { AppConfig } from '@labkeys/config';
 import { AwsClientsFactory, type AwsClientOptions } from './aws-clients.factory';
 import { ConsoleLinkMinter } from './console-link.minter';
 import { IamGateway } from './iam.gateway';
+import { SessionIssuer } from './session-issuer';
 import { StsGateway } from './sts.gateway';
+import { WEB_IDENTITY_TOKEN_SOURCE, type WebIdentityTokenSource } from './web-identity';
 
 /** Closes the pooled sockets when the application shuts down. */
 class AwsClientsLifecycle implements OnApplicationShutdown {
@@ -31,10 +33,20 @@ export class AwsModule {
         },
         { provide: AwsClientsLifecycle, useFactory: (c: AwsClientsFactory) => new AwsClientsLifecycle(c), inject: [AwsClientsFactory] },
         { provide: StsGateway, useFactory: (c: AwsClientsFactory) => new StsGateway(c), inject: [AwsClientsFactory] },
-        { provide: IamGateway, useFactory: (c: AwsClientsFactory, s: StsGateway) => new IamGateway(c, s), inject: [AwsClientsFactory, StsGateway] },
+        // The token source comes from the (global) OidcModule when the process has one.
+        {
+          provide: SessionIssuer,
+          useFactory: (s: StsGateway, t?: WebIdentityTokenSource) => new SessionIssuer(s, t ?? null),
+          inject: [StsGateway, { token: WEB_IDENTITY_TOKEN_SOURCE, optional: true }],
+        },
+        {
+          provide: IamGateway,
+          useFactory: (c: AwsClientsFactory, s: StsGateway, t?: WebIdentityTokenSource) => new IamGateway(c, s, { webIdentityTokens: t ?? null }),
+          inject: [AwsClientsFactory, StsGateway, { token: WEB_IDENTITY_TOKEN_SOURCE, optional: true }],
+        },
         { provide: ConsoleLinkMinter, useFactory: (config: AppConfig) => new ConsoleLinkMinter({ refuseEndpointOverride: config.isProduction }), inject: [AppConfig] },
       ],
-      exports: [AwsClientsFactory, StsGateway, IamGateway, ConsoleLinkMinter],
+      exports: [AwsClientsFactory, StsGateway, SessionIssuer, IamGateway, ConsoleLinkMinter],
     };
   }
 }

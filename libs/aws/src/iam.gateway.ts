@@ -1,5 +1,6 @@
 import {
   DeleteRolePolicyCommand,
+  GetOpenIDConnectProviderCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   ListRolePoliciesCommand,
@@ -9,7 +10,9 @@ import {
 import { AwsCallError, awsCall } from './aws-call.error';
 import type { AwsClientsFactory } from './aws-clients.factory';
 import type { AwsConnectionTarget } from './aws-connection.types';
+import { SessionIssuer } from './session-issuer';
 import type { StsGateway } from './sts.gateway';
+import { MANAGEMENT_SUBJECT, type WebIdentityTokenSource } from './web-identity';
 
 export interface RoleInfo {
   roleName: string;
@@ -19,12 +22,20 @@ export interface RoleInfo {
   maxSessionDuration: number;
 }
 
+export interface OidcProviderInfo {
+  /** As IAM answers it: without the scheme (`host/path`). */
+  url: string;
+  clientIds: string[];
+}
+
 export interface IamGatewayOptions {
   /** Lifetime of the management-role session; 3600 fits even role chaining and the role's default cap. */
   managementSessionSeconds?: number;
   /** The cached management credentials are renewed this long before they expire. */
   refreshMarginMs?: number;
   now?: () => number;
+  /** Signs the management role's tokens on web identity connections (`labkeys:<tenant>:management`). */
+  webIdentityTokens?: WebIdentityTokenSource | null;
 }
 
 interface CachedCredentials {
@@ -37,20 +48,23 @@ interface CachedCredentials {
 const MANAGEMENT_SESSION_NAME = 'labkeys-management';
 
 /**
- * The IAM calls revocation and verification need, made as the connection's management role (assumed with
- * the connection's external id) when one is set, or as LabKeys' own identity otherwise.
+ * The IAM calls revocation and verification need, made as the connection's management role when one is set
+ * (assumed with the connection's external id, or through AssumeRoleWithWebIdentity on a web identity
+ * connection, so no AWS key is needed), or as LabKeys' own identity otherwise (assumeRole connections only).
  */
 export class IamGateway {
   private readonly cache = new Map<string, Promise<CachedCredentials>>();
   private readonly sessionSeconds: number;
   private readonly marginMs: number;
   private readonly now: () => number;
+  private readonly issuer: SessionIssuer;
 
   constructor(
     private readonly clients: AwsClientsFactory,
-    private readonly sts: StsGateway,
+    sts: StsGateway,
     options: IamGatewayOptions = {},
   ) {
+    this.issuer = new SessionIssuer(sts, options.webIdentityTokens ?? null);
     this.sessionSeconds = options.managementSessionSeconds ?? 3600;
     this.marginMs = options.refreshMarginMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
@@ -61,6 +75,11 @@ export class IamGateway {
     const role = out.Role;
     if (!role?.RoleName || !role.RoleId || !role.Arn) throw new AwsCallError('IncompleteResponse', 'GetRole answered without a role', null, true);
     return { roleName: role.RoleName, roleId: role.RoleId, arn: role.Arn, maxSessionDuration: role.MaxSessionDuration ?? 3600 };
+  }
+
+  async getOpenIdConnectProvider(target: AwsConnectionTarget, providerArn: string): Promise<OidcProviderInfo> {
+    const out = await this.call(target, (iam) => iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn })));
+    return { url: out.Url ?? '', clientIds: out.ClientIDList ?? [] };
   }
 
   /** The inline policy's document as JSON text, or null when the role has no policy of that name. */
@@ -117,6 +136,10 @@ export class IamGateway {
   }
 
   private client(target: AwsConnectionTarget): IAMClient {
+    if (!target.managementRoleArn && target.mode === 'WEB_IDENTITY') {
+      // LabKeys holds no AWS identity of its own for such a connection: only the management role can act.
+      throw new AwsCallError('ManagementRoleRequired', 'A webIdentity connection needs a managementRoleArn for IAM calls (revocation, verify).', null, false);
+    }
     if (!target.managementRoleArn) return this.clients.iam(target);
     const key = managementKey(target);
     return this.clients.iam(target, { key, credentials: () => this.managementCredentials(target, key) });
@@ -130,13 +153,12 @@ export class IamGateway {
       if (creds && creds.expiration.getTime() - this.marginMs > this.now()) return creds;
       if (this.cache.get(key) !== cached) return this.managementCredentials(target, key);
     }
-    const fresh = this.sts
-      .assumeRole(target, {
-        RoleArn: target.managementRoleArn!,
-        RoleSessionName: MANAGEMENT_SESSION_NAME,
-        ExternalId: target.externalId,
-        DurationSeconds: this.sessionSeconds,
-      })
+    const fresh = this.issuer
+      .issue(
+        target,
+        { RoleArn: target.managementRoleArn!, RoleSessionName: MANAGEMENT_SESSION_NAME, ExternalId: target.externalId, DurationSeconds: this.sessionSeconds },
+        MANAGEMENT_SUBJECT,
+      )
       .then(({ accessKeyId, secretAccessKey, sessionToken, expiration }) => ({ accessKeyId, secretAccessKey, sessionToken, expiration }));
     this.cache.set(key, fresh);
     fresh.catch(() => {
@@ -147,5 +169,5 @@ export class IamGateway {
 }
 
 function managementKey(target: AwsConnectionTarget): string {
-  return `${target.managementRoleArn}|${target.externalId}`;
+  return `${target.mode ?? 'ASSUME_ROLE'}|${target.tenantId ?? ''}|${target.managementRoleArn}|${target.externalId}`;
 }

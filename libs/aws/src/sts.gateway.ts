@@ -1,4 +1,11 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, type AssumeRoleCommandInput, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  GetCallerIdentityCommand,
+  type AssumeRoleCommandInput,
+  type AssumeRoleCommandOutput,
+  type AssumeRoleWithWebIdentityCommandInput,
+} from '@aws-sdk/client-sts';
 import { isAssumedRoleArn } from './arn.util';
 import { AwsCallError, awsCall } from './aws-call.error';
 import type { AwsClientsFactory } from './aws-clients.factory';
@@ -31,6 +38,14 @@ export class StsGateway {
     return toAssumedRole(await awsCall(() => this.clients.sts(target).send(new AssumeRoleCommand(input))));
   }
 
+  /**
+   * Unsigned, as AWS defines the call (the SDK's auth scheme for it is noAuth): the token is the only
+   * credential, so no AWS key of LabKeys' own is needed or resolved.
+   */
+  async assumeRoleWithWebIdentity(target: StsTarget, input: AssumeRoleWithWebIdentityCommandInput): Promise<AssumedRole> {
+    return toAssumedRole(await awsCall(() => this.clients.sts(target).send(new AssumeRoleWithWebIdentityCommand(input))));
+  }
+
   async callerIdentity(target: StsTarget): Promise<CallerIdentity> {
     const out = await awsCall(() => this.clients.sts(target).send(new GetCallerIdentityCommand({})));
     if (!out.Arn || !out.Account || !out.UserId) throw incomplete('GetCallerIdentity');
@@ -38,7 +53,7 @@ export class StsGateway {
   }
 }
 
-function toAssumedRole(out: AssumeRoleCommandOutput): AssumedRole {
+function toAssumedRole(out: Pick<AssumeRoleCommandOutput, 'Credentials' | 'AssumedRoleUser' | 'PackedPolicySize'>): AssumedRole {
   const c = out.Credentials;
   const user = out.AssumedRoleUser;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration || !user?.AssumedRoleId || !user.Arn) {

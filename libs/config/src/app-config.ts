@@ -120,4 +120,14 @@ export class AppConfig {
   get mailFrom() {
     return this.env.MAIL_FROM;
   }
+  /** LabKeys' OpenID Connect issuer: `PUBLIC_URL/oidc` (AWS must reach it over HTTPS). */
+  get oidcIssuerUrl(): string {
+    return `${this.publicUrl}/oidc`;
+  }
+  get oidcTokenLifetimeSeconds() {
+    return this.env.OIDC_TOKEN_LIFETIME_SECONDS;
+  }
+  get oidcKeyPublishLeadMs() {
+    return this.env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000;
+  }
 }

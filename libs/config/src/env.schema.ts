@@ -207,6 +207,19 @@ export class EnvSchema {
   @IsString()
   @MinLength(3)
   MAIL_FROM = 'LabKeys <labkeys@localhost>';
+  /** Lifetime of the identity tokens LabKeys signs for AssumeRoleWithWebIdentity (each is used once, at once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(300)
+  OIDC_TOKEN_LIFETIME_SECONDS = 300;
+
+  /** A rotated-in signing key is published this long before it signs, so verifiers holding a cached JWKS see it first. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  OIDC_KEY_PUBLISH_LEAD_SECONDS = 900;
 
   /** Express "trust proxy" setting, for deployments behind a load balancer (e.g. 1, or loopback). */
   @IsOptional()

@@ -2,17 +2,22 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import {
   AwsCallError,
   LAB_ROLE_TRUST_ACTIONS,
+  LAB_ROLE_WEB_IDENTITY_TRUST_ACTIONS,
+  STS_AUDIENCE,
   StsGateway,
   assumedRoleName,
   labRoleTrustPolicy,
+  labRoleWebIdentityTrustPolicy,
   managementRolePolicy,
   managementRoleTrustPolicy,
+  managementRoleWebIdentityTrustPolicy,
+  oidcProviderArn,
   parseRoleArn,
   roleArn,
   type RoleArnParts,
 } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
-import { PrismaService } from '@labkeys/database';
+import { PrismaService, type AwsConnection } from '@labkeys/database';
 import { renderCloudFormation, renderTerraform, type SetupDocuments } from './connection-setup.renderer';
 import { ConnectionsService } from './connections.service';
 
@@ -33,8 +38,11 @@ export class ConnectionSetupService {
 
   async setup(tenantId: string, id: string) {
     const connection = await this.connections.find(this.prisma, tenantId, id);
-    const principal = await this.labkeysPrincipal(connection);
+    const webIdentity = connection.mode === 'WEB_IDENTITY';
     const { accountId, partition } = connection;
+    // webIdentity: the account's IAM OIDC provider for LabKeys' issuer is the principal; no STS call, no AWS key.
+    const issuer = this.config.oidcIssuerUrl;
+    const principal = webIdentity ? oidcProviderArn(partition, accountId, issuer) : await this.labkeysPrincipal(connection);
     const fallback = (roleName: string): RoleArnParts => ({ partition, accountId, path: '/', roleName });
     const lab = (connection.labRoleArn && parseRoleArn(connection.labRoleArn)) || fallback(DEFAULT_LAB_ROLE);
     const mgmt = (connection.managementRoleArn && parseRoleArn(connection.managementRoleArn)) || fallback(DEFAULT_MANAGEMENT_ROLE);
@@ -46,26 +54,41 @@ export class ConnectionSetupService {
     const documents: SetupDocuments = {
       connectionName: connection.name,
       accountId,
-      labRole: { ...role(lab), trustPolicy: labRoleTrustPolicy(principal, connection.externalId), maxSessionDuration: RECOMMENDED_MAX_SESSION },
+      labRole: { ...role(lab), trustPolicy: this.labTrust(connection, principal), maxSessionDuration: RECOMMENDED_MAX_SESSION },
       managementRole: {
         ...role(mgmt),
-        trustPolicy: managementRoleTrustPolicy(principal, connection.externalId),
+        trustPolicy: webIdentity ? managementRoleWebIdentityTrustPolicy(principal, issuer, tenantId) : managementRoleTrustPolicy(principal, connection.externalId),
         policyName: MANAGEMENT_POLICY_NAME,
-        policy: managementRolePolicy(managedArns),
+        policy: managementRolePolicy(managedArns, webIdentity ? principal : undefined),
       },
+      ...(webIdentity && { oidcProvider: { url: issuer, clientIds: [STS_AUDIENCE] } }),
     };
     return {
+      mode: webIdentity ? 'webIdentity' : 'assumeRole',
       labkeysPrincipalArn: principal,
-      externalId: connection.externalId,
+      externalId: webIdentity ? null : connection.externalId,
+      ...(webIdentity && {
+        oidcProvider: {
+          url: issuer,
+          arn: principal,
+          clientIds: [STS_AUDIENCE],
+          note: 'Create this IAM OIDC provider in the account (IAM → Identity providers → OpenID Connect, audience sts.amazonaws.com). AWS fetches the issuer\'s discovery document and keys over HTTPS, so PUBLIC_URL/oidc must be publicly reachable.',
+        },
+      }),
       labRole: {
         ...documents.labRole,
-        trustedActions: [...LAB_ROLE_TRUST_ACTIONS],
+        trustedActions: webIdentity ? [...LAB_ROLE_WEB_IDENTITY_TRUST_ACTIONS] : [...LAB_ROLE_TRUST_ACTIONS],
         note: 'Attach the permissions students may use to this role; each session is narrowed further by the role template\'s session policy.',
       },
       managementRole: documents.managementRole,
       terraform: renderTerraform(documents),
       cloudFormation: renderCloudFormation(documents),
     };
+  }
+
+  private labTrust(connection: AwsConnection, principal: string) {
+    if (connection.mode === 'WEB_IDENTITY') return labRoleWebIdentityTrustPolicy(principal, this.config.oidcIssuerUrl, connection.tenantId);
+    return labRoleTrustPolicy(principal, connection.externalId);
   }
 
   /** LabKeys' principal: configured, or read from STS (an assumed role's path is not in its ARN; configure it then). */

@@ -1,14 +1,19 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { pageArgs, parseSort, Prisma, PrismaService, toPage, type AwsConnection, type Page, type PageRequest, type TransactionClient } from '@labkeys/database';
+import { pageArgs, parseSort, Prisma, PrismaService, toPage, type AwsConnection, type ConnectionMode, type Page, type PageRequest, type TransactionClient } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException, type FieldProblem } from '../common/problem';
 import { roleArnProblems } from './connection-input.validator';
-import type { CreateConnectionDto, UpdateConnectionDto } from './dto/connection.dto';
+import type { ConnectionModeName, CreateConnectionDto, UpdateConnectionDto } from './dto/connection.dto';
 import { generateExternalId } from './external-id.util';
 
-export type ConnectionView = Omit<AwsConnection, 'tenantId'>;
-const view = ({ tenantId: _t, ...rest }: AwsConnection): ConnectionView => rest;
+export type ConnectionView = Omit<AwsConnection, 'tenantId' | 'mode'> & { mode: ConnectionModeName };
+const view = ({ tenantId: _t, mode, ...rest }: AwsConnection): ConnectionView => ({ ...rest, mode: modeName(mode) });
+
+/** The API's names of the stored modes. */
+export function modeName(mode: ConnectionMode): ConnectionModeName {
+  return mode === 'WEB_IDENTITY' ? 'webIdentity' : 'assumeRole';
+}
 
 /** AWS connections of a tenant; every method is scoped by tenant id first. */
 @Injectable()
@@ -49,6 +54,7 @@ export class ConnectionsService {
           accountId: input.accountId,
           region: input.region,
           partition: input.partition,
+          mode: input.mode === 'webIdentity' ? 'WEB_IDENTITY' : 'ASSUME_ROLE',
           externalId: generateExternalId(),
           labRoleArn: input.labRoleArn ?? null,
           managementRoleArn: input.managementRoleArn ?? null,

@@ -16,7 +16,7 @@ export interface MissingAction {
 
 /** What a failed verify found, kept on the connection and shown in the answer. */
 export interface VerifyFailure {
-  check: 'trust' | 'externalId' | 'managementRole' | 'inlinePolicies';
+  check: 'trust' | 'externalId' | 'otherTenant' | 'oidcProvider' | 'managementRole' | 'inlinePolicies';
   action?: string;
   code: string;
   message: string;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
-import { AwsCallError, StsGateway } from '@labkeys/aws';
+import { AwsCallError, SessionIssuer } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 
 import { SessionRepository, type ClaimedSession } from '@labkeys/database';
@@ -17,7 +17,7 @@ export type IssueOutcome = 'active' | 'failed' | 'skipped';
 
 /**
  * Flow 2 of the design: claim PENDING→ISSUING, render the template for this
- * student, AssumeRole, seal, ACTIVE with STS's expiration, schedule expiry
+ * student, AssumeRole (or AssumeRoleWithWebIdentity), seal, ACTIVE with STS's expiration, schedule expiry
  * (and renewal), push. Retryable AWS errors give the claim back and rethrow
  * for BullMQ's backoff; permanent ones end the session FAILED with AWS's words.
  */
@@ -29,7 +29,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly labs: LabContextCache,
-    private readonly sts: StsGateway,
+    private readonly issuer: SessionIssuer,
     private readonly identity: CallerIdentityCache,
     private readonly pacer: StsPacer,
     private readonly secrets: SessionSecrets,
@@ -80,7 +80,8 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
           roleSessionName: session.roleSessionName,
         },
       );
-      const issued = await this.sts.assumeRole(connection, input);
+      // AssumeRole or AssumeRoleWithWebIdentity, as the connection says; everything after is the same.
+      const issued = await this.issuer.issue(connection, { ...input, RoleArn: input.RoleArn!, RoleSessionName: input.RoleSessionName! }, session.studentHandle);
       const { sealed, keyId } = this.secrets.seal(tenantId, sessionId, { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken });
       const activated = await this.sessions.markActive(tenantId, sessionId, {
         accessKeyId: issued.accessKeyId,

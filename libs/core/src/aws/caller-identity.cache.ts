@@ -4,7 +4,8 @@ import { StsGateway, type AwsConnectionTarget } from '@labkeys/aws';
 /**
  * Whether LabKeys' own identity is an assumed role, per STS endpoint. When it
  * is, every AssumeRole is role chaining: sessions are capped at one hour and
- * console links must not ask for a SessionDuration.
+ * console links must not ask for a SessionDuration. AssumeRoleWithWebIdentity is
+ * never role chaining, and a web identity connection needs no AWS identity to ask.
  */
 @Injectable()
 export class CallerIdentityCache {
@@ -12,7 +13,8 @@ export class CallerIdentityCache {
 
   constructor(private readonly sts: StsGateway) {}
 
-  isRoleChaining(target: Pick<AwsConnectionTarget, 'region' | 'endpointOverride'>): Promise<boolean> {
+  isRoleChaining(target: Pick<AwsConnectionTarget, 'region' | 'endpointOverride' | 'mode'>): Promise<boolean> {
+    if (target.mode === 'WEB_IDENTITY') return Promise.resolve(false);
     const key = `${target.region}|${target.endpointOverride ?? ''}`;
     let answer = this.chained.get(key);
     if (!answer) {

@@ -23,9 +23,18 @@ export class CloudFormationDto {
   @ApiProperty({ description: 'The same template as YAML.' }) yaml!: string;
 }
 
+export class OidcProviderSetupDto {
+  @ApiProperty({ example: 'https://labkeys.example.edu/oidc', description: 'The provider URL: LabKeys\' issuer (PUBLIC_URL/oidc).' }) url!: string;
+  @ApiProperty({ example: 'arn:aws:iam::123456789012:oidc-provider/labkeys.example.edu/oidc' }) arn!: string;
+  @ApiProperty({ example: ['sts.amazonaws.com'], description: 'Client ids (audiences) of the provider.' }) clientIds!: string[];
+  @ApiProperty() note!: string;
+}
+
 export class ConnectionSetupDto {
-  @ApiProperty({ description: 'LabKeys\' AWS principal the trust policies allow.' }) labkeysPrincipalArn!: string;
-  @ApiProperty() externalId!: string;
+  @ApiProperty({ enum: ['assumeRole', 'webIdentity'] }) mode!: string;
+  @ApiProperty({ description: 'The principal the trust policies allow: LabKeys\' AWS principal (assumeRole) or the account\'s OIDC provider for LabKeys (webIdentity).' }) labkeysPrincipalArn!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Required by the trust policies in assumeRole mode; null in webIdentity mode (the sub condition scopes the trust to this tenant).' }) externalId!: string | null;
+  @ApiPropertyOptional({ type: OidcProviderSetupDto, description: 'webIdentity mode: the IAM OIDC provider to create.' }) oidcProvider?: OidcProviderSetupDto;
   @ApiProperty({ type: SetupLabRoleDto }) labRole!: SetupLabRoleDto;
   @ApiProperty({ type: SetupManagementRoleDto }) managementRole!: SetupManagementRoleDto;
   @ApiProperty({ description: 'Terraform (HCL) for both roles.' }) terraform!: string;
@@ -65,7 +74,7 @@ export class InlinePolicyAccessDto {
 }
 
 export class VerifyFailureDto {
-  @ApiProperty({ enum: ['trust', 'externalId', 'managementRole', 'inlinePolicies'] }) check!: string;
+  @ApiProperty({ enum: ['trust', 'externalId', 'otherTenant', 'oidcProvider', 'managementRole', 'inlinePolicies'] }) check!: string;
   @ApiPropertyOptional({ example: 'iam:PutRolePolicy' }) action?: string;
   @ApiProperty({ example: 'ExternalIdNotEnforced' }) code!: string;
   @ApiProperty() message!: string;
@@ -76,6 +85,10 @@ export class VerifyResultDto {
   @ApiProperty({ type: AwsCheckDto, description: 'AssumeRole on the lab role (900 s, external id, a session tag and source identity).' }) trust!: AwsCheckDto;
   @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'AWS refused AssumeRole on the lab role both without an external id and with a wrong one; false when either was let in (the connection is then not verified); null when AWS could not answer.' }) externalIdEnforced!: boolean | null;
   @ApiProperty({ type: ExternalIdProbesDto }) externalIdProbes!: ExternalIdProbesDto;
+  @ApiPropertyOptional({ description: 'webIdentity: why the external id probes do not apply.' }) externalIdNote?: string;
+  @ApiPropertyOptional({ nullable: true, type: Boolean, description: 'webIdentity: AWS refused a token LabKeys signed for another tenant\'s subject; null when AWS could not answer.' }) otherTenantRefused?: boolean | null;
+  @ApiPropertyOptional({ type: ExternalIdProbeDto, description: 'webIdentity: AWS\'s answer to that token.' }) otherTenantProbe?: ExternalIdProbeDto;
+  @ApiPropertyOptional({ type: AwsCheckDto, description: 'webIdentity: the account\'s IAM OIDC provider for LabKeys exists (GetOpenIDConnectProvider as the management role), names the issuer and accepts sts.amazonaws.com.' }) oidcProvider?: AwsCheckDto & { arn: string };
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'The lab role\'s MaxSessionDuration (IAM GetRole); null when not permitted.' }) maxSessionDuration!: number | null;
   @ApiPropertyOptional({ description: 'Why maxSessionDuration is null.' }) maxSessionDurationNote?: string;
   @ApiPropertyOptional({ type: AwsCheckDto, nullable: true, description: 'The management role, when one is set: LabKeys can assume it and it can do everything revocation does on the lab role (first failure named).' }) managementRole!: AwsCheckDto | null;
