@@ -39,9 +39,17 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
   ) {}
 
   async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>, token?: string): Promise<IssueOutcome> {
-    const session = await this.sessions.claimForIssuing(tenantId, sessionId, this.config.issueLeaseMs);
+    const session = await this.sessions.claimForIssuing(tenantId, sessionId, this.config.issueLeaseMs, this.config.revocationClockMarginMs);
     // Already issued, failed, revoked, or being issued right now by another delivery of this job.
     if (!session) return 'skipped';
+    // The lab was revoked moments ago: a token issued now could fall under its lab-wide deny (which reaches a
+    // margin past the revocation), so a newcomer waits until it cannot. Not an attempt.
+    if (session.holdMs > 0) {
+      await this.sessions.releaseClaim(tenantId, sessionId, { attempt: false });
+      if (!token) return 'skipped';
+      await job.moveToDelayed(Date.now() + Math.ceil(session.holdMs), token);
+      throw new DelayedError();
+    }
     // Claimed again after its last allowed attempt (a worker died mid-call, or the sweep re-queued it).
     if (session.attempts > this.config.issueMaxAttempts || session.retryingMs > this.config.issueMaxMs) {
       await this.giveUp(session, session.lastErrorCode, session.lastErrorMessage);

@@ -40,9 +40,11 @@ export interface RevokeOptions {
  * statements is caught by the second, because each UPDATE re-checks its condition on the newest row.
  * Credentials are denied on the role they were issued on (recorded on the session), never on what the
  * template names now. With scope `lab`, one LAB entry per lab and role denies tokens issued before
- * `now − margin`, so a session issued after the revocation is never caught however the clocks differ, and
- * every session issued within two margins of it also gets its own SESSION entry (its `labkeys:session` tag),
- * so none escapes either. Otherwise one SESSION entry per session.
+ * `now + margin`: a session issued just before the revocation is caught even when AWS's clock runs up to a
+ * margin ahead of the database's. Sessions issued inside the margin also get their own SESSION entry (their
+ * `labkeys:session` tag; the policy builder leaves them out while the lab statement covers them). A newcomer to
+ * the lab is issued only once its token can no longer fall under that statement (the issue handler waits for
+ * `deniesBefore + margin`). Otherwise one SESSION entry per session.
  */
 export async function revokeLiveSessions(
   tx: TransactionClient,
@@ -67,7 +69,7 @@ export async function revokeLiveSessions(
   const events: PushEvent[] = [];
   const roles = new Map<string, RoleRef>();
   const labCover = new Map<string, { labId: string; role: RoleRef; coversUntil: Date }>();
-  const deniesBefore = new Date(now.getTime() - marginMs);
+  const deniesBefore = new Date(now.getTime() + marginMs);
   for (const s of ended) {
     const base = { tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, at };
     if (s.state === 'REVOKED') {
@@ -79,13 +81,13 @@ export async function revokeLiveSessions(
     const roleKey = `${role.connectionId}|${role.roleArn}`;
     roles.set(roleKey, role);
     events.push({ ...base, type: 'session.revoking', state: 'REVOKING', detail: { reason } });
-    const nearCutoff = !s.issuedAt || s.issuedAt.getTime() >= deniesBefore.getTime() - marginMs;
+    const insideMargin = !s.issuedAt || s.issuedAt.getTime() >= now.getTime() - marginMs;
     if (scope === 'lab') {
       const key = `${s.labId}|${roleKey}`;
       const cover = labCover.get(key);
       if (!cover || cover.coversUntil < s.expiresAt) labCover.set(key, { labId: s.labId, role, coversUntil: s.expiresAt });
     }
-    if (scope !== 'lab' || nearCutoff) {
+    if (scope !== 'lab' || insideMargin) {
       await upsertEntry(tx, tenantId, role, { scope: 'SESSION', value: s.id, labId: s.labId, sessionId: s.id, coversUntil: s.expiresAt, deniesBefore: null }, now);
     }
   }

@@ -21,6 +21,8 @@ export interface ClaimedSession {
   /** The last retryable AWS error, kept while the session is retried. */
   lastErrorCode: string | null;
   lastErrorMessage: string | null;
+  /** Milliseconds until the lab's newest lab-wide deny can no longer catch a token issued now (0: issue at once). */
+  holdMs: number;
 }
 
 export interface IssuedCredentials {
@@ -50,7 +52,7 @@ export class SessionRepository {
    * claim is older than the lease (its worker died mid-call) may be claimed again.
    * The lease is measured by the database's clock, like every other deadline.
    */
-  async claimForIssuing(tenantId: string, sessionId: string, leaseMs: number): Promise<ClaimedSession | null> {
+  async claimForIssuing(tenantId: string, sessionId: string, leaseMs: number, revocationMarginMs: number): Promise<ClaimedSession | null> {
     const rows = await this.prisma.$queryRaw<ClaimedSession[]>`
       UPDATE lab_sessions AS s
          SET state = 'ISSUING', attempts = s.attempts + 1, first_attempt_at = COALESCE(s.first_attempt_at, now()), updated_at = now()
@@ -61,7 +63,11 @@ export class SessionRepository {
       RETURNING s.id, s.tenant_id AS "tenantId", s.lab_id AS "labId", s.student_id AS "studentId",
                 s.predecessor_id AS "predecessorId", s.role_session_name AS "roleSessionName", st.handle AS "studentHandle",
                 s.attempts, (EXTRACT(EPOCH FROM now() - s.first_attempt_at) * 1000)::float8 AS "retryingMs",
-                s.failure_code AS "lastErrorCode", s.failure_reason AS "lastErrorMessage"`;
+                s.failure_code AS "lastErrorCode", s.failure_reason AS "lastErrorMessage",
+                COALESCE(GREATEST(0, EXTRACT(EPOCH FROM (
+                  (SELECT max(r.denies_before) FROM revocation_entries r
+                    WHERE r.tenant_id = s.tenant_id AND r.lab_id = s.lab_id AND r.scope = 'LAB' AND r.state <> 'PRUNED')
+                  + ${revocationMarginMs} * interval '1 millisecond' - now())) * 1000), 0)::float8 AS "holdMs"`;
     return rows[0] ?? null;
   }
 
