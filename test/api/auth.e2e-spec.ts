@@ -5,6 +5,7 @@ import type { PrismaClient } from '@labkeys/database';
 import { bearer, createTenantWithOwner, startTestApi, type TestApi } from '../support/api';
 import { testPrisma } from '../support/factories';
 import { runNode } from '../support/processes';
+import { scanKeys } from '../support/redis-server';
 
 describe('tenancy and API tokens', () => {
   let api: TestApi;
@@ -128,16 +129,7 @@ describe('rate limits', () => {
   let api: TestApi;
   let redis: Redis;
 
-  const scanKeys = async (pattern: string): Promise<string[]> => {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    return found;
-  };
+  const keysOf = (pattern: string) => scanKeys(redis, pattern);
 
   beforeAll(() => {
     prisma = testPrisma();
@@ -206,7 +198,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 32; i++) statuses.push((await api.http.get('/v1/audit').set('Authorization', variants[i % variants.length])).status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(30);
     expect(statuses.slice(30)).toEqual([429, 429]);
-    const keys = await scanKeys(`${prefix}:rl:api:*`);
+    const keys = await keysOf(`${prefix}:rl:api:*`);
     expect(keys).toHaveLength(1);
   });
 
@@ -214,7 +206,7 @@ describe('rate limits', () => {
     const prefix = specQueuePrefix('rl');
     api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '1000', AUTH_FAILURE_LIMIT: '1000', QUEUE_PREFIX: prefix });
     for (let i = 0; i < 40; i++) await api.http.get('/v1/audit').set('Authorization', `Bearer junk-${i}-${Math.random()}`).expect(401);
-    const keys = await scanKeys(`${prefix}:rl:*`);
+    const keys = await keysOf(`${prefix}:rl:*`);
     // One api-wide bucket and one failure counter, both for the address, each expiring.
     expect(keys.sort()).toEqual([expect.stringMatching(new RegExp(`^${prefix}:rl:api:ip:[\\d.:a-f]+$`)), expect.stringMatching(new RegExp(`^${prefix}:rl:auth-fail:ip:[\\d.:a-f]+$`))]);
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);

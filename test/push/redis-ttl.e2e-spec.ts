@@ -5,6 +5,7 @@ import { createClassroom } from '../support/classroom';
 import { eventually } from '../support/processes';
 import { startPipeline, type Pipeline } from '../support/pipeline';
 import { SseClient } from '../support/sse-client';
+import { scanKeys } from '../support/redis-server';
 
 const EXTERNAL_ID = 'school-external-id-redis-ttl';
 
@@ -24,16 +25,7 @@ describe('bounded Redis', () => {
     await pipe.close();
   });
 
-  const keysOf = async (pattern: string): Promise<string[]> => {
-    const found: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      found.push(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    return found;
-  };
+  const keysOf = (pattern: string) => scanKeys(redis, pattern);
 
   it('after a lab runs, every push stream, rate-limit and stream-slot key has a TTL', async () => {
     const room = await createClassroom(pipe.prisma, { students: 3, endpoint: pipe.aws.url, externalId: EXTERNAL_ID });

@@ -15,6 +15,18 @@ export function redisServerBinary(): string {
 
 export { freePort };
 
+/** Every key matching `pattern` (SCAN, so a large keyspace is never blocked). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
 /** A private Redis for tests that stop and restart it. */
 export class PrivateRedis {
   private child?: ChildProcess;
