@@ -5,7 +5,7 @@ import { loadEnvOrExit } from '@labkeys/config';
 import { createTenant } from '@labkeys/core';
 import { PrismaClient, runMigrations } from '@labkeys/database';
 import { OidcKeyStore } from '@labkeys/oidc';
-import { loadOrCreateLocalKeyRing, parseKeyRing, SecretSealer } from '@labkeys/secrets';
+import { keyRingOf, SecretSealer } from '@labkeys/secrets';
 
 const USAGE = `usage: npm run admin -- tenant create --name <name> --owner <email> [--owner-name <name>]
        npm run admin -- oidc rotate`;
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<void> {
 async function rotateOidcKey(): Promise<void> {
   const env = loadEnvOrExit('admin');
   if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
-  const ring = env.LABKEYS_MASTER_KEY ? parseKeyRing(env.LABKEYS_MASTER_KEY, 'LABKEYS_MASTER_KEY') : loadOrCreateLocalKeyRing(env.LOCAL_KEY_FILE);
+  const ring = keyRingOf(env.LABKEYS_MASTER_KEY, env.LOCAL_KEY_FILE);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 2 }) });
   try {
     const rotation = await new OidcKeyStore(prisma, new SecretSealer(ring)).rotate(env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000);

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { STS_AUDIENCE, type WebIdentityTokenRequest, type WebIdentityTokenSource } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { PrismaService } from '@labkeys/database';
-import { loadOrCreateLocalKeyRing, parseKeyRing, SecretSealer } from '@labkeys/secrets';
+import { keyRingOf, SecretSealer } from '@labkeys/secrets';
 import { signRs256 } from './jwt';
 import { OidcKeyStore } from './oidc-key.store';
 import type { LoadedKey, PublicJwk } from './signing-key';
@@ -34,7 +34,7 @@ export class OidcIssuer implements WebIdentityTokenSource {
     prisma: PrismaService,
     private readonly config: AppConfig,
   ) {
-    const ring = config.masterKey ? parseKeyRing(config.masterKey, 'LABKEYS_MASTER_KEY') : loadOrCreateLocalKeyRing(config.localKeyFile);
+    const ring = keyRingOf(config.masterKey, config.localKeyFile);
     this.store = new OidcKeyStore(prisma, new SecretSealer(ring));
     this.refreshMs = Math.min(MAX_REFRESH_MS, Math.floor(config.oidcKeyPublishLeadMs / 2));
   }

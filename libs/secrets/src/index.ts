@@ -2,7 +2,7 @@ export { SecretSealer } from './secret.sealer';
 export type { SealedSecret } from './secret.sealer';
 export { KEY_BYTES, KEY_ID_PATTERN, formatKeyRing, parseKeyRing } from './key-ring.parser';
 export type { KeyRing } from './key-ring.parser';
-export { loadOrCreateLocalKeyRing } from './local-key-ring.loader';
+export { keyRingOf, loadOrCreateLocalKeyRing } from './local-key-ring.loader';
 export { KeyRingError, SealedSecretError } from './sealed-secret.error';
 export type { SealedSecretFailure } from './sealed-secret.error';
 export {

@@ -8,6 +8,11 @@ import type { KeyRing } from './key-ring.parser';
  * Local and demo runs keep their key in a file so sealed rows survive restarts without any setup.
  * Production sets LABKEYS_MASTER_KEY instead. The file holds the same format as that variable.
  */
+/** The deployment's key ring: LABKEYS_MASTER_KEY when set, else the local key file (created on first use). */
+export function keyRingOf(masterKey: string | undefined, localKeyFile: string): KeyRing {
+  return masterKey ? parseKeyRing(masterKey, 'LABKEYS_MASTER_KEY') : loadOrCreateLocalKeyRing(localKeyFile);
+}
+
 export function loadOrCreateLocalKeyRing(filePath: string): KeyRing {
   const existing = readIfPresent(filePath);
   if (existing !== undefined) return parseKeyRing(existing, `key file ${filePath}`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { loadOrCreateLocalKeyRing, parseKeyRing, SecretSealer } from '@labkeys/secrets';
+import { keyRingOf, SecretSealer } from '@labkeys/secrets';
 
 /**
  * Seals an access token waiting in an email delivery (the raw token must reach the student, so it cannot be
@@ -11,7 +11,7 @@ export class AccessLinkSecrets {
   private readonly sealer: SecretSealer;
 
   constructor(config: AppConfig) {
-    this.sealer = new SecretSealer(config.masterKey ? parseKeyRing(config.masterKey, 'LABKEYS_MASTER_KEY') : loadOrCreateLocalKeyRing(config.localKeyFile));
+    this.sealer = new SecretSealer(keyRingOf(config.masterKey, config.localKeyFile));
   }
 
   seal(tenantId: string, deliveryId: string, token: string): { sealed: Buffer; keyId: string } {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { loadOrCreateLocalKeyRing, parseKeyRing, SecretSealer } from '@labkeys/secrets';
+import { keyRingOf, SecretSealer } from '@labkeys/secrets';
 
 export interface SessionSecret {
   secretAccessKey: string;
@@ -23,7 +23,7 @@ export class SessionSecrets {
   private readonly sealer: SecretSealer;
 
   constructor(config: AppConfig) {
-    const ring = config.masterKey ? parseKeyRing(config.masterKey, 'LABKEYS_MASTER_KEY') : loadOrCreateLocalKeyRing(config.localKeyFile);
+    const ring = keyRingOf(config.masterKey, config.localKeyFile);
     this.sealer = new SecretSealer(ring);
   }
 
