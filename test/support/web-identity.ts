@@ -1,8 +1,10 @@
-import { createServer } from 'node:net';
 import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startAwsLocal, type AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
 import { createRolesFromSetup } from '../../scripts/demo/demo-aws';
+import { freePort } from '../../scripts/support/local-services';
+
+export { freePort };
 import { ADMIN_CREDENTIALS } from './aws-world';
 import { bearer, startTestApi, type TestApi } from './api';
 import { specQueuePrefix } from './env';
@@ -32,17 +34,6 @@ export function withoutAwsCredentials(): { restore(): void } {
   };
 }
 
-/** A port nobody listens on right now, so the api's PUBLIC_URL (its OIDC issuer) is known before it starts. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface WebIdentityPipeline {
   aws: AwsLocal;
