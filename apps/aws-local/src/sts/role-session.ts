@@ -3,18 +3,11 @@ import { randomId, randomSecret, randomSessionToken } from '../ids';
 import type { IssuedSession } from '../sessions/issued-session';
 import type { IamRole } from '../world/iam-entities';
 
-export interface RoleSessionGrant {
+/** What the caller decided about the session; the rest of IssuedSession (keys, times, role) is made here. */
+export type RoleSessionGrant = Pick<IssuedSession, 'callerArn' | 'chained' | 'tags' | 'transitiveTagKeys' | 'sourceIdentity' | 'sessionPolicy' | 'policyArns' | 'webIdentity'> & {
   sessionName: string;
   durationSeconds: number;
-  callerArn: string;
-  chained: boolean;
-  tags: Record<string, string>;
-  transitiveTagKeys: string[];
-  sourceIdentity?: string;
-  sessionPolicy?: string;
-  policyArns: string[];
-  webIdentity?: IssuedSession['webIdentity'];
-}
+};
 
 /** Issues and records the temporary credentials of a role session (AssumeRole, AssumeRoleWithWebIdentity). */
 export function issueRoleSession(backend: Backend, role: IamRole, grant: RoleSessionGrant): IssuedSession {
