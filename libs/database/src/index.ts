@@ -8,3 +8,4 @@ export * from './generated/prisma/enums';
 export * from './pagination';
 export type { TransactionClient } from './transaction';
 export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';
+export { tenantScopeOf, type TenantScope } from './tenant-scope';
