@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
 import { SessionRepository } from './repositories/session.repository';
+import { UnitOfWork } from './unit-of-work';
 
 @Global()
 @Module({
-  providers: [PrismaService, SessionRepository],
-  exports: [PrismaService, SessionRepository],
+  providers: [PrismaService, UnitOfWork, SessionRepository],
+  exports: [PrismaService, UnitOfWork, SessionRepository],
 })
 export class DatabaseModule {}

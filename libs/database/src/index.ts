@@ -9,3 +9,4 @@ export * from './pagination';
 export type { TransactionClient } from './transaction';
 export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';
 export { tenantScopeOf, type TenantScope } from './tenant-scope';
+export { UnitOfWork, type Tx, type TransactionOptions } from './unit-of-work';
