@@ -12,7 +12,7 @@ import { redisOptionsFromUrl, JOB_CATALOGUE, JobName } from '@labkeys/queues';
 import type { PrismaClient } from '@labkeys/database';
 import { appEnv, argValue, mapLimit, onCleanup, percentile, runBench, startApi, startAwsLocal, startServices, startWorker, waitUntil, withPg, type Services } from './bench/harness';
 import { cpuSeconds, loadAverage } from './bench/proc';
-import { benchPrisma, seedClassroom, type BenchClassroom } from './bench/classroom';
+import { createClassroom, fixturePrisma, type Classroom } from '@labkeys/testing';
 
 const EXTERNAL_ID = 'bench-school-external-id';
 const LEAD_MS = 5000;
@@ -25,7 +25,7 @@ runBench('bench:expire', 10 * 60 * 1000, async () => {
 
   const services = await startServices('benchexpire');
   const aws = await startAwsLocal(EXTERNAL_ID, 40);
-  const prisma = benchPrisma(services.databaseUrl);
+  const prisma = fixturePrisma(services.databaseUrl);
   onCleanup(() => prisma.$disconnect());
   const env = appEnv(services, { WORKER_CONCURRENCY: String(c), STS_CALLS_PER_SECOND_PER_ACCOUNT: '100000' });
   const api = await startApi(env);
@@ -60,7 +60,7 @@ runBench('bench:expire', 10 * 60 * 1000, async () => {
 
 /** n ACTIVE rows expiring within one wall-clock second, and their expiry jobs as JobProducer adds them. */
 async function expireTogether(prisma: PrismaClient, services: Services, awsUrl: string, n: number) {
-  const room = await seedClassroom(prisma, { students: n, endpoint: awsUrl, externalId: EXTERNAL_ID });
+  const room = await createClassroom(prisma, { students: n, endpoint: awsUrl, externalId: EXTERNAL_ID });
   await prisma.lab.update({ where: { id: room.labId }, data: { state: 'RUNNING', startedAt: new Date() } });
   const second = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
   const rows = room.students.map((s, i) => ({
@@ -115,7 +115,7 @@ interface Revocation {
 
 /** A lab issued through the real pipeline, then `POST /v1/labs/:id/revoke`; done when aws-local denies every key. */
 async function revokeLab(prisma: PrismaClient, services: Services, apiUrl: string, awsUrl: string, n: number): Promise<Revocation> {
-  const room = await seedClassroom(prisma, { students: n, endpoint: awsUrl, externalId: EXTERNAL_ID });
+  const room = await createClassroom(prisma, { students: n, endpoint: awsUrl, externalId: EXTERNAL_ID });
   const auth = { authorization: `Bearer ${room.ownerToken}` };
   const started = await fetch(`${apiUrl}/v1/labs/${room.labId}/start`, { method: 'POST', headers: auth });
   if (started.status !== 202) throw new Error(`start answered ${started.status}: ${await started.text()}`);
@@ -145,7 +145,7 @@ async function revokeLab(prisma: PrismaClient, services: Services, apiUrl: strin
   return { ms, revoked };
 }
 
-function countState(services: Services, room: BenchClassroom, state: string): Promise<number> {
+function countState(services: Services, room: Classroom, state: string): Promise<number> {
   return withPg(services.databaseUrl, async (pg) => Number((await pg.query(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = $2`, [room.labId, state])).rows[0].count));
 }
 

@@ -18,9 +18,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { buildAssumeRoleInput, roleSessionNameFor } from '@labkeys/templates';
 import { appEnv, argValue, freePort, mapLimit, onCleanup, percentile, runBench, startApi, startAwsLocal, startServices, startWorker, withPg } from './bench/harness';
 import { cpuSeconds, cpuSecondsOf, loadAverage, peakRssMb } from './bench/proc';
-import { benchPrisma, seedClassroom, SCOPED_POLICY, type BenchClassroom } from './bench/classroom';
+import { createClassroom, fixturePrisma, LAB_ROLE_ARN, SCOPED_POLICY, webIdentitySchoolWorld, type Classroom } from '@labkeys/testing';
 import { TimedStream } from './bench/sse';
-import { LAB_ROLE_ARN, webIdentitySchoolWorld } from './bench/world';
 
 const LATENCY_MS = 40;
 // High enough that the per-account pace never binds: the bench measures the pipeline, not the limit.
@@ -37,12 +36,12 @@ runBench('bench:issue', 10 * 60 * 1000, async () => {
   console.log(`bench:issue n=${n} c=${c} mode=${mode} latency=${LATENCY_MS}ms stsPace=${STS_PACE}/s load=${loadAverage()}`);
 
   const services = await startServices('benchissue');
-  const prisma = benchPrisma(services.databaseUrl);
+  const prisma = fixturePrisma(services.databaseUrl);
   onCleanup(() => prisma.$disconnect());
   // webIdentity: the api's URL is its issuer, so its port is chosen first; aws-local trusts that issuer for this tenant.
   const apiPort = await freePort();
   const issuer = `http://127.0.0.1:${apiPort}/oidc`;
-  const room = await seedClassroom(prisma, { students: n, endpoint: 'http://127.0.0.1:1', externalId: EXTERNAL_ID });
+  const room = await createClassroom(prisma, { students: n, endpoint: 'http://127.0.0.1:1', externalId: EXTERNAL_ID });
   const aws = await startAwsLocal(EXTERNAL_ID, LATENCY_MS, mode === 'webIdentity' ? webIdentitySchoolWorld(issuer, room.tenantId) : undefined);
   await prisma.awsConnection.update({ where: { id: room.connectionId }, data: { endpointOverride: aws.url, mode: mode === 'webIdentity' ? 'WEB_IDENTITY' : 'ASSUME_ROLE' } });
 
@@ -123,7 +122,7 @@ function modeArg(): 'assumeRole' | 'webIdentity' {
 type TokenSigner = (handle: string, tags: { Key?: string; Value?: string }[]) => string;
 
 /** Tokens as the worker signs them, with LabKeys' current key (created by the store when there is none yet). */
-async function tokenSigner(prisma: ReturnType<typeof benchPrisma>, issuer: string, tenantId: string): Promise<TokenSigner> {
+async function tokenSigner(prisma: ReturnType<typeof fixturePrisma>, issuer: string, tenantId: string): Promise<TokenSigner> {
   const store = new OidcKeyStore(prisma, new SecretSealer(loadOrCreateLocalKeyRing('.labkeys/master.key')));
   await store.ensureKey();
   const { keys } = await store.load(0);
@@ -147,7 +146,7 @@ async function tokenSigner(prisma: ReturnType<typeof benchPrisma>, issuer: strin
 }
 
 /** The service's own request shape (buildAssumeRoleInput), sent straight from the SDK. */
-async function baseline(endpoint: string, room: BenchClassroom, n: number, c: number, tokens: TokenSigner | null): Promise<number> {
+async function baseline(endpoint: string, room: Classroom, n: number, c: number, tokens: TokenSigner | null): Promise<number> {
   const client = new STSClient({
     endpoint,
     region: 'us-east-1',
@@ -195,7 +194,7 @@ async function baseline(endpoint: string, room: BenchClassroom, n: number, c: nu
   return seconds;
 }
 
-async function runPipeline(apiUrl: string, databaseUrl: string, room: BenchClassroom, n: number, onStreamsOpen: () => void) {
+async function runPipeline(apiUrl: string, databaseUrl: string, room: Classroom, n: number, onStreamsOpen: () => void) {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const streams = await mapLimit(room.students, 32, (s) => TimedStream.open(agent, `${apiUrl}/v1/me/events`, s.token));
   onCleanup(() => {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMigratedDatabase, dropQueueKeys, freePort, startLocalServices, withPg } from '../support/local-services';
-import { benchWorld } from './world';
+import { schoolWorld } from '@labkeys/testing';
 import type { WorldStateFile } from '@labkeys/aws-local';
 
 export const ROOT = join(__dirname, '../../..');
@@ -119,7 +119,7 @@ export interface AwsLocalChild {
 }
 
 /** aws-local on a free port with the bench's school world; `latencyByAction` injected over its admin API. */
-export async function startAwsLocal(externalId: string, assumeRoleLatencyMs: number, world: WorldStateFile = benchWorld([externalId])): Promise<AwsLocalChild> {
+export async function startAwsLocal(externalId: string, assumeRoleLatencyMs: number, world: WorldStateFile = schoolWorld([externalId])): Promise<AwsLocalChild> {
   const dir = mkdtempSync(join(tmpdir(), 'labkeys-bench-'));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const state = join(dir, 'world.json');

@@ -1,2 +1,2 @@
-/** The class fixtures are shared with the benchmarks (scripts/support/school.ts). */
-export { createClassroom, SCOPED_POLICY, type Classroom, type ClassroomOptions } from '../../scripts/support/school';
+// The class fixtures are shared with the benchmarks (libs/testing).
+export { createClassroom, SCOPED_POLICY, type Classroom, type ClassroomOptions } from '@labkeys/testing';

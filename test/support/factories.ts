@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient, type SessionState } from '@labkeys/database';
+import type { PrismaClient, SessionState } from '@labkeys/database';
+import { fixturePrisma } from '@labkeys/testing';
 
 /** A Prisma client on the run's database, for arranging and inspecting rows. */
 export function testPrisma(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL!, max: 4 }) });
+  return fixturePrisma(process.env.DATABASE_URL!);
 }
 
 const suffix = () => randomBytes(4).toString('hex');

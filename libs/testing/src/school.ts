@@ -9,7 +9,7 @@ import { makeStudentHandle } from '@labkeys/templates';
 /**
  * The school the tests and the benchmarks run: its AWS account as aws-local state (a lab role trusting
  * LabKeys with the external id, a management role allowed to edit the lab role's inline policies) and a
- * class seeded straight into Postgres. One copy, shared by test/support and scripts/bench.
+ * class seeded straight into Postgres. One copy, shared by test/support and the benchmarks.
  */
 export const ACCOUNT = '123456789012';
 export const LAB_ROLE = 'labkeys-lab';
