@@ -9,4 +9,7 @@ export * from './pagination';
 export type { TransactionClient } from './transaction';
 export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';
 export { tenantScopeOf, type TenantScope } from './tenant-scope';
-export { UnitOfWork, type Tx, type TransactionOptions } from './unit-of-work';
+export { UnitOfWork, txOfClient, type Tx, type TransactionOptions } from './unit-of-work';
+export type { JsonInput } from './json';
+export { isRecordNotFound, isStoreUnavailable, isUniqueViolation } from './database-errors';
+export { DatabaseHealth } from './database-health';
