@@ -1,12 +1,26 @@
 import { Global, Module } from '@nestjs/common';
 import { DatabaseHealth } from './database-health';
 import { PrismaService } from './prisma.service';
+import { ApiTokenRepository } from './repositories/api-token.repository';
+import { AuditRepository } from './repositories/audit.repository';
+import { EnrollmentRepository } from './repositories/enrollment.repository';
+import { InstructorRepository } from './repositories/instructor.repository';
 import { SessionRepository } from './repositories/session.repository';
+import { TenantRepository } from './repositories/tenant.repository';
 import { UnitOfWork } from './unit-of-work';
+
+/** Tenants, their people and catalogue (courses, rosters, templates, connections), audit and OIDC keys. */
+const CATALOGUE_REPOSITORIES = [
+  TenantRepository,
+  InstructorRepository,
+  ApiTokenRepository,
+  EnrollmentRepository,
+  AuditRepository,
+];
 
 @Global()
 @Module({
-  providers: [PrismaService, UnitOfWork, SessionRepository, DatabaseHealth],
-  exports: [PrismaService, UnitOfWork, SessionRepository, DatabaseHealth],
+  providers: [PrismaService, UnitOfWork, SessionRepository, DatabaseHealth, ...CATALOGUE_REPOSITORIES],
+  exports: [PrismaService, UnitOfWork, SessionRepository, DatabaseHealth, ...CATALOGUE_REPOSITORIES],
 })
 export class DatabaseModule {}

@@ -3,7 +3,7 @@ export { PrismaService, withTimeout } from './prisma.service';
 export { runMigrations, MigrationError, type MigrationResult } from './migrations/migration-runner';
 export { readMigrationFiles, defaultMigrationsDir, type MigrationFile } from './migrations/migration-files';
 export { Prisma, PrismaClient } from './generated/prisma/client';
-export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enrollment, RoleTemplate, Lab, LabSession, RevocationEntry, AuditEvent } from './generated/prisma/client';
+export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enrollment, RoleTemplate, Lab, LabSession, RevocationEntry, AuditEvent, OidcSigningKey } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 export * from './pagination';
 export type { TransactionClient } from './transaction';
@@ -13,3 +13,9 @@ export { UnitOfWork, txOfClient, type Tx, type TransactionOptions } from './unit
 export type { JsonInput } from './json';
 export { isRecordNotFound, isStoreUnavailable, isUniqueViolation } from './database-errors';
 export { DatabaseHealth } from './database-health';
+export { standaloneDatabase, openStandaloneDatabase, type StandaloneDatabase } from './standalone';
+export { TenantRepository } from './repositories/tenant.repository';
+export { InstructorRepository, type NewInstructor, type InstructorChanges } from './repositories/instructor.repository';
+export { ApiTokenRepository, type ApiTokenView, type NewApiToken, type TokenByHash } from './repositories/api-token.repository';
+export { AuditRepository, type AuditEventView, type AuditFilter, type NewAuditEvent } from './repositories/audit.repository';
+export { EnrollmentRepository, type EnrollmentByTokenHash } from './repositories/enrollment.repository';
