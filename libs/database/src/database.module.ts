@@ -5,6 +5,7 @@ import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { EnrollmentRepository } from './repositories/enrollment.repository';
 import { InstructorRepository } from './repositories/instructor.repository';
+import { OidcKeyRepository } from './repositories/oidc-key.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UnitOfWork } from './unit-of-work';
@@ -16,6 +17,7 @@ const CATALOGUE_REPOSITORIES = [
   ApiTokenRepository,
   EnrollmentRepository,
   AuditRepository,
+  OidcKeyRepository,
 ];
 
 @Global()

@@ -18,4 +18,5 @@ export { TenantRepository } from './repositories/tenant.repository';
 export { InstructorRepository, type NewInstructor, type InstructorChanges } from './repositories/instructor.repository';
 export { ApiTokenRepository, type ApiTokenView, type NewApiToken, type TokenByHash } from './repositories/api-token.repository';
 export { AuditRepository, type AuditEventView, type AuditFilter, type NewAuditEvent } from './repositories/audit.repository';
+export { OidcKeyRepository, type NewOidcKey } from './repositories/oidc-key.repository';
 export { EnrollmentRepository, type EnrollmentByTokenHash } from './repositories/enrollment.repository';

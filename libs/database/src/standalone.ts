@@ -4,6 +4,7 @@ import type { PrismaService } from './prisma.service';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { InstructorRepository } from './repositories/instructor.repository';
+import { OidcKeyRepository } from './repositories/oidc-key.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UnitOfWork } from './unit-of-work';
 
@@ -14,6 +15,7 @@ export interface StandaloneDatabase {
   instructors: InstructorRepository;
   apiTokens: ApiTokenRepository;
   audit: AuditRepository;
+  oidcKeys: OidcKeyRepository;
 }
 
 /**
@@ -28,6 +30,7 @@ export function standaloneDatabase(client: PrismaClient): StandaloneDatabase {
     instructors: new InstructorRepository(prisma),
     apiTokens: new ApiTokenRepository(prisma),
     audit: new AuditRepository(prisma),
+    oidcKeys: new OidcKeyRepository(prisma),
   };
 }
 
