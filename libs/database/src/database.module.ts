@@ -3,10 +3,12 @@ import { DatabaseHealth } from './database-health';
 import { PrismaService } from './prisma.service';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditRepository } from './repositories/audit.repository';
+import { CourseRepository } from './repositories/course.repository';
 import { EnrollmentRepository } from './repositories/enrollment.repository';
 import { InstructorRepository } from './repositories/instructor.repository';
 import { OidcKeyRepository } from './repositories/oidc-key.repository';
 import { SessionRepository } from './repositories/session.repository';
+import { StudentRepository } from './repositories/student.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UnitOfWork } from './unit-of-work';
 
@@ -15,6 +17,8 @@ const CATALOGUE_REPOSITORIES = [
   TenantRepository,
   InstructorRepository,
   ApiTokenRepository,
+  CourseRepository,
+  StudentRepository,
   EnrollmentRepository,
   AuditRepository,
   OidcKeyRepository,

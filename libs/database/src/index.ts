@@ -19,4 +19,7 @@ export { InstructorRepository, type NewInstructor, type InstructorChanges } from
 export { ApiTokenRepository, type ApiTokenView, type NewApiToken, type TokenByHash } from './repositories/api-token.repository';
 export { AuditRepository, type AuditEventView, type AuditFilter, type NewAuditEvent } from './repositories/audit.repository';
 export { OidcKeyRepository, type NewOidcKey } from './repositories/oidc-key.repository';
-export { EnrollmentRepository, type EnrollmentByTokenHash } from './repositories/enrollment.repository';
+export { uuidv7 } from './uuidv7';
+export { CourseRepository, type CourseFields, type CourseFilter, type CourseWithCounts } from './repositories/course.repository';
+export { StudentRepository, type EnsuredStudents, type RosterStudent, type StudentFilter, type StudentWithEnrollments } from './repositories/student.repository';
+export { EnrollmentRepository, type EnrollmentByTokenHash, type IssuedEnrollment, type RosterEntry } from './repositories/enrollment.repository';
