@@ -3,12 +3,14 @@ import { DatabaseHealth } from './database-health';
 import { PrismaService } from './prisma.service';
 import { ApiTokenRepository } from './repositories/api-token.repository';
 import { AuditRepository } from './repositories/audit.repository';
+import { ConnectionRepository } from './repositories/connection.repository';
 import { CourseRepository } from './repositories/course.repository';
 import { EnrollmentRepository } from './repositories/enrollment.repository';
 import { InstructorRepository } from './repositories/instructor.repository';
 import { OidcKeyRepository } from './repositories/oidc-key.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { StudentRepository } from './repositories/student.repository';
+import { TemplateRepository } from './repositories/template.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UnitOfWork } from './unit-of-work';
 
@@ -20,6 +22,8 @@ const CATALOGUE_REPOSITORIES = [
   CourseRepository,
   StudentRepository,
   EnrollmentRepository,
+  TemplateRepository,
+  ConnectionRepository,
   AuditRepository,
   OidcKeyRepository,
 ];

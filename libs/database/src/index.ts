@@ -23,3 +23,5 @@ export { uuidv7 } from './uuidv7';
 export { CourseRepository, type CourseFields, type CourseFilter, type CourseWithCounts } from './repositories/course.repository';
 export { StudentRepository, type EnsuredStudents, type RosterStudent, type StudentFilter, type StudentWithEnrollments } from './repositories/student.repository';
 export { EnrollmentRepository, type EnrollmentByTokenHash, type IssuedEnrollment, type RosterEntry } from './repositories/enrollment.repository';
+export { TemplateRepository, type TemplateColumns } from './repositories/template.repository';
+export { ConnectionRepository, type ConnectionChanges, type NewConnection, type VerifiedAs, type VerifyOutcome } from './repositories/connection.repository';
