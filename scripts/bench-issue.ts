@@ -13,6 +13,7 @@ import { Agent } from 'node:http';
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { webIdentitySubject } from '@labkeys/aws';
 import { OidcKeyStore, signRs256 } from '@labkeys/oidc';
+import { standaloneDatabase } from '@labkeys/database';
 import { loadOrCreateLocalKeyRing, SecretSealer } from '@labkeys/secrets';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { buildAssumeRoleInput, roleSessionNameFor } from '@labkeys/templates';
@@ -123,7 +124,8 @@ type TokenSigner = (handle: string, tags: { Key?: string; Value?: string }[]) =>
 
 /** Tokens as the worker signs them, with LabKeys' current key (created by the store when there is none yet). */
 async function tokenSigner(prisma: ReturnType<typeof fixturePrisma>, issuer: string, tenantId: string): Promise<TokenSigner> {
-  const store = new OidcKeyStore(prisma, new SecretSealer(loadOrCreateLocalKeyRing('.labkeys/master.key')));
+  const db = standaloneDatabase(prisma);
+  const store = new OidcKeyStore(db.uow, db.oidcKeys, new SecretSealer(loadOrCreateLocalKeyRing('.labkeys/master.key')));
   await store.ensureKey();
   const { keys } = await store.load(0);
   const key = keys.at(-1)!;

@@ -1,7 +1,7 @@
 import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createTenant, issueApiToken } from '@labkeys/core';
-import { PrismaClient } from '@labkeys/database';
+import { PrismaClient, standaloneDatabase, tenantScopeOf } from '@labkeys/database';
 import { createRolesFromSetup } from './demo-aws';
 
 const TENANT_NAME = 'LabKeys Demo School';
@@ -41,9 +41,9 @@ export async function seedDemoClass(
     const existing = await prisma.tenant.findFirst({ where: { name: TENANT_NAME }, include: { instructors: { where: { role: 'OWNER' }, take: 1 } } });
     if (existing && existing.instructors[0]) {
       // Tokens are stored hashed, so a re-run mints a fresh owner token rather than recovering the old one.
-      ownerToken = (await prisma.$transaction((tx) => issueApiToken(tx, existing.id, existing.instructors[0].id, `demo ${new Date().toISOString()}`))).token;
+      ownerToken = (await issueApiToken(standaloneDatabase(prisma).apiTokens, tenantScopeOf(existing.id), existing.instructors[0].id, `demo ${new Date().toISOString()}`)).token;
     } else {
-      ownerToken = (await createTenant(prisma, { name: TENANT_NAME, ownerEmail: OWNER_EMAIL, ownerName: 'Demo Teacher' })).ownerToken;
+      ownerToken = (await createTenant(standaloneDatabase(prisma), { name: TENANT_NAME, ownerEmail: OWNER_EMAIL, ownerName: 'Demo Teacher' })).ownerToken;
     }
   } finally {
     await prisma.$disconnect();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { PrismaClient } from '@labkeys/database';
+import { PrismaClient, standaloneDatabase } from '@labkeys/database';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createTenant } from '@labkeys/core';
 import { specQueuePrefix } from '../support/env';
@@ -46,7 +46,7 @@ describe('lab stream while Postgres is unavailable', () => {
   });
 
   it('ends the stream with an error event, stays up, and serves new streams once Postgres is back', async () => {
-    const tenant = await createTenant(prisma, { name: `Outage ${Date.now()}`, ownerEmail: `owner${Date.now()}@example.edu` });
+    const tenant = await createTenant(standaloneDatabase(prisma), { name: `Outage ${Date.now()}`, ownerEmail: `owner${Date.now()}@example.edu` });
     const { labId } = await createLabInTenant(prisma, tenant.tenantId);
     const url = `${baseUrl}/v1/labs/${labId}/events`;
     const healthy = await openRawStream(url, tenant.ownerToken);

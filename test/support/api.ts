@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createTenant, type CreatedTenant } from '@labkeys/core';
-import type { PrismaClient } from '@labkeys/database';
+import { standaloneDatabase, type PrismaClient } from '@labkeys/database';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { testEnv } from './env';
 import { LogCapture } from './log-capture';
@@ -30,7 +30,7 @@ let counter = 0;
 
 /** A new tenant with its owner, as `npm run admin -- tenant create` makes it. */
 export function createTenantWithOwner(prisma: PrismaClient, name = `School ${++counter}-${Date.now()}`): Promise<CreatedTenant> {
-  return createTenant(prisma, { name, ownerEmail: `owner${counter}-${Date.now()}@example.edu` });
+  return createTenant(standaloneDatabase(prisma), { name, ownerEmail: `owner${counter}-${Date.now()}@example.edu` });
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { loadEnvOrExit } from '@labkeys/config';
 import { createTenant } from '@labkeys/core';
-import { PrismaClient, runMigrations } from '@labkeys/database';
+import { openStandaloneDatabase, runMigrations } from '@labkeys/database';
 import { OidcKeyStore } from '@labkeys/oidc';
 import { keyRingOf, SecretSealer } from '@labkeys/secrets';
 
@@ -23,12 +22,12 @@ async function main(argv: string[]): Promise<void> {
   if (!values.name || !values.owner) throw new UsageError(USAGE);
   const env = loadEnvOrExit('admin');
   if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 2 }) });
+  const db = openStandaloneDatabase(env.DATABASE_URL);
   try {
-    const created = await createTenant(prisma, { name: values.name, ownerEmail: values.owner, ownerName: values['owner-name'] });
+    const created = await createTenant(db, { name: values.name, ownerEmail: values.owner, ownerName: values['owner-name'] });
     process.stdout.write(`${JSON.stringify({ tenantId: created.tenantId, ownerToken: created.ownerToken })}\n`);
   } finally {
-    await prisma.$disconnect();
+    await db.close();
   }
 }
 
@@ -40,12 +39,12 @@ async function rotateOidcKey(): Promise<void> {
   const env = loadEnvOrExit('admin');
   if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
   const ring = keyRingOf(env.LABKEYS_MASTER_KEY, env.LOCAL_KEY_FILE);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 2 }) });
+  const db = openStandaloneDatabase(env.DATABASE_URL);
   try {
-    const rotation = await new OidcKeyStore(prisma, new SecretSealer(ring)).rotate(env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000);
+    const rotation = await new OidcKeyStore(db.uow, db.oidcKeys, new SecretSealer(ring)).rotate(env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000);
     process.stdout.write(`${JSON.stringify({ kid: rotation.kid, activatesAt: rotation.activatesAt.toISOString(), retiring: rotation.retiring })}\n`);
   } finally {
-    await prisma.$disconnect();
+    await db.close();
   }
 }
 

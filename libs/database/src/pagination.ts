@@ -59,3 +59,8 @@ export function toPage<T extends { id: string }, R = T>(rows: T[], page: PageReq
   const items = more ? rows.slice(0, page.limit) : rows;
   return { items: items.map(map), nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };
 }
+
+/** The same page with each item mapped (repositories page rows; callers shape them). */
+export function mapPage<T, R>(page: Page<T>, map: (item: T) => R): Page<R> {
+  return { items: page.items.map(map), nextCursor: page.nextCursor };
+}

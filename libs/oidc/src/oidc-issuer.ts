@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { STS_AUDIENCE, type WebIdentityTokenRequest, type WebIdentityTokenSource } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
-import { PrismaService } from '@labkeys/database';
+import { OidcKeyRepository, UnitOfWork } from '@labkeys/database';
 import { keyRingOf, SecretSealer } from '@labkeys/secrets';
 import { signRs256 } from './jwt';
 import { OidcKeyStore } from './oidc-key.store';
@@ -31,11 +31,12 @@ export class OidcIssuer implements WebIdentityTokenSource {
   private readonly refreshMs: number;
 
   constructor(
-    prisma: PrismaService,
+    uow: UnitOfWork,
+    keys: OidcKeyRepository,
     private readonly config: AppConfig,
   ) {
     const ring = keyRingOf(config.masterKey, config.localKeyFile);
-    this.store = new OidcKeyStore(prisma, new SecretSealer(ring));
+    this.store = new OidcKeyStore(uow, keys, new SecretSealer(ring));
     this.refreshMs = Math.min(MAX_REFRESH_MS, Math.floor(config.oidcKeyPublishLeadMs / 2));
   }
 

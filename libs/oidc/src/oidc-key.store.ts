@@ -1,14 +1,9 @@
 import { createPrivateKey } from 'node:crypto';
-import type { Prisma, PrismaClient } from '@labkeys/database';
+import type { JsonInput, OidcKeyRepository, Tx, UnitOfWork } from '@labkeys/database';
 import { SecretSealer } from '@labkeys/secrets';
 import { generateSigningKey, type LoadedKey, type PublicJwk } from './signing-key';
 
-/** Keys are deployment-wide (one issuer for every tenant); one lock serialises creating and rotating them. */
-const KEYS_LOCK = 'labkeys:oidc-signing-keys';
-
 const aad = (kid: string) => `labkeys:oidc-key:${kid}`;
-
-type Db = Pick<PrismaClient, '$transaction' | 'oidcSigningKey' | '$queryRaw'>;
 
 export interface Rotation {
   kid: string;
@@ -24,17 +19,17 @@ export interface Rotation {
  */
 export class OidcKeyStore {
   constructor(
-    private readonly prisma: Db,
+    private readonly uow: UnitOfWork,
+    private readonly keys: OidcKeyRepository,
     private readonly sealer: SecretSealer,
   ) {}
 
   /** The first key of a deployment signs at once: no verifier can hold an older JWKS yet. */
   async ensureKey(): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await lock(tx);
-      if ((await tx.oidcSigningKey.count({ where: { retiredAt: null } })) > 0) return;
-      const [{ now }] = await tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
-      await this.insert(tx, now);
+    await this.uow.run(async (tx) => {
+      await this.keys.systemLock(tx);
+      if ((await this.keys.systemCount(true, tx)) > 0) return;
+      await this.insert(tx, await this.keys.systemNow(tx));
     });
   }
 
@@ -43,26 +38,22 @@ export class OidcKeyStore {
    * Verifiers that cached the JWKS before the rotation see the new key before any token it signed.
    */
   async rotate(publishLeadMs: number): Promise<Rotation> {
-    return this.prisma.$transaction(async (tx) => {
-      await lock(tx);
-      const [{ now }] = await tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+    return this.uow.run(async (tx) => {
+      await this.keys.systemLock(tx);
+      const now = await this.keys.systemNow(tx);
       // The first key of a deployment has nothing to be published ahead of: it signs at once.
-      const first = (await tx.oidcSigningKey.count()) === 0;
+      const first = (await this.keys.systemCount(false, tx)) === 0;
       const activatesAt = first ? now : new Date(now.getTime() + publishLeadMs);
-      const signing = await tx.oidcSigningKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
-      await tx.oidcSigningKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: activatesAt } });
+      const retiring = await this.keys.systemRetireUnretired(activatesAt, tx);
       const kid = await this.insert(tx, now, activatesAt);
-      return { kid, activatesAt, retiring: signing.map((k) => k.kid) };
+      return { kid, activatesAt, retiring };
     });
   }
 
   /** Keys that may still matter: signing, waiting to sign, or retired less than `retainMs` ago. */
   async load(retainMs: number): Promise<{ now: Date; keys: LoadedKey[] }> {
-    const [{ now }] = await this.prisma.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
-    const rows = await this.prisma.oidcSigningKey.findMany({
-      where: { OR: [{ retiredAt: null }, { retiredAt: { gt: new Date(now.getTime() - retainMs) } }] },
-      orderBy: { activatesAt: 'asc' },
-    });
+    const now = await this.keys.systemNow();
+    const rows = await this.keys.systemListLive(new Date(now.getTime() - retainMs));
     const keys = rows.map((row): LoadedKey => {
       let opened: ReturnType<LoadedKey['privateKey']> | undefined;
       return {
@@ -77,23 +68,10 @@ export class OidcKeyStore {
     return { now, keys };
   }
 
-  private async insert(tx: Prisma.TransactionClient, now: Date, activatesAt = now): Promise<string> {
+  private async insert(tx: Tx, now: Date, activatesAt = now): Promise<string> {
     const key = generateSigningKey();
     const { keyId, sealed } = this.sealer.seal(key.privatePem, aad(key.kid));
-    await tx.oidcSigningKey.create({
-      data: {
-        kid: key.kid,
-        publicJwk: key.publicJwk as unknown as Prisma.InputJsonValue,
-        sealedPrivateKey: new Uint8Array(sealed),
-        sealKeyId: keyId,
-        createdAt: now,
-        activatesAt,
-      },
-    });
+    await this.keys.systemInsert({ kid: key.kid, publicJwk: key.publicJwk as unknown as JsonInput, sealedPrivateKey: sealed, sealKeyId: keyId, createdAt: now, activatesAt }, tx);
     return key.kid;
   }
-}
-
-async function lock(tx: Prisma.TransactionClient): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${KEYS_LOCK}, 0))`;
 }

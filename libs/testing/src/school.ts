@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, type WorldStateFile } from '@labkeys/aws-local';
 import { STS_AUDIENCE, labRoleWebIdentityTrustPolicy, managementRoleWebIdentityTrustPolicy, oidcProviderArn } from '@labkeys/aws';
 import { createTenant } from '@labkeys/core';
-import type { PrismaClient } from '@labkeys/database';
+import { standaloneDatabase, type PrismaClient } from '@labkeys/database';
 import { generateToken, hashToken } from '@labkeys/secrets';
 import { makeStudentHandle } from '@labkeys/templates';
 
@@ -92,7 +92,7 @@ export interface ClassroomOptions {
  */
 export async function createClassroom(prisma: PrismaClient, options: ClassroomOptions): Promise<Classroom> {
   const suffix = randomBytes(3).toString('hex');
-  const tenant = await createTenant(prisma, { name: `School ${suffix}`, ownerEmail: `owner-${suffix}@example.edu` });
+  const tenant = await createTenant(standaloneDatabase(prisma), { name: `School ${suffix}`, ownerEmail: `owner-${suffix}@example.edu` });
   const roleArn = options.roleArn ?? LAB_ROLE_ARN;
   const duration = options.durationSeconds ?? 3600;
   const connection = await prisma.awsConnection.create({

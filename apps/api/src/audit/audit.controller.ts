@@ -16,6 +16,6 @@ export class AuditController {
   @Get()
   @ApiOkResponse({ type: AuditPageDto })
   list(@CurrentInstructor() me: InstructorActor, @Query() q: ListAuditQueryDto) {
-    return this.audit.list(me.tenantId, q);
+    return this.audit.list(me.scope, q);
   }
 }

@@ -1,9 +1,11 @@
-import type { InstructorRole } from '@labkeys/database';
+import type { InstructorRole, TenantScope } from '@labkeys/database';
 
 /** An instructor, owner or assistant authenticated by an API token (lk_…). */
 export interface InstructorActor {
   kind: 'instructor';
   tenantId: string;
+  /** The tenant of the token, as repositories take it. */
+  scope: TenantScope;
   instructorId: string;
   role: InstructorRole;
   tokenId: string;
@@ -13,6 +15,8 @@ export interface InstructorActor {
 export interface StudentActor {
   kind: 'student';
   tenantId: string;
+  /** The tenant of the enrollment, as repositories take it. */
+  scope: TenantScope;
   studentId: string;
   enrollmentId: string;
   courseId: string;

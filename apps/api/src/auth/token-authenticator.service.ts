@@ -1,44 +1,47 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { PrismaService } from '@labkeys/database';
+import { ApiTokenRepository, EnrollmentRepository, tenantScopeOf } from '@labkeys/database';
 import { hashToken, looksLikeToken } from '@labkeys/secrets';
 import type { InstructorActor, StudentActor } from './actor';
 
-/** Tokens are looked up by their SHA-256; the raw value is never stored or compared. */
+/**
+ * Tokens are looked up by their SHA-256; the raw value is never stored or compared. The token says whose it
+ * is: the actor's scope is minted here, from the tenant of the row the hash found, and nowhere else in the api.
+ */
 @Injectable()
 export class TokenAuthenticator {
   private static readonly LAST_USED_RESOLUTION_MS = 60_000;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly apiTokens: ApiTokenRepository,
+    private readonly enrollments: EnrollmentRepository,
     private readonly config: AppConfig,
   ) {}
 
   async instructor(raw: string): Promise<InstructorActor | null> {
     if (!looksLikeToken(raw, 'lk')) return null;
-    const token = await this.prisma.apiToken.findUnique({
-      where: { tokenHash: hashToken(raw) },
-      include: { instructor: { select: { role: true, disabledAt: true } } },
-    });
+    const token = await this.apiTokens.systemFindByHash(hashToken(raw));
     const now = new Date();
     if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now) || token.instructor.disabledAt) return null;
+    const scope = tenantScopeOf(token.tenantId);
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TokenAuthenticator.LAST_USED_RESOLUTION_MS) {
-      await this.prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
+      await this.apiTokens.touchLastUsed(scope, token.id, now);
     }
-    return { kind: 'instructor', tenantId: token.tenantId, instructorId: token.instructorId, role: token.instructor.role, tokenId: token.id };
+    return { kind: 'instructor', tenantId: token.tenantId, scope, instructorId: token.instructorId, role: token.instructor.role, tokenId: token.id };
   }
 
   async student(raw: string): Promise<StudentActor | null> {
     if (!looksLikeToken(raw, 'lks')) return null;
     const tokenHash = hashToken(raw);
-    const enrollment = await this.currentEnrollment({ accessTokenHash: tokenHash });
+    const enrollment = await this.currentEnrollment(tokenHash);
     if (!enrollment) return null;
-    return { kind: 'student', tenantId: enrollment.tenantId, studentId: enrollment.studentId, enrollmentId: enrollment.id, courseId: enrollment.courseId, tokenHash };
+    const scope = tenantScopeOf(enrollment.tenantId);
+    return { kind: 'student', tenantId: enrollment.tenantId, scope, studentId: enrollment.studentId, enrollmentId: enrollment.id, courseId: enrollment.courseId, tokenHash };
   }
 
   /** Whether the token a student authenticated with still opens their enrollment (streams ask on every event). */
   async isCurrent(me: StudentActor): Promise<boolean> {
-    const enrollment = await this.currentEnrollment({ accessTokenHash: me.tokenHash });
+    const enrollment = await this.currentEnrollment(me.tokenHash);
     return enrollment?.id === me.enrollmentId && enrollment.tenantId === me.tenantId;
   }
 
@@ -47,20 +50,8 @@ export class TokenAuthenticator {
    * is re-issued), the course not archived, the student not deleted, and not past its lifetime — the course's end,
    * or STUDENT_TOKEN_LIFETIME_DAYS after the link was issued for a course without one.
    */
-  private async currentEnrollment(where: { accessTokenHash: string }) {
-    const enrollment = await this.prisma.enrollment.findUnique({
-      where,
-      select: {
-        id: true,
-        tenantId: true,
-        studentId: true,
-        courseId: true,
-        unenrolledAt: true,
-        tokenIssuedAt: true,
-        course: { select: { archivedAt: true, endsAt: true } },
-        student: { select: { deletedAt: true } },
-      },
-    });
+  private async currentEnrollment(tokenHash: string) {
+    const enrollment = await this.enrollments.systemFindByTokenHash(tokenHash);
     if (!enrollment || enrollment.unenrolledAt || enrollment.course.archivedAt || enrollment.student.deletedAt) return null;
     const issued = enrollment.tokenIssuedAt ?? new Date(0);
     const expires = enrollment.course.endsAt ?? new Date(issued.getTime() + this.config.studentTokenLifetimeMs);

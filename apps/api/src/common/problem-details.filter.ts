@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AwsCallError } from '@labkeys/aws';
-import { InvalidCursorError, Prisma } from '@labkeys/database';
+import { InvalidCursorError, isRecordNotFound, isUniqueViolation } from '@labkeys/database';
 import { JsonShapeError } from './json-shape';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
 import { STORE_RETRY_AFTER_SECONDS, storeOutage, type Store } from './store-outage';
@@ -77,13 +77,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
       return { type: problemType(slug(parserError.status)), title: statusTitle(parserError.status), status: parserError.status };
     }
-    if (exception instanceof Prisma.PrismaClientKnownRequestError) {
-      if (exception.code === 'P2002') {
-        return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: 'A resource with the same unique value already exists.' };
-      }
-      if (exception.code === 'P2025') {
-        return { type: problemType('not-found'), title: 'Not Found', status: 404, detail: 'The resource does not exist.' };
-      }
+    if (isUniqueViolation(exception)) {
+      return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: 'A resource with the same unique value already exists.' };
+    }
+    if (isRecordNotFound(exception)) {
+      return { type: problemType('not-found'), title: 'Not Found', status: 404, detail: 'The resource does not exist.' };
     }
     return {
       type: problemType('internal'),

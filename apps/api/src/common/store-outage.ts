@@ -1,19 +1,16 @@
-import { Prisma } from '@labkeys/database';
+import { isStoreUnavailable } from '@labkeys/database';
 
 /** Seconds a client is told to wait after a store outage answer: about one reconnect cycle of the pools. */
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
 export type Store = 'database' | 'redis';
 
-// Prisma's codes for an unreachable or overloaded database: can't reach (P1001), timed out (P1002,
-// P1008), connection closed (P1017), pool acquire timeout (P2024), too many connections (P2037).
-const PRISMA_OUTAGE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 // SQLSTATEs of a server that is going away or not there yet (admin shutdown, crash shutdown, starting up,
 // connection failures) and of statements it cancelled under load (statement or lock timeout).
 const PG_OUTAGE_STATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '57014', '55P03']);
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
 
-// What the drivers say when the code is lost on the way up (Prisma wraps adapter errors in messages;
+// What the drivers say when the code is lost on the way up (the database client wraps adapter errors in messages;
 // node-postgres' own errors carry no code). Matched against messages only, never against user input.
 const DATABASE_MESSAGES = /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|Timed out fetching a new connection|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command|Server has closed the connection|Query read timeout|statement timeout/i;
 const REDIS_MESSAGES = /Connection is closed|Stream isn't writeable and enableOfflineQueue|Reached the max retries per request limit|Command timed out/i;
@@ -31,8 +28,8 @@ export function storeOutage(error: unknown): Store | undefined {
 }
 
 function classify(e: Record<string, unknown>): Store | undefined {
-  if (e instanceof Prisma.PrismaClientInitializationError) return 'database';
-  if (e instanceof Prisma.PrismaClientKnownRequestError && PRISMA_OUTAGE_CODES.has(e.code)) return 'database';
+  // The database client's own verdict (unreachable, timed out, pool exhausted) comes first.
+  if (isStoreUnavailable(e)) return 'database';
   const code = typeof e.code === 'string' ? e.code : undefined;
   const message = typeof e.message === 'string' ? e.message : '';
   const name = typeof e.name === 'string' ? e.name : '';

@@ -17,7 +17,7 @@ import {
   type RoleArnParts,
 } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
-import { PrismaService, type AwsConnection } from '@labkeys/database';
+import { TemplateRepository, type AwsConnection, type TenantScope } from '@labkeys/database';
 import { renderCloudFormation, renderTerraform, type SetupDocuments } from './connection-setup.renderer';
 import { ConnectionsService } from './connections.service';
 
@@ -31,13 +31,14 @@ const RECOMMENDED_MAX_SESSION = 43200;
 export class ConnectionSetupService {
   constructor(
     private readonly connections: ConnectionsService,
-    private readonly prisma: PrismaService,
+    private readonly templates: TemplateRepository,
     private readonly sts: StsGateway,
     private readonly config: AppConfig,
   ) {}
 
-  async setup(tenantId: string, id: string) {
-    const connection = await this.connections.find(this.prisma, tenantId, id);
+  async setup(scope: TenantScope, id: string) {
+    const { tenantId } = scope;
+    const connection = await this.connections.find(scope, id);
     const webIdentity = connection.mode === 'WEB_IDENTITY';
     const { accountId, partition } = connection;
     // webIdentity: the account's IAM OIDC provider for LabKeys' issuer is the principal; no STS call, no AWS key.
@@ -48,8 +49,7 @@ export class ConnectionSetupService {
     const mgmt = (connection.managementRoleArn && parseRoleArn(connection.managementRoleArn)) || fallback(DEFAULT_MANAGEMENT_ROLE);
     const labRoleArn = roleArn(lab);
     // Revocation writes to every role the connection's templates issue on, not only the default lab role.
-    const templates = await this.prisma.roleTemplate.findMany({ where: { tenantId, connectionId: id }, select: { roleArn: true } });
-    const managedArns = [...new Set([labRoleArn, ...templates.map((t) => t.roleArn)])].sort();
+    const managedArns = [...new Set([labRoleArn, ...(await this.templates.roleArnsOnConnection(scope, id))])].sort();
 
     const documents: SetupDocuments = {
       connectionName: connection.name,

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { IamGateway, MANAGEMENT_SUBJECT, SessionIssuer, StsGateway, oidcProviderKey, parseRoleArn } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
-import { Prisma, PrismaService, type AwsConnection } from '@labkeys/database';
+import { ConnectionRepository, UnitOfWork, type AwsConnection, type JsonInput, type TenantScope } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ConnectionsService } from './connections.service';
 import { probeExternalId, type ExternalIdProbes } from './external-id.probe';
@@ -28,7 +28,8 @@ const SHORTEST_SESSION_SECONDS = 900;
 export class ConnectionVerifierService {
   constructor(
     private readonly connections: ConnectionsService,
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly connectionRows: ConnectionRepository,
     private readonly sts: StsGateway,
     private readonly issuer: SessionIssuer,
     private readonly iam: IamGateway,
@@ -36,8 +37,9 @@ export class ConnectionVerifierService {
     private readonly config: AppConfig,
   ) {}
 
-  async verify(tenantId: string, id: string) {
-    const connection = await this.connections.find(this.prisma, tenantId, id);
+  async verify(scope: TenantScope, id: string) {
+    const { tenantId } = scope;
+    const connection = await this.connections.find(scope, id);
     const lab = connection.labRoleArn ? parseRoleArn(connection.labRoleArn) : null;
     if (!connection.labRoleArn || !lab) throw new ConflictException({ detail: 'Set the connection\'s labRoleArn before verifying it.', field: 'labRoleArn' });
 
@@ -89,29 +91,25 @@ export class ConnectionVerifierService {
       failures,
       checkedAt,
     };
-    await this.prisma.$transaction(async (tx) => {
+    await this.uow.run(async (tx) => {
       // Only the connection as it was verified: an edit of its role, endpoint or region meanwhile wins.
-      const { count } = await tx.awsConnection.updateMany({
-        where: {
-          tenantId,
-          id,
-          region: connection.region,
-          labRoleArn: connection.labRoleArn,
-          managementRoleArn: connection.managementRoleArn,
-          endpointOverride: connection.endpointOverride,
-        },
-        data: {
+      const stored = await this.connectionRows.recordVerification(
+        scope,
+        id,
+        connection,
+        {
           // Unknown stays unknown rather than overwriting a value an earlier check learned.
-          ...(maxSessionDuration !== null && { maxSessionSeconds: maxSessionDuration }),
-          ...(result.roleChaining !== null && { roleChaining: result.roleChaining }),
+          maxSessionSeconds: maxSessionDuration,
+          roleChaining: result.roleChaining,
           verifiedAt: verified ? checkedAt : null,
           lastVerifiedAt: checkedAt,
           lastVerifyOk: verified,
-          lastVerifyFailures: verified ? Prisma.DbNull : (failures as unknown as Prisma.InputJsonValue),
+          lastVerifyFailures: verified ? null : (failures as unknown as JsonInput),
         },
-      });
-      if (count === 0) throw new ConflictException({ detail: 'The connection changed while it was being verified; verify it again.' });
-      await this.audit.record(tx, tenantId, {
+        tx,
+      );
+      if (!stored) throw new ConflictException({ detail: 'The connection changed while it was being verified; verify it again.' });
+      await this.audit.record(scope, {
         action: 'connection.verified',
         subjectType: 'connection',
         subjectId: id,
@@ -124,7 +122,7 @@ export class ConnectionVerifierService {
           maxSessionDuration,
           roleChaining: result.roleChaining,
         },
-      });
+      }, tx);
     });
     return result;
   }

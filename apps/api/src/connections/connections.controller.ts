@@ -24,13 +24,13 @@ export class ConnectionsController {
   @Get()
   @ApiOkResponse({ type: ConnectionPageDto })
   list(@CurrentInstructor() me: InstructorActor, @Query() query: ListConnectionsQueryDto) {
-    return this.connections.list(me.tenantId, query, query.sort);
+    return this.connections.list(me.scope, query, query.sort);
   }
 
   @Get(':connectionId')
   @ApiOkResponse({ type: ConnectionDto })
   get(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string) {
-    return this.connections.get(me.tenantId, id);
+    return this.connections.get(me.scope, id);
   }
 
   @Post()
@@ -38,7 +38,7 @@ export class ConnectionsController {
   @ApiCreatedResponse({ type: ConnectionDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'A connection with this name exists.' })
   create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateConnectionDto) {
-    return this.connections.create(me.tenantId, body);
+    return this.connections.create(me.scope, body);
   }
 
   @Patch(':connectionId')
@@ -46,7 +46,7 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'A connection with this name exists.' })
   update(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string, @Body() body: UpdateConnectionDto) {
-    return this.connections.update(me.tenantId, id, body);
+    return this.connections.update(me.scope, id, body);
   }
 
   @Delete(':connectionId')
@@ -54,7 +54,7 @@ export class ConnectionsController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Role templates still use the connection.' })
   async remove(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string): Promise<void> {
-    await this.connections.remove(me.tenantId, id);
+    await this.connections.remove(me.scope, id);
   }
 
   @Get(':connectionId/setup')
@@ -62,7 +62,7 @@ export class ConnectionsController {
   @ApiOkResponse({ type: ConnectionSetupDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'LabKeys\' own AWS principal is unknown.' })
   setup(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string) {
-    return this.setupService.setup(me.tenantId, id);
+    return this.setupService.setup(me.scope, id);
   }
 
   @Post(':connectionId/verify')
@@ -71,6 +71,6 @@ export class ConnectionsController {
   @ApiOkResponse({ type: VerifyResultDto, description: 'AWS\'s answers; a failed check is a result (verified: false, failures named), not an error.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'The connection has no lab role ARN yet, or it changed while being verified.' })
   verify(@CurrentInstructor() me: InstructorActor, @UuidParam('connectionId') id: string) {
-    return this.verifier.verify(me.tenantId, id);
+    return this.verifier.verify(me.scope, id);
   }
 }

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { pageArgs, parseSort, Prisma, PrismaService, toPage, type AwsConnection, type ConnectionMode, type Page, type PageRequest, type TransactionClient } from '@labkeys/database';
+import { ConnectionRepository, mapPage, TemplateRepository, UnitOfWork, type AwsConnection, type ConnectionMode, type Page, type PageRequest, type TenantScope, type Tx } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException, type FieldProblem } from '../common/problem';
 import { roleArnProblems } from './connection-input.validator';
@@ -15,41 +15,39 @@ export function modeName(mode: ConnectionMode): ConnectionModeName {
   return mode === 'WEB_IDENTITY' ? 'webIdentity' : 'assumeRole';
 }
 
-/** AWS connections of a tenant; every method is scoped by tenant id first. */
+/** AWS connections of a tenant; every method is scoped by the tenant first. */
 @Injectable()
 export class ConnectionsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly connections: ConnectionRepository,
+    private readonly templates: TemplateRepository,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
 
-  async list(tenantId: string, page: PageRequest, sort?: string): Promise<Page<ConnectionView>> {
-    const rows = await this.prisma.awsConnection.findMany({
-      where: { tenantId },
-      ...pageArgs(tenantId, page, parseSort<'createdAt' | 'name'>(sort, 'createdAt')),
-    });
-    return toPage(rows, page, view);
+  async list(scope: TenantScope, page: PageRequest, sort?: string): Promise<Page<ConnectionView>> {
+    return mapPage(await this.connections.list(scope, page, sort), view);
   }
 
-  async get(tenantId: string, id: string): Promise<ConnectionView> {
-    return view(await this.find(this.prisma, tenantId, id));
+  async get(scope: TenantScope, id: string): Promise<ConnectionView> {
+    return view(await this.find(scope, id));
   }
 
   /** The row itself, for the setup and verify use cases of this module. */
-  async find(db: TransactionClient | PrismaService, tenantId: string, id: string): Promise<AwsConnection> {
-    const row = await db.awsConnection.findFirst({ where: { tenantId, id } });
+  async find(scope: TenantScope, id: string, tx?: Tx): Promise<AwsConnection> {
+    const row = await this.connections.findById(scope, id, tx);
     if (!row) throw new NotFoundException({ detail: 'AWS connection not found.' });
     return row;
   }
 
-  async create(tenantId: string, input: CreateConnectionDto): Promise<ConnectionView> {
+  async create(scope: TenantScope, input: CreateConnectionDto): Promise<ConnectionView> {
     this.assertValid([...roleArnProblems(input, input.accountId, input.partition), ...this.endpointProblems(input.endpointOverride)]);
-    return this.prisma.$transaction(async (tx) => {
-      await this.assertNameFree(tx, tenantId, input.name);
-      const row = await tx.awsConnection.create({
-        data: {
-          tenantId,
+    return this.uow.run(async (tx) => {
+      await this.assertNameFree(tx, scope, input.name);
+      const row = await this.connections.create(
+        scope,
+        {
           name: input.name,
           accountId: input.accountId,
           region: input.region,
@@ -60,51 +58,42 @@ export class ConnectionsService {
           managementRoleArn: input.managementRoleArn ?? null,
           endpointOverride: input.endpointOverride ?? null,
         },
-      });
+        tx,
+      );
       const { externalId: _e, ...summary } = view(row);
-      await this.audit.record(tx, tenantId, { action: 'connection.created', subjectType: 'connection', subjectId: row.id, summary: JSON.parse(JSON.stringify(summary)) });
+      await this.audit.record(scope, { action: 'connection.created', subjectType: 'connection', subjectId: row.id, summary: JSON.parse(JSON.stringify(summary)) }, tx);
       return view(row);
     });
   }
 
-  async update(tenantId: string, id: string, input: UpdateConnectionDto): Promise<ConnectionView> {
-    return this.prisma.$transaction(async (tx) => {
-      const current = await this.find(tx, tenantId, id);
+  async update(scope: TenantScope, id: string, input: UpdateConnectionDto): Promise<ConnectionView> {
+    return this.uow.run(async (tx) => {
+      const current = await this.find(scope, id, tx);
       this.assertValid([...roleArnProblems(input, current.accountId, current.partition), ...this.endpointProblems(input.endpointOverride)]);
-      if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(tx, tenantId, input.name);
+      if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(tx, scope, input.name);
       // What the last verification learned no longer holds once the role, the endpoint or the region changes.
       const changed = (['region', 'labRoleArn', 'managementRoleArn', 'endpointOverride'] as const).some(
         (field) => input[field] !== undefined && input[field] !== current[field],
       );
-      const row = await tx.awsConnection.update({
-        where: { tenantId_id: { tenantId, id } },
-        data: {
-          name: input.name,
-          region: input.region,
-          labRoleArn: input.labRoleArn,
-          managementRoleArn: input.managementRoleArn,
-          endpointOverride: input.endpointOverride,
-          ...(changed && { maxSessionSeconds: null, roleChaining: null, verifiedAt: null, lastVerifiedAt: null, lastVerifyOk: null, lastVerifyFailures: Prisma.DbNull }),
-        },
-      });
-      await this.audit.record(tx, tenantId, { action: 'connection.updated', subjectType: 'connection', subjectId: id, summary: { ...input, verificationReset: changed } });
+      const { name, region, labRoleArn, managementRoleArn, endpointOverride } = input;
+      const row = await this.connections.update(scope, id, { name, region, labRoleArn, managementRoleArn, endpointOverride }, changed, tx);
+      await this.audit.record(scope, { action: 'connection.updated', subjectType: 'connection', subjectId: id, summary: { ...input, verificationReset: changed } }, tx);
       return view(row);
     });
   }
 
-  async remove(tenantId: string, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const current = await this.find(tx, tenantId, id);
-      const templates = await tx.roleTemplate.count({ where: { tenantId, connectionId: id } });
+  async remove(scope: TenantScope, id: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const current = await this.find(scope, id, tx);
+      const templates = await this.templates.countOnConnection(scope, id, tx);
       if (templates > 0) throw new ConflictException({ detail: `${templates} role template(s) use this connection; delete them first.` });
-      await tx.awsConnection.delete({ where: { tenantId_id: { tenantId, id } } });
-      await this.audit.record(tx, tenantId, { action: 'connection.deleted', subjectType: 'connection', subjectId: id, summary: { name: current.name, accountId: current.accountId } });
+      await this.connections.delete(scope, id, tx);
+      await this.audit.record(scope, { action: 'connection.deleted', subjectType: 'connection', subjectId: id, summary: { name: current.name, accountId: current.accountId } }, tx);
     });
   }
 
-  private async assertNameFree(tx: TransactionClient, tenantId: string, name: string): Promise<void> {
-    const clash = await tx.awsConnection.findUnique({ where: { tenantId_name: { tenantId, name } } });
-    if (clash) throw new ConflictException({ detail: 'A connection with this name already exists.', field: 'name' });
+  private async assertNameFree(tx: Tx, scope: TenantScope, name: string): Promise<void> {
+    if (await this.connections.nameTaken(scope, name, tx)) throw new ConflictException({ detail: 'A connection with this name already exists.', field: 'name' });
   }
 
   // Production talks to real AWS only: an override would let a tenant point LabKeys' signed calls anywhere.

@@ -17,27 +17,27 @@ export class CoursesController {
   @Get()
   @ApiOkResponse({ type: CoursePageDto })
   list(@CurrentInstructor() me: InstructorActor, @Query() query: ListCoursesQueryDto) {
-    return this.courses.list(me.tenantId, query);
+    return this.courses.list(me.scope, query);
   }
 
   @Get(':courseId')
   @ApiOkResponse({ type: CourseDto })
   get(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') id: string) {
-    return this.courses.get(me.tenantId, id);
+    return this.courses.get(me.scope, id);
   }
 
   @Post()
   @ApiCreatedResponse({ type: CourseDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The code is taken in this tenant (`field: code`).' })
   create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateCourseDto) {
-    return this.courses.create(me.tenantId, body);
+    return this.courses.create(me.scope, body);
   }
 
   @Patch(':courseId')
   @ApiOkResponse({ type: CourseDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The code is taken in this tenant (`field: code`).' })
   update(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') id: string, @Body() body: UpdateCourseDto) {
-    return this.courses.update(me.tenantId, id, body);
+    return this.courses.update(me.scope, id, body);
   }
 
   @Post(':courseId/archive')
@@ -45,7 +45,7 @@ export class CoursesController {
   @ApiOperation({ summary: 'Archive a course', description: 'Idempotent. Archived courses refuse imports; existing enrollments stay.' })
   @ApiOkResponse({ type: CourseDto })
   archive(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') id: string) {
-    return this.courses.setArchived(me.tenantId, id, true);
+    return this.courses.setArchived(me.scope, id, true);
   }
 
   @Post(':courseId/unarchive')
@@ -53,6 +53,6 @@ export class CoursesController {
   @ApiOperation({ summary: 'Unarchive a course', description: 'Idempotent.' })
   @ApiOkResponse({ type: CourseDto })
   unarchive(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') id: string) {
-    return this.courses.setArchived(me.tenantId, id, false);
+    return this.courses.setArchived(me.scope, id, false);
   }
 }

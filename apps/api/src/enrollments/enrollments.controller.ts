@@ -21,7 +21,7 @@ export class EnrollmentsController {
   @Get()
   @ApiOkResponse({ type: EnrollmentPageDto })
   list(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @Query() query: ListEnrollmentsQueryDto) {
-    return this.enrollments.list(me.tenantId, courseId, query);
+    return this.enrollments.list(me.scope, courseId, query);
   }
 
   @Delete(':enrollmentId')
@@ -29,7 +29,7 @@ export class EnrollmentsController {
   @ApiOperation({ summary: 'Unenroll a student', description: 'Idempotent. The student\'s access link stops working at once.' })
   @ApiNoContentResponse({ description: 'Unenrolled (or already was).' })
   async unenroll(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @UuidParam('enrollmentId') id: string): Promise<void> {
-    await this.enrollments.unenroll(me.tenantId, courseId, id);
+    await this.enrollments.unenroll(me.scope, courseId, id);
   }
 
   @Post(':enrollmentId/access-link')
@@ -38,7 +38,7 @@ export class EnrollmentsController {
   @ApiOkResponse({ type: IssuedAccessLinkDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The student is unenrolled.' })
   reissue(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @UuidParam('enrollmentId') id: string) {
-    return this.enrollments.reissueAccessLink(me.tenantId, courseId, id);
+    return this.enrollments.reissueAccessLink(me.scope, courseId, id);
   }
 
   @Post(':enrollmentId/access-link/email')

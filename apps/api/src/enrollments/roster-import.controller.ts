@@ -48,7 +48,7 @@ export class RosterImportController {
     const duplicates = duplicateEmailProblems(body.students, 'students');
     if (duplicates.length) throw new ValidationProblemException(duplicates);
     const rows = body.students.map(({ email, displayName }) => ({ email, displayName }));
-    return (await this.enrollments.importStudents(me.tenantId, courseId, rows, 'json')).result;
+    return (await this.enrollments.importStudents(me.scope, courseId, rows, 'json')).result;
   }
 
   @Post('csv')
@@ -71,6 +71,6 @@ export class RosterImportController {
   @ApiUnsupportedMediaTypeResponse({ type: ProblemDto, description: 'Neither text/csv nor multipart/form-data.' })
   async importCsv(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @CsvUpload() csv: Readable | Buffer) {
     const rows = await parseRosterCsv(csv);
-    return (await this.enrollments.importStudents(me.tenantId, courseId, rows, 'csv')).result;
+    return (await this.enrollments.importStudents(me.scope, courseId, rows, 'csv')).result;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@labkeys/database';
+import { DatabaseHealth } from '@labkeys/database';
 import { RedisProbe } from './redis-probe.service';
 
 type CheckState = 'up' | 'down';
@@ -25,7 +25,7 @@ export class HealthCheck {
   checksRun = 0;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly database: DatabaseHealth,
     private readonly redis: RedisProbe,
   ) {}
 
@@ -37,7 +37,7 @@ export class HealthCheck {
 
   private async check(): Promise<HealthReport> {
     this.checksRun++;
-    const [database, redis] = await Promise.all([state(this.prisma.ping()), state(this.redis.ping())]);
+    const [database, redis] = await Promise.all([state(this.database.ping()), state(this.redis.ping())]);
     const report: HealthReport = { status: database === 'up' && redis === 'up' ? 'ok' : 'unavailable', checks: { database, redis } };
     this.cached = { report, at: Date.now() };
     return report;

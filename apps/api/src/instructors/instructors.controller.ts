@@ -27,46 +27,46 @@ export class InstructorsController {
   @Get('instructors')
   @ApiOkResponse({ type: InstructorPageDto })
   list(@CurrentInstructor() me: InstructorActor, @Query() query: ListInstructorsQueryDto) {
-    return this.instructors.list(me.tenantId, query, query);
+    return this.instructors.list(me.scope, query, query);
   }
 
   @Get('instructors/:instructorId')
   @ApiOkResponse({ type: InstructorDto })
   get(@CurrentInstructor() me: InstructorActor, @UuidParam('instructorId') id: string) {
-    return this.instructors.get(me.tenantId, id);
+    return this.instructors.get(me.scope, id);
   }
 
   @Post('instructors')
   @OwnerOnly()
   @ApiCreatedResponse({ type: InstructorDto })
   create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateInstructorDto) {
-    return this.instructors.create(me.tenantId, body);
+    return this.instructors.create(me.scope, body);
   }
 
   @Patch('instructors/:instructorId')
   @OwnerOnly()
   @ApiOkResponse({ type: InstructorDto })
   update(@CurrentInstructor() me: InstructorActor, @UuidParam('instructorId') id: string, @Body() body: UpdateInstructorDto) {
-    return this.instructors.update(me.tenantId, id, body);
+    return this.instructors.update(me.scope, id, body);
   }
 
   @Post('instructors/:instructorId/tokens')
   @ApiCreatedResponse({ type: IssuedApiTokenDto, description: 'The raw token is in this answer only.' })
   issueToken(@CurrentInstructor() me: InstructorActor, @UuidParam('instructorId') id: string, @Body() body: CreateApiTokenDto) {
     if (me.role !== 'OWNER' && me.instructorId !== id) throw new ForbiddenException({ detail: 'Only owners create tokens for others.' });
-    return this.instructors.issueToken(me.tenantId, id, body.name, body.expiresAt ? new Date(body.expiresAt) : undefined);
+    return this.instructors.issueToken(me.scope, id, body.name, body.expiresAt ? new Date(body.expiresAt) : undefined);
   }
 
   @Get('tokens')
   @ApiOkResponse({ type: ApiTokenPageDto, description: 'Owners see every token of the tenant; others their own.' })
   listTokens(@CurrentInstructor() me: InstructorActor, @Query() query: PageQueryDto) {
-    return this.instructors.listTokens(me.tenantId, query, me.role === 'OWNER' ? undefined : me.instructorId);
+    return this.instructors.listTokens(me.scope, query, me.role === 'OWNER' ? undefined : me.instructorId);
   }
 
   @Delete('tokens/:tokenId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Revoked; it stops working at once.' })
   async revokeToken(@CurrentInstructor() me: InstructorActor, @UuidParam('tokenId') id: string): Promise<void> {
-    await this.instructors.revokeToken(me.tenantId, id, me.role === 'OWNER' ? undefined : me.instructorId);
+    await this.instructors.revokeToken(me.scope, id, me.role === 'OWNER' ? undefined : me.instructorId);
   }
 }

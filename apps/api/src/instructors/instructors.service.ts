@@ -1,88 +1,84 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { issueApiToken, type IssuedApiToken } from '@labkeys/core';
-import { pageArgs, parseSort, PrismaService, toPage, type Instructor, type Page, type PageRequest } from '@labkeys/database';
+import { ApiTokenRepository, InstructorRepository, UnitOfWork, type ApiTokenView, type Instructor, type Page, type PageRequest, type TenantScope } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import type { CreateInstructorDto, UpdateInstructorDto } from './dto/instructor.dto';
 
-/** Instructors and their API tokens; every method is scoped by tenant id first. */
+/** Instructors and their API tokens; every method is scoped by the tenant first. */
 @Injectable()
 export class InstructorsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly instructors: InstructorRepository,
+    private readonly tokens: ApiTokenRepository,
     private readonly audit: AuditService,
   ) {}
 
-  async list(tenantId: string, page: PageRequest, filter: { role?: Instructor['role']; sort?: string }): Promise<Page<Instructor>> {
-    const rows = await this.prisma.instructor.findMany({
-      where: { tenantId, role: filter.role },
-      ...pageArgs(tenantId, page, parseSort<'createdAt' | 'email'>(filter.sort, 'createdAt')),
-    });
-    return toPage(rows, page);
+  list(scope: TenantScope, page: PageRequest, filter: { role?: Instructor['role']; sort?: string }): Promise<Page<Instructor>> {
+    return this.instructors.list(scope, page, filter);
   }
 
-  async get(tenantId: string, id: string): Promise<Instructor> {
-    const row = await this.prisma.instructor.findFirst({ where: { tenantId, id } });
+  async get(scope: TenantScope, id: string): Promise<Instructor> {
+    const row = await this.instructors.findById(scope, id);
     if (!row) throw new NotFoundException({ detail: 'Instructor not found.' });
     return row;
   }
 
-  async create(tenantId: string, input: CreateInstructorDto): Promise<Instructor> {
-    return this.prisma.$transaction(async (tx) => {
-      const existing = await tx.instructor.findUnique({ where: { tenantId_email: { tenantId, email: input.email } } });
+  async create(scope: TenantScope, input: CreateInstructorDto): Promise<Instructor> {
+    return this.uow.run(async (tx) => {
+      const existing = await this.instructors.findByEmail(scope, input.email, tx);
       if (existing) throw new ConflictException({ detail: 'An instructor with this email already exists.', field: 'email' });
-      const row = await tx.instructor.create({ data: { tenantId, email: input.email, name: input.name ?? null, role: input.role } });
-      await this.audit.record(tx, tenantId, { action: 'instructor.created', subjectType: 'instructor', subjectId: row.id, summary: { email: row.email, role: row.role } });
+      const row = await this.instructors.create(scope, { email: input.email, name: input.name ?? null, role: input.role }, tx);
+      await this.audit.record(scope, { action: 'instructor.created', subjectType: 'instructor', subjectId: row.id, summary: { email: row.email, role: row.role } }, tx);
       return row;
     });
   }
 
-  async update(tenantId: string, id: string, input: UpdateInstructorDto): Promise<Instructor> {
-    return this.prisma.$transaction(async (tx) => {
-      const current = await tx.instructor.findFirst({ where: { tenantId, id } });
+  async update(scope: TenantScope, id: string, input: UpdateInstructorDto): Promise<Instructor> {
+    return this.uow.run(async (tx) => {
+      const current = await this.instructors.findById(scope, id, tx);
       if (!current) throw new NotFoundException({ detail: 'Instructor not found.' });
       const demotesOwner = current.role === 'OWNER' && ((input.role && input.role !== 'OWNER') || input.disabled === true);
       if (demotesOwner) {
-        const owners = await tx.instructor.count({ where: { tenantId, role: 'OWNER', disabledAt: null } });
+        const owners = await this.instructors.countActiveOwners(scope, tx);
         if (owners <= 1) throw new ConflictException({ detail: 'A tenant keeps at least one active owner.' });
       }
-      const row = await tx.instructor.update({
-        where: { tenantId_id: { tenantId, id } },
-        data: {
+      const row = await this.instructors.update(
+        scope,
+        id,
+        {
           name: input.name,
           role: input.role,
           disabledAt: input.disabled === undefined ? undefined : input.disabled ? (current.disabledAt ?? new Date()) : null,
         },
-      });
-      await this.audit.record(tx, tenantId, { action: 'instructor.updated', subjectType: 'instructor', subjectId: id, summary: { ...input } });
+        tx,
+      );
+      await this.audit.record(scope, { action: 'instructor.updated', subjectType: 'instructor', subjectId: id, summary: { ...input } }, tx);
       return row;
     });
   }
 
-  async listTokens(tenantId: string, page: PageRequest, instructorId?: string) {
-    const rows = await this.prisma.apiToken.findMany({
-      where: { tenantId, instructorId },
-      ...pageArgs(tenantId, page, parseSort<'createdAt'>('-createdAt', '-createdAt')),
-    });
-    return toPage(rows, page, ({ tokenHash: _hash, tenantId: _t, ...rest }) => rest);
+  listTokens(scope: TenantScope, page: PageRequest, instructorId?: string): Promise<Page<ApiTokenView>> {
+    return this.tokens.list(scope, page, instructorId);
   }
 
-  async issueToken(tenantId: string, instructorId: string, name: string, expiresAt?: Date): Promise<IssuedApiToken> {
-    return this.prisma.$transaction(async (tx) => {
-      const instructor = await tx.instructor.findFirst({ where: { tenantId, id: instructorId } });
+  async issueToken(scope: TenantScope, instructorId: string, name: string, expiresAt?: Date): Promise<IssuedApiToken> {
+    return this.uow.run(async (tx) => {
+      const instructor = await this.instructors.findById(scope, instructorId, tx);
       if (!instructor) throw new NotFoundException({ detail: 'Instructor not found.' });
-      const issued = await issueApiToken(tx, tenantId, instructorId, name, expiresAt ?? null);
-      await this.audit.record(tx, tenantId, { action: 'api-token.created', subjectType: 'api-token', subjectId: issued.id, summary: { instructorId, name, expiresAt: expiresAt?.toISOString() ?? null } });
+      const issued = await issueApiToken(this.tokens, scope, instructorId, name, expiresAt ?? null, tx);
+      await this.audit.record(scope, { action: 'api-token.created', subjectType: 'api-token', subjectId: issued.id, summary: { instructorId, name, expiresAt: expiresAt?.toISOString() ?? null } }, tx);
       return issued;
     });
   }
 
-  async revokeToken(tenantId: string, id: string, onlyOf?: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const token = await tx.apiToken.findFirst({ where: { tenantId, id, instructorId: onlyOf } });
+  async revokeToken(scope: TenantScope, id: string, onlyOf?: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const token = await this.tokens.findById(scope, id, onlyOf, tx);
       if (!token) throw new NotFoundException({ detail: 'API token not found.' });
       if (!token.revokedAt) {
-        await tx.apiToken.update({ where: { tenantId_id: { tenantId, id } }, data: { revokedAt: new Date() } });
-        await this.audit.record(tx, tenantId, { action: 'api-token.revoked', subjectType: 'api-token', subjectId: id, summary: { instructorId: token.instructorId } });
+        await this.tokens.revoke(scope, id, new Date(), tx);
+        await this.audit.record(scope, { action: 'api-token.revoked', subjectType: 'api-token', subjectId: id, summary: { instructorId: token.instructorId } }, tx);
       }
     });
   }

@@ -18,19 +18,19 @@ export class StudentsController {
   @ApiOperation({ summary: 'List students', description: 'Students are created by importing a roster into a course.' })
   @ApiOkResponse({ type: StudentPageDto })
   list(@CurrentInstructor() me: InstructorActor, @Query() query: ListStudentsQueryDto) {
-    return this.students.list(me.tenantId, query);
+    return this.students.list(me.scope, query);
   }
 
   @Get(':studentId')
   @ApiOkResponse({ type: StudentDetailDto, description: 'The student with every enrollment, current or ended.' })
   get(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string) {
-    return this.students.get(me.tenantId, id);
+    return this.students.get(me.scope, id);
   }
 
   @Patch(':studentId')
   @ApiOkResponse({ type: StudentDto })
   update(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string, @Body() body: UpdateStudentDto) {
-    return this.students.update(me.tenantId, id, body.displayName);
+    return this.students.update(me.scope, id, body.displayName);
   }
 
   @Delete(':studentId')
@@ -41,6 +41,6 @@ export class StudentsController {
   })
   @ApiNoContentResponse({ description: 'Deleted (or already was).' })
   async remove(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string): Promise<void> {
-    await this.students.remove(me.tenantId, id);
+    await this.students.remove(me.scope, id);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@labkeys/database';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConnectionRepository, CourseRepository, StudentRepository, TemplateRepository, type TenantScope } from '@labkeys/database';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { ValidationProblemException } from '../common/problem';
 import type { PreviewTemplateDto } from './dto/template.dto';
@@ -18,18 +18,24 @@ const SAMPLE_LAB_ID = '00000000-0000-4000-8000-000000000001';
 export class TemplatePreviewService {
   constructor(
     private readonly templates: TemplatesService,
-    private readonly prisma: PrismaService,
+    private readonly templateRows: TemplateRepository,
+    private readonly connections: ConnectionRepository,
+    private readonly courses: CourseRepository,
+    private readonly students: StudentRepository,
   ) {}
 
-  async preview(tenantId: string, id: string, input: PreviewTemplateDto) {
-    const template = await this.templates.find(this.prisma, tenantId, id);
-    const connection = await this.prisma.awsConnection.findFirstOrThrow({ where: { tenantId, id: template.connectionId } });
-    const lab = input.labId ? await this.prisma.lab.findFirst({ where: { tenantId, id: input.labId } }) : null;
+  async preview(scope: TenantScope, id: string, input: PreviewTemplateDto) {
+    const { tenantId } = scope;
+    const template = await this.templates.find(scope, id);
+    const connection = await this.connections.findById(scope, template.connectionId);
+    // A foreign key keeps a template's connection; this answers as a vanished row always has (404).
+    if (!connection) throw new NotFoundException({ detail: 'The resource does not exist.' });
+    const lab = input.labId ? await this.templateRows.findLabForPreview(scope, input.labId) : null;
     if (input.labId && !lab) throw unknown('labId', 'No lab with this id');
     const courseId = input.courseId ?? lab?.courseId;
-    const course = courseId ? await this.prisma.course.findFirst({ where: { tenantId, id: courseId } }) : null;
+    const course = courseId ? await this.courses.findById(scope, courseId) : null;
     if (input.courseId && !course) throw unknown('courseId', 'No course with this id');
-    const student = input.studentId ? await this.prisma.student.findFirst({ where: { tenantId, id: input.studentId } }) : null;
+    const student = input.studentId ? await this.students.findById(scope, input.studentId) : null;
     if (input.studentId && !student) throw unknown('studentId', 'No student with this id');
 
     try {

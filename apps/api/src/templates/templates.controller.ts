@@ -21,13 +21,13 @@ export class TemplatesController {
   @Get()
   @ApiOkResponse({ type: TemplatePageDto })
   list(@CurrentInstructor() me: InstructorActor, @Query() query: ListTemplatesQueryDto) {
-    return this.templates.list(me.tenantId, query, query);
+    return this.templates.list(me.scope, query, query);
   }
 
   @Get(':templateId')
   @ApiOkResponse({ type: TemplateDto })
   get(@CurrentInstructor() me: InstructorActor, @UuidParam('templateId') id: string) {
-    return this.templates.get(me.tenantId, id);
+    return this.templates.get(me.scope, id);
   }
 
   @Post()
@@ -35,7 +35,7 @@ export class TemplatesController {
   @ApiCreatedResponse({ type: TemplateDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'A template with this name exists.' })
   create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateTemplateDto) {
-    return this.templates.create(me.tenantId, body);
+    return this.templates.create(me.scope, body);
   }
 
   @Patch(':templateId')
@@ -43,7 +43,7 @@ export class TemplatesController {
   @ApiOkResponse({ type: TemplateDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'A template with this name exists.' })
   update(@CurrentInstructor() me: InstructorActor, @UuidParam('templateId') id: string, @Body() body: UpdateTemplateDto) {
-    return this.templates.update(me.tenantId, id, body);
+    return this.templates.update(me.scope, id, body);
   }
 
   @Delete(':templateId')
@@ -51,7 +51,7 @@ export class TemplatesController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Labs use the template.' })
   async remove(@CurrentInstructor() me: InstructorActor, @UuidParam('templateId') id: string): Promise<void> {
-    await this.templates.remove(me.tenantId, id);
+    await this.templates.remove(me.scope, id);
   }
 
   @Post(':templateId/preview')
@@ -59,6 +59,6 @@ export class TemplatesController {
   @ApiOperation({ summary: 'The exact AssumeRole parameters for one student (no AWS call, no credentials).' })
   @ApiOkResponse({ type: TemplatePreviewDto })
   preview(@CurrentInstructor() me: InstructorActor, @UuidParam('templateId') id: string, @Body() body: PreviewTemplateDto) {
-    return this.previews.preview(me.tenantId, id, body);
+    return this.previews.preview(me.scope, id, body);
   }
 }

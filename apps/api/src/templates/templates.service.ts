@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { pageArgs, parseSort, PrismaService, toPage, type Page, type PageRequest, type Prisma, type RoleTemplate, type TransactionClient } from '@labkeys/database';
+import { ConnectionRepository, mapPage, TemplateRepository, UnitOfWork, type JsonInput, type Page, type PageRequest, type RoleTemplate, type TenantScope, type Tx } from '@labkeys/database';
 import { validateRoleTemplate, type RoleTemplateInput, type SessionTagInput } from '@labkeys/templates';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
@@ -13,63 +13,58 @@ const view = ({ tenantId: _t, sessionTags, ...rest }: RoleTemplate): TemplateVie
 @Injectable()
 export class TemplatesService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly templates: TemplateRepository,
+    private readonly connections: ConnectionRepository,
     private readonly audit: AuditService,
   ) {}
 
-  async list(tenantId: string, page: PageRequest, filter: { connectionId?: string; sort?: string }): Promise<Page<TemplateView>> {
-    const rows = await this.prisma.roleTemplate.findMany({
-      where: { tenantId, connectionId: filter.connectionId },
-      ...pageArgs(tenantId, page, parseSort<'createdAt' | 'name'>(filter.sort, 'createdAt')),
-    });
-    return toPage(rows, page, view);
+  async list(scope: TenantScope, page: PageRequest, filter: { connectionId?: string; sort?: string }): Promise<Page<TemplateView>> {
+    return mapPage(await this.templates.list(scope, filter, page), view);
   }
 
-  async get(tenantId: string, id: string): Promise<TemplateView> {
-    return view(await this.find(this.prisma, tenantId, id));
+  async get(scope: TenantScope, id: string): Promise<TemplateView> {
+    return view(await this.find(scope, id));
   }
 
-  async find(db: TransactionClient | PrismaService, tenantId: string, id: string): Promise<RoleTemplate> {
-    const row = await db.roleTemplate.findFirst({ where: { tenantId, id } });
+  async find(scope: TenantScope, id: string, tx?: Tx): Promise<RoleTemplate> {
+    const row = await this.templates.findById(scope, id, tx);
     if (!row) throw new NotFoundException({ detail: 'Role template not found.' });
     return row;
   }
 
-  async create(tenantId: string, input: CreateTemplateDto): Promise<TemplateView> {
+  async create(scope: TenantScope, input: CreateTemplateDto): Promise<TemplateView> {
     const fields = toTemplateInput(input);
-    return this.prisma.$transaction(async (tx) => {
-      await this.validate(tx, tenantId, input.connectionId, fields);
-      await this.assertNameFree(tx, tenantId, input.name);
-      const row = await tx.roleTemplate.create({ data: { tenantId, name: input.name, connectionId: input.connectionId, ...toColumns(fields) } });
-      await this.audit.record(tx, tenantId, { action: 'template.created', subjectType: 'template', subjectId: row.id, summary: { name: row.name, connectionId: row.connectionId, roleArn: row.roleArn } });
+    return this.uow.run(async (tx) => {
+      await this.validate(tx, scope, input.connectionId, fields);
+      await this.assertNameFree(tx, scope, input.name);
+      const row = await this.templates.create(scope, { name: input.name, connectionId: input.connectionId, ...toColumns(fields) }, tx);
+      await this.audit.record(scope, { action: 'template.created', subjectType: 'template', subjectId: row.id, summary: { name: row.name, connectionId: row.connectionId, roleArn: row.roleArn } }, tx);
       return view(row);
     });
   }
 
-  async update(tenantId: string, id: string, input: UpdateTemplateDto): Promise<TemplateView> {
-    return this.prisma.$transaction(async (tx) => {
-      const current = await this.find(tx, tenantId, id);
+  async update(scope: TenantScope, id: string, input: UpdateTemplateDto): Promise<TemplateView> {
+    return this.uow.run(async (tx) => {
+      const current = await this.find(scope, id, tx);
       const { name, connectionId, ...changes } = input;
       const merged: RoleTemplateInput = { ...toTemplateInput(view(current)), ...definedOnly(changes) };
-      await this.assertRoleChangeAllowed(tx, tenantId, current, { roleArn: changes.roleArn, connectionId });
-      await this.validate(tx, tenantId, connectionId ?? current.connectionId, merged);
-      if (name !== undefined && name !== current.name) await this.assertNameFree(tx, tenantId, name);
-      const row = await tx.roleTemplate.update({
-        where: { tenantId_id: { tenantId, id } },
-        data: { name, connectionId, ...toColumns(merged) },
-      });
-      await this.audit.record(tx, tenantId, { action: 'template.updated', subjectType: 'template', subjectId: id, summary: { changed: Object.keys(definedOnly(input)) } });
+      await this.assertRoleChangeAllowed(tx, scope, current, { roleArn: changes.roleArn, connectionId });
+      await this.validate(tx, scope, connectionId ?? current.connectionId, merged);
+      if (name !== undefined && name !== current.name) await this.assertNameFree(tx, scope, name);
+      const row = await this.templates.update(scope, id, { name, connectionId, ...toColumns(merged) }, tx);
+      await this.audit.record(scope, { action: 'template.updated', subjectType: 'template', subjectId: id, summary: { changed: Object.keys(definedOnly(input)) } }, tx);
       return view(row);
     });
   }
 
-  async remove(tenantId: string, id: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const current = await this.find(tx, tenantId, id);
-      const labs = await tx.lab.count({ where: { tenantId, templateId: id } });
+  async remove(scope: TenantScope, id: string): Promise<void> {
+    await this.uow.run(async (tx) => {
+      const current = await this.find(scope, id, tx);
+      const labs = await this.templates.countLabs(scope, id, tx);
       if (labs > 0) throw new ConflictException({ detail: `${labs} lab(s) use this template; it cannot be deleted.` });
-      await tx.roleTemplate.delete({ where: { tenantId_id: { tenantId, id } } });
-      await this.audit.record(tx, tenantId, { action: 'template.deleted', subjectType: 'template', subjectId: id, summary: { name: current.name } });
+      await this.templates.delete(scope, id, tx);
+      await this.audit.record(scope, { action: 'template.deleted', subjectType: 'template', subjectId: id, summary: { name: current.name } }, tx);
     });
   }
 
@@ -78,10 +73,10 @@ export class TemplatesService {
    * while instructors still see the old: moving a template to another role or connection waits until no lab
    * using it has live (or still-being-revoked) sessions.
    */
-  private async assertRoleChangeAllowed(tx: TransactionClient, tenantId: string, current: RoleTemplate, next: { roleArn?: string; connectionId?: string }): Promise<void> {
+  private async assertRoleChangeAllowed(tx: Tx, scope: TenantScope, current: RoleTemplate, next: { roleArn?: string; connectionId?: string }): Promise<void> {
     const changing = (['roleArn', 'connectionId'] as const).filter((field) => next[field] !== undefined && next[field] !== current[field]);
     if (changing.length === 0) return;
-    const live = await tx.labSession.count({ where: { tenantId, state: { in: ['PENDING', 'ISSUING', 'ACTIVE', 'REVOKING'] }, lab: { templateId: current.id } } });
+    const live = await this.templates.countLiveSessions(scope, current.id, tx);
     if (live === 0) return;
     throw new ConflictException({
       detail: `${live} session(s) of labs using this template are live; end those labs before changing ${changing.join(' or ')}.`,
@@ -91,8 +86,8 @@ export class TemplatesService {
   }
 
   /** Another tenant's connection id reads as unknown (400 naming connectionId), never as "exists elsewhere". */
-  private async validate(tx: TransactionClient, tenantId: string, connectionId: string, input: RoleTemplateInput): Promise<void> {
-    const connection = await tx.awsConnection.findFirst({ where: { tenantId, id: connectionId } });
+  private async validate(tx: Tx, scope: TenantScope, connectionId: string, input: RoleTemplateInput): Promise<void> {
+    const connection = await this.connections.findById(scope, connectionId, tx);
     if (!connection) throw new ValidationProblemException([{ field: 'connectionId', message: 'No AWS connection with this id' }]);
     const violations = await validateRoleTemplate(input, {
       maxSessionDuration: effectiveMaxSessionSeconds(connection),
@@ -102,9 +97,8 @@ export class TemplatesService {
     if (violations.length > 0) throw new ValidationProblemException(violations, 'The role template is invalid.');
   }
 
-  private async assertNameFree(tx: TransactionClient, tenantId: string, name: string): Promise<void> {
-    const clash = await tx.roleTemplate.findUnique({ where: { tenantId_name: { tenantId, name } } });
-    if (clash) throw new ConflictException({ detail: 'A role template with this name already exists.', field: 'name' });
+  private async assertNameFree(tx: Tx, scope: TenantScope, name: string): Promise<void> {
+    if (await this.templates.nameTaken(scope, name, tx)) throw new ConflictException({ detail: 'A role template with this name already exists.', field: 'name' });
   }
 }
 
@@ -127,7 +121,7 @@ function toColumns(input: RoleTemplateInput) {
     sessionPolicyTemplate: input.sessionPolicyTemplate?.trim() ? input.sessionPolicyTemplate : null,
     managedPolicyArns: input.managedPolicyArns ?? [],
     durationSeconds: input.durationSeconds,
-    sessionTags: (input.sessionTags ?? []).map((t) => ({ key: t.key, value: t.value })) as Prisma.InputJsonValue,
+    sessionTags: (input.sessionTags ?? []).map((t) => ({ key: t.key, value: t.value })) as JsonInput,
     transitiveTagKeys: input.transitiveTagKeys ?? [],
     consoleDestination: input.consoleDestination ?? null,
     allowedRegions: input.allowedRegions ?? [],

@@ -1,4 +1,4 @@
-import type { TransactionClient } from '@labkeys/database';
+import type { ApiTokenRepository, TenantScope, Tx } from '@labkeys/database';
 import { generateToken, hashToken, tokenDisplayPrefix } from '@labkeys/secrets';
 
 export interface IssuedApiToken {
@@ -10,15 +10,14 @@ export interface IssuedApiToken {
 }
 
 export async function issueApiToken(
-  tx: TransactionClient,
-  tenantId: string,
+  tokens: ApiTokenRepository,
+  scope: TenantScope,
   instructorId: string,
   name: string,
   expiresAt: Date | null = null,
+  tx?: Tx,
 ): Promise<IssuedApiToken> {
   const token = generateToken('lk');
-  const row = await tx.apiToken.create({
-    data: { tenantId, instructorId, name, tokenHash: hashToken(token), displayPrefix: tokenDisplayPrefix(token), expiresAt },
-  });
+  const row = await tokens.create(scope, { instructorId, name, tokenHash: hashToken(token), displayPrefix: tokenDisplayPrefix(token), expiresAt }, tx);
   return { id: row.id, token, displayPrefix: row.displayPrefix, expiresAt: row.expiresAt };
 }

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@labkeys/database';
+import type { ApiTokenRepository, AuditRepository, InstructorRepository, TenantRepository, UnitOfWork } from '@labkeys/database';
 import { issueApiToken } from './api-tokens';
 
 export interface CreatedTenant {
@@ -7,26 +7,26 @@ export interface CreatedTenant {
   ownerToken: string;
 }
 
+/** What creating a tenant writes to. */
+export interface TenantStores {
+  uow: UnitOfWork;
+  tenants: TenantRepository;
+  instructors: InstructorRepository;
+  apiTokens: ApiTokenRepository;
+  audit: AuditRepository;
+}
+
 /** A tenant, its owner and the owner's first API token, in one transaction. */
-export async function createTenant(prisma: PrismaClient, input: { name: string; ownerEmail: string; ownerName?: string }): Promise<CreatedTenant> {
+export async function createTenant(db: TenantStores, input: { name: string; ownerEmail: string; ownerName?: string }): Promise<CreatedTenant> {
   const name = input.name.trim();
   const email = input.ownerEmail.trim().toLowerCase();
   if (!name || name.length > 200) throw new Error('tenant name must be 1-200 characters');
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error('owner email is not an email address');
-  return prisma.$transaction(async (tx) => {
-    const tenant = await tx.tenant.create({ data: { name } });
-    const owner = await tx.instructor.create({ data: { tenantId: tenant.id, email, name: input.ownerName ?? null, role: 'OWNER' } });
-    const token = await issueApiToken(tx, tenant.id, owner.id, 'owner (created by admin CLI)');
-    await tx.auditEvent.create({
-      data: {
-        tenantId: tenant.id,
-        actorType: 'system',
-        action: 'tenant.created',
-        subjectType: 'tenant',
-        subjectId: tenant.id,
-        summary: { name, ownerId: owner.id },
-      },
-    });
+  return db.uow.run(async (tx) => {
+    const tenant = await db.tenants.systemCreate(name, tx);
+    const owner = await db.instructors.create(tenant.scope, { email, name: input.ownerName ?? null, role: 'OWNER' }, tx);
+    const token = await issueApiToken(db.apiTokens, tenant.scope, owner.id, 'owner (created by admin CLI)', null, tx);
+    await db.audit.record(tenant.scope, { actorType: 'system', action: 'tenant.created', subjectType: 'tenant', subjectId: tenant.id, summary: { name, ownerId: owner.id } }, tx);
     return { tenantId: tenant.id, ownerId: owner.id, ownerToken: token.token };
   });
 }

@@ -1,4 +1,4 @@
-import { uuidv7, uuidv7Batch } from './roster.repository';
+import { uuidv7, uuidv7Batch } from './uuidv7';
 
 describe('uuidv7', () => {
   it('is a version-7, RFC 4122 variant UUID carrying the millisecond time first', () => {
