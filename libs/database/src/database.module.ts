@@ -1,13 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { DatabaseClock } from './database-clock';
 import { PrismaService } from './prisma.service';
+import { LabSessionRepository } from './repositories/lab-session.repository';
 import { LabRepository } from './repositories/lab.repository';
 import { MailDeliveryRepository } from './repositories/mail-delivery.repository';
 import { RevocationEntryRepository } from './repositories/revocation-entry.repository';
-import { SessionRepository } from './repositories/session.repository';
 import { UnitOfWork } from './unit-of-work';
 
-const REPOSITORIES = [LabRepository, SessionRepository, RevocationEntryRepository, MailDeliveryRepository];
+const REPOSITORIES = [LabRepository, LabSessionRepository, RevocationEntryRepository, MailDeliveryRepository];
 
 @Global()
 @Module({

@@ -8,7 +8,18 @@ export * from './generated/prisma/enums';
 export * from './pagination';
 export { transactionClientOf, type TransactionClient } from './transaction';
 export { DatabaseClock } from './database-clock';
-export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';
+export {
+  LabSessionRepository,
+  LIVE_SESSION_STATES,
+  type IssuedCredentials,
+  type ClaimedSession,
+  type NewPendingSession,
+  type SessionSelector,
+  type RevokedSession,
+  type RevocationCover,
+  type CoveredSession,
+  type SealedSessionRow,
+} from './repositories/lab-session.repository';
 export { LabRepository, type LockedLab, type LabConnectionVerify, type LabWithContext, type NewLab, type LabChanges } from './repositories/lab.repository';
 export { RevocationEntryRepository, type RevocationRole, type OpenRevocationEntry, type RevocationEntryInput } from './repositories/revocation-entry.repository';
 export { MailDeliveryRepository, type NewMailDelivery } from './repositories/mail-delivery.repository';
