@@ -1,6 +1,6 @@
 import type { AwsLocal } from '@labkeys/aws-local';
 import { LabSessionsService } from '@labkeys/core';
-import type { PrismaClient } from '@labkeys/database';
+import { tenantScopeOf, type PrismaClient } from '@labkeys/database';
 import { StsPacer } from '../../apps/worker/src/issuance/sts-pacer';
 import { startSchoolAws } from '../support/aws-world';
 import { createClassroom, type Classroom } from '../support/classroom';
@@ -47,7 +47,7 @@ describe('AssumeRole pace per AWS account, shared by every worker', () => {
     // Spies that call through: they only count which worker asked the pacer.
     const asked = workers.map((worker) => jest.spyOn(worker.app.get(StsPacer), 'reserve'));
     aws.resetCounters();
-    await workers[0].app.get(LabSessionsService).startLab(room.tenantId, room.labId, 'manual');
+    await workers[0].app.get(LabSessionsService).startLab(tenantScopeOf(room.tenantId), room.labId, 'manual');
     await eventually(async () => {
       const active = await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } });
       if (active !== STUDENTS) throw new Error(`${active} of ${STUDENTS} ACTIVE`);

@@ -1,3 +1,4 @@
+import { tenantScopeOf } from '@labkeys/database';
 import { JobProducer, QueueName } from '@labkeys/queues';
 import { RevocationApplier } from '../../apps/worker/src/revocation/revocation-applier';
 import { bearer } from '../support/api';
@@ -45,7 +46,7 @@ describe('two revocation appliers for the same role', () => {
 
     // Meanwhile a second revocation, and a second applier of the same role (a redelivered job).
     await api.http.post(`/v1/labs/${room.labId}/sessions/${second.id}/revoke`).set(owner).expect(202);
-    await worker.app.get(RevocationApplier).apply({ tenantId: room.tenantId, connectionId: room.connectionId, roleArn: LAB_ROLE_ARN });
+    await worker.app.get(RevocationApplier).apply(tenantScopeOf(room.tenantId), { tenantId: room.tenantId, connectionId: room.connectionId, roleArn: LAB_ROLE_ARN });
 
     await eventually(async () => {
       const rows = await prisma.labSession.findMany({ where: { id: { in: [first.id, second.id] } } });

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DatabaseClock } from './database-clock';
 import { DatabaseHealth } from './database-health';
 import { PrismaService } from './prisma.service';
 import { ApiTokenRepository } from './repositories/api-token.repository';
@@ -7,8 +8,11 @@ import { ConnectionRepository } from './repositories/connection.repository';
 import { CourseRepository } from './repositories/course.repository';
 import { EnrollmentRepository } from './repositories/enrollment.repository';
 import { InstructorRepository } from './repositories/instructor.repository';
+import { LabSessionRepository } from './repositories/lab-session.repository';
+import { LabRepository } from './repositories/lab.repository';
+import { MailDeliveryRepository } from './repositories/mail-delivery.repository';
 import { OidcKeyRepository } from './repositories/oidc-key.repository';
-import { SessionRepository } from './repositories/session.repository';
+import { RevocationEntryRepository } from './repositories/revocation-entry.repository';
 import { StudentRepository } from './repositories/student.repository';
 import { TemplateRepository } from './repositories/template.repository';
 import { TenantRepository } from './repositories/tenant.repository';
@@ -28,9 +32,12 @@ const CATALOGUE_REPOSITORIES = [
   OidcKeyRepository,
 ];
 
+/** Labs and their sessions, revocation entries and mail deliveries. */
+const LAB_REPOSITORIES = [LabRepository, LabSessionRepository, RevocationEntryRepository, MailDeliveryRepository];
+
 @Global()
 @Module({
-  providers: [PrismaService, UnitOfWork, SessionRepository, DatabaseHealth, ...CATALOGUE_REPOSITORIES],
-  exports: [PrismaService, UnitOfWork, SessionRepository, DatabaseHealth, ...CATALOGUE_REPOSITORIES],
+  providers: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES],
+  exports: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES],
 })
 export class DatabaseModule {}

@@ -6,8 +6,23 @@ export { Prisma, PrismaClient } from './generated/prisma/client';
 export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enrollment, RoleTemplate, Lab, LabSession, RevocationEntry, AuditEvent, OidcSigningKey } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 export * from './pagination';
-export type { TransactionClient } from './transaction';
-export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';
+export { transactionClientOf, type TransactionClient } from './transaction';
+export { DatabaseClock } from './database-clock';
+export {
+  LabSessionRepository,
+  LIVE_SESSION_STATES,
+  type IssuedCredentials,
+  type ClaimedSession,
+  type NewPendingSession,
+  type SessionSelector,
+  type RevokedSession,
+  type RevocationCover,
+  type CoveredSession,
+  type SealedSessionRow,
+} from './repositories/lab-session.repository';
+export { LabRepository, type LockedLab, type LabConnectionVerify, type LabWithContext, type NewLab, type LabChanges } from './repositories/lab.repository';
+export { RevocationEntryRepository, type RevocationRole, type OpenRevocationEntry, type RevocationEntryInput } from './repositories/revocation-entry.repository';
+export { MailDeliveryRepository, type NewMailDelivery } from './repositories/mail-delivery.repository';
 export { tenantScopeOf, type TenantScope } from './tenant-scope';
 export { UnitOfWork, txOfClient, type Tx, type TransactionOptions } from './unit-of-work';
 export type { JsonInput } from './json';

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AccessLinkSecrets, RevocationRequestsService } from '@labkeys/core';
-import { PrismaService } from '@labkeys/database';
+import { MailDeliveryRepository, tenantScopeOf, transactionClientOf, UnitOfWork, type NewMailDelivery } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditService } from '../audit/audit.service';
 import { newAccessToken } from './access-token';
@@ -24,7 +24,8 @@ export class AccessLinkMailService {
   private readonly logger = new Logger(AccessLinkMailService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly deliveries: MailDeliveryRepository,
     private readonly audit: AuditService,
     private readonly secrets: AccessLinkSecrets,
     private readonly producer: JobProducer,
@@ -32,43 +33,32 @@ export class AccessLinkMailService {
   ) {}
 
   async email(tenantId: string, courseId: string, target: EmailTarget): Promise<{ queued: number; deliveryIds: string[] }> {
-    const planned = await this.prisma.$transaction(
+    // To take the actor's TenantScope once the enrollments controller hands it over.
+    const scope = tenantScopeOf(tenantId);
+    const planned = await this.uow.run(
       async (tx) => {
-        const course = await tx.course.findFirst({ where: { tenantId, id: courseId }, select: { archivedAt: true } });
+        const course = await this.deliveries.courseOf(scope, courseId, tx);
         if (!course) throw new NotFoundException({ detail: 'Course not found.' });
         if (course.archivedAt) throw new ConflictException({ detail: 'The course is archived; its access links do not work.' });
-        const enrollments = await tx.enrollment.findMany({
-          where: {
-            tenantId,
-            courseId,
-            unenrolledAt: null,
-            ...(target.enrollmentId ? { id: target.enrollmentId } : {}),
-            ...(!target.enrollmentId && target.only === 'unsent' ? { mailDeliveries: { none: { state: { in: ['QUEUED', 'SENT'] } } } } : {}),
-          },
-          select: { id: true, studentId: true, student: { select: { email: true } } },
-          orderBy: { id: 'asc' },
-        });
+        const enrollments = await this.deliveries.recipients(scope, courseId, { enrollmentId: target.enrollmentId, unsentOnly: !target.enrollmentId && target.only === 'unsent' }, tx);
         if (target.enrollmentId && enrollments.length === 0) {
-          const exists = await tx.enrollment.findFirst({ where: { tenantId, courseId, id: target.enrollmentId }, select: { id: true } });
+          const exists = await this.deliveries.enrollmentExists(scope, courseId, target.enrollmentId, tx);
           if (!exists) throw new NotFoundException({ detail: 'Enrollment not found.' });
           throw new ConflictException({ detail: 'The student is unenrolled; import them again to re-enroll with a new link.' });
         }
         const now = new Date();
         const ids = enrollments.map((e) => e.id);
-        await tx.mailDelivery.updateMany({
-          where: { tenantId, enrollmentId: { in: ids }, state: { in: ['QUEUED', 'FAILED'] } },
-          data: { state: 'SUPERSEDED', sealedToken: null, sealKeyId: null, lastError: 'A newer access link replaced this one.' },
-        });
-        const deliveries = [];
+        await this.deliveries.supersedeWaiting(scope, ids, tx);
+        const deliveries: NewMailDelivery[] = [];
         for (const e of enrollments) {
           const { token, hash } = newAccessToken();
           const id = uuidv7();
           const { sealed, keyId } = this.secrets.seal(tenantId, id, token);
-          await tx.enrollment.update({ where: { tenantId_id: { tenantId, id: e.id } }, data: { accessTokenHash: hash, tokenIssuedAt: now } });
-          deliveries.push({ id, tenantId, enrollmentId: e.id, toAddress: e.student.email, state: 'QUEUED' as const, sealedToken: new Uint8Array(sealed), sealKeyId: keyId });
+          await this.deliveries.replaceAccessToken(scope, e.id, hash, now, tx);
+          deliveries.push({ id, enrollmentId: e.id, toAddress: e.student.email, sealedToken: new Uint8Array(sealed), sealKeyId: keyId });
         }
-        await tx.mailDelivery.createMany({ data: deliveries });
-        await this.audit.record(tx, tenantId, {
+        await this.deliveries.createQueued(scope, deliveries, tx);
+        await this.audit.record(transactionClientOf(tx), tenantId, {
           action: 'enrollment.access-links-emailed',
           subjectType: target.enrollmentId ? 'enrollment' : 'course',
           subjectId: target.enrollmentId ?? courseId,

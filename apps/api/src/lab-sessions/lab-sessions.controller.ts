@@ -8,6 +8,7 @@ import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses
 import { UuidParam } from '../common/uuid-param';
 import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage, type SseStream } from '../push/sse-stream';
+import { scopeOf } from './actor-scope';
 import { LabSessionPageDto, ListLabSessionsQueryDto, StartLabResultDto } from './dto/lab-session.dto';
 import { LabSessionsQuery } from './lab-sessions.query';
 
@@ -29,22 +30,23 @@ export class LabSessionsController {
   @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).' })
   start(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.labs.startLab(me.tenantId, labId, 'manual');
+    return this.labs.startLab(scopeOf(me), labId, 'manual');
   }
 
   @Get('sessions')
   @ApiOkResponse({ type: LabSessionPageDto, description: 'States, failure reasons and expiries; never secrets.' })
   sessions(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Query() q: ListLabSessionsQueryDto) {
-    return this.query.list(me.tenantId, labId, q, q);
+    return this.query.list(scopeOf(me), labId, q, q);
   }
 
   @Get('events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.' })
   async events(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const scope = scopeOf(me);
     let pending: NodeJS.Timeout | undefined;
     let cancelOnClose = false;
-    const readiness = async (): Promise<SseMessage> => ({ event: 'lab.readiness', data: { labId, counts: await this.query.readiness(me.tenantId, labId) } });
+    const readiness = async (): Promise<SseMessage> => ({ event: 'lab.readiness', data: { labId, counts: await this.query.readiness(scope, labId) } });
     // Counts are recomputed at most every 250 ms however fast sessions change; a recount that fails is skipped (the next event retries).
     const scheduleReadiness = (stream: SseStream) => {
       if (pending || stream.closed) return;
@@ -58,7 +60,7 @@ export class LabSessionsController {
     await openSseStream(req, res, this.hub, {
       channel: { kind: 'lab', tenantId: me.tenantId, labId },
       owner: `i:${me.tenantId}:${me.tokenId}`,
-      prepare: () => this.query.requireLab(me.tenantId, labId),
+      prepare: () => this.query.requireLab(scope, labId),
       render: async ({ event }, stream) => {
         scheduleReadiness(stream);
         return [

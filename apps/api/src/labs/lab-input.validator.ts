@@ -1,4 +1,4 @@
-import type { TransactionClient } from '@labkeys/database';
+import type { LabRepository, TenantScope, Tx } from '@labkeys/database';
 import type { FieldProblem } from '../common/problem';
 import { effectiveMaxSessionSeconds, ROLE_CHAINING_MAX_SECONDS } from '../templates/session-limits';
 
@@ -19,14 +19,15 @@ const PAST_GRACE_MS = 60_000;
  * answer never reveals that they exist. Returns the problems and the resolved session duration.
  */
 export async function checkLab(
-  tx: TransactionClient,
-  tenantId: string,
+  labs: LabRepository,
+  scope: TenantScope,
   lab: LabFields,
   given: { startsAt?: boolean; endsAt?: boolean },
+  tx: Tx,
 ): Promise<{ problems: FieldProblem[]; sessionDurationSeconds: number }> {
   const problems: FieldProblem[] = [];
   const now = Date.now();
-  const course = await tx.course.findFirst({ where: { tenantId, id: lab.courseId } });
+  const course = await labs.findCourse(scope, lab.courseId, tx);
   if (!course) problems.push({ field: 'courseId', message: 'No course with this id' });
   else if (course.archivedAt) problems.push({ field: 'courseId', message: 'The course is archived' });
 
@@ -39,7 +40,7 @@ export async function checkLab(
     problems.push({ field: 'endsAt', message: 'endsAt must be in the future' });
   }
 
-  const template = await tx.roleTemplate.findFirst({ where: { tenantId, id: lab.templateId }, include: { connection: true } });
+  const template = await labs.findTemplateWithConnection(scope, lab.templateId, tx);
   if (!template) {
     problems.push({ field: 'templateId', message: 'No role template with this id' });
     return { problems, sessionDurationSeconds: lab.sessionDurationSeconds ?? 0 };

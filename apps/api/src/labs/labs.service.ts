@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { pageArgs, parseSort, PrismaService, toPage, type Lab, type Page, type TransactionClient } from '@labkeys/database';
+import { LabRepository, parseSort, transactionClientOf, UnitOfWork, type Lab, type Page, type TenantScope, type Tx } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
@@ -16,7 +16,8 @@ export class LabsService {
   private readonly logger = new Logger(LabsService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly labs: LabRepository,
     private readonly audit: AuditService,
     private readonly producer: JobProducer,
   ) {}
@@ -26,7 +27,8 @@ export class LabsService {
    * moving the start adds a new job and the stale one finds the lab not yet due). The repair sweep starts
    * any due lab whose job was lost.
    */
-  private async scheduleStart(tenantId: string, lab: LabView): Promise<LabView> {
+  private async scheduleStart(scope: TenantScope, lab: LabView): Promise<LabView> {
+    const { tenantId } = scope;
     if (lab.state === 'SCHEDULED' && lab.startsAt) {
       // After commit: a failed add must not answer an error for a lab that exists; the sweep starts it when due.
       await this.producer
@@ -36,42 +38,39 @@ export class LabsService {
     return lab;
   }
 
-  async list(tenantId: string, q: ListLabsQueryDto): Promise<Page<LabView>> {
-    const rows = await this.prisma.lab.findMany({
-      where: { tenantId, courseId: q.courseId, templateId: q.templateId, state: q.state },
-      ...pageArgs(tenantId, q, parseSort<'createdAt' | 'startsAt' | 'name'>(q.sort, 'createdAt')),
-    });
-    return toPage(rows, q, view);
+  async list(scope: TenantScope, q: ListLabsQueryDto): Promise<Page<LabView>> {
+    const page = await this.labs.page(scope, { courseId: q.courseId, templateId: q.templateId, state: q.state }, q, parseSort<'createdAt' | 'startsAt' | 'name'>(q.sort, 'createdAt'));
+    return { ...page, items: page.items.map(view) };
   }
 
-  async get(tenantId: string, id: string): Promise<LabView> {
-    return view(await this.find(this.prisma, tenantId, id));
+  async get(scope: TenantScope, id: string): Promise<LabView> {
+    return view(await this.find(scope, id));
   }
 
-  async create(tenantId: string, input: CreateLabDto): Promise<LabView> {
-    return this.scheduleStart(tenantId, await this.createInTransaction(tenantId, input));
+  async create(scope: TenantScope, input: CreateLabDto): Promise<LabView> {
+    return this.scheduleStart(scope, await this.createInTransaction(scope, input));
   }
 
-  private createInTransaction(tenantId: string, input: CreateLabDto): Promise<LabView> {
-    return this.prisma.$transaction(async (tx) => {
+  private createInTransaction(scope: TenantScope, input: CreateLabDto): Promise<LabView> {
+    const { tenantId } = scope;
+    return this.uow.run(async (tx) => {
       const fields = { courseId: input.courseId, templateId: input.templateId, startsAt: toDate(input.startsAt) ?? null, endsAt: toDate(input.endsAt) ?? null };
-      const checked = await checkLab(tx, tenantId, { ...fields, sessionDurationSeconds: input.sessionDurationSeconds }, { startsAt: true, endsAt: true });
+      const checked = await checkLab(this.labs, scope, { ...fields, sessionDurationSeconds: input.sessionDurationSeconds }, { startsAt: true, endsAt: true }, tx);
       if (checked.problems.length > 0) throw new ValidationProblemException(checked.problems);
-      const row = await tx.lab.create({
-        data: { tenantId, name: input.name, ...fields, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew ?? false },
-      });
-      await this.audit.record(tx, tenantId, { action: 'lab.created', subjectType: 'lab', subjectId: row.id, summary: JSON.parse(JSON.stringify(view(row))) });
+      const row = await this.labs.create(scope, { name: input.name, ...fields, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew ?? false }, tx);
+      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.created', subjectType: 'lab', subjectId: row.id, summary: JSON.parse(JSON.stringify(view(row))) });
       return view(row);
     });
   }
 
-  async update(tenantId: string, id: string, input: UpdateLabDto): Promise<LabView> {
-    return this.scheduleStart(tenantId, await this.updateInTransaction(tenantId, id, input));
+  async update(scope: TenantScope, id: string, input: UpdateLabDto): Promise<LabView> {
+    return this.scheduleStart(scope, await this.updateInTransaction(scope, id, input));
   }
 
-  private updateInTransaction(tenantId: string, id: string, input: UpdateLabDto): Promise<LabView> {
-    return this.prisma.$transaction(async (tx) => {
-      const current = await this.find(tx, tenantId, id);
+  private updateInTransaction(scope: TenantScope, id: string, input: UpdateLabDto): Promise<LabView> {
+    const { tenantId } = scope;
+    return this.uow.run(async (tx) => {
+      const current = await this.find(scope, id, tx);
       if (current.state !== 'SCHEDULED') throw notScheduled(current.state);
       const startsAt = toDate(input.startsAt);
       const endsAt = toDate(input.endsAt);
@@ -83,31 +82,29 @@ export class LabsService {
       };
       // The stored duration stays unless a new one is given; either way it is checked against the (new) template's connection.
       const duration = input.sessionDurationSeconds ?? current.sessionDurationSeconds;
-      const checked = await checkLab(tx, tenantId, { ...merged, sessionDurationSeconds: duration }, { startsAt: startsAt != null, endsAt: endsAt != null });
+      const checked = await checkLab(this.labs, scope, { ...merged, sessionDurationSeconds: duration }, { startsAt: startsAt != null, endsAt: endsAt != null }, tx);
       if (checked.problems.length > 0) throw new ValidationProblemException(checked.problems);
       // Conditional on the state, so a start that lands meanwhile wins and this answers 409.
-      const updated = await tx.lab.updateMany({
-        where: { tenantId, id, state: 'SCHEDULED' },
-        data: { name: input.name, ...merged, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew },
-      });
-      if (updated.count === 0) throw notScheduled((await this.find(tx, tenantId, id)).state);
-      await this.audit.record(tx, tenantId, { action: 'lab.updated', subjectType: 'lab', subjectId: id, summary: JSON.parse(JSON.stringify(input)) });
-      return view(await this.find(tx, tenantId, id));
+      const updated = await this.labs.updateScheduled(scope, id, { name: input.name, ...merged, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew }, tx);
+      if (!updated) throw notScheduled((await this.find(scope, id, tx)).state);
+      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.updated', subjectType: 'lab', subjectId: id, summary: JSON.parse(JSON.stringify(input)) });
+      return view(await this.find(scope, id, tx));
     });
   }
 
-  async cancel(tenantId: string, id: string): Promise<LabView> {
-    return this.prisma.$transaction(async (tx) => {
-      const current = await this.find(tx, tenantId, id);
-      const cancelled = await tx.lab.updateMany({ where: { tenantId, id, state: 'SCHEDULED' }, data: { state: 'CANCELLED', endedAt: new Date() } });
-      if (cancelled.count === 0) throw notScheduled(current.state);
-      await this.audit.record(tx, tenantId, { action: 'lab.cancelled', subjectType: 'lab', subjectId: id, summary: { name: current.name } });
-      return view(await this.find(tx, tenantId, id));
+  async cancel(scope: TenantScope, id: string): Promise<LabView> {
+    const { tenantId } = scope;
+    return this.uow.run(async (tx) => {
+      const current = await this.find(scope, id, tx);
+      const cancelled = await this.labs.cancelScheduled(scope, id, tx);
+      if (!cancelled) throw notScheduled(current.state);
+      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.cancelled', subjectType: 'lab', subjectId: id, summary: { name: current.name } });
+      return view(await this.find(scope, id, tx));
     });
   }
 
-  private async find(db: TransactionClient | PrismaService, tenantId: string, id: string): Promise<Lab> {
-    const row = await db.lab.findFirst({ where: { tenantId, id } });
+  private async find(scope: TenantScope, id: string, tx?: Tx): Promise<Lab> {
+    const row = await this.labs.find(scope, id, tx);
     if (!row) throw new NotFoundException({ detail: 'Lab not found.' });
     return row;
   }

@@ -5,6 +5,7 @@ import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
+import { scopeOf } from '../lab-sessions/actor-scope';
 import { EndLabResultDto, RevocationResultDto } from './dto/revocation-result.dto';
 
 /** Ending access early: one session, one student, a whole lab, and ending a lab. Answers 202: AWS is told by the worker. */
@@ -20,7 +21,7 @@ export class RevocationsController {
   @ApiOperation({ summary: 'Revoke every live session of the lab (one lab-wide deny on the lab role).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })
   revokeLab(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.revocations.revokeLab(me.tenantId, labId);
+    return this.revocations.revokeLab(scopeOf(me), labId);
   }
 
   @Post('labs/:labId/sessions/:sessionId/revoke')
@@ -28,7 +29,7 @@ export class RevocationsController {
   @ApiOperation({ summary: 'Revoke one session (and the successor a renewal may have started for it).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })
   revokeSession(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @UuidParam('sessionId') sessionId: string) {
-    return this.revocations.revokeSession(me.tenantId, labId, sessionId);
+    return this.revocations.revokeSession(scopeOf(me), labId, sessionId);
   }
 
   @Post('students/:studentId/revoke')
@@ -36,7 +37,7 @@ export class RevocationsController {
   @ApiOperation({ summary: "Revoke the student's live sessions in every lab." })
   @ApiAcceptedResponse({ type: RevocationResultDto })
   revokeStudent(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') studentId: string) {
-    return this.revocations.revokeStudent(me.tenantId, studentId);
+    return this.revocations.revokeStudent(scopeOf(me), studentId);
   }
 
   @Post('labs/:labId/end')
@@ -45,6 +46,6 @@ export class RevocationsController {
   @ApiAcceptedResponse({ type: EndLabResultDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab is SCHEDULED or CANCELLED.' })
   end(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.revocations.endLab(me.tenantId, labId, 'manual');
+    return this.revocations.endLab(scopeOf(me), labId, 'manual');
   }
 }

@@ -2,8 +2,9 @@ import { ConflictException, GoneException, Injectable, NotFoundException } from 
 import { ConsoleLinkMinter, defaultConsoleDestination } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { CallerIdentityCache, SessionSecrets } from '@labkeys/core';
-import { PrismaService } from '@labkeys/database';
+import { LabSessionRepository, type SealedSessionRow } from '@labkeys/database';
 import type { StudentActor } from '../auth/actor';
+import { scopeOf } from '../lab-sessions/actor-scope';
 import { ConsoleLinks } from './console-links';
 
 export interface StudentCredentials {
@@ -21,8 +22,6 @@ export interface StudentCredentials {
   consoleUrl: string;
 }
 
-const SESSION_INCLUDE = { lab: { include: { template: { include: { connection: true } } } } } as const;
-
 /**
  * A student's own current session, in their enrollment's course. Secrets are
  * unsealed only here, at the moment they are handed to that student.
@@ -30,7 +29,7 @@ const SESSION_INCLUDE = { lab: { include: { template: { include: { connection: t
 @Injectable()
 export class StudentSessionsService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly sessions: LabSessionRepository,
     private readonly secrets: SessionSecrets,
     private readonly minter: ConsoleLinkMinter,
     private readonly identity: CallerIdentityCache,
@@ -44,12 +43,7 @@ export class StudentSessionsService {
   }
 
   private async currentSession(me: StudentActor) {
-    const sessions = await this.prisma.labSession.findMany({
-      where: { tenantId: me.tenantId, studentId: me.studentId, lab: { courseId: me.courseId } },
-      orderBy: [{ createdAt: 'desc' }],
-      take: 20,
-      include: SESSION_INCLUDE,
-    });
+    const sessions = await this.sessions.recentOfStudent(scopeOf(me), me.studentId, me.courseId);
     const now = Date.now();
     const active = sessions
       .filter((s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now && s.sealedSecret && s.sealKeyId)
@@ -77,22 +71,14 @@ export class StudentSessionsService {
   async credentialsForSession(me: StudentActor, sessionId: string): Promise<StudentCredentials | null> {
     // One statement: this runs for every credential pushed to a stream. It also asks whether the token the
     // stream was opened with still opens this enrollment (TokenAuthenticator.isCurrent answers that alone).
-    const lifetimeMs = this.config.studentTokenLifetimeMs;
-    const [row] = await this.prisma.$queryRaw<SealedRow[]>`
-      SELECT s.id, s.tenant_id AS "tenantId", s.lab_id AS "labId", s.access_key_id AS "accessKeyId", s.sealed_secret AS "sealedSecret",
-             s.seal_key_id AS "sealKeyId", s.expires_at AS "expiresAt", s.assumed_role_arn AS "assumedRoleArn",
-             l.name AS "labName", c.region, c.endpoint_override AS "endpointOverride"
-        FROM lab_sessions s
-        JOIN labs l ON l.tenant_id = s.tenant_id AND l.id = s.lab_id
-        JOIN role_templates t ON t.tenant_id = l.tenant_id AND t.id = l.template_id
-        JOIN aws_connections c ON c.tenant_id = t.tenant_id AND c.id = t.connection_id
-        JOIN enrollments e ON e.tenant_id = s.tenant_id AND e.id = ${me.enrollmentId}::uuid
-        JOIN courses co ON co.tenant_id = e.tenant_id AND co.id = e.course_id
-        JOIN students st ON st.tenant_id = s.tenant_id AND st.id = s.student_id
-       WHERE s.tenant_id = ${me.tenantId}::uuid AND s.id = ${sessionId}::uuid AND s.student_id = ${me.studentId}::uuid
-         AND l.course_id = ${me.courseId}::uuid AND s.state = 'ACTIVE' AND s.sealed_secret IS NOT NULL
-         AND e.access_token_hash = ${me.tokenHash} AND e.unenrolled_at IS NULL AND co.archived_at IS NULL AND st.deleted_at IS NULL
-         AND COALESCE(co.ends_at, COALESCE(e.token_issued_at, 'epoch'::timestamptz) + ${lifetimeMs} * interval '1 millisecond') > now()`;
+    const row = await this.sessions.sealedForStream(scopeOf(me), {
+      sessionId,
+      studentId: me.studentId,
+      courseId: me.courseId,
+      enrollmentId: me.enrollmentId,
+      tokenHash: me.tokenHash,
+      tokenLifetimeMs: this.config.studentTokenLifetimeMs,
+    });
     return row ? this.credentialsOf(me, row) : null;
   }
 
@@ -105,10 +91,7 @@ export class StudentSessionsService {
 
   /** The same for one session of this student (a single-use console link); null once it is no longer ACTIVE. */
   async consoleUrlForSession(me: StudentActor, sessionId: string): Promise<string | null> {
-    const session = await this.prisma.labSession.findFirst({
-      where: { tenantId: me.tenantId, id: sessionId, studentId: me.studentId, state: 'ACTIVE', lab: { courseId: me.courseId } },
-      include: SESSION_INCLUDE,
-    });
+    const session = await this.sessions.findActiveOfStudent(scopeOf(me), sessionId, me.studentId, me.courseId);
     if (!session || !session.sealedSecret || !session.sealKeyId || !session.expiresAt || session.expiresAt.getTime() <= Date.now()) return null;
     const secret = this.secrets.open(session.tenantId, session.id, session.sealKeyId, session.sealedSecret);
     return this.mintFederationUrl(session.lab.template, { accessKeyId: session.accessKeyId!, ...secret, expiration: session.expiresAt.toISOString() });
@@ -132,7 +115,7 @@ export class StudentSessionsService {
     });
   }
 
-  private async credentialsOf(me: StudentActor, session: SealedRow): Promise<StudentCredentials> {
+  private async credentialsOf(me: StudentActor, session: SealedSessionRow): Promise<StudentCredentials> {
     const secret = this.secrets.open(session.tenantId, session.id, session.sealKeyId!, session.sealedSecret!);
     return {
       sessionId: session.id,
@@ -151,19 +134,4 @@ export class StudentSessionsService {
       consoleUrl: await this.links.mint(me, session.id),
     };
   }
-}
-
-/** What handing out a session's credentials needs. */
-interface SealedRow {
-  id: string;
-  tenantId: string;
-  labId: string;
-  labName: string;
-  accessKeyId: string | null;
-  sealedSecret: Uint8Array | null;
-  sealKeyId: string | null;
-  expiresAt: Date | null;
-  assumedRoleArn: string | null;
-  region: string;
-  endpointOverride: string | null;
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@labkeys/database';
+import { RevocationEntryRepository, tenantScopeOf } from '@labkeys/database';
 import { JobName, type RoleRef } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 import { RevocationApplier, type ApplyOutcome } from '../revocation/revocation-applier';
@@ -12,17 +12,18 @@ const MAX_ROUNDS = 5;
 @HandlesJob(JobName.ApplyRevocations)
 export class ApplyRevocationsHandler implements JobHandler<JobName.ApplyRevocations> {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly entries: RevocationEntryRepository,
     private readonly applier: RevocationApplier,
   ) {}
 
   async handle(role: RoleRef): Promise<ApplyOutcome[]> {
+    const scope = tenantScopeOf(role.tenantId);
     const rounds: ApplyOutcome[] = [];
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const outcome = await this.applier.apply(role);
+      const outcome = await this.applier.apply(scope, role);
       if (outcome === 'nothing') break;
       rounds.push(outcome);
-      const pending = await this.prisma.revocationEntry.count({ where: { tenantId: role.tenantId, connectionId: role.connectionId, roleArn: role.roleArn, state: 'PENDING' } });
+      const pending = await this.entries.countPending(scope, role);
       if (pending === 0) break;
     }
     return rounds;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RevocationRequestsService } from '@labkeys/core';
-import { PrismaService } from '@labkeys/database';
+import { LabRepository, tenantScopeOf } from '@labkeys/database';
 import { JobName, JobProducer, type LabRef } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 
@@ -9,13 +9,14 @@ import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 @HandlesJob(JobName.EndLab)
 export class EndLabHandler implements JobHandler<JobName.EndLab> {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly labs: LabRepository,
     private readonly revocations: RevocationRequestsService,
     private readonly producer: JobProducer,
   ) {}
 
   async handle({ tenantId, labId }: LabRef): Promise<'ended' | 'rescheduled' | 'skipped'> {
-    const lab = await this.prisma.lab.findFirst({ where: { tenantId, id: labId }, select: { state: true, endsAt: true } });
+    const scope = tenantScopeOf(tenantId);
+    const lab = await this.labs.find(scope, labId);
     if (!lab || lab.state !== 'RUNNING' || !lab.endsAt) return 'skipped';
     const early = lab.endsAt.getTime() - Date.now();
     if (early > 0) {
@@ -23,6 +24,6 @@ export class EndLabHandler implements JobHandler<JobName.EndLab> {
       await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: early, jobId: `end-lab-${labId}-${lab.endsAt.getTime()}` });
       return 'rescheduled';
     }
-    return (await this.revocations.endLab(tenantId, labId, 'schedule')) ? 'ended' : 'skipped';
+    return (await this.revocations.endLab(scope, labId, 'schedule')) ? 'ended' : 'skipped';
   }
 }

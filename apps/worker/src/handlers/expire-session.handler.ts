@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@labkeys/config';
-import { SessionRepository, PrismaService } from '@labkeys/database';
+import { LabSessionRepository, tenantScopeOf } from '@labkeys/database';
 import { PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
@@ -16,32 +16,29 @@ import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 @HandlesJob(JobName.ExpireSession)
 export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly sessions: SessionRepository,
+    private readonly sessions: LabSessionRepository,
     private readonly producer: JobProducer,
     private readonly push: PushPublisher,
     private readonly config: AppConfig,
   ) {}
 
   async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>): Promise<'expired' | 'rescheduled' | 'skipped'> {
+    const scope = tenantScopeOf(tenantId);
     // The common case, due and ACTIVE, is one statement.
-    const expired = await this.sessions.expireIfDue(tenantId, sessionId);
+    const expired = await this.sessions.expireIfDue(scope, sessionId);
     if (expired) {
       await this.push.publish([
         { type: 'session.ended', tenantId, labId: expired.labId, studentId: expired.studentId, sessionId, state: 'EXPIRED', detail: { reason: 'expired' }, at: new Date().toISOString() },
       ]);
       return 'expired';
     }
-    const session = await this.prisma.labSession.findFirst({
-      where: { tenantId, id: sessionId },
-      select: { id: true, state: true, expiresAt: true, labId: true, studentId: true },
-    });
+    const session = await this.sessions.find(scope, sessionId);
     if (!session || session.state !== 'ACTIVE' || !session.expiresAt) return 'skipped';
     const early = session.expiresAt.getTime() - Date.now();
     if (early > 0) {
       const jobId = `expire-${sessionId}-${session.expiresAt.getTime()}`;
       // Told once: the sweep sends the notice too when this job was lost, and whichever marks it first tells.
-      const notice = job.id !== jobId ? await this.sessions.claimExpiringNotice(tenantId, sessionId, this.config.expiringNoticeMs + 1000) : null;
+      const notice = job.id !== jobId ? await this.sessions.claimExpiringNotice(scope, sessionId, this.config.expiringNoticeMs + 1000) : null;
       if (notice) {
         await this.push.publish([
           {

@@ -2,8 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import { AwsCallError, SessionIssuer } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
-
-import { SessionRepository, type ClaimedSession } from '@labkeys/database';
+import { LabSessionRepository, tenantScopeOf, type ClaimedSession, type TenantScope } from '@labkeys/database';
 import { PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
@@ -27,7 +26,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
   private readonly logger = new Logger(IssueSessionHandler.name);
 
   constructor(
-    private readonly sessions: SessionRepository,
+    private readonly sessions: LabSessionRepository,
     private readonly labs: LabContextCache,
     private readonly issuer: SessionIssuer,
     private readonly identity: CallerIdentityCache,
@@ -39,32 +38,33 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
   ) {}
 
   async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>, token?: string): Promise<IssueOutcome> {
-    const session = await this.sessions.claimForIssuing(tenantId, sessionId, this.config.issueLeaseMs, this.config.revocationClockMarginMs);
+    const scope = tenantScopeOf(tenantId);
+    const session = await this.sessions.claimForIssuing(scope, sessionId, this.config.issueLeaseMs, this.config.revocationClockMarginMs);
     // Already issued, failed, revoked, or being issued right now by another delivery of this job.
     if (!session) return 'skipped';
     // The lab was revoked moments ago: a token issued now could fall under its lab-wide deny (which reaches a
     // margin past the revocation), so a newcomer waits until it cannot. Not an attempt.
     if (session.holdMs > 0) {
-      await this.sessions.releaseClaim(tenantId, sessionId, { attempt: false });
+      await this.sessions.releaseClaim(scope, sessionId, { attempt: false });
       if (!token) return 'skipped';
       await job.moveToDelayed(Date.now() + Math.ceil(session.holdMs), token);
       throw new DelayedError();
     }
     // Claimed again after its last allowed attempt (a worker died mid-call, or the sweep re-queued it).
     if (session.attempts > this.config.issueMaxAttempts || session.retryingMs > this.config.issueMaxMs) {
-      await this.giveUp(session, session.lastErrorCode, session.lastErrorMessage);
+      await this.giveUp(scope, session, session.lastErrorCode, session.lastErrorMessage);
       return 'failed';
     }
-    const lab = await this.labs.get(tenantId, session.labId);
+    const lab = await this.labs.get(scope, session.labId);
     if (!lab || lab.state !== 'RUNNING') {
-      await this.fail(session, 'LabNotRunning', `The lab is ${lab?.state.toLowerCase() ?? 'gone'}; no credentials were issued.`);
+      await this.fail(scope, session, 'LabNotRunning', `The lab is ${lab?.state.toLowerCase() ?? 'gone'}; no credentials were issued.`);
       return 'failed';
     }
     const connection = lab.template.connection;
     const wait = await this.pacer.reserve(connection.accountId);
     if (wait > 0 && token) {
       // Waiting for the account's pace is not an attempt.
-      await this.sessions.releaseClaim(tenantId, sessionId, { attempt: false });
+      await this.sessions.releaseClaim(scope, sessionId, { attempt: false });
       await job.moveToDelayed(Date.now() + wait, token);
       throw new DelayedError();
     }
@@ -91,7 +91,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
       // AssumeRole or AssumeRoleWithWebIdentity, as the connection says; everything after is the same.
       const issued = await this.issuer.issue(connection, { ...input, RoleArn: input.RoleArn!, RoleSessionName: input.RoleSessionName! }, session.studentHandle);
       const { sealed, keyId } = this.secrets.seal(tenantId, sessionId, { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken });
-      const activated = await this.sessions.markActive(tenantId, sessionId, {
+      const activated = await this.sessions.markActive(scope, sessionId, {
         accessKeyId: issued.accessKeyId,
         sealedSecret: sealed,
         sealKeyId: keyId,
@@ -106,29 +106,29 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
       return 'active';
     } catch (error) {
       if (error instanceof AwsCallError && !error.retryable) {
-        await this.fail(session, error.code, error.message);
+        await this.fail(scope, session, error.code, error.message);
         return 'failed';
       }
       if (error instanceof TemplateRenderError) {
-        await this.fail(session, 'TemplateRenderError', error.message);
+        await this.fail(scope, session, 'TemplateRenderError', error.message);
         return 'failed';
       }
       const code = error instanceof AwsCallError ? error.code : 'InternalError';
       const message = error instanceof Error ? error.message : String(error);
       // Retrying for ever would leave the student at "being issued" for hours: the bound makes it a failure.
       if (session.attempts >= this.config.issueMaxAttempts || session.retryingMs >= this.config.issueMaxMs) {
-        await this.giveUp(session, code, message);
+        await this.giveUp(scope, session, code, message);
         return 'failed';
       }
       // Throttling, 5xx, timeouts: give the claim back and let BullMQ retry with backoff and jitter.
-      await this.sessions.releaseClaim(tenantId, sessionId, { attempt: true, code, message });
+      await this.sessions.releaseClaim(scope, sessionId, { attempt: true, code, message });
       throw error;
     }
   }
 
-  private giveUp(session: ClaimedSession, code: string | null, message: string | null): Promise<void> {
+  private giveUp(scope: TenantScope, session: ClaimedSession, code: string | null, message: string | null): Promise<void> {
     const tried = `after ${Math.min(session.attempts, this.config.issueMaxAttempts)} attempt(s) over ${Math.round(session.retryingMs / 1000)} s`;
-    return this.fail(session, code ?? 'IssuanceGaveUp', message ?? `No credentials could be issued ${tried}.`);
+    return this.fail(scope, session, code ?? 'IssuanceGaveUp', message ?? `No credentials could be issued ${tried}.`);
   }
 
   private async afterActive(session: ClaimedSession, lab: LabContext, expiresAt: Date): Promise<void> {
@@ -153,8 +153,8 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     ]);
   }
 
-  private async fail(session: ClaimedSession, code: string, message: string): Promise<void> {
-    if (!(await this.sessions.markFailed(session.tenantId, session.id, 'ISSUING', code, message))) return;
+  private async fail(scope: TenantScope, session: ClaimedSession, code: string, message: string): Promise<void> {
+    if (!(await this.sessions.markFailed(scope, session.id, 'ISSUING', code, message))) return;
     this.logger.warn({ sessionId: session.id, labId: session.labId, code }, 'issuance failed permanently');
     await this.push.publish([
       {

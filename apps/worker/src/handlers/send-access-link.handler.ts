@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AppConfig } from '@labkeys/config';
 import { AccessLinkSecrets } from '@labkeys/core';
-import { PrismaService } from '@labkeys/database';
+import { MailDeliveryRepository, tenantScopeOf } from '@labkeys/database';
 import { accessLinkMail, MailSender, MailSendError } from '@labkeys/mail';
 import { JobName, type DeliveryRef } from '@labkeys/queues';
 import { hashToken } from '@labkeys/secrets';
@@ -19,22 +19,20 @@ export class SendAccessLinkHandler implements JobHandler<JobName.SendAccessLink>
   private readonly logger = new Logger(SendAccessLinkHandler.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly deliveries: MailDeliveryRepository,
     private readonly secrets: AccessLinkSecrets,
     private readonly mail: MailSender,
     private readonly config: AppConfig,
   ) {}
 
   async handle({ tenantId, deliveryId }: DeliveryRef, job: Job<DeliveryRef>): Promise<'sent' | 'superseded' | 'skipped'> {
-    const delivery = await this.prisma.mailDelivery.findFirst({
-      where: { tenantId, id: deliveryId },
-      include: { enrollment: { include: { course: { select: { code: true, title: true } }, student: { select: { displayName: true } } } } },
-    });
+    const scope = tenantScopeOf(tenantId);
+    const delivery = await this.deliveries.findForSending(scope, deliveryId);
     if (!delivery || delivery.state === 'SENT' || delivery.state === 'SUPERSEDED' || !delivery.sealedToken || !delivery.sealKeyId) return 'skipped';
     const token = this.secrets.open(tenantId, deliveryId, delivery.sealKeyId, delivery.sealedToken);
     const { enrollment } = delivery;
     if (enrollment.unenrolledAt || enrollment.accessTokenHash !== hashToken(token)) {
-      await this.finish(tenantId, deliveryId, { state: 'SUPERSEDED', lastError: 'A newer access link replaced this one before it was sent.' });
+      await this.deliveries.markSuperseded(scope, deliveryId, 'A newer access link replaced this one before it was sent.');
       return 'superseded';
     }
     const link = `${this.config.publicUrl}/student#token=${token}`;
@@ -42,16 +40,12 @@ export class SendAccessLinkHandler implements JobHandler<JobName.SendAccessLink>
       await this.mail.send(accessLinkMail({ to: delivery.toAddress, studentName: enrollment.student.displayName, courseCode: enrollment.course.code, courseTitle: enrollment.course.title, link }));
     } catch (error) {
       if (!(error instanceof MailSendError)) throw error;
-      await this.prisma.mailDelivery.updateMany({ where: { tenantId, id: deliveryId, state: { not: 'SENT' } }, data: { state: 'FAILED', attempts: { increment: 1 }, lastError: error.message.slice(0, 1000) } });
+      await this.deliveries.recordFailedAttempt(scope, deliveryId, error.message.slice(0, 1000));
       this.logger.warn({ deliveryId, attempt: job.attemptsMade + 1, err: error.message }, 'access-link email not sent');
       // Retried by BullMQ with backoff; a permanent refusal is not.
       throw error.retryable ? error : new UnrecoverableError(error.message);
     }
-    await this.finish(tenantId, deliveryId, { state: 'SENT', sentAt: new Date(), lastError: null, attempts: { increment: 1 } });
+    await this.deliveries.markSent(scope, deliveryId);
     return 'sent';
-  }
-
-  private finish(tenantId: string, deliveryId: string, data: Parameters<PrismaService['mailDelivery']['updateMany']>[0]['data']) {
-    return this.prisma.mailDelivery.updateMany({ where: { tenantId, id: deliveryId }, data: { ...data, sealedToken: null, sealKeyId: null } });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LabSessionsService } from '@labkeys/core';
-import { PrismaService } from '@labkeys/database';
+import { LabRepository, tenantScopeOf } from '@labkeys/database';
 import { JobName, type LabRef } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 
@@ -9,18 +9,19 @@ import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 @HandlesJob(JobName.StartLab)
 export class StartLabHandler implements JobHandler<JobName.StartLab> {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly labRows: LabRepository,
     private readonly labs: LabSessionsService,
   ) {}
 
   async handle({ tenantId, labId }: LabRef): Promise<'started' | 'rescheduled' | 'skipped' | 'refused'> {
-    const lab = await this.prisma.lab.findFirst({ where: { tenantId, id: labId }, select: { state: true, startsAt: true } });
+    const scope = tenantScopeOf(tenantId);
+    const lab = await this.labRows.find(scope, labId);
     if (!lab || lab.state !== 'SCHEDULED' || !lab.startsAt) return 'skipped';
     // The start time was moved later after this job was queued; the job for the new time does the start.
     if (lab.startsAt.getTime() > Date.now() + 1000) return 'rescheduled';
     // Refused (the connection failed its last verify) is recorded and final for this job: a retry would only
     // be refused again; the sweep starts the lab once the connection verifies.
-    const result = await this.labs.startLab(tenantId, labId, 'schedule');
+    const result = await this.labs.startLab(scope, labId, 'schedule');
     return result.state === 'SCHEDULED' ? 'refused' : 'started';
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
-import { PrismaService, SessionRepository } from '@labkeys/database';
+import { DatabaseClock, LabRepository, LabSessionRepository, MailDeliveryRepository, RevocationEntryRepository, tenantScopeOf } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
 import { JOB_CATALOGUE, JobName, JobProducer, type JobDefinition, type JobOf } from '@labkeys/queues';
 import { AppConfig } from '@labkeys/config';
@@ -38,6 +38,9 @@ const BATCH = 1000;
  * their expiring notice. Safe with several workers: every change is a
  * conditional update and every job id is fixed. Every deadline is compared
  * with the database's clock, never a worker's.
+ *
+ * Its queries span tenants (`system…` methods); a row it acts on names its tenant, and that scope is
+ * minted from the row as the dispatcher does from a job payload: both were written by LabKeys.
  */
 @Injectable()
 @HandlesJob(JobName.Sweep)
@@ -45,8 +48,11 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   private readonly logger = new Logger(SweepHandler.name);
 
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly sessions: SessionRepository,
+    private readonly clock: DatabaseClock,
+    private readonly sessions: LabSessionRepository,
+    private readonly labRows: LabRepository,
+    private readonly entries: RevocationEntryRepository,
+    private readonly deliveries: MailDeliveryRepository,
     private readonly producer: JobProducer,
     private readonly labs: LabSessionsService,
     private readonly push: PushPublisher,
@@ -74,21 +80,16 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     return result;
   }
 
-  private async dbNow(): Promise<Date> {
-    const [{ now }] = await this.prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
-    return now;
+  private dbNow(): Promise<Date> {
+    return this.clock.now();
   }
 
   private async expireOverdue(): Promise<number> {
     const now = await this.dbNow();
-    const overdue = await this.prisma.labSession.findMany({
-      where: { state: 'ACTIVE', expiresAt: { lte: now } },
-      select: { id: true, tenantId: true, labId: true, studentId: true },
-      take: BATCH,
-    });
+    const overdue = await this.sessions.systemOverdueActive(now, BATCH);
     const events: PushEvent[] = [];
     for (const s of overdue) {
-      if (await this.sessions.markExpired(s.tenantId, s.id)) {
+      if (await this.sessions.markExpired(tenantScopeOf(s.tenantId), s.id)) {
         events.push({ type: 'session.ended', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'EXPIRED', detail: { reason: 'expired' }, at: now.toISOString() });
       }
     }
@@ -99,29 +100,18 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   /** An ISSUING claim older than the lease belongs to a worker that died mid-call. */
   private async reclaimAbandoned(): Promise<number> {
     const now = await this.dbNow();
-    const { count } = await this.prisma.labSession.updateMany({
-      where: { state: 'ISSUING', updatedAt: { lt: new Date(now.getTime() - this.config.issueLeaseMs) } },
-      data: { state: 'PENDING' },
-    });
-    return count;
+    return this.sessions.systemReclaimAbandoned(new Date(now.getTime() - this.config.issueLeaseMs));
   }
 
   /** Sessions retried to their bound end FAILED with the last AWS error, so nobody waits on "being issued" for hours. */
   private async endExhausted(): Promise<number> {
     const now = await this.dbNow();
-    const exhausted = await this.prisma.labSession.findMany({
-      where: {
-        state: 'PENDING',
-        OR: [{ attempts: { gte: this.config.issueMaxAttempts } }, { firstAttemptAt: { lt: new Date(now.getTime() - this.config.issueMaxMs) } }],
-      },
-      select: { id: true, tenantId: true, labId: true, studentId: true, failureCode: true, failureReason: true, attempts: true },
-      take: BATCH,
-    });
+    const exhausted = await this.sessions.systemExhausted(this.config.issueMaxAttempts, new Date(now.getTime() - this.config.issueMaxMs), BATCH);
     const events: PushEvent[] = [];
     for (const s of exhausted) {
       const code = s.failureCode ?? 'IssuanceGaveUp';
       const message = s.failureReason ?? `No credentials could be issued after ${s.attempts} attempt(s).`;
-      if (await this.sessions.markFailed(s.tenantId, s.id, 'PENDING', code, message)) {
+      if (await this.sessions.markFailed(tenantScopeOf(s.tenantId), s.id, 'PENDING', code, message)) {
         events.push({ type: 'session.failed', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'FAILED', detail: { code, message }, at: now.toISOString() });
       }
     }
@@ -131,14 +121,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
 
   /** ACTIVE sessions of running auto-renew labs inside the renew lead time that have no successor yet. */
   private async renewDue(): Promise<number> {
-    const due = await this.prisma.$queryRaw<{ id: string; tenantId: string }[]>`
-      SELECT s.id, s.tenant_id AS "tenantId"
-        FROM lab_sessions s
-        JOIN labs l ON l.tenant_id = s.tenant_id AND l.id = s.lab_id
-       WHERE s.state = 'ACTIVE' AND l.state = 'RUNNING' AND l.auto_renew
-         AND s.expires_at > now() AND s.expires_at <= now() + ${this.config.renewLeadMs} * interval '1 millisecond'
-         AND NOT EXISTS (SELECT 1 FROM lab_sessions n WHERE n.tenant_id = s.tenant_id AND n.predecessor_id = s.id)
-       LIMIT ${BATCH}`;
+    const due = await this.sessions.systemRenewDue(this.config.renewLeadMs, BATCH);
     let renewed = 0;
     for (const s of due) if ((await this.renewal.handle({ tenantId: s.tenantId, sessionId: s.id })) === 'renewed') renewed++;
     return renewed;
@@ -147,14 +130,10 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   /** Due `session.expiring` notices whose job was lost; the expiry job and the sweep share one mark, so each is sent once. */
   private async notifyExpiring(): Promise<number> {
     const now = await this.dbNow();
-    const due = await this.prisma.labSession.findMany({
-      where: { state: 'ACTIVE', expiringNotifiedAt: null, expiresAt: { gt: now, lte: new Date(now.getTime() + this.config.expiringNoticeMs) } },
-      select: { id: true, tenantId: true },
-      take: BATCH,
-    });
+    const due = await this.sessions.systemExpiringUnnotified(now, new Date(now.getTime() + this.config.expiringNoticeMs), BATCH);
     const events: PushEvent[] = [];
     for (const s of due) {
-      const notice = await this.sessions.claimExpiringNotice(s.tenantId, s.id, this.config.expiringNoticeMs);
+      const notice = await this.sessions.claimExpiringNotice(tenantScopeOf(s.tenantId), s.id, this.config.expiringNoticeMs);
       if (!notice) continue;
       const secondsLeft = Math.round((notice.expiresAt.getTime() - now.getTime()) / 1000);
       events.push({
@@ -174,11 +153,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
 
   private async requeuePending(): Promise<number> {
     const now = await this.dbNow();
-    const pending = await this.prisma.labSession.findMany({
-      where: { state: 'PENDING', updatedAt: { lt: new Date(now.getTime() - 2000) } },
-      select: { id: true, tenantId: true },
-      take: BATCH,
-    });
+    const pending = await this.sessions.systemPendingSince(new Date(now.getTime() - 2000), BATCH);
     let requeued = 0;
     for (const s of pending) if (await this.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
     return requeued;
@@ -187,11 +162,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   /** Emails whose job was lost (Redis flushed, or the api could not queue it after commit). */
   private async requeueMail(): Promise<number> {
     const now = await this.dbNow();
-    const queued = await this.prisma.mailDelivery.findMany({
-      where: { state: 'QUEUED', updatedAt: { lt: new Date(now.getTime() - 60_000) } },
-      select: { id: true, tenantId: true },
-      take: BATCH,
-    });
+    const queued = await this.deliveries.systemQueuedSince(new Date(now.getTime() - 60_000), BATCH);
     let requeued = 0;
     for (const d of queued) if (await this.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
     return requeued;
@@ -210,19 +181,15 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
 
   private async startDueLabs(): Promise<number> {
     // Labs on a connection whose last verify failed wait (SCHEDULED) until it verifies again, instead of being refused every sweep.
-    const due = await this.prisma.lab.findMany({
-      where: { state: 'SCHEDULED', startsAt: { lte: await this.dbNow() }, template: { connection: { OR: [{ lastVerifyOk: null }, { lastVerifyOk: true }] } } },
-      select: { id: true, tenantId: true },
-      take: 100,
-    });
-    for (const lab of due) await this.labs.startLab(lab.tenantId, lab.id, 'schedule');
+    const due = await this.labRows.systemDueToStart(await this.dbNow(), 100);
+    for (const lab of due) await this.labs.startLab(tenantScopeOf(lab.tenantId), lab.id, 'schedule');
     return due.length;
   }
 
   private async endOverdueLabs(): Promise<number> {
-    const due = await this.prisma.lab.findMany({ where: { state: 'RUNNING', endsAt: { lte: await this.dbNow() } }, select: { id: true, tenantId: true }, take: 100 });
+    const due = await this.labRows.systemOverdueToEnd(await this.dbNow(), 100);
     let ended = 0;
-    for (const lab of due) if (await this.revocations.endLab(lab.tenantId, lab.id, 'schedule')) ended++;
+    for (const lab of due) if (await this.revocations.endLab(tenantScopeOf(lab.tenantId), lab.id, 'schedule')) ended++;
     return ended;
   }
 
@@ -233,12 +200,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   private async requeueRevocations(): Promise<number> {
     const now = await this.dbNow();
     const prunable = new Date(now.getTime() - this.config.revocationClockMarginMs);
-    const roles = await this.prisma.revocationEntry.findMany({
-      where: { OR: [{ state: 'PENDING' }, { state: 'APPLIED', coversUntil: { lte: prunable } }] },
-      distinct: ['tenantId', 'connectionId', 'roleArn'],
-      select: { tenantId: true, connectionId: true, roleArn: true },
-      take: BATCH,
-    });
+    const roles = await this.entries.systemRolesToRewrite(prunable, BATCH);
     for (const role of roles) await this.producer.add(JobName.ApplyRevocations, role);
     return roles.length;
   }

@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AwsCallError, IamGateway, parseRoleArn } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { AuditWriter, buildRevocationPolicy, iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET } from '@labkeys/core';
-import { PrismaService, type AwsConnection, type TransactionClient } from '@labkeys/database';
+import { DatabaseClock, LabSessionRepository, RevocationEntryRepository, transactionClientOf, UnitOfWork, type AwsConnection, type TenantScope, type Tx } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
-import { coveredSessionFilter, readRoleRevocationState, type StoredEntry } from './role-revocation-state';
+import { coverOf, readRoleRevocationState, type StoredEntry } from './role-revocation-state';
 
 /** Thrown while revocations of a role are not in AWS yet; BullMQ retries with backoff, the sweep after that. */
 export class RevocationNotAppliedError extends Error {
@@ -46,19 +46,23 @@ export class RevocationApplier {
   private readonly logger = new Logger(RevocationApplier.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly entries: RevocationEntryRepository,
+    private readonly sessions: LabSessionRepository,
+    private readonly clock: DatabaseClock,
     private readonly iam: IamGateway,
     private readonly push: PushPublisher,
     private readonly audit: AuditWriter,
     private readonly config: AppConfig,
   ) {}
 
-  async apply(role: RoleRef): Promise<ApplyOutcome | 'nothing'> {
-    const connection = await this.prisma.awsConnection.findFirst({ where: { tenantId: role.tenantId, id: role.connectionId } });
+  /** `scope` is the role's tenant (`role.tenantId`), minted by the job that asks. */
+  async apply(scope: TenantScope, role: RoleRef): Promise<ApplyOutcome | 'nothing'> {
+    const connection = await this.entries.connectionOf(scope, role.connectionId);
     const roleName = parseRoleArn(role.roleArn)?.roleName;
     // Templates are validated on save; an entry naming no role could only come from a deleted connection.
     if (!connection || !roleName) return 'nothing';
-    const round = await this.prisma.$transaction((tx) => this.round(tx, role, connection, roleName), ROUND_TX);
+    const round = await this.uow.run((tx) => this.round(scope, role, connection, roleName, tx), ROUND_TX);
     if (round.kind === 'nothing') return 'nothing';
     if (round.kind === 'refused') {
       await this.push.publish(round.flagged.map((s) => this.event(role, s, 'revocation.pending', 'REVOKING', round.reason, new Date())));
@@ -71,12 +75,12 @@ export class RevocationApplier {
     return round.outcome;
   }
 
-  private async round(tx: TransactionClient, role: RoleRef, connection: AwsConnection, roleName: string): Promise<Round> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`labkeys:revocation:${role.tenantId}:${role.connectionId}:${role.roleArn}`}, 0))`;
+  private async round(scope: TenantScope, role: RoleRef, connection: AwsConnection, roleName: string, tx: Tx): Promise<Round> {
+    await this.entries.lockRole(scope, role, tx);
     // Read after the lock is held, by the database's clock (the one every deadline is compared on).
-    const [{ now }] = await tx.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
+    const now = await this.clock.clockTimestamp(tx);
     const marginMs = this.config.revocationClockMarginMs;
-    const state = await readRoleRevocationState(tx, role, now, marginMs);
+    const state = await readRoleRevocationState({ entries: this.entries, sessions: this.sessions }, scope, role, now, marginMs, tx);
     if (state.live.length === 0 && state.stale.length === 0) return { kind: 'nothing' };
 
     const policyName = revocationPolicyName(connection.id);
@@ -93,7 +97,7 @@ export class RevocationApplier {
     if (!built.fits) {
       const reason = `Not yet revoked: the deny needs ${built.size} characters but role ${roleName} has ${Math.max(0, budget)} of its 10,240 inline characters left; LabKeys keeps retrying.`;
       const error = new RevocationNotAppliedError(`revocation policy of ${built.size} characters does not fit the ${budget} left on the role`);
-      return { kind: 'refused', flagged: await this.notYetRevoked(tx, role, state.live, reason), reason, error };
+      return { kind: 'refused', flagged: await this.notYetRevoked(scope, role, state.live, reason, tx), reason, error };
     }
     try {
       if (built.document === null) {
@@ -105,37 +109,29 @@ export class RevocationApplier {
       if (!(error instanceof AwsCallError)) throw error;
       // LimitExceeded: another inline policy grew since it was measured; the next attempt measures again.
       const reason = `Not yet revoked: AWS refused the deny (${error.code}: ${error.message}); LabKeys keeps retrying.`;
-      return { kind: 'refused', flagged: await this.notYetRevoked(tx, role, state.live, reason), reason, error };
+      return { kind: 'refused', flagged: await this.notYetRevoked(scope, role, state.live, reason, tx), reason, error };
     }
-    const ended = await this.afterWrite(tx, role, state.live, state.stale, now);
+    const ended = await this.afterWrite(scope, role, state.live, state.stale, now, tx);
     return { kind: 'written', outcome: { applied: ended.applied, pruned: ended.pruned, revoked: ended.revoked.length, size: built.size, merged: built.merged }, ...ended, at: now };
   }
 
   /** IAM holds the document: its entries are APPLIED, the pruned ones PRUNED, the covered sessions REVOKED. */
-  private async afterWrite(tx: TransactionClient, role: RoleRef, live: StoredEntry[], stale: StoredEntry[], now: Date) {
+  private async afterWrite(scope: TenantScope, role: RoleRef, live: StoredEntry[], stale: StoredEntry[], now: Date, tx: Tx) {
     let applied = 0;
     for (const e of live.filter((x) => x.state === 'PENDING')) {
       // Unchanged since read: a revocation reopened meanwhile is written by the next round.
-      const { count } = await tx.revocationEntry.updateMany({
-        where: { tenantId: role.tenantId, id: e.id, state: 'PENDING', createdAt: e.createdAt, coversUntil: e.coversUntil },
-        data: { state: 'APPLIED', appliedAt: now, lastError: null },
-      });
-      applied += count;
+      applied += await this.entries.markApplied(scope, e, now, tx);
     }
     let pruned = 0;
     for (const e of stale) {
-      const { count } = await tx.revocationEntry.updateMany({ where: { tenantId: role.tenantId, id: e.id, state: e.state, coversUntil: e.coversUntil }, data: { state: 'PRUNED', prunedAt: now } });
-      pruned += count;
+      pruned += await this.entries.markPruned(scope, e, now, tx);
     }
     // Sessions whose deny was never written but whose credentials have expired meanwhile.
-    const expired = await tx.labSession.findMany({ where: { ...coveredSessionFilter(role, stale), expiresAt: { lte: now } }, select: { id: true, labId: true, studentId: true } });
-    await tx.labSession.updateMany({ where: { tenantId: role.tenantId, id: { in: expired.map((s) => s.id) }, state: 'REVOKING' }, data: { state: 'EXPIRED', sealedSecret: null, sealKeyId: null, endedAt: now } });
-    const revoked = await tx.labSession.findMany({ where: coveredSessionFilter(role, live), select: { id: true, labId: true, studentId: true } });
-    await tx.labSession.updateMany({
-      where: { tenantId: role.tenantId, id: { in: revoked.map((s) => s.id) }, state: 'REVOKING' },
-      data: { state: 'REVOKED', sealedSecret: null, sealKeyId: null, endedAt: now, failureCode: null, failureReason: null },
-    });
-    await this.audit.record(tx, role.tenantId, {
+    const expired = await this.sessions.findCovered(scope, coverOf(role, stale), tx, now);
+    await this.sessions.expireRevoking(scope, expired.map((s) => s.id), now, tx);
+    const revoked = await this.sessions.findCovered(scope, coverOf(role, live), tx);
+    await this.sessions.completeRevocation(scope, revoked.map((s) => s.id), now, tx);
+    await this.audit.record(transactionClientOf(tx), role.tenantId, {
       action: 'revocation.applied',
       subjectType: 'role',
       subjectId: null,
@@ -145,13 +141,13 @@ export class RevocationApplier {
   }
 
   /** Records why the deny is not in AWS yet, on the entries and on the sessions the instructor sees; answers whom to tell. */
-  private async notYetRevoked(tx: TransactionClient, role: RoleRef, live: StoredEntry[], reason: string): Promise<Ended[]> {
+  private async notYetRevoked(scope: TenantScope, role: RoleRef, live: StoredEntry[], reason: string, tx: Tx): Promise<Ended[]> {
     const pending = live.filter((e) => e.state === 'PENDING');
     if (pending.length === 0) return [];
     this.logger.warn({ roleArn: role.roleArn, entries: pending.length, reason }, 'revocation not yet applied');
-    await tx.revocationEntry.updateMany({ where: { tenantId: role.tenantId, id: { in: pending.map((e) => e.id) }, state: 'PENDING' }, data: { lastError: reason } });
-    const sessions = await tx.labSession.findMany({ where: coveredSessionFilter(role, pending), select: { id: true, labId: true, studentId: true, failureCode: true } });
-    await tx.labSession.updateMany({ where: { tenantId: role.tenantId, id: { in: sessions.map((s) => s.id) }, state: 'REVOKING' }, data: { failureCode: 'RevocationPending', failureReason: reason } });
+    await this.entries.recordError(scope, pending.map((e) => e.id), reason, tx);
+    const sessions = await this.sessions.findCovered(scope, coverOf(role, pending), tx);
+    await this.sessions.flagRevocationPending(scope, sessions.map((s) => s.id), reason, tx);
     // Told once per session, not on every retry.
     return sessions.filter((s) => s.failureCode !== 'RevocationPending');
   }

@@ -1,5 +1,5 @@
 import { ConflictException } from '@nestjs/common';
-import type { TransactionClient } from '@labkeys/database';
+import type { LabRepository, TenantScope, Tx } from '@labkeys/database';
 
 /** The connection of a lab's template whose last verify failed. */
 export interface UnverifiedConnection {
@@ -26,12 +26,8 @@ export class ConnectionNotVerifiedError extends ConflictException {
  * The lab's connection when its last verify failed, else null. A connection never verified (or edited since)
  * has `last_verify_ok` null and stays usable: only a verify that found it unsafe blocks it.
  */
-export async function unverifiedConnectionOf(tx: TransactionClient, tenantId: string, labId: string): Promise<UnverifiedConnection | null> {
-  const lab = await tx.lab.findFirst({
-    where: { tenantId, id: labId },
-    select: { template: { select: { connection: { select: { id: true, name: true, lastVerifyOk: true, lastVerifiedAt: true, lastVerifyFailures: true } } } } },
-  });
-  const connection = lab?.template.connection;
+export async function unverifiedConnectionOf(labs: LabRepository, scope: TenantScope, labId: string, tx: Tx): Promise<UnverifiedConnection | null> {
+  const connection = await labs.connectionVerifyOf(scope, labId, tx);
   if (!connection || connection.lastVerifyOk !== false) return null;
   const failures = Array.isArray(connection.lastVerifyFailures) ? (connection.lastVerifyFailures as Array<{ action?: string; code?: string }>) : [];
   return {

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@labkeys/database';
+import { LabRepository, type LabWithContext, type TenantScope } from '@labkeys/database';
 
 const TTL_MS = 5000;
 
-async function load(prisma: PrismaService, tenantId: string, labId: string) {
-  return prisma.lab.findFirst({
-    where: { tenantId, id: labId },
-    include: { course: { select: { id: true, code: true } }, template: { include: { connection: true } } },
-  });
-}
-
-export type LabContext = NonNullable<Awaited<ReturnType<typeof load>>>;
+export type LabContext = LabWithContext;
 
 /**
  * A lab with its course, template and AWS connection, kept for a few seconds:
@@ -23,14 +16,14 @@ export type LabContext = NonNullable<Awaited<ReturnType<typeof load>>>;
 export class LabContextCache {
   private readonly entries = new Map<string, { at: number; value: Promise<LabContext | null> }>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly labs: LabRepository) {}
 
-  get(tenantId: string, labId: string): Promise<LabContext | null> {
-    const key = `${tenantId}:${labId}`;
+  get(scope: TenantScope, labId: string): Promise<LabContext | null> {
+    const key = `${scope.tenantId}:${labId}`;
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && now - hit.at < TTL_MS) return hit.value;
-    const value = load(this.prisma, tenantId, labId);
+    const value = this.labs.findWithContext(scope, labId);
     // A failed read is not kept.
     value.catch(() => this.entries.delete(key));
     this.entries.set(key, { at: now, value });

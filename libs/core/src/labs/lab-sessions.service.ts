@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { LIVE_SESSION_STATES, PrismaService, type TransactionClient } from '@labkeys/database';
+import { LabRepository, LabSessionRepository, LIVE_SESSION_STATES, tenantScopeOf, transactionClientOf, UnitOfWork, type LockedLab, type TenantScope, type Tx } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { AuditWriter } from '../audit/audit-writer';
@@ -32,7 +32,9 @@ export class LabSessionsService {
   private readonly logger = new Logger(LabSessionsService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly labs: LabRepository,
+    private readonly sessions: LabSessionRepository,
     private readonly producer: JobProducer,
     private readonly audit: AuditWriter,
   ) {}
@@ -43,18 +45,19 @@ export class LabSessionsService {
    * lab SCHEDULED without throwing, so neither the StartLab job nor the sweep retries it in a loop (the sweep
    * skips labs on such connections) and it starts at the next sweep once the connection verifies again.
    */
-  async startLab(tenantId: string, labId: string, trigger: 'manual'): Promise<StartLabResult>;
-  async startLab(tenantId: string, labId: string, trigger: 'schedule'): Promise<StartLabResult | RefusedStartResult>;
-  async startLab(tenantId: string, labId: string, trigger: 'manual' | 'schedule'): Promise<StartLabResult | RefusedStartResult> {
-    const result = await this.prisma.$transaction(async (tx) => {
-      const lab = await lockLab(tx, tenantId, labId);
+  async startLab(scope: TenantScope, labId: string, trigger: 'manual'): Promise<StartLabResult>;
+  async startLab(scope: TenantScope, labId: string, trigger: 'schedule'): Promise<StartLabResult | RefusedStartResult>;
+  async startLab(scope: TenantScope, labId: string, trigger: 'manual' | 'schedule'): Promise<StartLabResult | RefusedStartResult> {
+    const { tenantId } = scope;
+    const result = await this.uow.run(async (tx) => {
+      const lab = await this.lockLab(scope, labId, tx);
       if (lab.state === 'CANCELLED' || lab.state === 'ENDED') {
         throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()} and cannot start.` });
       }
-      const unverified = await unverifiedConnectionOf(tx, tenantId, labId);
+      const unverified = await unverifiedConnectionOf(this.labs, scope, labId, tx);
       if (unverified) {
         if (trigger === 'manual') throw new ConnectionNotVerifiedError(unverified);
-        await this.audit.record(tx, tenantId, {
+        await this.audit.record(transactionClientOf(tx), tenantId, {
           action: 'lab.start-refused',
           subjectType: 'lab',
           subjectId: labId,
@@ -63,38 +66,40 @@ export class LabSessionsService {
         return { refused: unverified };
       }
       if (lab.state === 'SCHEDULED') {
-        await tx.lab.update({ where: { tenantId_id: { tenantId, id: labId } }, data: { state: 'RUNNING', startedAt: new Date() } });
+        await this.labs.markRunning(scope, labId, tx);
       }
-      const { created, alreadyLive } = await createMissingSessions(tx, tenantId, labId, lab.course_id);
-      await this.audit.record(tx, tenantId, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } });
-      return { created, alreadyLive, endsAt: lab.ends_at };
+      const { created, alreadyLive } = await this.createMissingSessions(scope, labId, lab.courseId, tx);
+      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } });
+      return { created, alreadyLive, endsAt: lab.endsAt };
     });
     if (result.refused) return { labId, state: 'SCHEDULED', refused: result.refused };
     const { endsAt, ...counts } = result;
     const queued = await this.afterCommit(tenantId, labId, async () => {
       // The end job is checked against the lab's end time when it runs; the sweep catches a moved end time.
       if (endsAt) await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: Math.max(0, endsAt.getTime() - Date.now()) });
-      return this.enqueuePending(tenantId, labId);
+      return this.enqueuePending(scope, labId);
     });
     return { labId, state: 'RUNNING', ...counts, queued };
   }
 
   /** Students newly enrolled in a course get sessions in its running labs. */
   async issueForNewEnrollments(tenantId: string, courseId: string, studentIds: string[]): Promise<number> {
+    // Takes the caller's TenantScope once the enrollment use cases have one.
+    const scope = tenantScopeOf(tenantId);
     if (studentIds.length === 0) return 0;
-    const labs = await this.prisma.lab.findMany({ where: { tenantId, courseId, state: 'RUNNING' }, select: { id: true } });
+    const labs = await this.labs.runningIdsOfCourse(scope, courseId);
     let created = 0;
     for (const lab of labs) {
-      created += await this.prisma.$transaction(async (tx) => {
-        const locked = await lockLab(tx, tenantId, lab.id);
+      created += await this.uow.run(async (tx) => {
+        const locked = await this.lockLab(scope, lab.id, tx);
         if (locked.state !== 'RUNNING') return 0;
-        const result = await createMissingSessions(tx, tenantId, lab.id, locked.course_id, studentIds);
+        const result = await this.createMissingSessions(scope, lab.id, locked.courseId, tx, studentIds);
         if (result.created > 0) {
-          await this.audit.record(tx, tenantId, { action: 'lab.sessions-added', subjectType: 'lab', subjectId: lab.id, summary: { created: result.created } });
+          await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.sessions-added', subjectType: 'lab', subjectId: lab.id, summary: { created: result.created } });
         }
         return result.created;
       });
-      await this.afterCommit(tenantId, lab.id, () => this.enqueuePending(tenantId, lab.id));
+      await this.afterCommit(tenantId, lab.id, () => this.enqueuePending(scope, lab.id));
     }
     return created;
   }
@@ -114,46 +119,34 @@ export class LabSessionsService {
   }
 
   /** (Re)adds the issuance job of every pending session of a lab; ids make repeats no-ops. */
-  async enqueuePending(tenantId: string, labId: string): Promise<number> {
-    const pending = await this.prisma.labSession.findMany({ where: { tenantId, labId, state: 'PENDING' }, select: { id: true } });
+  async enqueuePending(scope: TenantScope, labId: string): Promise<number> {
+    const { tenantId } = scope;
+    const pending = await this.sessions.pendingIdsOfLab(scope, labId);
     await this.producer.addBulk(
       JobName.IssueSession,
-      pending.map((s) => ({ tenantId, sessionId: s.id })),
+      pending.map((sessionId) => ({ tenantId, sessionId })),
     );
     return pending.length;
   }
-}
 
-interface LockedLab {
-  id: string;
-  state: string;
-  course_id: string;
-  ends_at: Date | null;
-}
+  /** Serialises concurrent starts and enrollments of one lab, so no student gets two sessions. */
+  private async lockLab(scope: TenantScope, labId: string, tx: Tx): Promise<LockedLab> {
+    const lab = await this.labs.lockForUpdate(scope, labId, tx);
+    if (!lab) throw new NotFoundException({ detail: 'Lab not found.' });
+    return lab;
+  }
 
-/** Serialises concurrent starts and enrollments of one lab, so no student gets two sessions. */
-async function lockLab(tx: TransactionClient, tenantId: string, labId: string): Promise<LockedLab> {
-  const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, course_id, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${labId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw new NotFoundException({ detail: 'Lab not found.' });
-  return rows[0];
-}
-
-async function createMissingSessions(tx: TransactionClient, tenantId: string, labId: string, courseId: string, onlyStudents?: string[]) {
-  const enrolled = await tx.enrollment.findMany({
-    where: { tenantId, courseId, unenrolledAt: null, student: { deletedAt: null }, course: { archivedAt: null }, ...(onlyStudents ? { studentId: { in: onlyStudents } } : {}) },
-    select: { student: { select: { id: true, handle: true } } },
-  });
-  // A revoked student stays revoked: starting the lab again must not hand them new credentials.
-  const live = await tx.labSession.findMany({
-    where: { tenantId, labId, state: { in: [...LIVE_SESSION_STATES, 'REVOKING', 'REVOKED'] } },
-    select: { studentId: true },
-  });
-  const hasLive = new Set(live.map((s) => s.studentId));
-  const missing = enrolled.map((e) => e.student).filter((student) => !hasLive.has(student.id));
-  const rows = missing.map((student) => {
-    const id = randomUUID();
-    return { id, tenantId, labId, studentId: student.id, state: 'PENDING' as const, roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId: id }) };
-  });
-  if (rows.length > 0) await tx.labSession.createMany({ data: rows });
-  return { created: rows.length, alreadyLive: enrolled.length - rows.length };
+  private async createMissingSessions(scope: TenantScope, labId: string, courseId: string, tx: Tx, onlyStudents?: string[]) {
+    const enrolled = await this.sessions.enrolledStudents(scope, courseId, onlyStudents, tx);
+    // A revoked student stays revoked: starting the lab again must not hand them new credentials.
+    const live = await this.sessions.studentIdsInStates(scope, labId, [...LIVE_SESSION_STATES, 'REVOKING', 'REVOKED'], tx);
+    const hasLive = new Set(live);
+    const missing = enrolled.filter((student) => !hasLive.has(student.id));
+    const rows = missing.map((student) => {
+      const id = randomUUID();
+      return { id, labId, studentId: student.id, roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId: id }) };
+    });
+    await this.sessions.createPending(scope, rows, tx);
+    return { created: rows.length, alreadyLive: enrolled.length - rows.length };
+  }
 }

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { PrismaService, type TransactionClient } from '@labkeys/database';
+import { DatabaseClock, LabRepository, LabSessionRepository, RevocationEntryRepository, tenantScopeOf, transactionClientOf, UnitOfWork, type LockedLab, type SessionSelector, type TenantScope, type TransactionClient, type Tx } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
@@ -42,7 +42,11 @@ export class RevocationRequestsService {
   private readonly logger = new Logger(RevocationRequestsService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly uow: UnitOfWork,
+    private readonly labs: LabRepository,
+    private readonly sessions: LabSessionRepository,
+    private readonly entries: RevocationEntryRepository,
+    private readonly clock: DatabaseClock,
     private readonly producer: JobProducer,
     private readonly audit: AuditWriter,
     private readonly push: PushPublisher,
@@ -50,36 +54,35 @@ export class RevocationRequestsService {
   ) {}
 
   /** Every live session of the lab, denied with one lab-wide statement. */
-  revokeLab(tenantId: string, labId: string): Promise<RevocationResult> {
+  revokeLab(scope: TenantScope, labId: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
-      await lockLabs(tx, tenantId, [labId]);
-      const outcome = await this.revoke(tx, tenantId, { labId }, 'lab', 'revoked');
-      await this.record(tx, tenantId, 'lab.revoked', 'lab', labId, outcome);
+      await this.lockLabs(scope, [labId], tx);
+      const outcome = await this.revoke(scope, { labId }, 'lab', 'revoked', tx);
+      await this.record(tx, scope, 'lab.revoked', 'lab', labId, outcome);
       return outcome;
     });
   }
 
   /** One session, and the successor a renewal may already have created for it. */
-  revokeSession(tenantId: string, labId: string, sessionId: string): Promise<RevocationResult> {
+  revokeSession(scope: TenantScope, labId: string, sessionId: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
-      await lockLabs(tx, tenantId, [labId]);
-      const session = await tx.labSession.findFirst({ where: { tenantId, labId, id: sessionId }, select: { id: true } });
+      await this.lockLabs(scope, [labId], tx);
+      const session = await this.sessions.findInLab(scope, labId, sessionId, tx);
       if (!session) throw new NotFoundException({ detail: 'Session not found.' });
-      const outcome = await this.revoke(tx, tenantId, { labId, OR: [{ id: sessionId }, { predecessorId: sessionId }] }, 'sessions', 'revoked');
-      await this.record(tx, tenantId, 'session.revoked', 'session', sessionId, outcome);
+      const outcome = await this.revoke(scope, { labId, sessionOrSuccessorOf: sessionId }, 'sessions', 'revoked', tx);
+      await this.record(tx, scope, 'session.revoked', 'session', sessionId, outcome);
       return outcome;
     });
   }
 
   /** The student's live sessions in every lab. */
-  revokeStudent(tenantId: string, studentId: string): Promise<RevocationResult> {
+  revokeStudent(scope: TenantScope, studentId: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
-      const student = await tx.student.findFirst({ where: { tenantId, id: studentId }, select: { id: true } });
-      if (!student) throw new NotFoundException({ detail: 'Student not found.' });
-      const labs = await tx.labSession.findMany({ where: { tenantId, studentId }, distinct: ['labId'], select: { labId: true } });
-      await lockLabs(tx, tenantId, labs.map((l) => l.labId));
-      const outcome = await this.revoke(tx, tenantId, { studentId }, 'sessions', 'revoked');
-      await this.record(tx, tenantId, 'student.revoked', 'student', studentId, outcome);
+      if (!(await this.sessions.studentExists(scope, studentId, tx))) throw new NotFoundException({ detail: 'Student not found.' });
+      const labIds = await this.sessions.labIdsOf(scope, { studentId }, tx);
+      await this.lockLabs(scope, labIds, tx);
+      const outcome = await this.revoke(scope, { studentId }, 'sessions', 'revoked', tx);
+      await this.record(tx, scope, 'student.revoked', 'student', studentId, outcome);
       return outcome;
     });
   }
@@ -88,15 +91,15 @@ export class RevocationRequestsService {
    * RUNNING → ENDED and every live session ended; renewals stop because they require a running lab.
    * `schedule` ends only a lab whose end time has passed (a job may fire before a moved end time).
    */
-  async endLab(tenantId: string, labId: string, trigger: 'manual' | 'schedule'): Promise<EndLabResult | null> {
+  async endLab(scope: TenantScope, labId: string, trigger: 'manual' | 'schedule'): Promise<EndLabResult | null> {
     const result = await this.run(async (tx) => {
-      const [lab] = await lockLabs(tx, tenantId, [labId]);
-      if (trigger === 'schedule' && (lab.state !== 'RUNNING' || !lab.ends_at || lab.ends_at > new Date())) return null;
+      const [lab] = await this.lockLabs(scope, [labId], tx);
+      if (trigger === 'schedule' && (lab.state !== 'RUNNING' || !lab.endsAt || lab.endsAt > new Date())) return null;
       if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()}; only a running lab can end.` });
-      if (lab.state === 'RUNNING') await tx.lab.update({ where: { tenantId_id: { tenantId, id: labId } }, data: { state: 'ENDED', endedAt: new Date() } });
+      if (lab.state === 'RUNNING') await this.labs.markEnded(scope, labId, tx);
       // Ending an ended lab again still ends anything left live, so a retried request is harmless.
-      const outcome = await this.revoke(tx, tenantId, { labId }, 'lab', 'lab-ended');
-      await this.record(tx, tenantId, 'lab.ended', 'lab', labId, outcome, { trigger });
+      const outcome = await this.revoke(scope, { labId }, 'lab', 'lab-ended', tx);
+      await this.record(tx, scope, 'lab.ended', 'lab', labId, outcome, { trigger });
       return outcome;
     });
     return result && { labId, state: 'ENDED', ...result };
@@ -107,17 +110,19 @@ export class RevocationRequestsService {
    * revocation of their live sessions in that course's labs, through the same path as any revocation
    * (REVOKED only once IAM accepted the deny). Their open streams are told to re-check their tokens.
    */
-  async endAccess(tenantId: string, change: (tx: TransactionClient) => Promise<Leavers | null>): Promise<RevocationResult | null> {
+  async endAccess(tenantId: string, change: (tx: Tx & TransactionClient) => Promise<Leavers | null>): Promise<RevocationResult | null> {
+    // Takes the caller's TenantScope, and hands `change` a plain Tx, once the callers' changes go through repositories.
+    const scope = tenantScopeOf(tenantId);
     let leavers: Leavers | null = null;
     const result = await this.run(async (tx) => {
-      leavers = await change(tx);
+      leavers = await change(transactionClientOf(tx));
       if (!leavers) return null;
       const { studentIds, courseIds } = leavers;
-      const where = { studentId: { in: studentIds }, ...(courseIds ? { lab: { courseId: { in: courseIds } } } : {}) };
-      const labs = studentIds.length ? await tx.labSession.findMany({ where: { tenantId, ...where }, distinct: ['labId'], select: { labId: true } }) : [];
-      await lockLabs(tx, tenantId, labs.map((l) => l.labId));
-      const outcome = studentIds.length ? await this.revoke(tx, tenantId, where, 'sessions', 'access-ended') : emptyOutcome();
-      await this.record(tx, tenantId, leavers.action, leavers.subjectType, leavers.subjectId, outcome, leavers.summary);
+      const selector: SessionSelector = { studentIds, ...(courseIds ? { courseIds } : {}) };
+      const labIds = studentIds.length ? await this.sessions.labIdsOf(scope, selector, tx) : [];
+      await this.lockLabs(scope, labIds, tx);
+      const outcome = studentIds.length ? await this.revoke(scope, selector, 'sessions', 'access-ended', tx) : emptyOutcome();
+      await this.record(tx, scope, leavers.action, leavers.subjectType, leavers.subjectId, outcome, leavers.summary);
       return outcome;
     });
     const ended = leavers as Leavers | null;
@@ -135,19 +140,30 @@ export class RevocationRequestsService {
     await this.push.publish([accessEnded(tenantId, studentId, 'enrollment.access-link-reissued')]);
   }
 
-  private async revoke(tx: TransactionClient, tenantId: string, where: Parameters<typeof revokeLiveSessions>[2], scope: RevokeScope, reason: string) {
-    return revokeLiveSessions(tx, tenantId, where, scope, reason, await this.options(tx));
+  private async revoke(scope: TenantScope, selector: SessionSelector, kind: RevokeScope, reason: string, tx: Tx) {
+    return revokeLiveSessions({ sessions: this.sessions, entries: this.entries }, scope, selector, kind, reason, await this.options(tx), tx);
   }
 
   /** The revocation instant by the database's clock, so every deadline LabKeys compares is on one clock. */
-  private async options(tx: TransactionClient): Promise<RevokeOptions> {
-    const [{ now }] = await tx.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+  private async options(tx: Tx): Promise<RevokeOptions> {
+    const now = await this.clock.now(tx);
     return { now, marginMs: this.config.revocationClockMarginMs };
   }
 
-  private run<T extends RevokeOutcome | null>(work: (tx: TransactionClient) => Promise<T>): Promise<T extends null ? RevocationResult | null : RevocationResult>;
-  private async run(work: (tx: TransactionClient) => Promise<RevokeOutcome | null>): Promise<RevocationResult | null> {
-    const outcome = await this.prisma.$transaction(work, { timeout: 30_000 });
+  /** Same lock as lab start and renewal, taken in id order so two requests never deadlock. */
+  private async lockLabs(scope: TenantScope, labIds: string[], tx: Tx): Promise<LockedLab[]> {
+    const locked: LockedLab[] = [];
+    for (const id of [...new Set(labIds)].sort()) {
+      const lab = await this.labs.lockForUpdate(scope, id, tx);
+      if (!lab) throw new NotFoundException({ detail: 'Lab not found.' });
+      locked.push(lab);
+    }
+    return locked;
+  }
+
+  private run<T extends RevokeOutcome | null>(work: (tx: Tx) => Promise<T>): Promise<T extends null ? RevocationResult | null : RevocationResult>;
+  private async run(work: (tx: Tx) => Promise<RevokeOutcome | null>): Promise<RevocationResult | null> {
+    const outcome = await this.uow.run(work, { timeout: 30_000 });
     if (!outcome) return null;
     // After commit, so the worker reads the entries; fixed job ids coalesce a burst per role. A failure here
     // must not answer an error for a committed revocation: the sweep re-adds the job of every role with
@@ -161,27 +177,10 @@ export class RevocationRequestsService {
     return { revoked: outcome.revoked, revoking: outcome.revoking };
   }
 
-  private record(tx: TransactionClient, tenantId: string, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, unknown> = {}) {
+  private record(tx: Tx, scope: TenantScope, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, unknown> = {}) {
     const sessions = o.events.map((e) => ({ sessionId: e.sessionId, state: e.state }));
-    return this.audit.record(tx, tenantId, { action, subjectType, subjectId, summary: JSON.parse(JSON.stringify({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions })) });
+    return this.audit.record(transactionClientOf(tx), scope.tenantId, { action, subjectType, subjectId, summary: JSON.parse(JSON.stringify({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions })) });
   }
-}
-
-interface LockedLab {
-  id: string;
-  state: string;
-  ends_at: Date | null;
-}
-
-/** Same lock as lab start and renewal, taken in id order so two requests never deadlock. */
-async function lockLabs(tx: TransactionClient, tenantId: string, labIds: string[]): Promise<LockedLab[]> {
-  const locked: LockedLab[] = [];
-  for (const id of [...new Set(labIds)].sort()) {
-    const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
-    if (rows.length === 0) throw new NotFoundException({ detail: 'Lab not found.' });
-    locked.push(rows[0]);
-  }
-  return locked;
 }
 
 const emptyOutcome = (): RevokeOutcome => ({ revoked: 0, revoking: 0, roles: [], events: [] });

@@ -1,4 +1,4 @@
-import { LIVE_SESSION_STATES, type Prisma, type TransactionClient } from '@labkeys/database';
+import type { LabSessionRepository, RevocationEntryInput, RevocationEntryRepository, RevokedSession, SessionSelector, TenantScope, Tx } from '@labkeys/database';
 import type { PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
 
@@ -13,16 +13,11 @@ export interface RevokeOutcome {
 
 export type RevokeScope = 'lab' | 'sessions';
 
-// The template is only a fallback for rows issued before sessions recorded their own role.
-const SESSION_FIELDS = {
-  id: true,
-  labId: true,
-  studentId: true,
-  connectionId: true,
-  roleArn: true,
-  issuedAt: true,
-  lab: { select: { template: { select: { roleArn: true, connectionId: true } } } },
-} as const;
+/** The repositories a revocation writes through. */
+export interface RevocationStores {
+  sessions: LabSessionRepository;
+  entries: RevocationEntryRepository;
+}
 
 export interface RevokeOptions {
   /** Clock difference tolerated between the database and AWS (REVOCATION_CLOCK_MARGIN_SECONDS). */
@@ -32,7 +27,7 @@ export interface RevokeOptions {
 }
 
 /**
- * Moves the live sessions matched by `where` towards an end, inside the caller's transaction (which holds
+ * Moves the live sessions matched by `selector` towards an end, inside the caller's transaction (which holds
  * the locks of their labs, so no start or renewal interleaves):
  * PENDING/ISSUING → REVOKED, ACTIVE → REVOKING plus revocation entries for the worker to write.
  *
@@ -47,24 +42,22 @@ export interface RevokeOptions {
  * `deniesBefore + margin`). Otherwise one SESSION entry per session.
  */
 export async function revokeLiveSessions(
-  tx: TransactionClient,
-  tenantId: string,
-  where: Prisma.LabSessionWhereInput,
+  { sessions, entries }: RevocationStores,
+  tenant: TenantScope,
+  selector: SessionSelector,
   scope: RevokeScope,
   reason: string,
   { marginMs, now }: RevokeOptions,
+  tx: Tx,
 ): Promise<RevokeOutcome> {
-  const live = await tx.labSession.findMany({ where: { ...where, tenantId, state: { in: LIVE_SESSION_STATES } }, select: { id: true } });
-  const ids = live.map((s) => s.id);
+  const { tenantId } = tenant;
+  const ids = await sessions.liveIds(tenant, selector, tx);
   if (ids.length === 0) return { revoked: 0, revoking: 0, roles: [], events: [] };
 
   const at = now.toISOString();
-  await tx.labSession.updateMany({
-    where: { tenantId, id: { in: ids }, state: { in: ['PENDING', 'ISSUING'] } },
-    data: { state: 'REVOKED', revokeRequestedAt: now, endedAt: now, failureCode: null, failureReason: null },
-  });
-  await tx.labSession.updateMany({ where: { tenantId, id: { in: ids }, state: 'ACTIVE' }, data: { state: 'REVOKING', revokeRequestedAt: now } });
-  const ended = await tx.labSession.findMany({ where: { tenantId, id: { in: ids }, revokeRequestedAt: now }, select: { ...SESSION_FIELDS, state: true, expiresAt: true } });
+  await sessions.endUnissued(tenant, ids, now, tx);
+  await sessions.markRevoking(tenant, ids, now, tx);
+  const ended = await sessions.revokedAt(tenant, ids, now, tx);
 
   const events: PushEvent[] = [];
   const roles = new Map<string, RoleRef>();
@@ -88,51 +81,27 @@ export async function revokeLiveSessions(
       if (!cover || cover.coversUntil < s.expiresAt) labCover.set(key, { labId: s.labId, role, coversUntil: s.expiresAt });
     }
     if (scope !== 'lab' || insideMargin) {
-      await upsertEntry(tx, tenantId, role, { scope: 'SESSION', value: s.id, labId: s.labId, sessionId: s.id, coversUntil: s.expiresAt, deniesBefore: null }, now);
+      await upsertEntry(entries, tenant, role, { scope: 'SESSION', value: s.id, labId: s.labId, sessionId: s.id, coversUntil: s.expiresAt, deniesBefore: null }, now, tx);
     }
   }
   for (const cover of labCover.values()) {
-    await upsertEntry(tx, tenantId, cover.role, { scope: 'LAB', value: cover.labId, labId: cover.labId, sessionId: null, coversUntil: cover.coversUntil, deniesBefore }, now);
+    await upsertEntry(entries, tenant, cover.role, { scope: 'LAB', value: cover.labId, labId: cover.labId, sessionId: null, coversUntil: cover.coversUntil, deniesBefore }, now, tx);
   }
   const revoking = events.filter((e) => e.state === 'REVOKING').length;
   return { revoked: events.length - revoking, revoking, roles: [...roles.values()], events };
 }
 
-function issuedOn(tenantId: string, s: { connectionId: string | null; roleArn: string | null; lab: { template: { connectionId: string; roleArn: string } } }): RoleRef {
+function issuedOn(tenantId: string, s: Pick<RevokedSession, 'connectionId' | 'roleArn' | 'lab'>): RoleRef {
   if (s.connectionId && s.roleArn) return { tenantId, connectionId: s.connectionId, roleArn: s.roleArn };
   return { tenantId, connectionId: s.lab.template.connectionId, roleArn: s.lab.template.roleArn };
-}
-
-interface EntryInput {
-  scope: 'LAB' | 'SESSION';
-  value: string;
-  labId: string;
-  sessionId: string | null;
-  coversUntil: Date;
-  deniesBefore: Date | null;
 }
 
 /**
  * One row per (role, scope, value). A repeated revocation of the same lab reopens its row with the new
  * time (a LAB entry denies what was issued before `createdAt`) and the later of the two expiries.
  */
-async function upsertEntry(tx: TransactionClient, tenantId: string, role: RoleRef, entry: EntryInput, now: Date): Promise<void> {
-  const key = { tenantId_roleArn_scope_value: { tenantId, roleArn: role.roleArn, scope: entry.scope, value: entry.value } };
-  const existing = await tx.revocationEntry.findUnique({ where: key, select: { state: true, coversUntil: true } });
+async function upsertEntry(entries: RevocationEntryRepository, tenant: TenantScope, role: RoleRef, entry: RevocationEntryInput, now: Date, tx: Tx): Promise<void> {
+  const existing = await entries.findByKey(tenant, { roleArn: role.roleArn, scope: entry.scope, value: entry.value }, tx);
   const coversUntil = existing && existing.state !== 'PRUNED' && existing.coversUntil > entry.coversUntil ? existing.coversUntil : entry.coversUntil;
-  await tx.revocationEntry.upsert({
-    where: key,
-    create: { tenantId, connectionId: role.connectionId, roleArn: role.roleArn, ...entry, state: 'PENDING', createdAt: now },
-    update: {
-      state: 'PENDING',
-      coversUntil,
-      createdAt: now,
-      deniesBefore: entry.deniesBefore,
-      lastError: null,
-      appliedAt: null,
-      prunedAt: null,
-      labId: entry.labId,
-      sessionId: entry.sessionId,
-    },
-  });
+  await entries.upsertPending(tenant, role, entry, coversUntil, now, tx);
 }
