@@ -7,7 +7,9 @@ import { AuditRepository } from './repositories/audit.repository';
 import { ConnectionRepository } from './repositories/connection.repository';
 import { CourseRepository } from './repositories/course.repository';
 import { EnrollmentRepository } from './repositories/enrollment.repository';
+import { InstructorCredentialRepository } from './repositories/instructor-credential.repository';
 import { InstructorRepository } from './repositories/instructor.repository';
+import { InvitationRepository } from './repositories/invitation.repository';
 import { LabSessionRepository } from './repositories/lab-session.repository';
 import { LabRepository } from './repositories/lab.repository';
 import { MailDeliveryRepository } from './repositories/mail-delivery.repository';
@@ -16,6 +18,7 @@ import { RevocationEntryRepository } from './repositories/revocation-entry.repos
 import { StudentRepository } from './repositories/student.repository';
 import { TemplateRepository } from './repositories/template.repository';
 import { TenantRepository } from './repositories/tenant.repository';
+import { WebSessionRepository } from './repositories/web-session.repository';
 import { UnitOfWork } from './unit-of-work';
 
 /** Tenants, their people and catalogue (courses, rosters, templates, connections), audit and OIDC keys. */
@@ -32,12 +35,15 @@ const CATALOGUE_REPOSITORIES = [
   OidcKeyRepository,
 ];
 
+/** Dashboard sign-in: web sessions, passwords and TOTP, invitations. */
+const IDENTITY_REPOSITORIES = [WebSessionRepository, InstructorCredentialRepository, InvitationRepository];
+
 /** Labs and their sessions, revocation entries and mail deliveries. */
 const LAB_REPOSITORIES = [LabRepository, LabSessionRepository, RevocationEntryRepository, MailDeliveryRepository];
 
 @Global()
 @Module({
-  providers: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES],
-  exports: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES],
+  providers: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES],
+  exports: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES],
 })
 export class DatabaseModule {}

@@ -3,7 +3,7 @@ export { PrismaService, withTimeout } from './prisma.service';
 export { runMigrations, MigrationError, type MigrationResult } from './migrations/migration-runner';
 export { readMigrationFiles, defaultMigrationsDir, type MigrationFile } from './migrations/migration-files';
 export { Prisma, PrismaClient } from './generated/prisma/client';
-export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enrollment, RoleTemplate, Lab, LabSession, RevocationEntry, AuditEvent, OidcSigningKey } from './generated/prisma/client';
+export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enrollment, RoleTemplate, Lab, LabSession, RevocationEntry, AuditEvent, OidcSigningKey, InstructorCredential, InstructorInvitation } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 export * from './pagination';
 export { transactionClientOf, type TransactionClient } from './transaction';
@@ -40,3 +40,6 @@ export { StudentRepository, type EnsuredStudents, type RosterStudent, type Stude
 export { EnrollmentRepository, type EnrollmentByTokenHash, type IssuedEnrollment, type RosterEntry } from './repositories/enrollment.repository';
 export { TemplateRepository, type TemplateColumns } from './repositories/template.repository';
 export { ConnectionRepository, type ConnectionChanges, type NewConnection, type VerifiedAs, type VerifyOutcome } from './repositories/connection.repository';
+export { WebSessionRepository, type LiveWebSession, type NewWebSession } from './repositories/web-session.repository';
+export { InstructorCredentialRepository, type SignInCandidate } from './repositories/instructor-credential.repository';
+export { InvitationRepository, type NewInvitation, type OpenInvitation } from './repositories/invitation.repository';

@@ -1,6 +1,6 @@
 import type { InstructorRole, TenantScope } from '@labkeys/database';
 
-/** An instructor, owner or assistant authenticated by an API token (lk_…). */
+/** An instructor, owner or assistant authenticated by an API token (lk_…) or a dashboard session cookie. */
 export interface InstructorActor {
   kind: 'instructor';
   tenantId: string;
@@ -8,7 +8,10 @@ export interface InstructorActor {
   scope: TenantScope;
   instructorId: string;
   role: InstructorRole;
-  tokenId: string;
+  /** The API token of this request; null when it came with the session cookie. */
+  tokenId: string | null;
+  /** The dashboard session of this request; null when it came with an API token. */
+  sessionId: string | null;
 }
 
 /** A student authenticated by the access token of one enrollment (lks_…). */

@@ -27,7 +27,7 @@ export class TokenAuthenticator {
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TokenAuthenticator.LAST_USED_RESOLUTION_MS) {
       await this.apiTokens.touchLastUsed(scope, token.id, now);
     }
-    return { kind: 'instructor', tenantId: token.tenantId, scope, instructorId: token.instructorId, role: token.instructor.role, tokenId: token.id };
+    return { kind: 'instructor', tenantId: token.tenantId, scope, instructorId: token.instructorId, role: token.instructor.role, tokenId: token.id, sessionId: null };
   }
 
   async student(raw: string): Promise<StudentActor | null> {

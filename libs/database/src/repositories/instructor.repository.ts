@@ -49,4 +49,8 @@ export class InstructorRepository {
   countActiveOwners(scope: TenantScope, tx?: Tx): Promise<number> {
     return clientOf(this.prisma, tx).instructor.count({ where: { tenantId: scope.tenantId, role: 'OWNER', disabledAt: null } });
   }
+
+  async setName(scope: TenantScope, id: string, name: string, tx?: Tx): Promise<void> {
+    await clientOf(this.prisma, tx).instructor.updateMany({ where: { tenantId: scope.tenantId, id }, data: { name } });
+  }
 }
