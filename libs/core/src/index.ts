@@ -3,7 +3,7 @@ export { createTenant, type CreatedTenant } from './tenants/create-tenant.use-ca
 export { AuditWriter, SystemAuditWriter, type AuditEntry } from './audit/audit-writer';
 export { SessionSecrets, type SessionSecret, type SealedSessionSecret } from './sealing/session-secrets';
 export { LabSessionsService, type RefusedStartResult, type StartLabResult } from './labs/lab-sessions.service';
-export { ConnectionNotVerifiedError, type UnverifiedConnection } from './labs/connection-not-verified.error';
+export * from './errors';
 export { CallerIdentityCache } from './aws/caller-identity.cache';
 export { RevocationRequestsService, type RevocationResult, type EndLabResult } from './revocation/revocation-requests.service';
 export { revokeLiveSessions, type RevokeOutcome } from './revocation/revoke-sessions';

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LIVE_SESSION_STATES, PrismaService, type TransactionClient } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { AuditWriter } from '../audit/audit-writer';
+import { LabStateConflictError, NotFoundError } from '../errors/domain-errors';
 import { ConnectionNotVerifiedError, unverifiedConnectionOf, type UnverifiedConnection } from './connection-not-verified.error';
 
 export interface StartLabResult {
@@ -49,7 +50,7 @@ export class LabSessionsService {
     const result = await this.prisma.$transaction(async (tx) => {
       const lab = await lockLab(tx, tenantId, labId);
       if (lab.state === 'CANCELLED' || lab.state === 'ENDED') {
-        throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()} and cannot start.` });
+        throw new LabStateConflictError(lab.state, `The lab is ${lab.state.toLowerCase()} and cannot start.`);
       }
       const unverified = await unverifiedConnectionOf(tx, tenantId, labId);
       if (unverified) {
@@ -134,7 +135,7 @@ interface LockedLab {
 /** Serialises concurrent starts and enrollments of one lab, so no student gets two sessions. */
 async function lockLab(tx: TransactionClient, tenantId: string, labId: string): Promise<LockedLab> {
   const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, course_id, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${labId}::uuid FOR UPDATE`;
-  if (rows.length === 0) throw new NotFoundException({ detail: 'Lab not found.' });
+  if (rows.length === 0) throw new NotFoundError('Lab not found.');
   return rows[0];
 }
 

@@ -1,9 +1,10 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
 import { PrismaService, type TransactionClient } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
+import { LabStateConflictError, NotFoundError } from '../errors/domain-errors';
 import { revokeLiveSessions, type RevokeOptions, type RevokeOutcome, type RevokeScope } from './revoke-sessions';
 
 export interface RevocationResult {
@@ -64,7 +65,7 @@ export class RevocationRequestsService {
     return this.run(async (tx) => {
       await lockLabs(tx, tenantId, [labId]);
       const session = await tx.labSession.findFirst({ where: { tenantId, labId, id: sessionId }, select: { id: true } });
-      if (!session) throw new NotFoundException({ detail: 'Session not found.' });
+      if (!session) throw new NotFoundError('Session not found.');
       const outcome = await this.revoke(tx, tenantId, { labId, OR: [{ id: sessionId }, { predecessorId: sessionId }] }, 'sessions', 'revoked');
       await this.record(tx, tenantId, 'session.revoked', 'session', sessionId, outcome);
       return outcome;
@@ -75,7 +76,7 @@ export class RevocationRequestsService {
   revokeStudent(tenantId: string, studentId: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
       const student = await tx.student.findFirst({ where: { tenantId, id: studentId }, select: { id: true } });
-      if (!student) throw new NotFoundException({ detail: 'Student not found.' });
+      if (!student) throw new NotFoundError('Student not found.');
       const labs = await tx.labSession.findMany({ where: { tenantId, studentId }, distinct: ['labId'], select: { labId: true } });
       await lockLabs(tx, tenantId, labs.map((l) => l.labId));
       const outcome = await this.revoke(tx, tenantId, { studentId }, 'sessions', 'revoked');
@@ -92,7 +93,7 @@ export class RevocationRequestsService {
     const result = await this.run(async (tx) => {
       const [lab] = await lockLabs(tx, tenantId, [labId]);
       if (trigger === 'schedule' && (lab.state !== 'RUNNING' || !lab.ends_at || lab.ends_at > new Date())) return null;
-      if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()}; only a running lab can end.` });
+      if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new LabStateConflictError(lab.state, `The lab is ${lab.state.toLowerCase()}; only a running lab can end.`);
       if (lab.state === 'RUNNING') await tx.lab.update({ where: { tenantId_id: { tenantId, id: labId } }, data: { state: 'ENDED', endedAt: new Date() } });
       // Ending an ended lab again still ends anything left live, so a retried request is harmless.
       const outcome = await this.revoke(tx, tenantId, { labId }, 'lab', 'lab-ended');
@@ -178,7 +179,7 @@ async function lockLabs(tx: TransactionClient, tenantId: string, labIds: string[
   const locked: LockedLab[] = [];
   for (const id of [...new Set(labIds)].sort()) {
     const rows = await tx.$queryRaw<LockedLab[]>`SELECT id, state::text AS state, ends_at FROM labs WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid FOR UPDATE`;
-    if (rows.length === 0) throw new NotFoundException({ detail: 'Lab not found.' });
+    if (rows.length === 0) throw new NotFoundError('Lab not found.');
     locked.push(rows[0]);
   }
   return locked;

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@labkeys/database';
+import { ValidationError } from '../errors/domain-errors';
 import { issueApiToken } from './api-tokens';
 
 export interface CreatedTenant {
@@ -11,8 +12,11 @@ export interface CreatedTenant {
 export async function createTenant(prisma: PrismaClient, input: { name: string; ownerEmail: string; ownerName?: string }): Promise<CreatedTenant> {
   const name = input.name.trim();
   const email = input.ownerEmail.trim().toLowerCase();
-  if (!name || name.length > 200) throw new Error('tenant name must be 1-200 characters');
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error('owner email is not an email address');
+  const problems = [
+    ...(!name || name.length > 200 ? [{ field: 'name', message: 'tenant name must be 1-200 characters' }] : []),
+    ...(!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? [{ field: 'ownerEmail', message: 'owner email is not an email address' }] : []),
+  ];
+  if (problems.length > 0) throw new ValidationError(problems, problems.map((p) => p.message).join('; '));
   return prisma.$transaction(async (tx) => {
     const tenant = await tx.tenant.create({ data: { name } });
     const owner = await tx.instructor.create({ data: { tenantId: tenant.id, email, name: input.ownerName ?? null, role: 'OWNER' } });
