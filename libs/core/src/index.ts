@@ -10,3 +10,4 @@ export { revokeLiveSessions, type RevokeOutcome } from './revocation/revoke-sess
 export { buildRevocationPolicy, iamPolicySize, partitionByExpiry, revocationPolicyName, ROLE_INLINE_BUDGET, type PolicyEntry } from './revocation/revocation-policy.builder';
 export { LabContextCache, type LabContext } from './labs/lab-context.cache';
 export { AccessLinkSecrets } from './sealing/access-link-secrets';
+export { CORE_REDIS, CoreModule, type CoreModuleOptions } from './core.module';

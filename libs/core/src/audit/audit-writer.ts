@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { Prisma, TransactionClient } from '@labkeys/database';
 
 export interface AuditEntry {
@@ -17,6 +18,7 @@ export abstract class AuditWriter {
 }
 
 /** Actions taken by the worker on its own (expiry, scheduled starts, repairs). */
+@Injectable()
 export class SystemAuditWriter extends AuditWriter {
   async record(tx: TransactionClient, tenantId: string, entry: AuditEntry): Promise<void> {
     await tx.auditEvent.create({
