@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { AppConfig } from '@labkeys/config';
 import { SessionRepository, PrismaService } from '@labkeys/database';
 import { PushPublisher } from '@labkeys/push';
-import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
+import { JobName, JobProducer, type JobOf } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 
 /**
@@ -23,7 +22,7 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     private readonly config: AppConfig,
   ) {}
 
-  async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>): Promise<'expired' | 'rescheduled' | 'skipped'> {
+  async handle({ tenantId, sessionId, at }: JobOf<JobName.ExpireSession>): Promise<'expired' | 'rescheduled' | 'skipped'> {
     // The common case, due and ACTIVE, is one statement.
     const expired = await this.sessions.expireIfDue(tenantId, sessionId);
     if (expired) {
@@ -39,9 +38,10 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     if (!session || session.state !== 'ACTIVE' || !session.expiresAt) return 'skipped';
     const early = session.expiresAt.getTime() - Date.now();
     if (early > 0) {
-      const jobId = `expire-${sessionId}-${session.expiresAt.getTime()}`;
-      // Told once: the sweep sends the notice too when this job was lost, and whichever marks it first tells.
-      const notice = job.id !== jobId ? await this.sessions.claimExpiringNotice(tenantId, sessionId, this.config.expiringNoticeMs + 1000) : null;
+      const expiresAt = session.expiresAt.getTime();
+      // The job put back for the expiry itself does not tell again. Told once: the sweep sends the notice too
+      // when this job was lost, and whichever marks it first tells.
+      const notice = at !== expiresAt ? await this.sessions.claimExpiringNotice(tenantId, sessionId, this.config.expiringNoticeMs + 1000) : null;
       if (notice) {
         await this.push.publish([
           {
@@ -56,7 +56,7 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
           },
         ]);
       }
-      await this.producer.add(JobName.ExpireSession, { tenantId, sessionId }, { delay: early, jobId });
+      await this.producer.add(JobName.ExpireSession, { tenantId, sessionId, at: expiresAt }, { delay: early });
       return 'rescheduled';
     }
     // Due by now, but another run ended it between the two reads.

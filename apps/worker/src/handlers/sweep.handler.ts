@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import { PrismaService, SessionRepository } from '@labkeys/database';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
-import { JOB_CATALOGUE, JobName, JobProducer, type JobDefinition, type JobOf } from '@labkeys/queues';
+import { JobName, JobProducer } from '@labkeys/queues';
 import { AppConfig } from '@labkeys/config';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 import { RenewSessionHandler } from './renew-session.handler';
@@ -180,7 +180,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       take: BATCH,
     });
     let requeued = 0;
-    for (const s of pending) if (await this.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
+    for (const s of pending) if (await this.producer.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
     return requeued;
   }
 
@@ -193,19 +193,8 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       take: BATCH,
     });
     let requeued = 0;
-    for (const d of queued) if (await this.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
+    for (const d of queued) if (await this.producer.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
     return requeued;
-  }
-
-  /** Adds the job unless one under its fixed id is still to run; a finished or failed one would swallow the add, so it goes first. */
-  private async requeue<N extends JobName.IssueSession | JobName.SendAccessLink>(name: N, payload: JobOf<N>): Promise<boolean> {
-    const definition = JOB_CATALOGUE[name] as JobDefinition<N>;
-    const job = await this.producer.queue(definition.queue).getJob(definition.jobId!(payload));
-    const state = job ? await job.getState() : 'missing';
-    if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return false;
-    if (job) await job.remove();
-    await this.producer.add(name, payload);
-    return true;
   }
 
   private async startDueLabs(): Promise<number> {
