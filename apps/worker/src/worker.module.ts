@@ -50,8 +50,8 @@ export class WorkerModule {
       ],
       providers: [
         ...handlers,
-        ...Object.values(QUEUE_PROCESSORS),
-        { provide: WorkerDrain, inject: [AppConfig, ...Object.values(QUEUE_PROCESSORS)], useFactory: (config: AppConfig, ...processors: CatalogueProcessor[]) => new WorkerDrain(processors, config) },
+        ...QUEUE_PROCESSORS,
+        { provide: WorkerDrain, inject: [AppConfig, ...QUEUE_PROCESSORS], useFactory: (config: AppConfig, ...processors: CatalogueProcessor[]) => new WorkerDrain(processors, config) },
         SweepScheduler,
         MailSender,
         RevocationApplier,
