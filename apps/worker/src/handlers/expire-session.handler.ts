@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
 import { SessionRepository, PrismaService } from '@labkeys/database';
-import { PushPublisher } from '@labkeys/push';
+import { PushPublisher, sessionEvent } from '@labkeys/push';
 import { JobName, JobProducer, type JobOf } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 
@@ -26,9 +26,7 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     // The common case, due and ACTIVE, is one statement.
     const expired = await this.sessions.expireIfDue(tenantId, sessionId);
     if (expired) {
-      await this.push.publish([
-        { type: 'session.ended', tenantId, labId: expired.labId, studentId: expired.studentId, sessionId, state: 'EXPIRED', detail: { reason: 'expired' }, at: new Date().toISOString() },
-      ]);
+      await this.push.publish([sessionEvent('session.ended', { tenantId, labId: expired.labId, studentId: expired.studentId, sessionId }, 'EXPIRED', { reason: 'expired' })]);
       return 'expired';
     }
     const session = await this.prisma.labSession.findFirst({
@@ -43,18 +41,8 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
       // when this job was lost, and whichever marks it first tells.
       const notice = at !== expiresAt ? await this.sessions.claimExpiringNotice(tenantId, sessionId, this.config.expiringNoticeMs + 1000) : null;
       if (notice) {
-        await this.push.publish([
-          {
-            type: 'session.expiring',
-            tenantId,
-            labId: session.labId,
-            studentId: session.studentId,
-            sessionId,
-            state: 'ACTIVE',
-            detail: { expiresAt: session.expiresAt.toISOString(), secondsLeft: Math.round(early / 1000) },
-            at: new Date().toISOString(),
-          },
-        ]);
+        const subject = { tenantId, labId: session.labId, studentId: session.studentId, sessionId };
+        await this.push.publish([sessionEvent('session.expiring', subject, 'ACTIVE', { expiresAt: session.expiresAt.toISOString(), secondsLeft: Math.round(early / 1000) })]);
       }
       await this.producer.add(JobName.ExpireSession, { tenantId, sessionId, at: expiresAt }, { delay: early });
       return 'rescheduled';

@@ -4,7 +4,7 @@ import { AwsCallError, SessionIssuer } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 
 import { SessionRepository, type ClaimedSession } from '@labkeys/database';
-import { PushPublisher } from '@labkeys/push';
+import { PushPublisher, sessionEvent, sessionSubjectOf } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
@@ -139,35 +139,13 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     if (lab.autoRenew) {
       await this.producer.add(JobName.RenewSession, ref, { delay: Math.max(0, untilExpiry - this.config.renewLeadMs) });
     }
-    await this.push.publish([
-      {
-        type: session.predecessorId ? 'session.renewed' : 'session.issued',
-        tenantId: session.tenantId,
-        labId: session.labId,
-        studentId: session.studentId,
-        sessionId: session.id,
-        state: 'ACTIVE',
-        detail: { expiresAt: expiresAt.toISOString(), predecessorId: session.predecessorId },
-        at: new Date().toISOString(),
-      },
-    ]);
+    const detail = { expiresAt: expiresAt.toISOString(), predecessorId: session.predecessorId };
+    await this.push.publish([sessionEvent(session.predecessorId ? 'session.renewed' : 'session.issued', sessionSubjectOf(session), 'ACTIVE', detail)]);
   }
 
   private async fail(session: ClaimedSession, code: string, message: string): Promise<void> {
     if (!(await this.sessions.markFailed(session.tenantId, session.id, 'ISSUING', code, message))) return;
     this.logger.warn({ sessionId: session.id, labId: session.labId, code }, 'issuance failed permanently');
-    await this.push.publish([
-      {
-        type: 'session.failed',
-        tenantId: session.tenantId,
-        labId: session.labId,
-        studentId: session.studentId,
-        sessionId: session.id,
-        state: 'FAILED',
-        detail: { code, message },
-        at: new Date().toISOString(),
-      },
-    ]);
+    await this.push.publish([sessionEvent('session.failed', sessionSubjectOf(session), 'FAILED', { code, message })]);
   }
 }
-

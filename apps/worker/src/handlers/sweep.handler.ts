@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import { PrismaService, SessionRepository } from '@labkeys/database';
-import { PushPublisher, type PushEvent } from '@labkeys/push';
+import { PushPublisher, sessionEvent, sessionSubjectOf, type PushEvent } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AppConfig } from '@labkeys/config';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
@@ -89,7 +89,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     const events: PushEvent[] = [];
     for (const s of overdue) {
       if (await this.sessions.markExpired(s.tenantId, s.id)) {
-        events.push({ type: 'session.ended', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'EXPIRED', detail: { reason: 'expired' }, at: now.toISOString() });
+        events.push(sessionEvent('session.ended', sessionSubjectOf(s), 'EXPIRED', { reason: 'expired' }, now));
       }
     }
     await this.push.publish(events);
@@ -122,7 +122,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       const code = s.failureCode ?? 'IssuanceGaveUp';
       const message = s.failureReason ?? `No credentials could be issued after ${s.attempts} attempt(s).`;
       if (await this.sessions.markFailed(s.tenantId, s.id, 'PENDING', code, message)) {
-        events.push({ type: 'session.failed', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'FAILED', detail: { code, message }, at: now.toISOString() });
+        events.push(sessionEvent('session.failed', sessionSubjectOf(s), 'FAILED', { code, message }, now));
       }
     }
     await this.push.publish(events);
@@ -157,16 +157,8 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       const notice = await this.sessions.claimExpiringNotice(s.tenantId, s.id, this.config.expiringNoticeMs);
       if (!notice) continue;
       const secondsLeft = Math.round((notice.expiresAt.getTime() - now.getTime()) / 1000);
-      events.push({
-        type: 'session.expiring',
-        tenantId: s.tenantId,
-        labId: notice.labId,
-        studentId: notice.studentId,
-        sessionId: s.id,
-        state: 'ACTIVE',
-        detail: { expiresAt: notice.expiresAt.toISOString(), secondsLeft },
-        at: now.toISOString(),
-      });
+      const subject = { tenantId: s.tenantId, labId: notice.labId, studentId: notice.studentId, sessionId: s.id };
+      events.push(sessionEvent('session.expiring', subject, 'ACTIVE', { expiresAt: notice.expiresAt.toISOString(), secondsLeft }, now));
     }
     await this.push.publish(events);
     return events.length;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
 import { PrismaService, type TransactionClient } from '@labkeys/database';
-import { PushPublisher, type PushEvent } from '@labkeys/push';
+import { accessEndedEvent, PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
 import { LabStateConflictError, NotFoundError } from '../errors/domain-errors';
@@ -123,7 +123,7 @@ export class RevocationRequestsService {
     });
     const ended = leavers as Leavers | null;
     // After commit, never an error for the committed change: a stream that misses this re-checks its token at its next event.
-    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEnded(tenantId, studentId, ended.action))).catch((error: Error) => this.warnNotTold(error));
+    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEndedEvent(tenantId, studentId, ended.action))).catch((error: Error) => this.warnNotTold(error));
     return result;
   }
 
@@ -133,7 +133,7 @@ export class RevocationRequestsService {
 
   /** Tells a student's open streams that one of their access tokens stopped being current (a link re-issued). */
   async tokenReplaced(tenantId: string, studentId: string): Promise<void> {
-    await this.push.publish([accessEnded(tenantId, studentId, 'enrollment.access-link-reissued')]);
+    await this.push.publish([accessEndedEvent(tenantId, studentId, 'enrollment.access-link-reissued')]);
   }
 
   private async revoke(tx: TransactionClient, tenantId: string, where: Parameters<typeof revokeLiveSessions>[2], scope: RevokeScope, reason: string) {
@@ -186,8 +186,3 @@ async function lockLabs(tx: TransactionClient, tenantId: string, labIds: string[
 }
 
 const emptyOutcome = (): RevokeOutcome => ({ revoked: 0, revoking: 0, roles: [], events: [] });
-
-/** To the student's channel only: streams re-check their token and close when it is no longer current. */
-function accessEnded(tenantId: string, studentId: string, reason: string): PushEvent {
-  return { type: 'access.ended', tenantId, labId: '', studentId, sessionId: '', state: 'ENDED', detail: { reason }, at: new Date().toISOString() };
-}
