@@ -5,6 +5,7 @@ export { SessionSecrets, type SessionSecret, type SealedSessionSecret } from './
 export { LabSessionsService, type RefusedStartResult, type StartLabResult } from './labs/lab-sessions.service';
 export * from './errors';
 export { CallerIdentityCache } from './aws/caller-identity.cache';
+export { effectiveMaxSessionSeconds, exceedsRoleChainingCap, issuedDurationSeconds, ROLE_CHAINING_MAX_SECONDS, type SessionLimits } from './aws/role-chaining';
 export { RevocationRequestsService, type RevocationResult, type EndLabResult } from './revocation/revocation-requests.service';
 export { revokeLiveSessions, type RevokeOutcome } from './revocation/revoke-sessions';
 export { buildRevocationPolicy, iamPolicySize, partitionByExpiry, revocationPolicyName, ROLE_INLINE_BUDGET, type PolicyEntry } from './revocation/revocation-policy.builder';

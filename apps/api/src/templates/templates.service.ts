@@ -1,9 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { effectiveMaxSessionSeconds } from '@labkeys/core';
 import { pageArgs, parseSort, PrismaService, toPage, type Page, type PageRequest, type Prisma, type RoleTemplate, type TransactionClient } from '@labkeys/database';
 import { validateRoleTemplate, type RoleTemplateInput, type SessionTagInput } from '@labkeys/templates';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
-import { effectiveMaxSessionSeconds } from './session-limits';
 import type { CreateTemplateDto, UpdateTemplateDto } from './dto/template.dto';
 
 export type TemplateView = Omit<RoleTemplate, 'tenantId' | 'sessionTags'> & { sessionTags: SessionTagInput[] };

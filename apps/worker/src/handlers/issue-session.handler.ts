@@ -8,10 +8,8 @@ import { PushPublisher, sessionEvent, sessionSubjectOf } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
-import { CallerIdentityCache, LabContextCache, SessionSecrets, type LabContext } from '@labkeys/core';
+import { CallerIdentityCache, issuedDurationSeconds, LabContextCache, SessionSecrets, type LabContext } from '@labkeys/core';
 import { StsPacer } from '../issuance/sts-pacer';
-
-const ROLE_CHAINING_CAP_SECONDS = 3600;
 
 export type IssueOutcome = 'active' | 'failed' | 'skipped';
 
@@ -69,8 +67,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
       throw new DelayedError();
     }
     try {
-      const chaining = connection.roleChaining === true || (await this.identity.isRoleChaining(connection));
-      const caps = [lab.sessionDurationSeconds, connection.maxSessionSeconds ?? Infinity, chaining ? ROLE_CHAINING_CAP_SECONDS : Infinity];
+      const durationSeconds = issuedDurationSeconds(lab.sessionDurationSeconds, connection, await this.identity.chains(connection));
       const input = buildAssumeRoleInput(
         { ...lab.template, sessionTags: lab.template.sessionTags as unknown as SessionTagInput[] },
         {
@@ -84,7 +81,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
           accountId: connection.accountId,
           partition: connection.partition,
           externalId: connection.externalId,
-          durationSeconds: Math.min(...caps),
+          durationSeconds,
           roleSessionName: session.roleSessionName,
         },
       );
