@@ -8,7 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { redisOptionsFromUrl, JOB_CATALOGUE, JobName } from '@labkeys/queues';
+import { redisOptionsFromUrl, JOB_CATALOGUE, jobIdOf, JobName } from '@labkeys/queues';
 import type { PrismaClient } from '@labkeys/database';
 import { appEnv, argValue, mapLimit, onCleanup, percentile, runBench, startApi, startAwsLocal, startServices, startWorker, waitUntil, withPg, type Services } from './bench/harness';
 import { cpuSeconds, loadAverage } from './bench/proc';
@@ -85,7 +85,7 @@ async function expireTogether(prisma: PrismaClient, services: Services, awsUrl: 
   await queue.addBulk(
     rows.map((r) => {
       const payload = { tenantId: r.tenantId, sessionId: r.id };
-      return { name: JobName.ExpireSession, data: payload, opts: { ...def.options, jobId: def.jobId!(payload), delay: Math.max(0, r.expiresAt.getTime() - Date.now()) } };
+      return { name: JobName.ExpireSession, data: payload, opts: { ...def.options, jobId: jobIdOf(JobName.ExpireSession, payload), delay: Math.max(0, r.expiresAt.getTime() - Date.now()) } };
     }),
   );
   console.log(`${n} sessions expire between ${new Date(second).toISOString()} and +1 s; jobs added`);

@@ -9,7 +9,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
-import { JobName, JobProducer } from '@labkeys/queues';
+import { JOB_CATALOGUE, JobName, JobProducer } from '@labkeys/queues';
 import { generateToken, hashToken } from '@labkeys/secrets';
 import { makeStudentHandle, roleSessionNameFor } from '@labkeys/templates';
 import { bearer, startTestApi, type TestApi } from '../support/api';
@@ -172,9 +172,11 @@ describe('starting a lab issues credentials to every student', () => {
     aws.resetCounters();
     const producer = worker.app.get(JobProducer);
     const ref = { tenantId: room.tenantId, sessionId: session.id };
-    await producer.add(JobName.IssueSession, ref, { jobId: `redelivery-1-${session.id}` });
-    await producer.add(JobName.IssueSession, ref, { jobId: `redelivery-2-${session.id}` });
+    // Redelivered copies under ids of their own, as a second enqueue that bypassed the catalogue would make.
     const queue = producer.queue(JOB_QUEUE);
+    const options = JOB_CATALOGUE[JobName.IssueSession].options;
+    await queue.add(JobName.IssueSession, ref, { ...options, jobId: `redelivery-1-${session.id}` });
+    await queue.add(JobName.IssueSession, ref, { ...options, jobId: `redelivery-2-${session.id}` });
     await eventually(async () => {
       const states = await Promise.all([`redelivery-1-${session.id}`, `redelivery-2-${session.id}`].map(async (id) => (await queue.getJob(id))?.getState()));
       if (!states.every((state) => state === 'completed')) throw new Error(`jobs ${states.join(',')}`);

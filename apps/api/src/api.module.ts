@@ -4,11 +4,13 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ConfigModule, type EnvSchema } from '@labkeys/config';
 import { AwsModule } from '@labkeys/aws';
+import { CoreModule } from '@labkeys/core';
 import { DatabaseModule } from '@labkeys/database';
 import { OidcModule } from '@labkeys/oidc';
 import { QueuesModule } from '@labkeys/queues';
 import { httpLoggerOptions } from '@labkeys/logging';
 import { AuditModule } from './audit/audit.module';
+import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
 import { CommonModule } from './common/common.module';
 import { HttpDrain } from './common/http-drain';
@@ -52,6 +54,8 @@ export class ApiModule implements NestModule {
         OidcModule,
         // One set of AWS clients (keep-alive pool) for the whole api.
         { ...AwsModule.forRoot(), global: true },
+        // The shared use cases; audit events name the request's actor.
+        CoreModule.forRoot({ role: 'api', auditWriter: AuditService }),
         CommonModule,
         RateLimitModule,
         PushModule,

@@ -1,16 +1,15 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Module, type DynamicModule } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AwsModule } from '@labkeys/aws';
 import { AppConfig, ConfigModule, type EnvSchema } from '@labkeys/config';
-import { AccessLinkSecrets, AuditWriter, CallerIdentityCache, LabContextCache, LabSessionsService, RevocationRequestsService, SessionSecrets, SystemAuditWriter } from '@labkeys/core';
+import { CORE_REDIS, CoreModule, SystemAuditWriter } from '@labkeys/core';
 import { DatabaseModule } from '@labkeys/database';
 import { baseLoggerOptions } from '@labkeys/logging';
 import { MailSender } from '@labkeys/mail';
 import { OidcModule } from '@labkeys/oidc';
-import { PushPublisher } from '@labkeys/push';
-import { QueuesModule, workerRedisOptions } from '@labkeys/queues';
+import { QueuesModule } from '@labkeys/queues';
 import { JobDispatcher } from './dispatch/job-dispatcher';
 import type { JobHandler, JobHandlerClass } from './dispatch/job-handler';
 import { ApplyRevocationsHandler } from './handlers/apply-revocations.handler';
@@ -22,7 +21,7 @@ import { SendAccessLinkHandler } from './handlers/send-access-link.handler';
 import { StartLabHandler } from './handlers/start-lab.handler';
 import { SweepHandler } from './handlers/sweep.handler';
 
-import { StsPacer, WORKER_REDIS } from './issuance/sts-pacer';
+import { StsPacer } from './issuance/sts-pacer';
 import type { CatalogueProcessor } from './processors/catalogue.processor';
 import { QUEUE_PROCESSORS } from './processors/queue.processors';
 import { WorkerDrain } from './processors/worker-drain';
@@ -31,14 +30,6 @@ import { SweepScheduler } from './scheduling/sweep-scheduler';
 
 /** Every job handler of the worker; checked against the catalogue before boot. */
 export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler, EndLabHandler, ApplyRevocationsHandler, SendAccessLinkHandler];
-
-// Closed in the last phase, after WorkerDrain: the pacer and push publisher of running jobs use it.
-class RedisCloser implements OnApplicationShutdown {
-  constructor(private readonly redis: Redis) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-}
 
 @Module({})
 export class WorkerModule {
@@ -53,27 +44,18 @@ export class WorkerModule {
         QueuesModule.forRoot(env, 'worker'),
         // Signs the web identity tokens of issuance and revocation.
         OidcModule,
-        // BullMQ owns retries (backoff, jitter, pacing): one SDK attempt per job attempt.
-        AwsModule.forRoot({ maxAttempts: 1, requestTimeoutMs: 10_000 }),
+        // BullMQ owns retries (backoff, jitter, pacing): one SDK attempt per job attempt. Global: the core use cases use it.
+        { ...AwsModule.forRoot({ maxAttempts: 1, requestTimeoutMs: 10_000 }), global: true },
+        CoreModule.forRoot({ role: 'worker', auditWriter: SystemAuditWriter }),
       ],
       providers: [
         ...handlers,
-        ...Object.values(QUEUE_PROCESSORS),
-        { provide: WorkerDrain, inject: [AppConfig, ...Object.values(QUEUE_PROCESSORS)], useFactory: (config: AppConfig, ...processors: CatalogueProcessor[]) => new WorkerDrain(processors, config) },
+        ...QUEUE_PROCESSORS,
+        { provide: WorkerDrain, inject: [AppConfig, ...QUEUE_PROCESSORS], useFactory: (config: AppConfig, ...processors: CatalogueProcessor[]) => new WorkerDrain(processors, config) },
         SweepScheduler,
-        SessionSecrets,
-        AccessLinkSecrets,
         MailSender,
-        LabSessionsService,
-        RevocationRequestsService,
         RevocationApplier,
-        CallerIdentityCache,
-        LabContextCache,
-        { provide: AuditWriter, useClass: SystemAuditWriter },
-        { provide: WORKER_REDIS, useFactory: (config: AppConfig) => new Redis(workerRedisOptions(config.redisUrl)), inject: [AppConfig] },
-        { provide: RedisCloser, useFactory: (redis: Redis) => new RedisCloser(redis), inject: [WORKER_REDIS] },
-        { provide: StsPacer, useFactory: (redis: Redis, config: AppConfig) => new StsPacer(redis, config), inject: [WORKER_REDIS, AppConfig] },
-        { provide: PushPublisher, useFactory: (redis: Redis, config: AppConfig) => new PushPublisher(redis, config.queuePrefix, config.pushStreamTtlSeconds), inject: [WORKER_REDIS, AppConfig] },
+        { provide: StsPacer, useFactory: (redis: Redis, config: AppConfig) => new StsPacer(redis, config), inject: [CORE_REDIS, AppConfig] },
         {
           provide: JobDispatcher,
           // Injecting the handlers makes Nest construct them before the dispatcher.

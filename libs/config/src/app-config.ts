@@ -59,6 +59,13 @@ export class AppConfig {
   get workerConcurrency() {
     return this.env.WORKER_CONCURRENCY;
   }
+  /**
+   * Jobs each worker process runs at once, per queue (keys are the queue names). The STS and lifecycle queues
+   * follow WORKER_CONCURRENCY; the sweep runs alone; revocations run one role per job, several roles at once.
+   */
+  get queueConcurrency(): Readonly<Record<'issuance' | 'lifecycle' | 'labs' | 'maintenance' | 'revocation' | 'mail', number>> {
+    return { issuance: this.workerConcurrency, lifecycle: this.workerConcurrency, labs: 4, maintenance: 1, revocation: 8, mail: 4 };
+  }
   get sweepIntervalSeconds() {
     return this.env.SWEEP_INTERVAL_SECONDS;
   }

@@ -3,8 +3,9 @@ export { createTenant, type CreatedTenant, type TenantStores } from './tenants/c
 export { AuditWriter, SystemAuditWriter, type AuditEntry } from './audit/audit-writer';
 export { SessionSecrets, type SessionSecret, type SealedSessionSecret } from './sealing/session-secrets';
 export { LabSessionsService, type RefusedStartResult, type StartLabResult } from './labs/lab-sessions.service';
-export { ConnectionNotVerifiedError, type UnverifiedConnection } from './labs/connection-not-verified.error';
+export * from './errors';
 export { CallerIdentityCache } from './aws/caller-identity.cache';
+export { effectiveMaxSessionSeconds, exceedsRoleChainingCap, issuedDurationSeconds, ROLE_CHAINING_MAX_SECONDS, type SessionLimits } from './aws/role-chaining';
 export { RevocationRequestsService, type RevocationResult, type EndLabResult } from './revocation/revocation-requests.service';
 export { revokeLiveSessions, type RevokeOutcome } from './revocation/revoke-sessions';
 export { buildRevocationPolicy, iamPolicySize, partitionByExpiry, revocationPolicyName, ROLE_INLINE_BUDGET, type PolicyEntry } from './revocation/revocation-policy.builder';
@@ -12,3 +13,4 @@ export { LabContextCache, type LabContext } from './labs/lab-context.cache';
 export { AccessLinkSecrets } from './sealing/access-link-secrets';
 export { TotpSecrets } from './sealing/totp-secrets';
 export { InvitationIssuer, INVITATION_LIFETIME_MS, invitationTokenHash, type IssuedInvitation } from './identity/invitation-issuer';
+export { CORE_REDIS, CoreModule, type CoreModuleOptions } from './core.module';

@@ -29,6 +29,34 @@ export interface PushEvent {
   at: string;
 }
 
+/** Who a session event is about. */
+export interface SessionSubject {
+  tenantId: string;
+  labId: string;
+  studentId: string;
+  sessionId: string;
+}
+
+/** The subject of a session row (its `id` is the session's). */
+export const sessionSubjectOf = (session: { id: string; tenantId: string; labId: string; studentId: string }): SessionSubject => ({
+  tenantId: session.tenantId,
+  labId: session.labId,
+  studentId: session.studentId,
+  sessionId: session.id,
+});
+
+export type SessionEventType = Exclude<PushEventType, 'access.ended'>;
+
+/** An event about one session, as every publisher writes it; `at` is when it happened (now by default). */
+export function sessionEvent(type: SessionEventType, subject: SessionSubject, state: string, detail?: PushEvent['detail'], at: Date = new Date()): PushEvent {
+  return { type, tenantId: subject.tenantId, labId: subject.labId, studentId: subject.studentId, sessionId: subject.sessionId, state, detail, at: at.toISOString() };
+}
+
+/** To the student's channel only: streams re-check their token and close when it is no longer current. */
+export function accessEndedEvent(tenantId: string, studentId: string, reason: string, at: Date = new Date()): PushEvent {
+  return { type: 'access.ended', tenantId, labId: '', studentId, sessionId: '', state: 'ENDED', detail: { reason }, at: at.toISOString() };
+}
+
 export interface DeliveredEvent {
   /** Redis stream id; the SSE event id, used for Last-Event-ID resumption. */
   id: string;

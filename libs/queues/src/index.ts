@@ -1,4 +1,4 @@
 export * from './job-catalogue';
 export { redisOptionsFromUrl, workerRedisOptions, producerRedisOptions } from './redis-connection';
-export { JobProducer } from './job-producer';
+export { JobProducer, type AddOptions } from './job-producer';
 export { QueuesModule } from './queues.module';

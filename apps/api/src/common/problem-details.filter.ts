@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AwsCallError } from '@labkeys/aws';
+import { DomainError, ValidationError, type DomainErrorCode } from '@labkeys/core';
 import { InvalidCursorError, isRecordNotFound, isUniqueViolation } from '@labkeys/database';
 import { JsonShapeError } from './json-shape';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
@@ -22,7 +23,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
-    const outage = exception instanceof HttpException ? undefined : storeOutage(exception);
+    const outage = exception instanceof HttpException || exception instanceof DomainError ? undefined : storeOutage(exception);
     const problem = outage ? outageProblem(outage) : this.toProblem(exception);
     problem.instance = req.originalUrl?.split('?')[0];
     if (req.id) problem.requestId = String(req.id);
@@ -48,6 +49,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         errors: exception.errors,
       };
     }
+    if (exception instanceof DomainError) return domainProblem(exception);
     if (exception instanceof InvalidCursorError) {
       return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: exception.message, errors: [{ field: 'cursor', message: exception.message }] };
     }
@@ -90,6 +92,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       detail: 'An unexpected error occurred; it has been logged with the request id.',
     };
   }
+}
+
+/** The HTTP status of each domain error; the problem type and title follow from it, as for Nest's exceptions. */
+const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
+  'not-found': HttpStatus.NOT_FOUND,
+  forbidden: HttpStatus.FORBIDDEN,
+  conflict: HttpStatus.CONFLICT,
+  'lab-state-conflict': HttpStatus.CONFLICT,
+  validation: HttpStatus.BAD_REQUEST,
+};
+
+function domainProblem(error: DomainError): ProblemDetails {
+  if (error instanceof ValidationError) {
+    return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: error.message, errors: [...error.problems] };
+  }
+  const status = DOMAIN_STATUS[error.code];
+  return { type: problemType(slug(status)), title: statusTitle(status), status, detail: error.message, ...error.details };
 }
 
 function outageProblem(store: Store): ProblemDetails {

@@ -1,11 +1,9 @@
 import { BadRequestException, HttpStatus } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import type { FieldProblem } from '@labkeys/core';
 
 /** One field-level problem in a request. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { FieldProblem };
 
 /** RFC 9457 problem details, the body of every 4xx/5xx answer. */
 export interface ProblemDetails {

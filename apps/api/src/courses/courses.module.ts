@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import { RevocationsModule } from '../revocations/revocations.module';
 import { CoursesController } from './courses.controller';
 import { CoursesService } from './courses.service';
 
-@Module({ imports: [RevocationsModule], controllers: [CoursesController], providers: [CoursesService] })
+@Module({ controllers: [CoursesController], providers: [CoursesService] })
 export class CoursesModule {}

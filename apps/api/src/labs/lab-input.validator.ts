@@ -1,6 +1,6 @@
+import { effectiveMaxSessionSeconds, exceedsRoleChainingCap, ROLE_CHAINING_MAX_SECONDS } from '@labkeys/core';
 import type { LabRepository, TenantScope, Tx } from '@labkeys/database';
 import type { FieldProblem } from '../common/problem';
-import { effectiveMaxSessionSeconds, ROLE_CHAINING_MAX_SECONDS } from '../templates/session-limits';
 
 export interface LabFields {
   courseId: string;
@@ -48,7 +48,7 @@ export async function checkLab(
   const duration = lab.sessionDurationSeconds ?? template.durationSeconds;
   const from = lab.sessionDurationSeconds === undefined ? ` (the template's duration, used by default)` : '';
   const { connection } = template;
-  if (connection.roleChaining && duration > ROLE_CHAINING_MAX_SECONDS) {
+  if (exceedsRoleChainingCap(duration, connection.roleChaining)) {
     problems.push({
       field: 'sessionDurationSeconds',
       message: `${duration} s${from} exceeds the ${ROLE_CHAINING_MAX_SECONDS} s limit: LabKeys' AWS identity is an assumed role (role chaining); auto-renew keeps longer labs going`,

@@ -32,7 +32,7 @@ export class LabsService {
     if (lab.state === 'SCHEDULED' && lab.startsAt) {
       // After commit: a failed add must not answer an error for a lab that exists; the sweep starts it when due.
       await this.producer
-        .add(JobName.StartLab, { tenantId, labId: lab.id }, { delay: Math.max(0, lab.startsAt.getTime() - Date.now()), jobId: `start-lab-${lab.id}-${lab.startsAt.getTime()}` })
+        .add(JobName.StartLab, { tenantId, labId: lab.id, at: lab.startsAt.getTime() }, { delay: Math.max(0, lab.startsAt.getTime() - Date.now()) })
         .catch((error: unknown) => this.logger.warn({ tenantId, labId: lab.id, err: (error as Error).message }, 'could not enqueue the lab start after commit; the repair sweep starts it when due'));
     }
     return lab;

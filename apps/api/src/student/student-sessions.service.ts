@@ -102,7 +102,7 @@ export class StudentSessionsService {
     creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string },
   ): Promise<string> {
     const { connection } = template;
-    const chaining = connection.roleChaining === true || (await this.identity.isRoleChaining(connection));
+    const chaining = await this.identity.chains(connection);
     const remaining = Math.floor((new Date(creds.expiration).getTime() - Date.now()) / 1000);
     return this.minter.mint({
       partition: connection.partition as never,

@@ -1,9 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { effectiveMaxSessionSeconds } from '@labkeys/core';
 import { ConnectionRepository, mapPage, TemplateRepository, UnitOfWork, type JsonInput, type Page, type PageRequest, type RoleTemplate, type TenantScope, type Tx } from '@labkeys/database';
 import { validateRoleTemplate, type RoleTemplateInput, type SessionTagInput } from '@labkeys/templates';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
-import { effectiveMaxSessionSeconds } from './session-limits';
 import type { CreateTemplateDto, UpdateTemplateDto } from './dto/template.dto';
 
 export type TemplateView = Omit<RoleTemplate, 'tenantId' | 'sessionTags'> & { sessionTags: SessionTagInput[] };

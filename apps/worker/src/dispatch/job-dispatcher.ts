@@ -1,12 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { DomainError } from '@labkeys/core';
 import { JOB_CATALOGUE, type JobName, type QueueName } from '@labkeys/queues';
 import { assertHandlersCoverCatalogue } from './handler-coverage';
 import type { JobHandler, JobHandlerClass } from './job-handler';
 
-/** Routes a job from its queue's processor to the one handler of its name. */
+/**
+ * Routes a job from its queue's processor to the one handler of its name. A domain error (the lab was cancelled,
+ * the row is gone) is the same answer on every attempt: the job fails at once instead of being retried as a
+ * transient failure.
+ */
 @Injectable()
 export class JobDispatcher {
+  private readonly logger = new Logger(JobDispatcher.name);
   private readonly handlers = new Map<JobName, JobHandler>();
 
   /** `instances` are the constructed providers of `handlerClasses`, in the same order. */
@@ -24,6 +30,12 @@ export class JobDispatcher {
       // A job the catalogue does not know cannot be retried into success.
       throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
     }
-    return handler.handle(job.data as never, job as never, token);
+    try {
+      return await handler.handle(job.data as never, job as never, token);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.logger.warn({ queue, job: job.name, jobId: job.id, code: error.code, err: error.message }, 'job refused; not retried');
+      throw new UnrecoverableError(`${error.code}: ${error.message}`);
+    }
   }
 }

@@ -21,7 +21,7 @@ export class EndLabHandler implements JobHandler<JobName.EndLab> {
     const early = lab.endsAt.getTime() - Date.now();
     if (early > 0) {
       // The end time moved later after this job was queued (or clocks differ): wait for the new one.
-      await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: early, jobId: `end-lab-${labId}-${lab.endsAt.getTime()}` });
+      await this.producer.add(JobName.EndLab, { tenantId, labId, at: lab.endsAt.getTime() }, { delay: early });
       return 'rescheduled';
     }
     return (await this.revocations.endLab(scope, labId, 'schedule')) ? 'ended' : 'skipped';

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Job } from 'bullmq';
 import { AppConfig } from '@labkeys/config';
 import { LabSessionRepository, tenantScopeOf } from '@labkeys/database';
-import { PushPublisher } from '@labkeys/push';
-import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
+import { PushPublisher, sessionEvent } from '@labkeys/push';
+import { JobName, JobProducer, type JobOf } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 
 /**
@@ -22,38 +21,27 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     private readonly config: AppConfig,
   ) {}
 
-  async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>): Promise<'expired' | 'rescheduled' | 'skipped'> {
+  async handle({ tenantId, sessionId, at }: JobOf<JobName.ExpireSession>): Promise<'expired' | 'rescheduled' | 'skipped'> {
     const scope = tenantScopeOf(tenantId);
     // The common case, due and ACTIVE, is one statement.
     const expired = await this.sessions.expireIfDue(scope, sessionId);
     if (expired) {
-      await this.push.publish([
-        { type: 'session.ended', tenantId, labId: expired.labId, studentId: expired.studentId, sessionId, state: 'EXPIRED', detail: { reason: 'expired' }, at: new Date().toISOString() },
-      ]);
+      await this.push.publish([sessionEvent('session.ended', { tenantId, labId: expired.labId, studentId: expired.studentId, sessionId }, 'EXPIRED', { reason: 'expired' })]);
       return 'expired';
     }
     const session = await this.sessions.find(scope, sessionId);
     if (!session || session.state !== 'ACTIVE' || !session.expiresAt) return 'skipped';
     const early = session.expiresAt.getTime() - Date.now();
     if (early > 0) {
-      const jobId = `expire-${sessionId}-${session.expiresAt.getTime()}`;
-      // Told once: the sweep sends the notice too when this job was lost, and whichever marks it first tells.
-      const notice = job.id !== jobId ? await this.sessions.claimExpiringNotice(scope, sessionId, this.config.expiringNoticeMs + 1000) : null;
+      const expiresAt = session.expiresAt.getTime();
+      // The job put back for the expiry itself does not tell again. Told once: the sweep sends the notice too
+      // when this job was lost, and whichever marks it first tells.
+      const notice = at !== expiresAt ? await this.sessions.claimExpiringNotice(scope, sessionId, this.config.expiringNoticeMs + 1000) : null;
       if (notice) {
-        await this.push.publish([
-          {
-            type: 'session.expiring',
-            tenantId,
-            labId: session.labId,
-            studentId: session.studentId,
-            sessionId,
-            state: 'ACTIVE',
-            detail: { expiresAt: session.expiresAt.toISOString(), secondsLeft: Math.round(early / 1000) },
-            at: new Date().toISOString(),
-          },
-        ]);
+        const subject = { tenantId, labId: session.labId, studentId: session.studentId, sessionId };
+        await this.push.publish([sessionEvent('session.expiring', subject, 'ACTIVE', { expiresAt: session.expiresAt.toISOString(), secondsLeft: Math.round(early / 1000) })]);
       }
-      await this.producer.add(JobName.ExpireSession, { tenantId, sessionId }, { delay: early, jobId });
+      await this.producer.add(JobName.ExpireSession, { tenantId, sessionId, at: expiresAt }, { delay: early });
       return 'rescheduled';
     }
     // Due by now, but another run ended it between the two reads.

@@ -3,14 +3,12 @@ import { DelayedError, type Job } from 'bullmq';
 import { AwsCallError, SessionIssuer } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { LabSessionRepository, tenantScopeOf, type ClaimedSession, type TenantScope } from '@labkeys/database';
-import { PushPublisher } from '@labkeys/push';
+import { PushPublisher, sessionEvent, sessionSubjectOf } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
-import { CallerIdentityCache, LabContextCache, SessionSecrets, type LabContext } from '@labkeys/core';
+import { CallerIdentityCache, issuedDurationSeconds, LabContextCache, SessionSecrets, type LabContext } from '@labkeys/core';
 import { StsPacer } from '../issuance/sts-pacer';
-
-const ROLE_CHAINING_CAP_SECONDS = 3600;
 
 export type IssueOutcome = 'active' | 'failed' | 'skipped';
 
@@ -69,8 +67,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
       throw new DelayedError();
     }
     try {
-      const chaining = connection.roleChaining === true || (await this.identity.isRoleChaining(connection));
-      const caps = [lab.sessionDurationSeconds, connection.maxSessionSeconds ?? Infinity, chaining ? ROLE_CHAINING_CAP_SECONDS : Infinity];
+      const durationSeconds = issuedDurationSeconds(lab.sessionDurationSeconds, connection, await this.identity.chains(connection));
       const input = buildAssumeRoleInput(
         { ...lab.template, sessionTags: lab.template.sessionTags as unknown as SessionTagInput[] },
         {
@@ -84,7 +81,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
           accountId: connection.accountId,
           partition: connection.partition,
           externalId: connection.externalId,
-          durationSeconds: Math.min(...caps),
+          durationSeconds,
           roleSessionName: session.roleSessionName,
         },
       );
@@ -139,35 +136,13 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     if (lab.autoRenew) {
       await this.producer.add(JobName.RenewSession, ref, { delay: Math.max(0, untilExpiry - this.config.renewLeadMs) });
     }
-    await this.push.publish([
-      {
-        type: session.predecessorId ? 'session.renewed' : 'session.issued',
-        tenantId: session.tenantId,
-        labId: session.labId,
-        studentId: session.studentId,
-        sessionId: session.id,
-        state: 'ACTIVE',
-        detail: { expiresAt: expiresAt.toISOString(), predecessorId: session.predecessorId },
-        at: new Date().toISOString(),
-      },
-    ]);
+    const detail = { expiresAt: expiresAt.toISOString(), predecessorId: session.predecessorId };
+    await this.push.publish([sessionEvent(session.predecessorId ? 'session.renewed' : 'session.issued', sessionSubjectOf(session), 'ACTIVE', detail)]);
   }
 
   private async fail(scope: TenantScope, session: ClaimedSession, code: string, message: string): Promise<void> {
     if (!(await this.sessions.markFailed(scope, session.id, 'ISSUING', code, message))) return;
     this.logger.warn({ sessionId: session.id, labId: session.labId, code }, 'issuance failed permanently');
-    await this.push.publish([
-      {
-        type: 'session.failed',
-        tenantId: session.tenantId,
-        labId: session.labId,
-        studentId: session.studentId,
-        sessionId: session.id,
-        state: 'FAILED',
-        detail: { code, message },
-        at: new Date().toISOString(),
-      },
-    ]);
+    await this.push.publish([sessionEvent('session.failed', sessionSubjectOf(session), 'FAILED', { code, message })]);
   }
 }
-

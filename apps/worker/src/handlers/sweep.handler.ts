@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import { DatabaseClock, LabRepository, LabSessionRepository, MailDeliveryRepository, RevocationEntryRepository, tenantScopeOf } from '@labkeys/database';
-import { PushPublisher, type PushEvent } from '@labkeys/push';
-import { JOB_CATALOGUE, JobName, JobProducer, type JobDefinition, type JobOf } from '@labkeys/queues';
+import { PushPublisher, sessionEvent, sessionSubjectOf, type PushEvent } from '@labkeys/push';
+import { JobName, JobProducer } from '@labkeys/queues';
 import { AppConfig } from '@labkeys/config';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 import { RenewSessionHandler } from './renew-session.handler';
@@ -90,7 +90,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     const events: PushEvent[] = [];
     for (const s of overdue) {
       if (await this.sessions.markExpired(tenantScopeOf(s.tenantId), s.id)) {
-        events.push({ type: 'session.ended', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'EXPIRED', detail: { reason: 'expired' }, at: now.toISOString() });
+        events.push(sessionEvent('session.ended', sessionSubjectOf(s), 'EXPIRED', { reason: 'expired' }, now));
       }
     }
     await this.push.publish(events);
@@ -112,7 +112,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       const code = s.failureCode ?? 'IssuanceGaveUp';
       const message = s.failureReason ?? `No credentials could be issued after ${s.attempts} attempt(s).`;
       if (await this.sessions.markFailed(tenantScopeOf(s.tenantId), s.id, 'PENDING', code, message)) {
-        events.push({ type: 'session.failed', tenantId: s.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state: 'FAILED', detail: { code, message }, at: now.toISOString() });
+        events.push(sessionEvent('session.failed', sessionSubjectOf(s), 'FAILED', { code, message }, now));
       }
     }
     await this.push.publish(events);
@@ -136,16 +136,8 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
       const notice = await this.sessions.claimExpiringNotice(tenantScopeOf(s.tenantId), s.id, this.config.expiringNoticeMs);
       if (!notice) continue;
       const secondsLeft = Math.round((notice.expiresAt.getTime() - now.getTime()) / 1000);
-      events.push({
-        type: 'session.expiring',
-        tenantId: s.tenantId,
-        labId: notice.labId,
-        studentId: notice.studentId,
-        sessionId: s.id,
-        state: 'ACTIVE',
-        detail: { expiresAt: notice.expiresAt.toISOString(), secondsLeft },
-        at: now.toISOString(),
-      });
+      const subject = { tenantId: s.tenantId, labId: notice.labId, studentId: notice.studentId, sessionId: s.id };
+      events.push(sessionEvent('session.expiring', subject, 'ACTIVE', { expiresAt: notice.expiresAt.toISOString(), secondsLeft }, now));
     }
     await this.push.publish(events);
     return events.length;
@@ -155,7 +147,7 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     const now = await this.dbNow();
     const pending = await this.sessions.systemPendingSince(new Date(now.getTime() - 2000), BATCH);
     let requeued = 0;
-    for (const s of pending) if (await this.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
+    for (const s of pending) if (await this.producer.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
     return requeued;
   }
 
@@ -164,19 +156,8 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     const now = await this.dbNow();
     const queued = await this.deliveries.systemQueuedSince(new Date(now.getTime() - 60_000), BATCH);
     let requeued = 0;
-    for (const d of queued) if (await this.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
+    for (const d of queued) if (await this.producer.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
     return requeued;
-  }
-
-  /** Adds the job unless one under its fixed id is still to run; a finished or failed one would swallow the add, so it goes first. */
-  private async requeue<N extends JobName.IssueSession | JobName.SendAccessLink>(name: N, payload: JobOf<N>): Promise<boolean> {
-    const definition = JOB_CATALOGUE[name] as JobDefinition<N>;
-    const job = await this.producer.queue(definition.queue).getJob(definition.jobId!(payload));
-    const state = job ? await job.getState() : 'missing';
-    if (state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return false;
-    if (job) await job.remove();
-    await this.producer.add(name, payload);
-    return true;
   }
 
   private async startDueLabs(): Promise<number> {

@@ -28,8 +28,6 @@ if slot < tat - tolerance then slot = tat - tolerance end
 redis.call('SET', KEYS[2], string.format('%.0f', slot + interval), 'PX', math.ceil((slot + interval - now) / 1000) + 1000)
 return math.max(1, math.ceil((slot - now) / 1000))`;
 
-export const WORKER_REDIS = Symbol('WORKER_REDIS');
-
 /**
  * How early a call may go before its slot: absorbs the lateness of delayed jobs (a caller arriving just after a
  * late one would otherwise be sent to the back of the line). One interval, or 50 ms at high rates, so any 1-s

@@ -3,7 +3,7 @@ import { AwsCallError, IamGateway, parseRoleArn } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { AuditWriter, buildRevocationPolicy, iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET } from '@labkeys/core';
 import { DatabaseClock, LabSessionRepository, RevocationEntryRepository, transactionClientOf, UnitOfWork, type AwsConnection, type TenantScope, type Tx } from '@labkeys/database';
-import { PushPublisher, type PushEvent } from '@labkeys/push';
+import { PushPublisher, sessionEvent, type PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
 import { coverOf, readRoleRevocationState, type StoredEntry } from './role-revocation-state';
 
@@ -153,6 +153,6 @@ export class RevocationApplier {
   }
 
   private event(role: RoleRef, s: Ended, type: 'session.ended' | 'revocation.pending', state: string, reason: string, at: Date): PushEvent {
-    return { type, tenantId: role.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, state, detail: { reason }, at: at.toISOString() };
+    return sessionEvent(type, { tenantId: role.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id }, state, { reason }, at);
   }
 }

@@ -1,8 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { AppConfig } from '@labkeys/config';
-import { JOB_CATALOGUE, JobName, QueueName, SWEEP_SCHEDULER_ID } from '@labkeys/queues';
+import { JobName, JobProducer } from '@labkeys/queues';
 
 /**
  * Registers the repeating repair sweep. A job scheduler has one id, so any
@@ -19,7 +17,7 @@ export class SweepScheduler implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectQueue(QueueName.Maintenance) private readonly queue: Queue,
+    private readonly producer: JobProducer,
     private readonly config: AppConfig,
   ) {}
 
@@ -28,7 +26,7 @@ export class SweepScheduler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.register();
+    await this.producer.schedule(JobName.Sweep, {}, this.everyMs);
     this.logger.log({ everyMs: this.everyMs }, 'repair sweep scheduled');
     this.timer = setInterval(() => void this.ensure(), Math.max(500, Math.floor(this.everyMs / 4)));
     this.timer.unref();
@@ -38,20 +36,10 @@ export class SweepScheduler implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
-  private register(): Promise<unknown> {
-    return this.queue.upsertJobScheduler(
-      SWEEP_SCHEDULER_ID,
-      { every: this.everyMs },
-      { name: JobName.Sweep, data: {}, opts: JOB_CATALOGUE[JobName.Sweep].options },
-    );
-  }
-
   private async ensure(): Promise<void> {
     try {
-      if (await this.queue.getJobScheduler(SWEEP_SCHEDULER_ID)) return;
-      await this.register();
-      const slot = Math.floor(Date.now() / this.everyMs);
-      await this.queue.add(JobName.Sweep, {}, { ...JOB_CATALOGUE[JobName.Sweep].options, jobId: `sweep-recovery-${slot}` });
+      if (!(await this.producer.ensureScheduled(JobName.Sweep, {}, this.everyMs))) return;
+      await this.producer.add(JobName.Sweep, { recoverySlot: Math.floor(Date.now() / this.everyMs) });
       this.logger.warn('repair sweep schedule was missing from Redis (data lost?); restored and sweeping now');
     } catch (error) {
       // Redis unreachable: the next check tries again.

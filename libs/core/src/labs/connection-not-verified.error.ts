@@ -1,5 +1,5 @@
-import { ConflictException } from '@nestjs/common';
 import type { LabRepository, TenantScope, Tx } from '@labkeys/database';
+import { ConflictError } from '../errors/domain-errors';
 
 /** The connection of a lab's template whose last verify failed. */
 export interface UnverifiedConnection {
@@ -9,16 +9,14 @@ export interface UnverifiedConnection {
   failures: string[];
 }
 
-/** 409 naming the connection: a lab cannot start on a connection whose last verify failed. */
-export class ConnectionNotVerifiedError extends ConflictException {
+/** A lab cannot start on a connection whose last verify failed: names the connection and the field at fault. */
+export class ConnectionNotVerifiedError extends ConflictError {
   constructor(readonly connection: UnverifiedConnection) {
-    super({
-      detail:
-        `The AWS connection "${connection.name}" failed its last verify` +
+    super(
+      `The AWS connection "${connection.name}" failed its last verify` +
         `${connection.failures.length > 0 ? ` (${connection.failures.join(', ')})` : ''}; fix it and verify it again before starting a lab on it.`,
-      field: 'connectionId',
-      connectionId: connection.id,
-    });
+      { field: 'connectionId', connectionId: connection.id },
+    );
   }
 }
 

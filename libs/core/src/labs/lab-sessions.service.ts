@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LabRepository, LabSessionRepository, LIVE_SESSION_STATES, tenantScopeOf, transactionClientOf, UnitOfWork, type LockedLab, type TenantScope, type Tx } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { AuditWriter } from '../audit/audit-writer';
+import { LabStateConflictError, NotFoundError } from '../errors/domain-errors';
 import { ConnectionNotVerifiedError, unverifiedConnectionOf, type UnverifiedConnection } from './connection-not-verified.error';
 
 export interface StartLabResult {
@@ -52,7 +53,7 @@ export class LabSessionsService {
     const result = await this.uow.run(async (tx) => {
       const lab = await this.lockLab(scope, labId, tx);
       if (lab.state === 'CANCELLED' || lab.state === 'ENDED') {
-        throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()} and cannot start.` });
+        throw new LabStateConflictError(lab.state, `The lab is ${lab.state.toLowerCase()} and cannot start.`);
       }
       const unverified = await unverifiedConnectionOf(this.labs, scope, labId, tx);
       if (unverified) {
@@ -132,7 +133,7 @@ export class LabSessionsService {
   /** Serialises concurrent starts and enrollments of one lab, so no student gets two sessions. */
   private async lockLab(scope: TenantScope, labId: string, tx: Tx): Promise<LockedLab> {
     const lab = await this.labs.lockForUpdate(scope, labId, tx);
-    if (!lab) throw new NotFoundException({ detail: 'Lab not found.' });
+    if (!lab) throw new NotFoundError('Lab not found.');
     return lab;
   }
 

@@ -1,9 +1,10 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
 import { DatabaseClock, LabRepository, LabSessionRepository, RevocationEntryRepository, tenantScopeOf, transactionClientOf, UnitOfWork, type LockedLab, type SessionSelector, type TenantScope, type TransactionClient, type Tx } from '@labkeys/database';
-import { PushPublisher, type PushEvent } from '@labkeys/push';
+import { accessEndedEvent, PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
+import { LabStateConflictError, NotFoundError } from '../errors/domain-errors';
 import { revokeLiveSessions, type RevokeOptions, type RevokeOutcome, type RevokeScope } from './revoke-sessions';
 
 export interface RevocationResult {
@@ -68,7 +69,7 @@ export class RevocationRequestsService {
     return this.run(async (tx) => {
       await this.lockLabs(scope, [labId], tx);
       const session = await this.sessions.findInLab(scope, labId, sessionId, tx);
-      if (!session) throw new NotFoundException({ detail: 'Session not found.' });
+      if (!session) throw new NotFoundError('Session not found.');
       const outcome = await this.revoke(scope, { labId, sessionOrSuccessorOf: sessionId }, 'sessions', 'revoked', tx);
       await this.record(tx, scope, 'session.revoked', 'session', sessionId, outcome);
       return outcome;
@@ -78,7 +79,7 @@ export class RevocationRequestsService {
   /** The student's live sessions in every lab. */
   revokeStudent(scope: TenantScope, studentId: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
-      if (!(await this.sessions.studentExists(scope, studentId, tx))) throw new NotFoundException({ detail: 'Student not found.' });
+      if (!(await this.sessions.studentExists(scope, studentId, tx))) throw new NotFoundError('Student not found.');
       const labIds = await this.sessions.labIdsOf(scope, { studentId }, tx);
       await this.lockLabs(scope, labIds, tx);
       const outcome = await this.revoke(scope, { studentId }, 'sessions', 'revoked', tx);
@@ -95,7 +96,7 @@ export class RevocationRequestsService {
     const result = await this.run(async (tx) => {
       const [lab] = await this.lockLabs(scope, [labId], tx);
       if (trigger === 'schedule' && (lab.state !== 'RUNNING' || !lab.endsAt || lab.endsAt > new Date())) return null;
-      if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new ConflictException({ detail: `The lab is ${lab.state.toLowerCase()}; only a running lab can end.` });
+      if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new LabStateConflictError(lab.state, `The lab is ${lab.state.toLowerCase()}; only a running lab can end.`);
       if (lab.state === 'RUNNING') await this.labs.markEnded(scope, labId, tx);
       // Ending an ended lab again still ends anything left live, so a retried request is harmless.
       const outcome = await this.revoke(scope, { labId }, 'lab', 'lab-ended', tx);
@@ -127,7 +128,7 @@ export class RevocationRequestsService {
     });
     const ended = leavers as Leavers | null;
     // After commit, never an error for the committed change: a stream that misses this re-checks its token at its next event.
-    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEnded(tenantId, studentId, ended.action))).catch((error: Error) => this.warnNotTold(error));
+    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEndedEvent(tenantId, studentId, ended.action))).catch((error: Error) => this.warnNotTold(error));
     return result;
   }
 
@@ -137,7 +138,7 @@ export class RevocationRequestsService {
 
   /** Tells a student's open streams that one of their access tokens stopped being current (a link re-issued). */
   async tokenReplaced(tenantId: string, studentId: string): Promise<void> {
-    await this.push.publish([accessEnded(tenantId, studentId, 'enrollment.access-link-reissued')]);
+    await this.push.publish([accessEndedEvent(tenantId, studentId, 'enrollment.access-link-reissued')]);
   }
 
   private async revoke(scope: TenantScope, selector: SessionSelector, kind: RevokeScope, reason: string, tx: Tx) {
@@ -155,7 +156,7 @@ export class RevocationRequestsService {
     const locked: LockedLab[] = [];
     for (const id of [...new Set(labIds)].sort()) {
       const lab = await this.labs.lockForUpdate(scope, id, tx);
-      if (!lab) throw new NotFoundException({ detail: 'Lab not found.' });
+      if (!lab) throw new NotFoundError('Lab not found.');
       locked.push(lab);
     }
     return locked;
@@ -184,8 +185,3 @@ export class RevocationRequestsService {
 }
 
 const emptyOutcome = (): RevokeOutcome => ({ revoked: 0, revoking: 0, roles: [], events: [] });
-
-/** To the student's channel only: streams re-check their token and close when it is no longer current. */
-function accessEnded(tenantId: string, studentId: string, reason: string): PushEvent {
-  return { type: 'access.ended', tenantId, labId: '', studentId, sessionId: '', state: 'ENDED', detail: { reason }, at: new Date().toISOString() };
-}

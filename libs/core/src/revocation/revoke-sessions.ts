@@ -1,5 +1,5 @@
 import type { LabSessionRepository, RevocationEntryInput, RevocationEntryRepository, RevokedSession, SessionSelector, TenantScope, Tx } from '@labkeys/database';
-import type { PushEvent } from '@labkeys/push';
+import { sessionEvent, type PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
 
 export interface RevokeOutcome {
@@ -54,7 +54,6 @@ export async function revokeLiveSessions(
   const ids = await sessions.liveIds(tenant, selector, tx);
   if (ids.length === 0) return { revoked: 0, revoking: 0, roles: [], events: [] };
 
-  const at = now.toISOString();
   await sessions.endUnissued(tenant, ids, now, tx);
   await sessions.markRevoking(tenant, ids, now, tx);
   const ended = await sessions.revokedAt(tenant, ids, now, tx);
@@ -64,16 +63,16 @@ export async function revokeLiveSessions(
   const labCover = new Map<string, { labId: string; role: RoleRef; coversUntil: Date }>();
   const deniesBefore = new Date(now.getTime() + marginMs);
   for (const s of ended) {
-    const base = { tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id, at };
+    const subject = { tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id };
     if (s.state === 'REVOKED') {
-      events.push({ ...base, type: 'session.ended', state: 'REVOKED', detail: { reason, issued: false } });
+      events.push(sessionEvent('session.ended', subject, 'REVOKED', { reason, issued: false }, now));
       continue;
     }
     if (s.state !== 'REVOKING' || !s.expiresAt) continue;
     const role = issuedOn(tenantId, s);
     const roleKey = `${role.connectionId}|${role.roleArn}`;
     roles.set(roleKey, role);
-    events.push({ ...base, type: 'session.revoking', state: 'REVOKING', detail: { reason } });
+    events.push(sessionEvent('session.revoking', subject, 'REVOKING', { reason }, now));
     const insideMargin = !s.issuedAt || s.issuedAt.getTime() >= now.getTime() - marginMs;
     if (scope === 'lab') {
       const key = `${s.labId}|${roleKey}`;

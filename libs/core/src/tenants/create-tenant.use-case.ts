@@ -1,4 +1,5 @@
 import type { ApiTokenRepository, AuditRepository, InstructorRepository, TenantRepository, UnitOfWork } from '@labkeys/database';
+import { ValidationError } from '../errors/domain-errors';
 import { issueApiToken } from './api-tokens';
 
 export interface CreatedTenant {
@@ -20,8 +21,11 @@ export interface TenantStores {
 export async function createTenant(db: TenantStores, input: { name: string; ownerEmail: string; ownerName?: string }): Promise<CreatedTenant> {
   const name = input.name.trim();
   const email = input.ownerEmail.trim().toLowerCase();
-  if (!name || name.length > 200) throw new Error('tenant name must be 1-200 characters');
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error('owner email is not an email address');
+  const problems = [
+    ...(!name || name.length > 200 ? [{ field: 'name', message: 'tenant name must be 1-200 characters' }] : []),
+    ...(!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? [{ field: 'ownerEmail', message: 'owner email is not an email address' }] : []),
+  ];
+  if (problems.length > 0) throw new ValidationError(problems, problems.map((p) => p.message).join('; '));
   return db.uow.run(async (tx) => {
     const tenant = await db.tenants.systemCreate(name, tx);
     const owner = await db.instructors.create(tenant.scope, { email, name: input.ownerName ?? null, role: 'OWNER' }, tx);
