@@ -6,7 +6,6 @@ export { Prisma, PrismaClient } from './generated/prisma/client';
 export type { Tenant, AwsConnection, Instructor, ApiToken, Course, Student, Enrollment, RoleTemplate, Lab, LabSession, RevocationEntry, AuditEvent, OidcSigningKey, InstructorCredential, InstructorInvitation } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 export * from './pagination';
-export { transactionClientOf, type TransactionClient } from './transaction';
 export { DatabaseClock } from './database-clock';
 export {
   LabSessionRepository,
@@ -24,7 +23,7 @@ export { LabRepository, type LockedLab, type LabConnectionVerify, type LabWithCo
 export { RevocationEntryRepository, type RevocationRole, type OpenRevocationEntry, type RevocationEntryInput } from './repositories/revocation-entry.repository';
 export { MailDeliveryRepository, type NewMailDelivery } from './repositories/mail-delivery.repository';
 export { tenantScopeOf, type TenantScope } from './tenant-scope';
-export { UnitOfWork, txOfClient, type Tx, type TransactionOptions } from './unit-of-work';
+export { UnitOfWork, type Tx, type TransactionOptions } from './unit-of-work';
 export type { JsonInput } from './json';
 export { isRecordNotFound, isStoreUnavailable, isUniqueViolation } from './database-errors';
 export { DatabaseHealth } from './database-health';

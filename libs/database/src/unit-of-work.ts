@@ -35,11 +35,3 @@ export class UnitOfWork {
 export function clientOf(prisma: PrismaService, tx?: Tx): Prisma.TransactionClient {
   return (tx as unknown as Prisma.TransactionClient | undefined) ?? prisma;
 }
-
-/**
- * A transaction someone opened as a bare client (`RevocationRequestsService.endAccess` hands one to the change
- * it runs) as a `Tx`, so the change's repositories join it; goes once every transaction is a unit of work.
- */
-export function txOfClient(client: Prisma.TransactionClient): Tx {
-  return client as unknown as Tx;
-}

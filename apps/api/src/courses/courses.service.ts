@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { RevocationRequestsService } from '@labkeys/core';
-import { CourseRepository, EnrollmentRepository, isUniqueViolation, mapPage, txOfClient, UnitOfWork, type Course, type CourseWithCounts, type Page, type TenantScope, type Tx } from '@labkeys/database';
+import { CourseRepository, EnrollmentRepository, isUniqueViolation, mapPage, UnitOfWork, type Course, type CourseWithCounts, type Page, type TenantScope, type Tx } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import type { CourseDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './dto/course.dto';
 
@@ -63,8 +63,7 @@ export class CoursesService {
    */
   async setArchived(scope: TenantScope, id: string, archived: boolean): Promise<CourseDto> {
     if (!archived) return this.unarchive(scope, id);
-    await this.revocations.endAccess(scope.tenantId, async (client) => {
-      const tx = txOfClient(client);
+    await this.revocations.endAccess(scope, async (tx) => {
       const changed = await this.courses.archive(scope, id, new Date(), tx);
       const row = await this.courses.findById(scope, id, tx);
       if (!row) throw new NotFoundException({ detail: 'Course not found.' });

@@ -1,10 +1,10 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AccessLinkSecrets, RevocationRequestsService } from '@labkeys/core';
-import { MailDeliveryRepository, tenantScopeOf, transactionClientOf, UnitOfWork, type NewMailDelivery } from '@labkeys/database';
+import { MailDeliveryRepository, tenantScopeOf, UnitOfWork, uuidv7, type NewMailDelivery } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditService } from '../audit/audit.service';
 import { newAccessToken } from './access-token';
-import { uuidv7 } from './roster.repository';
+
 
 export interface EmailTarget {
   /** One enrollment (that student's link is always re-sent), or the course's students. */
@@ -58,12 +58,12 @@ export class AccessLinkMailService {
           deliveries.push({ id, enrollmentId: e.id, toAddress: e.student.email, sealedToken: new Uint8Array(sealed), sealKeyId: keyId });
         }
         await this.deliveries.createQueued(scope, deliveries, tx);
-        await this.audit.record(transactionClientOf(tx), tenantId, {
+        await this.audit.record(scope, {
           action: 'enrollment.access-links-emailed',
           subjectType: target.enrollmentId ? 'enrollment' : 'course',
           subjectId: target.enrollmentId ?? courseId,
           summary: { courseId, queued: deliveries.length, only: target.enrollmentId ? null : (target.only ?? null) },
-        });
+        }, tx);
         return { deliveryIds: deliveries.map((d) => d.id), studentIds: enrollments.map((e) => e.studentId) };
       },
       { timeout: 60_000, maxWait: 10_000 },

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
-import { CourseRepository, EnrollmentRepository, mapPage, StudentRepository, txOfClient, UnitOfWork, type Page, type TenantScope } from '@labkeys/database';
+import { CourseRepository, EnrollmentRepository, mapPage, StudentRepository, UnitOfWork, type Page, type TenantScope } from '@labkeys/database';
 import { makeStudentHandle } from '@labkeys/templates';
 import { AuditService } from '../audit/audit.service';
 import { accessLink, newAccessToken, type NewAccessToken } from './access-token';
@@ -121,8 +121,7 @@ export class EnrollmentsService {
    * renewals stop, and their open streams close.
    */
   async unenroll(scope: TenantScope, courseId: string, id: string): Promise<void> {
-    await this.revocations.endAccess(scope.tenantId, async (client) => {
-      const tx = txOfClient(client);
+    await this.revocations.endAccess(scope, async (tx) => {
       const enrollment = await this.enrollments.findInCourse(scope, courseId, id, tx);
       if (!enrollment) throw new NotFoundException({ detail: 'Enrollment not found.' });
       if (!(await this.enrollments.unenroll(scope, id, new Date(), tx))) return null;

@@ -8,7 +8,6 @@ import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses
 import { UuidParam } from '../common/uuid-param';
 import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage, type SseStream } from '../push/sse-stream';
-import { scopeOf } from './actor-scope';
 import { LabSessionPageDto, ListLabSessionsQueryDto, StartLabResultDto } from './dto/lab-session.dto';
 import { LabSessionsQuery } from './lab-sessions.query';
 
@@ -30,20 +29,20 @@ export class LabSessionsController {
   @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).' })
   start(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.labs.startLab(scopeOf(me), labId, 'manual');
+    return this.labs.startLab(me.scope, labId, 'manual');
   }
 
   @Get('sessions')
   @ApiOkResponse({ type: LabSessionPageDto, description: 'States, failure reasons and expiries; never secrets.' })
   sessions(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Query() q: ListLabSessionsQueryDto) {
-    return this.query.list(scopeOf(me), labId, q, q);
+    return this.query.list(me.scope, labId, q, q);
   }
 
   @Get('events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.' })
   async events(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const scope = scopeOf(me);
+    const scope = me.scope;
     let pending: NodeJS.Timeout | undefined;
     let cancelOnClose = false;
     const readiness = async (): Promise<SseMessage> => ({ event: 'lab.readiness', data: { labId, counts: await this.query.readiness(scope, labId) } });

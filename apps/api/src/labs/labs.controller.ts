@@ -4,7 +4,6 @@ import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
-import { scopeOf } from '../lab-sessions/actor-scope';
 import { CreateLabDto, LabDto, LabPageDto, ListLabsQueryDto, UpdateLabDto } from './dto/lab.dto';
 import { LabsService } from './labs.service';
 
@@ -18,20 +17,20 @@ export class LabsController {
   @Get()
   @ApiOkResponse({ type: LabPageDto })
   list(@CurrentInstructor() me: InstructorActor, @Query() query: ListLabsQueryDto) {
-    return this.labs.list(scopeOf(me), query);
+    return this.labs.list(me.scope, query);
   }
 
   @Get(':labId')
   @ApiOkResponse({ type: LabDto })
   get(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') id: string) {
-    return this.labs.get(scopeOf(me), id);
+    return this.labs.get(me.scope, id);
   }
 
   @Post()
   @ApiOperation({ summary: 'Schedule a lab for a course with a role template; it starts manually or at startsAt.' })
   @ApiCreatedResponse({ type: LabDto })
   create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateLabDto) {
-    return this.labs.create(scopeOf(me), body);
+    return this.labs.create(me.scope, body);
   }
 
   @Patch(':labId')
@@ -39,7 +38,7 @@ export class LabsController {
   @ApiOkResponse({ type: LabDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab is no longer SCHEDULED.' })
   update(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') id: string, @Body() body: UpdateLabDto) {
-    return this.labs.update(scopeOf(me), id, body);
+    return this.labs.update(me.scope, id, body);
   }
 
   @Post(':labId/cancel')
@@ -48,6 +47,6 @@ export class LabsController {
   @ApiOkResponse({ type: LabDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab is no longer SCHEDULED.' })
   cancel(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') id: string) {
-    return this.labs.cancel(scopeOf(me), id);
+    return this.labs.cancel(me.scope, id);
   }
 }

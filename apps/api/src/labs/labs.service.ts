@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { LabRepository, parseSort, transactionClientOf, UnitOfWork, type Lab, type Page, type TenantScope, type Tx } from '@labkeys/database';
+import { LabRepository, parseSort, UnitOfWork, type Lab, type Page, type TenantScope, type Tx } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
@@ -58,7 +58,7 @@ export class LabsService {
       const checked = await checkLab(this.labs, scope, { ...fields, sessionDurationSeconds: input.sessionDurationSeconds }, { startsAt: true, endsAt: true }, tx);
       if (checked.problems.length > 0) throw new ValidationProblemException(checked.problems);
       const row = await this.labs.create(scope, { name: input.name, ...fields, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew ?? false }, tx);
-      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.created', subjectType: 'lab', subjectId: row.id, summary: JSON.parse(JSON.stringify(view(row))) });
+      await this.audit.record(scope, { action: 'lab.created', subjectType: 'lab', subjectId: row.id, summary: JSON.parse(JSON.stringify(view(row))) }, tx);
       return view(row);
     });
   }
@@ -87,7 +87,7 @@ export class LabsService {
       // Conditional on the state, so a start that lands meanwhile wins and this answers 409.
       const updated = await this.labs.updateScheduled(scope, id, { name: input.name, ...merged, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew }, tx);
       if (!updated) throw notScheduled((await this.find(scope, id, tx)).state);
-      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.updated', subjectType: 'lab', subjectId: id, summary: JSON.parse(JSON.stringify(input)) });
+      await this.audit.record(scope, { action: 'lab.updated', subjectType: 'lab', subjectId: id, summary: JSON.parse(JSON.stringify(input)) }, tx);
       return view(await this.find(scope, id, tx));
     });
   }
@@ -98,7 +98,7 @@ export class LabsService {
       const current = await this.find(scope, id, tx);
       const cancelled = await this.labs.cancelScheduled(scope, id, tx);
       if (!cancelled) throw notScheduled(current.state);
-      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.cancelled', subjectType: 'lab', subjectId: id, summary: { name: current.name } });
+      await this.audit.record(scope, { action: 'lab.cancelled', subjectType: 'lab', subjectId: id, summary: { name: current.name } }, tx);
       return view(await this.find(scope, id, tx));
     });
   }

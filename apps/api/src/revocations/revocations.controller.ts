@@ -5,7 +5,6 @@ import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor, StepUp } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
-import { scopeOf } from '../lab-sessions/actor-scope';
 import { EndLabResultDto, RevocationResultDto } from './dto/revocation-result.dto';
 
 /** Ending access early: one session, one student, a whole lab, and ending a lab. Answers 202: AWS is told by the worker. */
@@ -22,7 +21,7 @@ export class RevocationsController {
   @ApiOperation({ summary: 'Revoke every live session of the lab (one lab-wide deny on the lab role).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })
   revokeLab(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.revocations.revokeLab(scopeOf(me), labId);
+    return this.revocations.revokeLab(me.scope, labId);
   }
 
   @Post('labs/:labId/sessions/:sessionId/revoke')
@@ -30,7 +29,7 @@ export class RevocationsController {
   @ApiOperation({ summary: 'Revoke one session (and the successor a renewal may have started for it).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })
   revokeSession(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @UuidParam('sessionId') sessionId: string) {
-    return this.revocations.revokeSession(scopeOf(me), labId, sessionId);
+    return this.revocations.revokeSession(me.scope, labId, sessionId);
   }
 
   @Post('students/:studentId/revoke')
@@ -38,7 +37,7 @@ export class RevocationsController {
   @ApiOperation({ summary: "Revoke the student's live sessions in every lab." })
   @ApiAcceptedResponse({ type: RevocationResultDto })
   revokeStudent(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') studentId: string) {
-    return this.revocations.revokeStudent(scopeOf(me), studentId);
+    return this.revocations.revokeStudent(me.scope, studentId);
   }
 
   @Post('labs/:labId/end')
@@ -47,6 +46,6 @@ export class RevocationsController {
   @ApiAcceptedResponse({ type: EndLabResultDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab is SCHEDULED or CANCELLED.' })
   end(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.revocations.endLab(scopeOf(me), labId, 'manual');
+    return this.revocations.endLab(me.scope, labId, 'manual');
   }
 }

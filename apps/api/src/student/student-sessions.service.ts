@@ -4,7 +4,6 @@ import { AppConfig } from '@labkeys/config';
 import { CallerIdentityCache, SessionSecrets } from '@labkeys/core';
 import { LabSessionRepository, type SealedSessionRow } from '@labkeys/database';
 import type { StudentActor } from '../auth/actor';
-import { scopeOf } from '../lab-sessions/actor-scope';
 import { ConsoleLinks } from './console-links';
 
 export interface StudentCredentials {
@@ -43,7 +42,7 @@ export class StudentSessionsService {
   }
 
   private async currentSession(me: StudentActor) {
-    const sessions = await this.sessions.recentOfStudent(scopeOf(me), me.studentId, me.courseId);
+    const sessions = await this.sessions.recentOfStudent(me.scope, me.studentId, me.courseId);
     const now = Date.now();
     const active = sessions
       .filter((s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now && s.sealedSecret && s.sealKeyId)
@@ -71,7 +70,7 @@ export class StudentSessionsService {
   async credentialsForSession(me: StudentActor, sessionId: string): Promise<StudentCredentials | null> {
     // One statement: this runs for every credential pushed to a stream. It also asks whether the token the
     // stream was opened with still opens this enrollment (TokenAuthenticator.isCurrent answers that alone).
-    const row = await this.sessions.sealedForStream(scopeOf(me), {
+    const row = await this.sessions.sealedForStream(me.scope, {
       sessionId,
       studentId: me.studentId,
       courseId: me.courseId,
@@ -91,7 +90,7 @@ export class StudentSessionsService {
 
   /** The same for one session of this student (a single-use console link); null once it is no longer ACTIVE. */
   async consoleUrlForSession(me: StudentActor, sessionId: string): Promise<string | null> {
-    const session = await this.sessions.findActiveOfStudent(scopeOf(me), sessionId, me.studentId, me.courseId);
+    const session = await this.sessions.findActiveOfStudent(me.scope, sessionId, me.studentId, me.courseId);
     if (!session || !session.sealedSecret || !session.sealKeyId || !session.expiresAt || session.expiresAt.getTime() <= Date.now()) return null;
     const secret = this.secrets.open(session.tenantId, session.id, session.sealKeyId, session.sealedSecret);
     return this.mintFederationUrl(session.lab.template, { accessKeyId: session.accessKeyId!, ...secret, expiration: session.expiresAt.toISOString() });

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { RevocationRequestsService } from '@labkeys/core';
-import { EnrollmentRepository, mapPage, StudentRepository, txOfClient, UnitOfWork, type Page, type Student, type TenantScope } from '@labkeys/database';
+import { EnrollmentRepository, mapPage, StudentRepository, UnitOfWork, type Page, type Student, type TenantScope } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import type { ListStudentsQueryDto, StudentDetailDto, StudentDto } from './dto/student.dto';
 
@@ -58,8 +58,7 @@ export class StudentsService {
    * the audit trail and AWS's records (session names, source identity) still resolve. Idempotent.
    */
   async remove(scope: TenantScope, id: string): Promise<void> {
-    await this.revocations.endAccess(scope.tenantId, async (client) => {
-      const tx = txOfClient(client);
+    await this.revocations.endAccess(scope, async (tx) => {
       const student = await this.students.findById(scope, id, tx);
       if (!student) throw new NotFoundException({ detail: 'Student not found.' });
       if (student.deletedAt) return null;

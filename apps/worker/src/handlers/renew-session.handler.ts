@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditWriter } from '@labkeys/core';
-import { LabRepository, LabSessionRepository, tenantScopeOf, transactionClientOf, UnitOfWork } from '@labkeys/database';
+import { LabRepository, LabSessionRepository, tenantScopeOf, UnitOfWork } from '@labkeys/database';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
@@ -50,7 +50,7 @@ export class RenewSessionHandler implements JobHandler<JobName.RenewSession> {
         },
         tx,
       );
-      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'session.renewal-started', subjectType: 'session', subjectId: id, summary: { predecessorId: sessionId } });
+      await this.audit.record(scope, { action: 'session.renewal-started', subjectType: 'session', subjectId: id, summary: { predecessorId: sessionId } }, tx);
       return id;
     });
     if (!successorId) return 'skipped';

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AwsCallError, IamGateway, parseRoleArn } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { AuditWriter, buildRevocationPolicy, iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET } from '@labkeys/core';
-import { DatabaseClock, LabSessionRepository, RevocationEntryRepository, transactionClientOf, UnitOfWork, type AwsConnection, type TenantScope, type Tx } from '@labkeys/database';
+import { DatabaseClock, LabSessionRepository, RevocationEntryRepository, UnitOfWork, type AwsConnection, type TenantScope, type Tx } from '@labkeys/database';
 import { PushPublisher, sessionEvent, type PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
 import { coverOf, readRoleRevocationState, type StoredEntry } from './role-revocation-state';
@@ -131,12 +131,12 @@ export class RevocationApplier {
     await this.sessions.expireRevoking(scope, expired.map((s) => s.id), now, tx);
     const revoked = await this.sessions.findCovered(scope, coverOf(role, live), tx);
     await this.sessions.completeRevocation(scope, revoked.map((s) => s.id), now, tx);
-    await this.audit.record(transactionClientOf(tx), role.tenantId, {
+    await this.audit.record(scope, {
       action: 'revocation.applied',
       subjectType: 'role',
       subjectId: null,
       summary: { roleArn: role.roleArn, connectionId: role.connectionId, applied, pruned, revoked: revoked.map((s) => s.id), expired: expired.map((s) => s.id) },
-    });
+    }, tx);
     return { applied, pruned, revoked, expired };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository, tenantScopeOf, txOfClient, type JsonInput, type TenantScope, type TransactionClient, type Tx } from '@labkeys/database';
+import { AuditRepository, type JsonInput, type TenantScope, type Tx } from '@labkeys/database';
 
 export interface AuditEntry {
   action: string;
@@ -15,15 +15,8 @@ export interface AuditEntry {
  */
 export abstract class AuditWriter {
   /** Records `entry` for the scope's tenant in the transaction `tx`. */
-  record(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void>;
-  /**
-   * The form of writers whose transaction is still a bare client and whose tenant is still a plain id
-   * (the lab lifecycle's use cases); goes once they take a scope and a `Tx`.
-   */
-  record(client: TransactionClient, tenantId: string, entry: AuditEntry): Promise<void>;
-  record(first: TenantScope | TransactionClient, second: AuditEntry | string, third: Tx | AuditEntry): Promise<void> {
-    if (typeof second === 'string') return this.write(tenantScopeOf(second), third as AuditEntry, txOfClient(first as TransactionClient));
-    return this.write(first as TenantScope, second, third as Tx);
+  record(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void> {
+    return this.write(scope, entry, tx);
   }
 
   protected abstract write(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { LabRepository, LabSessionRepository, LIVE_SESSION_STATES, tenantScopeOf, transactionClientOf, UnitOfWork, type LockedLab, type TenantScope, type Tx } from '@labkeys/database';
+import { LabRepository, LabSessionRepository, LIVE_SESSION_STATES, tenantScopeOf, UnitOfWork, type LockedLab, type TenantScope, type Tx } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { AuditWriter } from '../audit/audit-writer';
@@ -58,19 +58,19 @@ export class LabSessionsService {
       const unverified = await unverifiedConnectionOf(this.labs, scope, labId, tx);
       if (unverified) {
         if (trigger === 'manual') throw new ConnectionNotVerifiedError(unverified);
-        await this.audit.record(transactionClientOf(tx), tenantId, {
+        await this.audit.record(scope, {
           action: 'lab.start-refused',
           subjectType: 'lab',
           subjectId: labId,
           summary: { trigger, connectionId: unverified.id, connectionName: unverified.name, failures: unverified.failures },
-        });
+        }, tx);
         return { refused: unverified };
       }
       if (lab.state === 'SCHEDULED') {
         await this.labs.markRunning(scope, labId, tx);
       }
       const { created, alreadyLive } = await this.createMissingSessions(scope, labId, lab.courseId, tx);
-      await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } });
+      await this.audit.record(scope, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } }, tx);
       return { created, alreadyLive, endsAt: lab.endsAt };
     });
     if (result.refused) return { labId, state: 'SCHEDULED', refused: result.refused };
@@ -96,7 +96,7 @@ export class LabSessionsService {
         if (locked.state !== 'RUNNING') return 0;
         const result = await this.createMissingSessions(scope, lab.id, locked.courseId, tx, studentIds);
         if (result.created > 0) {
-          await this.audit.record(transactionClientOf(tx), tenantId, { action: 'lab.sessions-added', subjectType: 'lab', subjectId: lab.id, summary: { created: result.created } });
+          await this.audit.record(scope, { action: 'lab.sessions-added', subjectType: 'lab', subjectId: lab.id, summary: { created: result.created } }, tx);
         }
         return result.created;
       });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { DatabaseClock, LabRepository, LabSessionRepository, RevocationEntryRepository, tenantScopeOf, transactionClientOf, UnitOfWork, type LockedLab, type SessionSelector, type TenantScope, type TransactionClient, type Tx } from '@labkeys/database';
+import { DatabaseClock, LabRepository, LabSessionRepository, RevocationEntryRepository, tenantScopeOf, UnitOfWork, type LockedLab, type SessionSelector, type TenantScope, type Tx } from '@labkeys/database';
 import { accessEndedEvent, PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
@@ -111,12 +111,11 @@ export class RevocationRequestsService {
    * revocation of their live sessions in that course's labs, through the same path as any revocation
    * (REVOKED only once IAM accepted the deny). Their open streams are told to re-check their tokens.
    */
-  async endAccess(tenantId: string, change: (tx: Tx & TransactionClient) => Promise<Leavers | null>): Promise<RevocationResult | null> {
-    // Takes the caller's TenantScope, and hands `change` a plain Tx, once the callers' changes go through repositories.
-    const scope = tenantScopeOf(tenantId);
+  async endAccess(scope: TenantScope, change: (tx: Tx) => Promise<Leavers | null>): Promise<RevocationResult | null> {
+    const { tenantId } = scope;
     let leavers: Leavers | null = null;
     const result = await this.run(async (tx) => {
-      leavers = await change(transactionClientOf(tx));
+      leavers = await change(tx);
       if (!leavers) return null;
       const { studentIds, courseIds } = leavers;
       const selector: SessionSelector = { studentIds, ...(courseIds ? { courseIds } : {}) };
@@ -180,7 +179,7 @@ export class RevocationRequestsService {
 
   private record(tx: Tx, scope: TenantScope, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, unknown> = {}) {
     const sessions = o.events.map((e) => ({ sessionId: e.sessionId, state: e.state }));
-    return this.audit.record(transactionClientOf(tx), scope.tenantId, { action, subjectType, subjectId, summary: JSON.parse(JSON.stringify({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions })) });
+    return this.audit.record(scope, { action, subjectType, subjectId, summary: JSON.parse(JSON.stringify({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions })) }, tx);
   }
 }
 
