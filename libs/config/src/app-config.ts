@@ -130,4 +130,19 @@ export class AppConfig {
   get oidcKeyPublishLeadMs() {
     return this.env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000;
   }
+  get workerHttpPort() {
+    return this.env.WORKER_HTTP_PORT;
+  }
+  get workerHttpHost() {
+    return this.env.WORKER_HTTP_HOST;
+  }
+  get metricsToken() {
+    return this.env.METRICS_TOKEN;
+  }
+  get operatorToken() {
+    return this.env.OPERATOR_TOKEN;
+  }
+  get operatorQueueActions() {
+    return this.env.OPERATOR_QUEUE_ACTIONS;
+  }
 }

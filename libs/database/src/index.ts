@@ -10,3 +10,4 @@ export type { TransactionClient } from './transaction';
 export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';
 export { tenantScopeOf, type TenantScope } from './tenant-scope';
 export { UnitOfWork, type Tx, type TransactionOptions } from './unit-of-work';
+export { OperationsRepository } from './repositories/operations.repository';
