@@ -5,6 +5,7 @@ import { SessionRepository, PrismaService } from '@labkeys/database';
 import { PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
+import { lifecycleMetrics } from '@labkeys/metrics';
 
 /**
  * At a session's expiry: ACTIVE→EXPIRED and the sealed secret destroyed.
@@ -27,6 +28,7 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     // The common case, due and ACTIVE, is one statement.
     const expired = await this.sessions.expireIfDue(tenantId, sessionId);
     if (expired) {
+      lifecycleMetrics.expired(job.timestamp + (job.delay ?? 0));
       await this.push.publish([
         { type: 'session.ended', tenantId, labId: expired.labId, studentId: expired.studentId, sessionId, state: 'EXPIRED', detail: { reason: 'expired' }, at: new Date().toISOString() },
       ]);

@@ -3,6 +3,7 @@ import { AwsCallError, IamGateway, parseRoleArn } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { AuditWriter, buildRevocationPolicy, iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET } from '@labkeys/core';
 import { PrismaService, type AwsConnection, type TransactionClient } from '@labkeys/database';
+import { revocationMetrics } from '@labkeys/metrics';
 import { PushPublisher, type PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
 import { coveredSessionFilter, readRoleRevocationState, type StoredEntry } from './role-revocation-state';
@@ -90,6 +91,7 @@ export class RevocationApplier {
     }
     const budget = ROLE_INLINE_BUDGET - others;
     const built = buildRevocationPolicy({ entries: state.policyEntries, cutoffs: state.cutoffs, budget, marginMs });
+    revocationMetrics.budget(`${role.tenantId}|${role.connectionId}|${role.roleArn}`, (others + built.size) / ROLE_INLINE_BUDGET);
     if (!built.fits) {
       const reason = `Not yet revoked: the deny needs ${built.size} characters but role ${roleName} has ${Math.max(0, budget)} of its 10,240 inline characters left; LabKeys keeps retrying.`;
       const error = new RevocationNotAppliedError(`revocation policy of ${built.size} characters does not fit the ${budget} left on the role`);
@@ -108,6 +110,7 @@ export class RevocationApplier {
       return { kind: 'refused', flagged: await this.notYetRevoked(tx, role, state.live, reason), reason, error };
     }
     const ended = await this.afterWrite(tx, role, state.live, state.stale, now);
+    revocationMetrics.applied(state.live, now);
     return { kind: 'written', outcome: { applied: ended.applied, pruned: ended.pruned, revoked: ended.revoked.length, size: built.size, merged: built.merged }, ...ended, at: now };
   }
 
