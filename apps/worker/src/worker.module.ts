@@ -23,6 +23,7 @@ import { StartLabHandler } from './handlers/start-lab.handler';
 import { SweepHandler } from './handlers/sweep.handler';
 
 import { StsPacer, WORKER_REDIS } from './issuance/sts-pacer';
+import { WorkerOpsModule } from './ops/worker-ops.module';
 import type { CatalogueProcessor } from './processors/catalogue.processor';
 import { QUEUE_PROCESSORS } from './processors/queue.processors';
 import { WorkerDrain } from './processors/worker-drain';
@@ -55,6 +56,7 @@ export class WorkerModule {
         OidcModule,
         // BullMQ owns retries (backoff, jitter, pacing): one SDK attempt per job attempt.
         AwsModule.forRoot({ maxAttempts: 1, requestTimeoutMs: 10_000 }),
+        WorkerOpsModule,
       ],
       providers: [
         ...handlers,
