@@ -28,7 +28,8 @@ export function metricsEndpoint(token: string | undefined) {
     }
     try {
       const text = await metricsRegistry.metrics();
-      res.status(200).type(metricsRegistry.contentType).send(text);
+      res.status(200).setHeader('content-type', metricsRegistry.contentType);
+      res.end(text);
     } catch (error) {
       next(error);
     }
