@@ -1,5 +1,5 @@
 import { specQueuePrefix } from '../support/env';
-import { spawnApi, spawnWorker, type RunningProcess } from '../support/ops-processes';
+import { killSpawned, spawnApi, spawnWorker, type RunningProcess } from '../support/ops-processes';
 import { eventually } from '../support/processes';
 import { freePort, PrivateRedis } from '../support/redis-server';
 
@@ -32,6 +32,7 @@ describe('health of the worker and the api while Redis goes away and comes back'
   });
   afterAll(async () => {
     await Promise.all([worker?.stop(), api?.stop()]);
+    await killSpawned();
     await redis?.stop();
   });
 

@@ -7,7 +7,7 @@ import { createMigratedDatabase, type FreshDatabase } from '../../scripts/suppor
 import { startSchoolAws } from '../support/aws-world';
 import { createClassroom, type Classroom } from '../support/classroom';
 import { specQueuePrefix } from '../support/env';
-import { spawnApi, spawnWorker, type RunningProcess } from '../support/ops-processes';
+import { killSpawned, spawnApi, spawnWorker, type RunningProcess } from '../support/ops-processes';
 import { eventually } from '../support/processes';
 import { parsePrometheusText, sampleValue, type Family } from '../support/prometheus-text';
 import { redisOptionsFromUrl } from '@labkeys/queues';
@@ -59,6 +59,7 @@ describe('metrics of the api and the worker after a lab of 50 starts', () => {
   });
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
+    await killSpawned();
     await aws?.close();
     await prisma?.$disconnect();
     await database?.drop();

@@ -14,8 +14,24 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+const spawned = new Set<ChildProcess>();
+
+/** Kills every process these helpers started that still runs (for afterAll, also after a failed start). */
+export async function killSpawned(): Promise<void> {
+  await Promise.all(
+    [...spawned].map(async (child) => {
+      spawned.delete(child);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = waitForExit(child);
+      child.kill('SIGKILL');
+      await exited;
+    }),
+  );
+}
+
 function spawnBuilt(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.add(child);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
