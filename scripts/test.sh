@@ -20,6 +20,8 @@ bash scripts/services.sh start >/dev/null
 # The AWS SDK's notice about the Node versions of 2027 is not a test result (the SDK's own switch).
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 npx tsc -p tsconfig.json --noEmit
+# docker-compose.yml must stay valid; checked where the Docker client has the compose plugin (no engine needed).
+if docker compose version >/dev/null 2>&1; then docker compose config --quiet; fi
 report="$(mktemp)"
 status=0
 npx jest --ci --json --outputFile="$report" "$@" || status=$?

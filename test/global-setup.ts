@@ -26,6 +26,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
   process.env.NODE_ENV = 'test';
   process.env.MIGRATE_ON_START = 'false';
+  // Workers started as processes listen for metrics and health on a free port each (logged at boot).
+  process.env.WORKER_HTTP_PORT = '0';
   // LabKeys' own AWS identity in tests: aws-local's default admin user (AWS's documented example key).
   process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
   process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

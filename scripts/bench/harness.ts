@@ -142,6 +142,7 @@ export function appEnv(services: Services, extra: Record<string, string>): Recor
     REDIS_URL: services.redisUrl,
     QUEUE_PREFIX: services.prefix,
     MIGRATE_ON_START: 'false',
+    WORKER_HTTP_PORT: '0',
     LOG_LEVEL: 'warn',
     API_RATE_LIMIT_PER_MINUTE: '1000000',
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',

@@ -5,6 +5,8 @@ import { redisOptionsFromUrl } from '@labkeys/queues';
 import { ROOT } from '../support/processes';
 
 interface Service {
+  user?: string;
+  healthcheck?: { test: string[] };
   ports?: unknown[];
   networks?: string[];
   command?: string[];
@@ -31,5 +33,15 @@ describe('docker-compose.yml keeps the stores private', () => {
       expect(redisOptionsFromUrl(url)).toMatchObject({ host: 'redis', password: 'labkeys-dev-redis' });
       expect(compose.services[name].networks).toContain('stores');
     }
+  });
+
+  it('runs the api and the worker as a non-root user, each with a readiness health check', () => {
+    for (const [name, port] of [['api', 3000], ['worker', 9464]] as const) {
+      const service = compose.services[name];
+      expect(service.user).toBe('node');
+      expect(service.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/health/ready`);
+    }
+    expect(compose.services.worker.environment!.WORKER_HTTP_PORT).toBe('9464');
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);
   });
 });

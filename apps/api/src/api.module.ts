@@ -31,6 +31,7 @@ import { StudentsModule } from './students/students.module';
 import { TemplatesModule } from './templates/templates.module';
 import { RevocationsModule } from './revocations/revocations.module';
 import { OidcRoutesModule } from './oidc/oidc.module';
+import { ApiOpsModule } from './ops/api-ops.module';
 
 export interface ApiModuleOptions {
   /** Where JSON log lines go (stdout when omitted); tests pass a capture stream. */
@@ -59,6 +60,7 @@ export class ApiModule implements NestModule {
         CommonModule,
         RateLimitModule,
         PushModule,
+        ApiOpsModule,
         ...FEATURE_MODULES,
       ],
       providers: [

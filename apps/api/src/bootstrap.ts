@@ -9,6 +9,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { checkJsonShape } from './common/json-shape';
 import { StorableTextPipe } from './common/storable-text.pipe';
 import { createValidationPipe } from './common/validation.pipe';
+import { mountOperationsRoutes } from './ops/operations-routes';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
 
@@ -21,6 +22,8 @@ export async function createApiApp(env: EnvSchema, options: ApiModuleOptions = {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
+  // HTTP metrics, /metrics and the queue board, ahead of every Nest route (and any catch-all among them).
+  mountOperationsRoutes(app, env);
   // Depth and array sizes are checked on the raw bytes, before anything recursive sees the document.
   app.useBodyParser('json', { limit: '1mb', verify: (_req: unknown, _res: unknown, raw: Buffer) => checkJsonShape(raw) });
   // Unstorable text is refused before validation, so every field is named whatever its validators are.

@@ -6,6 +6,7 @@ import { runMigrations } from '@labkeys/database';
 import { installProcessHandlers } from '@labkeys/logging';
 import { JOB_CATALOGUE } from '@labkeys/queues';
 import { assertHandlersCoverCatalogue, WorkerBootError } from './dispatch/handler-coverage';
+import { startWorkerHttp } from './ops/worker-http';
 import { WORKER_JOB_HANDLERS, WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
@@ -14,12 +15,13 @@ async function main(): Promise<void> {
   // Refuse to start before touching Redis or Postgres when a job has no handler or two.
   assertHandlersCoverCatalogue(JOB_CATALOGUE, WORKER_JOB_HANDLERS);
   if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL, { lockTimeoutMs: env.MIGRATION_LOCK_TIMEOUT_MS });
-  // No HTTP server: the worker is an application context running BullMQ processors.
+  // An application context running BullMQ processors; its only HTTP is the metrics and health listener.
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // SIGTERM/SIGINT: WorkerDrain stops taking jobs and lets running ones finish, then Redis and Postgres
   // close; the process then exits 0 (process.exit, so pino has flushed).
   app.enableShutdownHooks([], { useProcessExit: true });
+  await startWorkerHttp(app, env);
   app.get(Logger).log('worker started');
   const forceExit = () => setTimeout(() => process.exit(1), env.SHUTDOWN_TIMEOUT_MS).unref();
   process.once('SIGTERM', forceExit);

@@ -22,6 +22,7 @@ import { StartLabHandler } from './handlers/start-lab.handler';
 import { SweepHandler } from './handlers/sweep.handler';
 
 import { StsPacer } from './issuance/sts-pacer';
+import { WorkerOpsModule } from './ops/worker-ops.module';
 import type { CatalogueProcessor } from './processors/catalogue.processor';
 import { QUEUE_PROCESSORS } from './processors/queue.processors';
 import { WorkerDrain } from './processors/worker-drain';
@@ -47,6 +48,7 @@ export class WorkerModule {
         // BullMQ owns retries (backoff, jitter, pacing): one SDK attempt per job attempt. Global: the core use cases use it.
         { ...AwsModule.forRoot({ maxAttempts: 1, requestTimeoutMs: 10_000 }), global: true },
         CoreModule.forRoot({ role: 'worker', auditWriter: SystemAuditWriter }),
+        WorkerOpsModule,
       ],
       providers: [
         ...handlers,

@@ -1,4 +1,5 @@
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+import { issuanceMetrics } from '@labkeys/metrics';
 import { AwsCallError } from './aws-call.error';
 import type { AwsConnectionTarget } from './aws-connection.types';
 import type { AssumedRole, StsGateway } from './sts.gateway';
@@ -20,16 +21,16 @@ export class SessionIssuer {
   ) {}
 
   async issue(connection: AwsConnectionTarget, input: SessionRequest, subjectName: string): Promise<AssumedRole> {
-    if (connection.mode !== 'WEB_IDENTITY') return this.sts.assumeRole(connection, input);
+    if (connection.mode !== 'WEB_IDENTITY') return issuanceMetrics.timeSts('AssumeRole', this.sts.assumeRole(connection, input));
     const token = await this.webIdentityToken(connection, subjectName, input);
-    return this.sts.assumeRoleWithWebIdentity(connection, {
+    return issuanceMetrics.timeSts('AssumeRoleWithWebIdentity', this.sts.assumeRoleWithWebIdentity(connection, {
       RoleArn: input.RoleArn,
       RoleSessionName: input.RoleSessionName,
       WebIdentityToken: token,
       ...(input.DurationSeconds !== undefined && { DurationSeconds: input.DurationSeconds }),
       ...(input.Policy !== undefined && { Policy: input.Policy }),
       ...(input.PolicyArns !== undefined && input.PolicyArns.length > 0 && { PolicyArns: input.PolicyArns }),
-    });
+    }));
   }
 
   /** A signed token for one call; exposed for verify's cross-tenant probe. */

@@ -166,4 +166,19 @@ export class AppConfig {
   get secureCookies(): boolean {
     return this.publicUrl.startsWith('https://');
   }
+  get workerHttpPort() {
+    return this.env.WORKER_HTTP_PORT;
+  }
+  get workerHttpHost() {
+    return this.env.WORKER_HTTP_HOST;
+  }
+  get metricsToken() {
+    return this.env.METRICS_TOKEN;
+  }
+  get operatorToken() {
+    return this.env.OPERATOR_TOKEN;
+  }
+  get operatorQueueActions() {
+    return this.env.OPERATOR_QUEUE_ACTIONS;
+  }
 }

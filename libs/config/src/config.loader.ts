@@ -9,7 +9,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_VARS = new Set(['DATABASE_URL', 'REDIS_URL', 'LABKEYS_MASTER_KEY']);
+const SECRET_VARS = new Set(['DATABASE_URL', 'REDIS_URL', 'LABKEYS_MASTER_KEY', 'METRICS_TOKEN', 'OPERATOR_TOKEN']);
 
 function describe(error: ValidationError, raw: Record<string, unknown>): string {
   const messages = Object.values(error.constraints ?? {}).join('; ');

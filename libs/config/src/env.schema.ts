@@ -275,4 +275,32 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   TRUST_PROXY?: string;
+
+  /** The worker's HTTP listener, for /metrics and /health only (0: any free port, logged at boot). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HTTP_PORT = 9464;
+
+  @IsString()
+  WORKER_HTTP_HOST = '127.0.0.1';
+
+  /** When set, /metrics of the api and the worker answer only `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  /** The operator's credential for the queue board at /admin/queues (off when unset); never a tenant token. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  @Matches(/^(?!lks?_)/, { message: 'OPERATOR_TOKEN must not look like a tenant token (lk_…, lks_…)' })
+  OPERATOR_TOKEN?: string;
+
+  /** Lets the operator retry, clean, promote or remove jobs on the queue board (read-only otherwise). */
+  @Transform(toBool)
+  @IsBoolean()
+  OPERATOR_QUEUE_ACTIONS = false;
 }

@@ -19,6 +19,7 @@ import { StudentRepository } from './repositories/student.repository';
 import { TemplateRepository } from './repositories/template.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { WebSessionRepository } from './repositories/web-session.repository';
+import { OperationsRepository } from './repositories/operations.repository';
 import { UnitOfWork } from './unit-of-work';
 
 /** Tenants, their people and catalogue (courses, rosters, templates, connections), audit and OIDC keys. */
@@ -43,7 +44,7 @@ const LAB_REPOSITORIES = [LabRepository, LabSessionRepository, RevocationEntryRe
 
 @Global()
 @Module({
-  providers: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES],
-  exports: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES],
+  providers: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES, OperationsRepository],
+  exports: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES, OperationsRepository],
 })
 export class DatabaseModule {}

@@ -42,3 +42,4 @@ export { ConnectionRepository, type ConnectionChanges, type NewConnection, type 
 export { WebSessionRepository, type LiveWebSession, type NewWebSession } from './repositories/web-session.repository';
 export { InstructorCredentialRepository, type SignInCandidate } from './repositories/instructor-credential.repository';
 export { InvitationRepository, type NewInvitation, type OpenInvitation } from './repositories/invitation.repository';
+export { OperationsRepository } from './repositories/operations.repository';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { PoolConfig } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import { AppConfig } from '@labkeys/config';
 import { PrismaClient } from './generated/prisma/client';
 
@@ -13,8 +13,18 @@ import { PrismaClient } from './generated/prisma/client';
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(PrismaService.name);
 
+  /** The node-postgres pool under the client; read for its connection counts only. */
+  private readonly pool: Pool;
+
   constructor(config: AppConfig) {
-    super({ adapter: new PrismaPg(poolConfig(config)) });
+    const pool = new Pool(poolConfig(config));
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    this.pool = pool;
+  }
+
+  /** Connections of this process's pool: open, idle, and requests waiting for one. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.pool.options.max ?? 10 };
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { JobsOptions, JobState, Queue } from 'bullmq';
 import { JOB_CATALOGUE, jobIdOf, type JobDefinition, type JobName, type JobOf, type QueueName } from './job-catalogue';
+import type { JobCorrelation } from './job-correlation';
 
 /** What a caller may add to a catalogue job's options: when it runs, never which id it has. */
 export type AddOptions = Pick<JobsOptions, 'delay'>;
@@ -14,7 +15,10 @@ const TO_RUN: ReadonlySet<JobState | 'unknown'> = new Set(['waiting', 'active', 
 export class JobProducer {
   private readonly queues: Map<QueueName, Queue>;
 
-  constructor(queues: readonly Queue[]) {
+  constructor(
+    queues: readonly Queue[],
+    private readonly correlation: JobCorrelation = () => undefined,
+  ) {
     this.queues = new Map(queues.map((queue) => [queue.name as QueueName, queue]));
   }
 
@@ -24,13 +28,13 @@ export class JobProducer {
   }
 
   async add<N extends JobName>(name: N, payload: JobOf<N>, extra: AddOptions = {}): Promise<void> {
-    await this.queueOf(name).add(name, payload, this.optionsOf(name, payload, extra));
+    await this.queueOf(name).add(name, this.correlated(payload), this.optionsOf(name, payload, extra));
   }
 
   /** One round trip per queue for many jobs (a class of 1,000 starts at once). */
   async addBulk<N extends JobName>(name: N, payloads: JobOf<N>[], extra: AddOptions = {}): Promise<void> {
     if (payloads.length === 0) return;
-    await this.queueOf(name).addBulk(payloads.map((payload) => ({ name, data: payload, opts: this.optionsOf(name, payload, extra) })));
+    await this.queueOf(name).addBulk(payloads.map((payload) => ({ name, data: this.correlated(payload), opts: this.optionsOf(name, payload, extra) })));
   }
 
   /**
@@ -75,5 +79,11 @@ export class JobProducer {
 
   private optionsOf<N extends JobName>(name: N, payload: JobOf<N>, extra: AddOptions): JobsOptions {
     return { ...this.definitionOf(name).options, ...extra, jobId: jobIdOf(name, payload) };
+  }
+
+  /** The payload, plus the id of the request (or job) that caused it when there is one. */
+  private correlated<P>(payload: P): P {
+    const requestId = this.correlation();
+    return requestId ? { ...payload, requestId } : payload;
   }
 }

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { EnvSchema } from '@labkeys/config';
 import { ALL_QUEUES } from './job-catalogue';
+import { JOB_CORRELATION, type JobCorrelation } from './job-correlation';
 import { JobProducer } from './job-producer';
 import { producerRedisOptions, workerRedisOptions } from './redis-connection';
 
@@ -18,7 +19,13 @@ export class QueuesModule {
     return {
       module: QueuesModule,
       imports: [BullModule.forRoot({ connection, prefix: env.QUEUE_PREFIX }), BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })))],
-      providers: [{ provide: JobProducer, inject: ALL_QUEUES.map((name) => getQueueToken(name)), useFactory: (...queues: Queue[]) => new JobProducer(queues) }],
+      providers: [
+        {
+          provide: JobProducer,
+          inject: [{ token: JOB_CORRELATION, optional: true }, ...ALL_QUEUES.map((name) => getQueueToken(name))],
+          useFactory: (correlation: JobCorrelation | undefined, ...queues: Queue[]) => new JobProducer(queues, correlation),
+        },
+      ],
       exports: [BullModule, JobProducer],
     };
   }

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { DatabaseHealth } from '@labkeys/database';
-import { RedisProbe } from './redis-probe.service';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { StoreIndicators } from './store-indicators';
 
 type CheckState = 'up' | 'down';
 
@@ -13,40 +13,57 @@ export class HealthReport {
 export const HEALTH_CACHE_MS = 1000;
 
 /**
- * Pings Postgres and Redis at most once per second per process. Callers arriving while a check runs share
- * it, and each ping is bounded by a timeout, so /health answers within about two seconds even while a store
- * hangs.
+ * The api's health through @nestjs/terminus indicators (Postgres, Redis, migrations). Each answer is reused
+ * for a second per process and callers arriving while a check runs share it; every indicator is bounded by
+ * a timeout, so an answer comes within about two seconds even while a store hangs.
  */
 @Injectable()
 export class HealthCheck {
   private cached?: { report: HealthReport; at: number };
   private running?: Promise<HealthReport>;
+  private readyCached?: { result: HealthCheckResult; at: number };
+  private readyRunning?: Promise<HealthCheckResult>;
   /** Checks run since start; lets a test see the cache at work. */
   checksRun = 0;
 
   constructor(
-    private readonly database: DatabaseHealth,
-    private readonly redis: RedisProbe,
+    private readonly terminus: HealthCheckService,
+    private readonly stores: StoreIndicators,
   ) {}
 
+  /** /health: both stores answer. */
   report(): Promise<HealthReport> {
     if (this.cached && Date.now() - this.cached.at < HEALTH_CACHE_MS) return Promise.resolve(this.cached.report);
     this.running ??= this.check().finally(() => (this.running = undefined));
     return this.running;
   }
 
+  /** /health/ready: both stores answer and every migration this build ships is applied (terminus' answer). */
+  readiness(): Promise<HealthCheckResult> {
+    if (this.readyCached && Date.now() - this.readyCached.at < HEALTH_CACHE_MS) return Promise.resolve(this.readyCached.result);
+    this.readyRunning ??= run(this.terminus, [() => this.stores.database(), () => this.stores.redisStore(), () => this.stores.migrations()])
+      .then((result) => (this.readyCached = { result, at: Date.now() }).result)
+      .finally(() => (this.readyRunning = undefined));
+    return this.readyRunning;
+  }
+
   private async check(): Promise<HealthReport> {
     this.checksRun++;
-    const [database, redis] = await Promise.all([state(this.database.ping()), state(this.redis.ping())]);
-    const report: HealthReport = { status: database === 'up' && redis === 'up' ? 'ok' : 'unavailable', checks: { database, redis } };
+    const result = await run(this.terminus, [() => this.stores.database(), () => this.stores.redisStore()]);
+    const state = (key: string): CheckState => (result.details[key]?.status === 'up' ? 'up' : 'down');
+    const checks = { database: state('database'), redis: state('redis') };
+    const report: HealthReport = { status: checks.database === 'up' && checks.redis === 'up' ? 'ok' : 'unavailable', checks };
     this.cached = { report, at: Date.now() };
     return report;
   }
 }
 
-function state(check: Promise<void>): Promise<CheckState> {
-  return check.then(
-    () => 'up',
-    () => 'down',
-  );
+/** Terminus' result whether healthy or not (it throws a 503 exception carrying the result when not). */
+async function run(terminus: HealthCheckService, indicators: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
+  try {
+    return await terminus.check(indicators);
+  } catch (error) {
+    if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
+    throw error;
+  }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import { AppConfig } from '@labkeys/config';
 import { LabSessionRepository, tenantScopeOf } from '@labkeys/database';
+import { lifecycleMetrics } from '@labkeys/metrics';
 import { PushPublisher, sessionEvent } from '@labkeys/push';
 import { JobName, JobProducer, type JobOf } from '@labkeys/queues';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
@@ -21,11 +23,12 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     private readonly config: AppConfig,
   ) {}
 
-  async handle({ tenantId, sessionId, at }: JobOf<JobName.ExpireSession>): Promise<'expired' | 'rescheduled' | 'skipped'> {
+  async handle({ tenantId, sessionId, at }: JobOf<JobName.ExpireSession>, job: Job<JobOf<JobName.ExpireSession>>): Promise<'expired' | 'rescheduled' | 'skipped'> {
     const scope = tenantScopeOf(tenantId);
     // The common case, due and ACTIVE, is one statement.
     const expired = await this.sessions.expireIfDue(scope, sessionId);
     if (expired) {
+      lifecycleMetrics.expired(job.timestamp + (job.delay ?? 0));
       await this.push.publish([sessionEvent('session.ended', { tenantId, labId: expired.labId, studentId: expired.studentId, sessionId }, 'EXPIRED', { reason: 'expired' })]);
       return 'expired';
     }

@@ -8,6 +8,7 @@ import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
 import { CallerIdentityCache, issuedDurationSeconds, LabContextCache, SessionSecrets, type LabContext } from '@labkeys/core';
+import { issuanceMetrics } from '@labkeys/metrics';
 import { StsPacer } from '../issuance/sts-pacer';
 
 export type IssueOutcome = 'active' | 'failed' | 'skipped';
@@ -85,6 +86,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
           roleSessionName: session.roleSessionName,
         },
       );
+      if (job.attemptsMade === 0) issuanceMetrics.queueWait(job.timestamp);
       // AssumeRole or AssumeRoleWithWebIdentity, as the connection says; everything after is the same.
       const issued = await this.issuer.issue(connection, { ...input, RoleArn: input.RoleArn!, RoleSessionName: input.RoleSessionName! }, session.studentHandle);
       const { sealed, keyId } = this.secrets.seal(tenantId, sessionId, { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken });
@@ -99,6 +101,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
         roleArn: lab.template.roleArn,
       });
       if (!activated) return 'skipped';
+      issuanceMetrics.timeToActive(job.timestamp);
       await this.afterActive(session, lab, issued.expiration);
       return 'active';
     } catch (error) {
@@ -118,6 +121,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
         return 'failed';
       }
       // Throttling, 5xx, timeouts: give the claim back and let BullMQ retry with backoff and jitter.
+      issuanceMetrics.retry(code);
       await this.sessions.releaseClaim(scope, sessionId, { attempt: true, code, message });
       throw error;
     }
@@ -142,6 +146,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
 
   private async fail(scope: TenantScope, session: ClaimedSession, code: string, message: string): Promise<void> {
     if (!(await this.sessions.markFailed(scope, session.id, 'ISSUING', code, message))) return;
+    issuanceMetrics.failure(code);
     this.logger.warn({ sessionId: session.id, labId: session.labId, code }, 'issuance failed permanently');
     await this.push.publish([sessionEvent('session.failed', sessionSubjectOf(session), 'FAILED', { code, message })]);
   }

@@ -3,6 +3,7 @@ import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { QueueName } from '@labkeys/queues';
 import type { JobDispatcher } from '../dispatch/job-dispatcher';
+import { runJobInContext } from '../ops/job-context';
 
 /** A queue's BullMQ worker: hands every job to its one catalogue handler. */
 export abstract class CatalogueProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -26,6 +27,6 @@ export abstract class CatalogueProcessor extends WorkerHost implements OnApplica
   }
 
   process(job: Job, token?: string): Promise<unknown> {
-    return this.dispatcher.dispatch(this.queueName, job, token);
+    return runJobInContext(job, () => this.dispatcher.dispatch(this.queueName, job, token));
   }
 }

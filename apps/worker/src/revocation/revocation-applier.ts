@@ -4,6 +4,7 @@ import { AppConfig } from '@labkeys/config';
 import { AuditWriter, buildRevocationPolicy, iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET } from '@labkeys/core';
 import { DatabaseClock, LabSessionRepository, RevocationEntryRepository, UnitOfWork, type AwsConnection, type TenantScope, type Tx } from '@labkeys/database';
 import { PushPublisher, sessionEvent, type PushEvent } from '@labkeys/push';
+import { revocationMetrics } from '@labkeys/metrics';
 import type { RoleRef } from '@labkeys/queues';
 import { coverOf, readRoleRevocationState, type StoredEntry } from './role-revocation-state';
 
@@ -94,6 +95,7 @@ export class RevocationApplier {
     }
     const budget = ROLE_INLINE_BUDGET - others;
     const built = buildRevocationPolicy({ entries: state.policyEntries, cutoffs: state.cutoffs, budget, marginMs });
+    revocationMetrics.budget(`${role.tenantId}|${role.connectionId}|${role.roleArn}`, (others + built.size) / ROLE_INLINE_BUDGET);
     if (!built.fits) {
       const reason = `Not yet revoked: the deny needs ${built.size} characters but role ${roleName} has ${Math.max(0, budget)} of its 10,240 inline characters left; LabKeys keeps retrying.`;
       const error = new RevocationNotAppliedError(`revocation policy of ${built.size} characters does not fit the ${budget} left on the role`);
@@ -112,6 +114,7 @@ export class RevocationApplier {
       return { kind: 'refused', flagged: await this.notYetRevoked(scope, role, state.live, reason, tx), reason, error };
     }
     const ended = await this.afterWrite(scope, role, state.live, state.stale, now, tx);
+    revocationMetrics.applied(state.live, now);
     return { kind: 'written', outcome: { applied: ended.applied, pruned: ended.pruned, revoked: ended.revoked.length, size: built.size, merged: built.merged }, ...ended, at: now };
   }
 
