@@ -34,7 +34,8 @@ describe('tenancy and API tokens', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const created = JSON.parse(lines[0]);
-    expect(Object.keys(created).sort()).toEqual(['ownerToken', 'tenantId']);
+    expect(Object.keys(created).sort()).toEqual(['ownerInvitationUrl', 'ownerToken', 'tenantId']);
+    expect(created.ownerInvitationUrl).toMatch(/^https?:\/\/[^/]+\/invite#[A-Za-z0-9_-]{43}$/);
     expect(created.ownerToken).toMatch(/^lk_[A-Za-z0-9_-]{43}$/);
     const res = await api.http.get('/v1/instructors').set(bearer(created.ownerToken)).expect(200);
     expect(res.body.items).toEqual([expect.objectContaining({ email: 'owner@example.edu', role: 'OWNER' })]);

@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { loadEnvOrExit } from '@labkeys/config';
-import { createTenant } from '@labkeys/core';
-import { PrismaClient, runMigrations } from '@labkeys/database';
+import { ConfigModule, loadEnvOrExit, type EnvSchema } from '@labkeys/config';
+import { createTenant, InvitationIssuer, type CreatedTenant } from '@labkeys/core';
+import { DatabaseModule, PrismaClient, runMigrations, tenantScopeOf } from '@labkeys/database';
 import { OidcKeyStore } from '@labkeys/oidc';
 import { keyRingOf, SecretSealer } from '@labkeys/secrets';
 
-const USAGE = `usage: npm run admin -- tenant create --name <name> --owner <email> [--owner-name <name>]
+const USAGE = `usage: npm run admin -- tenant create --name <name> --owner <email> [--owner-name <name>]   (prints tenantId, ownerToken, ownerInvitationUrl)
        npm run admin -- oidc rotate`;
 
 /** Operator commands. Prints one JSON line on success. */
@@ -26,9 +28,33 @@ async function main(argv: string[]): Promise<void> {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL, max: 2 }) });
   try {
     const created = await createTenant(prisma, { name: values.name, ownerEmail: values.owner, ownerName: values['owner-name'] });
-    process.stdout.write(`${JSON.stringify({ tenantId: created.tenantId, ownerToken: created.ownerToken })}\n`);
+    const ownerInvitationUrl = await inviteOwner(env, created, values.owner);
+    process.stdout.write(`${JSON.stringify({ tenantId: created.tenantId, ownerToken: created.ownerToken, ownerInvitationUrl })}\n`);
   } finally {
     await prisma.$disconnect();
+  }
+}
+
+@Module({})
+class AdminContext {}
+
+/** The owner's single-use link to set a password for the dashboard (7 days), beside the owner token. */
+async function inviteOwner(env: EnvSchema, created: CreatedTenant, ownerEmail: string): Promise<string> {
+  const app = await NestFactory.createApplicationContext(
+    { module: AdminContext, imports: [ConfigModule.forRoot(env), DatabaseModule], providers: [InvitationIssuer] },
+    { logger: false },
+  );
+  try {
+    // The operator creating the tenant is trusted with its id.
+    const issued = await app.get(InvitationIssuer).issue(tenantScopeOf(created.tenantId), {
+      email: ownerEmail.trim().toLowerCase(),
+      role: 'OWNER',
+      instructorId: created.ownerId,
+      invitedBy: null,
+    });
+    return issued.invitationUrl;
+  } finally {
+    await app.close();
   }
 }
 

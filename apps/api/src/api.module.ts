@@ -17,6 +17,7 @@ import { CoursesModule } from './courses/courses.module';
 import { RequestContextMiddleware } from './common/request-context.middleware';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
 import { LabSessionsModule } from './lab-sessions/lab-sessions.module';
 import { PushModule } from './push/push.module';
 import { StudentModule } from './student/student.module';
@@ -37,7 +38,7 @@ export interface ApiModuleOptions {
 }
 
 /** Feature modules of the instructor and student API. */
-export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, RevocationsModule, OidcRoutesModule];
+export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, RevocationsModule, OidcRoutesModule, IdentityModule];
 
 @Module({})
 export class ApiModule implements NestModule {

@@ -49,6 +49,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setDescription('Temporary, scoped AWS access for student labs. Errors are application/problem+json (RFC 9457).')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Instructor API token (lk_…) or student access token (lks_…)' })
+      .addCookieAuth('lk_session', { type: 'apiKey', in: 'cookie', description: 'Dashboard session (POST /v1/auth/sign-in); changes also need the x-csrf-token header' })
       .build(),
   );
 }

@@ -130,4 +130,33 @@ export class AppConfig {
   get oidcKeyPublishLeadMs() {
     return this.env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000;
   }
+  get sessionIdleTimeoutMs() {
+    return this.env.SESSION_IDLE_TIMEOUT_SECONDS * 1000;
+  }
+  get sessionAbsoluteTimeoutMs() {
+    return this.env.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000;
+  }
+  get sessionStepUpMs() {
+    return this.env.SESSION_STEP_UP_SECONDS * 1000;
+  }
+  get signInAccountFailureLimit() {
+    return this.env.SIGN_IN_ACCOUNT_FAILURE_LIMIT;
+  }
+  get signInAddressFailureLimit() {
+    return this.env.SIGN_IN_ADDRESS_FAILURE_LIMIT;
+  }
+  get mfaCodeFailureLimit() {
+    return this.env.MFA_CODE_FAILURE_LIMIT;
+  }
+  get signInFailureWindowMs() {
+    return this.env.SIGN_IN_FAILURE_WINDOW_SECONDS * 1000;
+  }
+  /** Origins whose cookie-authenticated changes are accepted: PUBLIC_URL's, and WEB_ALLOWED_ORIGINS. */
+  get webOrigins(): string[] {
+    return [new URL(this.publicUrl).origin, ...(this.env.WEB_ALLOWED_ORIGINS?.split(',') ?? []).map((origin) => new URL(origin).origin)];
+  }
+  /** Session cookies are `Secure` when the api is reached over https. */
+  get secureCookies(): boolean {
+    return this.publicUrl.startsWith('https://');
+  }
 }

@@ -221,6 +221,56 @@ export class EnvSchema {
   @Max(86400)
   OIDC_KEY_PUBLISH_LEAD_SECONDS = 900;
 
+  /** A dashboard session ends after this long without a request. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  SESSION_IDLE_TIMEOUT_SECONDS = 1800;
+
+  /** A dashboard session ends this long after sign-in, however active. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2592000)
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS = 43200;
+
+  /** How long a fresh TOTP code allows sensitive changes from a cookie session (step-up). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SESSION_STEP_UP_SECONDS = 900;
+
+  /** Failed sign-ins per email (all tenants) within the window before every attempt for it answers 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SIGN_IN_ACCOUNT_FAILURE_LIMIT = 10;
+
+  /** Failed sign-ins per client address within the window before every attempt from it answers 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SIGN_IN_ADDRESS_FAILURE_LIMIT = 50;
+
+  /** Wrong MFA codes (TOTP or recovery) per instructor within the window before every code answers 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MFA_CODE_FAILURE_LIMIT = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  SIGN_IN_FAILURE_WINDOW_SECONDS = 900;
+
+  /** Origins besides PUBLIC_URL's whose cookie-authenticated changes are accepted (comma-separated, e.g. a dashboard dev server). */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, { message: 'WEB_ALLOWED_ORIGINS must be comma-separated http(s)://host[:port] origins' })
+  WEB_ALLOWED_ORIGINS?: string;
+
   /** Express "trust proxy" setting, for deployments behind a load balancer (e.g. 1, or loopback). */
   @IsOptional()
   @IsString()

@@ -10,3 +10,5 @@ export { revokeLiveSessions, type RevokeOutcome } from './revocation/revoke-sess
 export { buildRevocationPolicy, iamPolicySize, partitionByExpiry, revocationPolicyName, ROLE_INLINE_BUDGET, type PolicyEntry } from './revocation/revocation-policy.builder';
 export { LabContextCache, type LabContext } from './labs/lab-context.cache';
 export { AccessLinkSecrets } from './sealing/access-link-secrets';
+export { TotpSecrets } from './sealing/totp-secrets';
+export { InvitationIssuer, INVITATION_LIFETIME_MS, invitationTokenHash, type IssuedInvitation } from './identity/invitation-issuer';

@@ -1,12 +1,15 @@
-import type { InstructorRole } from '@labkeys/database';
+import { tenantScopeOf, type InstructorRole, type TenantScope } from '@labkeys/database';
 
-/** An instructor, owner or assistant authenticated by an API token (lk_…). */
+/** An instructor, owner or assistant authenticated by an API token (lk_…) or a dashboard session cookie. */
 export interface InstructorActor {
   kind: 'instructor';
   tenantId: string;
   instructorId: string;
   role: InstructorRole;
-  tokenId: string;
+  /** The API token of this request; null when it came with the session cookie. */
+  tokenId: string | null;
+  /** The dashboard session of this request; null when it came with an API token. */
+  sessionId: string | null;
 }
 
 /** A student authenticated by the access token of one enrollment (lks_…). */
@@ -21,3 +24,6 @@ export interface StudentActor {
 }
 
 export type Actor = InstructorActor | StudentActor;
+
+/** The tenant an authenticated instructor may touch. */
+export const scopeOfActor = (actor: InstructorActor): TenantScope => tenantScopeOf(actor.tenantId);

@@ -1,8 +1,11 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { CurrentSession } from '../identity/web-sessions.service';
 import type { InstructorActor, StudentActor } from './actor';
 
 export const AUTH_MODE = 'labkeys:auth-mode';
-export type AuthMode = 'public' | 'student' | 'instructor' | 'owner';
+export type AuthMode = 'public' | 'student' | 'instructor' | 'owner' | 'session' | 'session-pending';
+export const STEP_UP = 'labkeys:step-up';
+export const OWN_ACCOUNT = 'labkeys:own-account';
 
 /** No token needed (health, docs). */
 export const Public = () => SetMetadata(AUTH_MODE, 'public' satisfies AuthMode);
@@ -10,6 +13,15 @@ export const Public = () => SetMetadata(AUTH_MODE, 'public' satisfies AuthMode);
 export const StudentRoute = () => SetMetadata(AUTH_MODE, 'student' satisfies AuthMode);
 /** Only tenant owners (instructor management). */
 export const OwnerOnly = () => SetMetadata(AUTH_MODE, 'owner' satisfies AuthMode);
+/**
+ * Only the dashboard session cookie (API tokens are not accepted here). `pending` also admits a session that
+ * still owes its second factor or its MFA enrolment.
+ */
+export const SessionRoute = (options: { pending?: boolean } = {}) => SetMetadata(AUTH_MODE, (options.pending ? 'session-pending' : 'session') satisfies AuthMode);
+/** With the session cookie, a fresh TOTP code (step-up) is needed first; API tokens are not asked for one. */
+export const StepUp = () => SetMetadata(STEP_UP, true);
+/** The caller's own account: assistants, read-only elsewhere, may change it too. */
+export const OwnAccount = () => SetMetadata(OWN_ACCOUNT, true);
 
 /** The authenticated instructor of this request. */
 export const CurrentInstructor = createParamDecorator((_: unknown, ctx: ExecutionContext): InstructorActor => {
@@ -23,4 +35,11 @@ export const CurrentStudent = createParamDecorator((_: unknown, ctx: ExecutionCo
   const actor = ctx.switchToHttp().getRequest().actor;
   if (actor?.kind !== 'student') throw new Error('route is not a student route');
   return actor;
+});
+
+/** The dashboard session this request came with (routes marked SessionRoute). */
+export const CurrentWebSession = createParamDecorator((_: unknown, ctx: ExecutionContext): CurrentSession => {
+  const session = ctx.switchToHttp().getRequest().webSession;
+  if (!session) throw new Error('route is not a session route');
+  return session;
 });

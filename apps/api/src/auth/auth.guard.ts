@@ -1,20 +1,30 @@
 import { ForbiddenException, HttpException, HttpStatus, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import { AppConfig } from '@labkeys/config';
 import { currentRequestContext } from '../common/request-context';
+import { clearSessionCookie, crossSiteRefusal, sessionCookieOf } from '../identity/session-cookie';
+import { sessionState, WebSessions, type CurrentSession } from '../identity/web-sessions.service';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
-import type { Actor } from './actor';
-import { AUTH_MODE, type AuthMode } from './auth.decorators';
+import type { Actor, InstructorActor } from './actor';
+import { AUTH_MODE, OWN_ACCOUNT, STEP_UP, type AuthMode } from './auth.decorators';
 import { bearerToken, wellFormedToken } from './bearer';
 import { TokenAuthenticator } from './token-authenticator.service';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+type AuthRequest = Request & { actor?: Actor; webSession?: CurrentSession };
 
 /**
  * Every route needs an instructor token unless marked otherwise. The tenant
  * always comes from the token. The token is checked first: a valid one is
  * never refused for others' failures; a failing request is answered 429
  * instead of 401 once its address or its token prefix failed too often.
+ *
+ * Wherever an instructor token is accepted, so is the dashboard session cookie
+ * (same roles and tenant), when no bearer token is sent. Cookie requests that
+ * change something must carry the session's CSRF token from an allowed origin,
+ * and the routes marked StepUp need a fresh TOTP code in the session.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -22,21 +32,36 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenAuthenticator,
     private readonly failures: AuthFailureLimiter,
+    private readonly sessions: WebSessions,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const mode = this.reflector.getAllAndOverride<AuthMode>(AUTH_MODE, [context.getHandler(), context.getClass()]) ?? 'instructor';
+    const targets = [context.getHandler(), context.getClass()];
+    const mode = this.reflector.getAllAndOverride<AuthMode>(AUTH_MODE, targets) ?? 'instructor';
     if (mode === 'public') return true;
-    const req = context.switchToHttp().getRequest<Request & { actor?: Actor }>();
+    const req = context.switchToHttp().getRequest<AuthRequest>();
     const res = context.switchToHttp().getResponse<Response>();
+    const sessionOnly = mode === 'session' || mode === 'session-pending';
 
     const raw = bearerToken(req);
-    const actor = raw ? (mode === 'student' ? await this.tokens.student(raw) : await this.tokens.instructor(raw)) : null;
+    const cookie = raw || mode === 'student' ? undefined : sessionCookieOf(req);
+    let actor: Actor | null;
+    if (cookie) {
+      actor = await this.sessionActor(req, res, cookie, mode, this.reflector.getAllAndOverride<boolean>(STEP_UP, targets) ?? false);
+    } else if (sessionOnly) {
+      actor = null;
+    } else {
+      actor = raw ? (mode === 'student' ? await this.tokens.student(raw) : await this.tokens.instructor(raw)) : null;
+    }
     if (!actor) {
       const verdict = await this.failures.recordFailure(req.ip ?? 'unknown', wellFormedToken(req));
       if (verdict.limited) {
         res.setHeader('retry-after', String(verdict.retryAfterSeconds));
         throw new HttpException({ detail: 'Too many failed authentication attempts; try again later.' }, HttpStatus.TOO_MANY_REQUESTS);
+      }
+      if (cookie || sessionOnly) {
+        throw new UnauthorizedException({ detail: cookie ? 'The session has ended; sign in again.' : 'Sign in first: this route needs the dashboard session.' });
       }
       res.setHeader('www-authenticate', `Bearer realm="labkeys"${raw ? ', error="invalid_token"' : ''}`);
       throw new UnauthorizedException({
@@ -45,12 +70,43 @@ export class AuthGuard implements CanActivate {
     }
     if (actor.kind === 'instructor') {
       if (mode === 'owner' && actor.role !== 'OWNER') throw new ForbiddenException({ detail: 'Only tenant owners may do this.' });
-      if (actor.role === 'ASSISTANT' && !READ_METHODS.has(req.method)) {
+      const ownAccount = sessionOnly || (this.reflector.getAllAndOverride<boolean>(OWN_ACCOUNT, targets) ?? false);
+      if (actor.role === 'ASSISTANT' && !READ_METHODS.has(req.method) && !ownAccount) {
         throw new ForbiddenException({ detail: 'Assistants have read-only access.' });
       }
     }
     req.actor = actor;
     currentRequestContext().actor = actor;
     return true;
+  }
+
+  /** The instructor of a session cookie, or null when the session does not work (any more). */
+  private async sessionActor(req: AuthRequest, res: Response, raw: string, mode: AuthMode, stepUp: boolean): Promise<InstructorActor | null> {
+    if (mode === 'student') return null;
+    const live = await this.sessions.open(raw);
+    if (!live) {
+      clearSessionCookie(res, this.config.secureCookies);
+      return null;
+    }
+    if (!READ_METHODS.has(req.method)) {
+      const refusal = crossSiteRefusal(req, raw, this.config.webOrigins);
+      if (refusal) throw new ForbiddenException({ detail: refusal, code: 'csrf_refused' });
+    }
+    const state = sessionState(live);
+    if (state !== 'signed-in' && mode !== 'session-pending') {
+      throw new ForbiddenException(
+        state === 'mfa-required'
+          ? { detail: 'Enter a code from your authenticator app first.', code: 'mfa_required' }
+          : { detail: 'This tenant requires MFA: enrol an authenticator app first.', code: 'mfa_enrolment_required' },
+      );
+    }
+    if (stepUp && !live.stepUpFresh) {
+      throw new ForbiddenException({
+        detail: live.mfaEnabled ? 'Confirm with a fresh code from your authenticator app (POST /v1/auth/step-up).' : 'This change needs MFA from the dashboard: enrol an authenticator app, then confirm with a code.',
+        code: 'step_up_required',
+      });
+    }
+    req.webSession = { live, raw };
+    return { kind: 'instructor', tenantId: live.tenantId, instructorId: live.instructorId, role: live.role, tokenId: null, sessionId: live.id };
   }
 }

@@ -25,7 +25,7 @@ export class TokenAuthenticator {
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TokenAuthenticator.LAST_USED_RESOLUTION_MS) {
       await this.prisma.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } });
     }
-    return { kind: 'instructor', tenantId: token.tenantId, instructorId: token.instructorId, role: token.instructor.role, tokenId: token.id };
+    return { kind: 'instructor', tenantId: token.tenantId, instructorId: token.instructorId, role: token.instructor.role, tokenId: token.id, sessionId: null };
   }
 
   async student(raw: string): Promise<StudentActor | null> {

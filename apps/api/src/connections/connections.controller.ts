@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { InstructorActor } from '../auth/actor';
-import { CurrentInstructor } from '../auth/auth.decorators';
+import { CurrentInstructor, StepUp } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
 import { ConnectionSetupService } from './connection-setup.service';
@@ -34,6 +34,7 @@ export class ConnectionsController {
   }
 
   @Post()
+  @StepUp()
   @ApiOperation({ summary: 'Create a connection; LabKeys generates its external id.' })
   @ApiCreatedResponse({ type: ConnectionDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'A connection with this name exists.' })
@@ -42,6 +43,7 @@ export class ConnectionsController {
   }
 
   @Patch(':connectionId')
+  @StepUp()
   @ApiOperation({ summary: 'Update a connection; changing a role, the region or the endpoint clears its verification.' })
   @ApiOkResponse({ type: ConnectionDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'A connection with this name exists.' })
@@ -50,6 +52,7 @@ export class ConnectionsController {
   }
 
   @Delete(':connectionId')
+  @StepUp()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Role templates still use the connection.' })

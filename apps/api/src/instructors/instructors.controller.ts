@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { InstructorActor } from '../auth/actor';
-import { CurrentInstructor, OwnerOnly } from '../auth/auth.decorators';
+import { scopeOfActor, type InstructorActor } from '../auth/actor';
+import { CurrentInstructor, OwnerOnly, StepUp } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../common/api-problem-responses';
 import { PageQueryDto } from '../common/dto/page-query.dto';
 import { UuidParam } from '../common/uuid-param';
+import { WebSessions } from '../identity/web-sessions.service';
 import {
   ApiTokenPageDto,
   CreateApiTokenDto,
@@ -22,7 +23,10 @@ import { InstructorsService } from './instructors.service';
 @ApiProblemResponses()
 @Controller('v1')
 export class InstructorsController {
-  constructor(private readonly instructors: InstructorsService) {}
+  constructor(
+    private readonly instructors: InstructorsService,
+    private readonly sessions: WebSessions,
+  ) {}
 
   @Get('instructors')
   @ApiOkResponse({ type: InstructorPageDto })
@@ -38,6 +42,7 @@ export class InstructorsController {
 
   @Post('instructors')
   @OwnerOnly()
+  @StepUp()
   @ApiCreatedResponse({ type: InstructorDto })
   create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateInstructorDto) {
     return this.instructors.create(me.tenantId, body);
@@ -45,9 +50,12 @@ export class InstructorsController {
 
   @Patch('instructors/:instructorId')
   @OwnerOnly()
-  @ApiOkResponse({ type: InstructorDto })
-  update(@CurrentInstructor() me: InstructorActor, @UuidParam('instructorId') id: string, @Body() body: UpdateInstructorDto) {
-    return this.instructors.update(me.tenantId, id, body);
+  @StepUp()
+  @ApiOkResponse({ type: InstructorDto, description: 'Disabling ends the instructor\'s dashboard sessions; their API tokens stop working while disabled.' })
+  async update(@CurrentInstructor() me: InstructorActor, @UuidParam('instructorId') id: string, @Body() body: UpdateInstructorDto) {
+    const row = await this.instructors.update(me.tenantId, id, body);
+    if (body.disabled === true) await this.sessions.endAllOf(scopeOfActor(me), id);
+    return row;
   }
 
   @Post('instructors/:instructorId/tokens')

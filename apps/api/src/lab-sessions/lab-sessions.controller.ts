@@ -57,7 +57,7 @@ export class LabSessionsController {
     };
     await openSseStream(req, res, this.hub, {
       channel: { kind: 'lab', tenantId: me.tenantId, labId },
-      owner: `i:${me.tenantId}:${me.tokenId}`,
+      owner: me.tokenId ? `i:${me.tenantId}:${me.tokenId}` : `i:${me.tenantId}:session:${me.sessionId}`,
       prepare: () => this.query.requireLab(me.tenantId, labId),
       render: async ({ event }, stream) => {
         scheduleReadiness(stream);

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { AppConfig } from '@labkeys/config';
 import { hashToken } from '@labkeys/secrets';
 import { wellFormedToken } from '../auth/bearer';
+import { sessionCookieOf } from '../identity/session-cookie';
 
 /**
  * The api-wide limit (@nestjs/throttler), one bucket per token across all
@@ -29,8 +30,10 @@ export class ApiThrottlerGuard extends ThrottlerGuard {
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const token = wellFormedToken(req as unknown as Request);
-    // A digest, never the token itself, goes into the key.
-    return token ? `t:${hashToken(token).slice(0, 32)}` : `ip:${(req as unknown as Request).ip ?? 'unknown'}`;
+    // A digest, never the token itself, goes into the key; a dashboard session counts like a token.
+    if (token) return `t:${hashToken(token).slice(0, 32)}`;
+    const session = sessionCookieOf(req as unknown as Request);
+    return session ? `s:${hashToken(session).slice(0, 32)}` : `ip:${(req as unknown as Request).ip ?? 'unknown'}`;
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {

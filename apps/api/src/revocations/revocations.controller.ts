@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RevocationRequestsService } from '@labkeys/core';
 import type { InstructorActor } from '../auth/actor';
-import { CurrentInstructor } from '../auth/auth.decorators';
+import { CurrentInstructor, StepUp } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
 import { EndLabResultDto, RevocationResultDto } from './dto/revocation-result.dto';
@@ -16,6 +16,7 @@ export class RevocationsController {
   constructor(private readonly revocations: RevocationRequestsService) {}
 
   @Post('labs/:labId/revoke')
+  @StepUp()
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke every live session of the lab (one lab-wide deny on the lab role).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InstructorCredentialRepository, TenantRepository, UnitOfWork, type Tenant } from '@labkeys/database';
+import { scopeOfActor, type InstructorActor } from '../auth/actor';
+import { ValidationProblemException } from '../common/problem';
+import { AttemptLimiter } from './attempt-limiter';
+import { IdentityAudit } from './identity-audit';
+import { PasswordHasher } from './passwords';
+import { scopeOf, WebSessions, type CurrentSession } from './web-sessions.service';
+
+/** The signed-in instructor's password, and the tenant's sign-in settings. */
+@Injectable()
+export class AccountService {
+  constructor(
+    private readonly credentials: InstructorCredentialRepository,
+    private readonly tenants: TenantRepository,
+    private readonly passwords: PasswordHasher,
+    private readonly limiter: AttemptLimiter,
+    private readonly sessions: WebSessions,
+    private readonly uow: UnitOfWork,
+    private readonly audit: IdentityAudit,
+  ) {}
+
+  /** Checks the current password (counted like a sign-in), sets the new one and ends the account's other sessions. */
+  async changePassword({ live }: CurrentSession, input: { currentPassword: string; newPassword: string }): Promise<void> {
+    const scope = scopeOf(live);
+    const bucket = { kind: 'account' as const, email: live.email };
+    await this.limiter.assertAllowed([bucket]);
+    const credential = await this.credentials.find(scope, live.instructorId);
+    if (!credential || !(await this.passwords.verify(credential.passwordHash, input.currentPassword))) {
+      await this.limiter.recordFailure([bucket]);
+      throw new ValidationProblemException([{ field: 'currentPassword', message: 'The current password is not right.' }]);
+    }
+    const passwordHash = await this.passwords.hash(input.newPassword);
+    await this.uow.run(async (tx) => {
+      await this.credentials.setPassword(scope, live.instructorId, passwordHash, tx);
+      const ended = await this.sessions.endAllOf(scope, live.instructorId, live.id, tx);
+      await this.audit.record(scope, { action: 'instructor.password-changed', subjectType: 'instructor', subjectId: live.instructorId, summary: { sessionsEnded: ended } }, tx);
+    });
+  }
+
+  async tenant(me: InstructorActor): Promise<TenantView> {
+    return toView((await this.tenants.find(scopeOfActor(me)))!);
+  }
+
+  async setMfaRequired(me: InstructorActor, mfaRequired: boolean): Promise<TenantView> {
+    const scope = scopeOfActor(me);
+    return this.uow.run(async (tx) => {
+      const tenant = await this.tenants.setMfaRequired(scope, mfaRequired, tx);
+      await this.audit.record(scope, { action: 'tenant.updated', subjectType: 'tenant', subjectId: tenant.id, summary: { mfaRequired } }, tx);
+      return toView(tenant);
+    });
+  }
+}
+
+export interface TenantView {
+  id: string;
+  name: string;
+  mfaRequired: boolean;
+}
+
+const toView = (tenant: Tenant): TenantView => ({ id: tenant.id, name: tenant.name, mfaRequired: tenant.mfaRequired });

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@labkeys/config';
+import { tenantScopeOf, WebSessionRepository, type LiveWebSession, type TenantScope, type Tx } from '@labkeys/database';
+import { csrfTokenOf, newSessionId, sessionIdHash } from './session-cookie';
+
+export type SessionState = 'signed-in' | 'mfa-required' | 'mfa-enrolment-required';
+
+/** The session a request authenticated with: the live row and the raw cookie value. */
+export interface CurrentSession {
+  live: LiveWebSession;
+  raw: string;
+}
+
+export interface SessionView {
+  state: SessionState;
+  csrfToken: string;
+  instructor: { id: string; email: string; name: string | null; role: string; mfaEnabled: boolean };
+  tenant: { id: string; name: string; mfaRequired: boolean };
+  stepUpUntil: string | null;
+}
+
+/**
+ * What a session may do follows from current data on every request: an instructor with MFA must prove it in
+ * this session; one without, in a tenant that requires MFA, must enrol first.
+ */
+export function sessionState(live: LiveWebSession): SessionState {
+  if (live.mfaEnabled && !live.mfaVerified) return 'mfa-required';
+  if (!live.mfaEnabled && live.tenantMfaRequired) return 'mfa-enrolment-required';
+  return 'signed-in';
+}
+
+/** Starting, rotating, opening and ending dashboard sessions. */
+@Injectable()
+export class WebSessions {
+  constructor(
+    private readonly sessions: WebSessionRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A new session id for the instructor (the cookie's value); the database keeps its hash. */
+  async start(scope: TenantScope, instructorId: string, options: { mfaVerified: boolean; expiresAt?: Date }, tx?: Tx): Promise<string> {
+    const raw = newSessionId();
+    await this.sessions.create(scope, { instructorId, idHash: sessionIdHash(raw), mfaVerified: options.mfaVerified, expiresAt: options.expiresAt, absoluteMs: this.config.sessionAbsoluteTimeoutMs }, tx);
+    return raw;
+  }
+
+  /** Replaces the session with a new id (its absolute end kept), so an id known before is worth nothing after. */
+  async rotate(current: CurrentSession, options: { mfaVerified: boolean }): Promise<CurrentSession> {
+    const scope = scopeOf(current.live);
+    await this.sessions.revoke(scope, current.live.id);
+    const raw = await this.start(scope, current.live.instructorId, { mfaVerified: options.mfaVerified || current.live.mfaVerified, expiresAt: current.live.expiresAt });
+    return this.require(raw);
+  }
+
+  async open(raw: string): Promise<LiveWebSession | null> {
+    return this.sessions.systemAuthenticate(sessionIdHash(raw), this.config.sessionIdleTimeoutMs, this.config.sessionStepUpMs);
+  }
+
+  /** The session just started or changed (it cannot have timed out in between). */
+  async require(raw: string): Promise<CurrentSession> {
+    const live = await this.open(raw);
+    if (!live) throw new Error('a session just written could not be read back');
+    return { live, raw };
+  }
+
+  async end(live: LiveWebSession): Promise<void> {
+    await this.sessions.revoke(scopeOf(live), live.id);
+  }
+
+  /** Ends every session of the instructor but `exceptId`. */
+  async endAllOf(scope: TenantScope, instructorId: string, exceptId: string | null = null, tx?: Tx): Promise<number> {
+    return this.sessions.revokeAllOf(scope, instructorId, exceptId, tx);
+  }
+
+  view({ live, raw }: CurrentSession): SessionView {
+    return {
+      state: sessionState(live),
+      csrfToken: csrfTokenOf(raw),
+      instructor: { id: live.instructorId, email: live.email, name: live.name, role: live.role, mfaEnabled: live.mfaEnabled },
+      tenant: { id: live.tenantId, name: live.tenantName, mfaRequired: live.tenantMfaRequired },
+      stepUpUntil: live.stepUpFresh && live.stepUpUntil ? new Date(live.stepUpUntil).toISOString() : null,
+    };
+  }
+}
+
+/** The tenant of a session that authenticated (part of the auth layer: the one place a session mints a scope). */
+export const scopeOf = (live: LiveWebSession): TenantScope => tenantScopeOf(live.tenantId);
