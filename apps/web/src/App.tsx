@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { auth } from './api/auth';
+import { Logo } from './components/Logo';
 import { QueryState } from './components/Page';
 import { AccountPage } from './pages/Account';
 import { AuditPage } from './pages/Audit';
@@ -58,9 +59,7 @@ function Shell({ children }: { children: ReactNode }) {
       </a>
       <header className="top">
         <div className="brand">
-          <span className="logo" aria-hidden="true">
-            ⚿
-          </span>{' '}
+          <Logo />{' '}
           LabKeys <span className="tenant">{session?.tenant.name}</span>
         </div>
         <nav aria-label="Main">

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { setCsrfToken, setUnauthorizedHandler } from './api/client';
 import { auth, type Session } from './api/auth';
@@ -47,6 +48,7 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [needsEnrolment, setNeedsEnrolment] = useState(false);
   const pending = useRef<Pending | null>(null);
 
   const withStepUp = useCallback(async <T,>(action: () => Promise<T>): Promise<T> => {
@@ -54,15 +56,18 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
       return await action();
     } catch (error) {
       if (!(error instanceof ApiProblem && error.status === 403 && error.code === 'step_up_required')) throw error;
+      const session = client.getQueryData<Session | null>(SESSION_KEY);
       await new Promise<void>((resolve, reject) => {
         pending.current = { resolve, reject };
         setCode('');
         setProblem(null);
+        // Without an authenticator there is no code to give: the change waits for MFA enrolment.
+        setNeedsEnrolment(!session?.instructor.mfaEnabled);
         setOpen(true);
       });
       return action();
     }
-  }, []);
+  }, [client]);
 
   const close = () => {
     setOpen(false);
@@ -86,7 +91,24 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   return (
     <StepUpContext.Provider value={withStepUp}>
       {children}
-      <Dialog open={open} title="Confirm it is you" onClose={close}>
+      <Dialog open={open && needsEnrolment} title="Two-factor sign-in needed" onClose={close}>
+        <p>This change (AWS connections, revocations, instructors) needs a fresh code from an authenticator app, and your account has none yet.</p>
+        <div className="actions">
+          <Link
+            className="button primary"
+            to="/mfa/enrol"
+            onClick={() => {
+              close();
+            }}
+          >
+            Set up two-factor sign-in
+          </Link>
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+        </div>
+      </Dialog>
+      <Dialog open={open && !needsEnrolment} title="Confirm it is you" onClose={close}>
         <form
           onSubmit={(e) => {
             e.preventDefault();

@@ -1,69 +1,36 @@
-import { send } from './client';
+import { api, unwrap, type Schemas } from './client';
 
-export type SessionState = 'signed-in' | 'mfa-required' | 'mfa-enrolment-required';
-export type Role = 'OWNER' | 'INSTRUCTOR' | 'ASSISTANT';
+export type Session = Schemas['SessionDto'];
+export type SessionState = Session['state'];
+export type Role = Session['instructor']['role'];
+export type Invitation = Schemas['InvitationDto'];
+export type AccountToken = Schemas['ApiTokenDto'];
 
-/** What `/v1/auth/session` and every sign-in step answer. */
-export interface Session {
-  state: SessionState;
-  csrfToken: string;
-  instructor: { id: string; email: string; name: string | null; role: Role; mfaEnabled: boolean };
-  tenant: { id: string; name: string; mfaRequired: boolean };
-  stepUpUntil: string | null;
-}
-
+/** A school the email belongs to, from sign-in's 409 answer when it belongs to several. */
 export interface TenantChoice {
   id: string;
   name: string;
 }
 
-export interface InvitationInfo {
-  email: string;
-  role: Role;
-  tenantName: string;
-  expiresAt: string;
-}
-
-const json = (body: unknown) => JSON.stringify(body);
-const JSON_TYPE = 'application/json';
-
+/** The identity routes of the api (apps/api/src/identity), through the typed client. */
 export const auth = {
-  session: () => send<Session>('GET', '/v1/auth/session'),
-  signIn: (body: { email: string; password: string; tenantId?: string }) => send<Session>('POST', '/v1/auth/sign-in', json(body), JSON_TYPE),
-  verifyMfa: (body: { code: string } | { recoveryCode: string }) => send<Session>('POST', '/v1/auth/mfa/verify', json(body), JSON_TYPE),
-  stepUp: (code: string) => send<Session>('POST', '/v1/auth/step-up', json({ code }), JSON_TYPE),
-  signOut: () => send<void>('POST', '/v1/auth/sign-out'),
-  signOutEverywhere: () => send<void>('POST', '/v1/auth/sign-out-everywhere'),
-  inspectInvitation: (token: string) => send<InvitationInfo>('POST', '/v1/auth/invitations/inspect', json({ token }), JSON_TYPE),
-  acceptInvitation: (body: { token: string; password: string; name?: string }) => send<Session>('POST', '/v1/auth/invitations/accept', json(body), JSON_TYPE),
-  startEnrolment: () => send<{ secret: string; otpauthUrl: string }>('POST', '/v1/account/mfa/enrolment'),
-  confirmEnrolment: (code: string) => send<{ recoveryCodes: string[] }>('POST', '/v1/account/mfa/enrolment/confirm', json({ code }), JSON_TYPE),
-  disableMfa: () => send<void>('DELETE', '/v1/account/mfa'),
-  changePassword: (body: { currentPassword: string; newPassword: string }) => send<void>('POST', '/v1/account/password', json(body), JSON_TYPE),
-  listTokens: () => send<{ items: AccountToken[]; nextCursor?: string | null }>('GET', '/v1/account/tokens'),
-  createToken: (body: { name: string; expiresAt?: string }) => send<{ id: string; token: string; displayPrefix: string; expiresAt?: string | null }>('POST', '/v1/account/tokens', json(body), JSON_TYPE),
-  revokeToken: (id: string) => send<void>('DELETE', `/v1/account/tokens/${encodeURIComponent(id)}`),
-  listInvitations: () => send<{ items: Invitation[]; nextCursor?: string | null }>('GET', '/v1/invitations'),
-  invite: (body: { email: string; role: Role; name?: string }) => send<Invitation & { link?: string; token?: string }>('POST', '/v1/invitations', json(body), JSON_TYPE),
-  revokeInvitation: (id: string) => send<void>('DELETE', `/v1/invitations/${encodeURIComponent(id)}`),
-  setTenantMfa: (mfaRequired: boolean) => send<unknown>('PATCH', '/v1/tenant', json({ mfaRequired }), JSON_TYPE),
+  session: () => unwrap(api.GET('/v1/auth/session')),
+  signIn: (body: Schemas['SignInDto']) => unwrap(api.POST('/v1/auth/sign-in', { body })),
+  verifyMfa: (body: Schemas['MfaVerifyDto']) => unwrap(api.POST('/v1/auth/mfa/verify', { body })),
+  stepUp: (code: string) => unwrap(api.POST('/v1/auth/step-up', { body: { code } })),
+  signOut: () => unwrap(api.POST('/v1/auth/sign-out')),
+  signOutEverywhere: () => unwrap(api.POST('/v1/auth/sign-out-everywhere')),
+  inspectInvitation: (token: string) => unwrap(api.POST('/v1/auth/invitations/inspect', { body: { token } })),
+  acceptInvitation: (body: Schemas['AcceptInvitationDto']) => unwrap(api.POST('/v1/auth/invitations/accept', { body })),
+  startEnrolment: () => unwrap(api.POST('/v1/account/mfa/enrolment')),
+  confirmEnrolment: (code: string) => unwrap(api.POST('/v1/account/mfa/enrolment/confirm', { body: { code } })),
+  disableMfa: () => unwrap(api.DELETE('/v1/account/mfa')),
+  changePassword: (body: Schemas['ChangePasswordDto']) => unwrap(api.POST('/v1/account/password', { body })),
+  listTokens: () => unwrap(api.GET('/v1/account/tokens', { params: { query: { limit: 100 } } })),
+  createToken: (body: Schemas['CreateAccountTokenDto']) => unwrap(api.POST('/v1/account/tokens', { body })),
+  revokeToken: (tokenId: string) => unwrap(api.DELETE('/v1/account/tokens/{tokenId}', { params: { path: { tokenId } } })),
+  listInvitations: () => unwrap(api.GET('/v1/invitations', { params: { query: { limit: 100 } } })),
+  invite: (body: Schemas['CreateInvitationDto']) => unwrap(api.POST('/v1/invitations', { body })),
+  revokeInvitation: (invitationId: string) => unwrap(api.DELETE('/v1/invitations/{invitationId}', { params: { path: { invitationId } } })),
+  setTenantMfa: (mfaRequired: boolean) => unwrap(api.PATCH('/v1/tenant', { body: { mfaRequired } })),
 };
-
-export interface AccountToken {
-  id: string;
-  name: string;
-  displayPrefix: string;
-  expiresAt?: string | null;
-  revokedAt?: string | null;
-  lastUsedAt?: string | null;
-  createdAt: string;
-}
-
-export interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  expiresAt: string;
-  acceptedAt?: string | null;
-  createdAt?: string;
-}

@@ -104,16 +104,16 @@ function TokensSection() {
   const confirm = useConfirm();
   const tokens = useQuery({ queryKey: ['account-tokens'], queryFn: auth.listTokens });
   const [name, setName] = useState('');
-  const [expiresAt, setExpiresAt] = useState('');
+  const [days, setDays] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
   const create = useMutation({
-    mutationFn: () => auth.createToken({ name: name.trim(), expiresAt: expiresAt ? new Date(expiresAt).toISOString() : undefined }),
+    mutationFn: () => auth.createToken({ name: name.trim(), expiresInDays: days ? Number(days) : undefined }),
     onMutate: () => setProblem(null),
     onSuccess: (token) => {
       setIssued({ name: name.trim(), token: token.token });
       setName('');
-      setExpiresAt('');
+      setDays('');
       void client.invalidateQueries({ queryKey: ['account-tokens'] });
     },
     onError: (e) => setProblem(asProblem(e)),
@@ -147,9 +147,9 @@ function TokensSection() {
         }}
         noValidate
       >
-        <ProblemAlert problem={problem} shown={['name', 'expiresAt']} />
+        <ProblemAlert problem={problem} shown={['name', 'expiresInDays']} />
         <Field label="Token name" name="name" value={name} onChange={(e) => setName(e.target.value)} problem={problem} required />
-        <Field label="Expires (optional)" name="expiresAt" type="date" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} problem={problem} />
+        <Field label="Expires after days (optional)" name="expiresInDays" type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} problem={problem} />
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             Create token

@@ -19,21 +19,18 @@ const ROLES: [Role, string][] = [
 function InviteForm({ onInvited }: { onInvited: () => void }) {
   const withStepUp = useStepUp();
   const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('INSTRUCTOR');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [link, setLink] = useState<{ email: string; link: string } | null>(null);
   const invite = useMutation({
-    mutationFn: () => withStepUp(() => auth.invite({ email: email.trim(), role, name: name.trim() || undefined })),
+    mutationFn: () => withStepUp(() => auth.invite({ email: email.trim(), role })),
     onMutate: () => {
       setProblem(null);
       setLink(null);
     },
     onSuccess: (invitation) => {
-      const url = invitation.link ?? (invitation.token ? `${window.location.origin}/invite#${invitation.token}` : null);
-      if (url) setLink({ email: invitation.email, link: url });
+      setLink({ email: invitation.email, link: invitation.invitationUrl });
       setEmail('');
-      setName('');
       onInvited();
     },
     onError: (e) => setProblem(asProblem(e)),
@@ -49,9 +46,8 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
         }}
         noValidate
       >
-        <ProblemAlert problem={problem} shown={['email', 'name', 'role']} />
+        <ProblemAlert problem={problem} shown={['email', 'role']} />
         <Field label="Email" name="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} problem={problem} required />
-        <Field label="Name (optional)" name="name" value={name} onChange={(e) => setName(e.target.value)} problem={problem} />
         <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} problem={problem}>
           {ROLES.map(([value, label]) => (
             <option key={value} value={value}>
@@ -67,7 +63,7 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
       </form>
       {link && (
         <div className="alert success" role="status">
-          <p>Invitation for {link.email} created and emailed. The link (shown only now), if you prefer to pass it on yourself:</p>
+          <p>Invitation for {link.email} created. Send them this link (shown only now; it works once):</p>
           <CopyBlock text={link.link} label="invitation link" />
         </div>
       )}
@@ -211,12 +207,12 @@ export function InstructorsPage() {
             </table>
           </TableScroll>
         )}
-        {invitations.data && invitations.data.items.some((i) => !i.acceptedAt) && (
+        {invitations.data && invitations.data.items.some((i) => i.state === 'pending') && (
           <>
             <h3>Pending invitations</h3>
             <ul>
               {invitations.data.items
-                .filter((i) => !i.acceptedAt)
+                .filter((i) => i.state === 'pending')
                 .map((i) => (
                   <li key={i.id}>
                     {i.email} ({i.role.toLowerCase()}), expires {formatTime(i.expiresAt)}{' '}

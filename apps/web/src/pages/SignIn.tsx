@@ -4,6 +4,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { auth, type Session, type TenantChoice } from '../api/auth';
 import { ApiProblem, asProblem } from '../api/problem';
 import { Field } from '../components/Field';
+import { Logo } from '../components/Logo';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { storeSession } from '../session';
 
@@ -29,9 +30,7 @@ export function PublicPage({ title, children }: { title: string; children: React
   return (
     <main id="main" className="narrow">
       <p className="brand">
-        <span className="logo" aria-hidden="true">
-          ⚿
-        </span>{' '}
+        <Logo />{' '}
         LabKeys
       </p>
       <div className="card">
