@@ -28,3 +28,13 @@ bash scripts/prisma-generate.sh >/dev/null
 
 echo "[setup] compiling" >&2
 npm run --silent build
+
+# The instructor dashboard (apps/web → apps/web/dist, served by the api); rebuilt only when its sources
+# or the locked packages changed.
+web_hash="$( (find apps/web -path apps/web/dist -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum; sha256sum package-lock.json) | sha256sum | cut -d' ' -f1)"
+web_stamp=apps/web/dist/.source-hash
+if [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_hash" ]; then
+  echo "[setup] building the dashboard" >&2
+  npm run --silent build:web
+  echo "$web_hash" >"$web_stamp"
+fi

@@ -36,6 +36,8 @@ import { ApiOpsModule } from './ops/api-ops.module';
 export interface ApiModuleOptions {
   /** Where JSON log lines go (stdout when omitted); tests pass a capture stream. */
   logStream?: DestinationStream;
+  /** Where the built dashboard is (default apps/web/dist; see web/web-app.ts). */
+  webDistDir?: string;
 }
 
 /** Feature modules of the instructor and student API. */

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import type { EnvSchema } from '@labkeys/config';
@@ -10,6 +10,7 @@ import { checkJsonShape } from './common/json-shape';
 import { StorableTextPipe } from './common/storable-text.pipe';
 import { createValidationPipe } from './common/validation.pipe';
 import { mountOperationsRoutes } from './ops/operations-routes';
+import { serveWebApp } from './web/web-app';
 
 export const OPENAPI_JSON_PATH = '/docs/openapi.json';
 
@@ -33,11 +34,18 @@ export async function createApiApp(env: EnvSchema, options: ApiModuleOptions = {
   // (clients reconnect after the stream's retry hint), then Redis and Postgres close; then exit 0.
   app.enableShutdownHooks([], { useProcessExit: true });
   setupOpenApi(app);
+  // The instructor dashboard (apps/web), same origin as the api it calls.
+  serveWebApp(app, options.webDistDir);
   return app;
 }
 
 function setupOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1), yamlDocumentUrl: 'docs/openapi.yaml' });
+}
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('LabKeys API')
@@ -47,5 +55,4 @@ function setupOpenApi(app: INestApplication): void {
       .addCookieAuth('lk_session', { type: 'apiKey', in: 'cookie', description: 'Dashboard session (POST /v1/auth/sign-in); changes also need the x-csrf-token header' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1), yamlDocumentUrl: 'docs/openapi.yaml' });
 }

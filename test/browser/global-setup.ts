@@ -1,0 +1,113 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createMigratedDatabase, dropQueueKeys, freePort, startLocalServices } from '../../scripts/support/local-services';
+
+const ROOT = join(__dirname, '../..');
+const LOGS = join(ROOT, 'test-results/browser-logs');
+// aws-local's admin user (AWS's documented example key): the school's administrator and LabKeys' own identity here.
+export const ADMIN = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+export const OWNER = { email: 'tess.teacher@school.example', name: 'Tess Teacher' };
+
+async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) before it answered; see ${LOGS}`);
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s; see ${LOGS}`);
+}
+
+function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [join(ROOT, entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(join(LOGS, `${name}.log`));
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  return child;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * What the walk runs against: Postgres and Redis (scripts/services.sh), a fresh migrated database, aws-local,
+ * and the built api (serving the built dashboard) and worker from dist/, each its own process, plus a tenant
+ * whose owner has only an invitation (the admin CLI's). Tests read the URLs from the environment.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  for (const built of ['dist/apps/api/src/main.js', 'apps/web/dist/index.html']) {
+    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
+  }
+  mkdirSync(LOGS, { recursive: true });
+  const services = startLocalServices();
+  const runId = `${Date.now().toString(36)}${process.pid}`;
+  const database = await createMigratedDatabase(services.databaseUrl, `labkeys_web_${runId}`);
+  const [awsPort, apiPort] = [await freePort(), await freePort()];
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const awsUrl = `http://127.0.0.1:${awsPort}`;
+  const queuePrefix = `web${runId}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    REDIS_URL: services.redisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    MIGRATE_ON_START: 'false',
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    PUBLIC_URL: apiUrl,
+    LOG_LEVEL: 'warn',
+    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  delete env.AWS_SESSION_TOKEN;
+  delete env.AWS_PROFILE;
+
+  const children: ChildProcess[] = [];
+  const teardown = async () => {
+    await Promise.all(children.map(stop));
+    if (process.env.LABKEYS_KEEP_BROWSER_DB !== '1') await database.drop();
+    await dropQueueKeys(services.redisUrl, queuePrefix);
+  };
+  try {
+    children.push(start('aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(awsPort)], env));
+    await waitFor(`${awsUrl}/_aws-local/health`, children[0], 'aws-local');
+    children.push(start('api', 'dist/apps/api/src/main.js', [], env));
+    children.push(start('worker', 'dist/apps/worker/src/main.js', [], env));
+    await waitFor(`${apiUrl}/health`, children[1], 'the api');
+
+    const created = spawnSync(process.execPath, ['dist/apps/admin/src/main.js', 'tenant', 'create', '--name', 'Northfield School', '--owner', OWNER.email, '--owner-name', OWNER.name], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (created.status !== 0) throw new Error(`admin tenant create failed: ${created.stderr}`);
+    const tenant = JSON.parse(created.stdout.trim()) as { tenantId: string; ownerToken: string; ownerInvitationUrl: string };
+
+    process.env.LABKEYS_WEB_URL = apiUrl;
+    process.env.LABKEYS_AWS_URL = awsUrl;
+    process.env.LABKEYS_OWNER_INVITATION_URL = tenant.ownerInvitationUrl;
+    return teardown;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
