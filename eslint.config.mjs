@@ -1,0 +1,100 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const HTTP_EXCEPTIONS = [
+  'HttpException',
+  'BadRequestException',
+  'UnauthorizedException',
+  'ForbiddenException',
+  'NotFoundException',
+  'ConflictException',
+  'GoneException',
+  'PayloadTooLargeException',
+  'UnprocessableEntityException',
+  'ServiceUnavailableException',
+  'InternalServerErrorException',
+];
+
+export default tseslint.config(
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.labkeys/**',
+      'coverage/**',
+      'libs/database/src/generated/**',
+      'apps/web/dist/**',
+      'test-results/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // Nest's DI reads constructor parameter types; `import type` would erase them.
+      '@typescript-eslint/consistent-type-imports': 'off',
+    },
+  },
+  {
+    // Production code: data access only in libs/database (fixtures in libs/testing seed rows directly).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/database/**', 'libs/testing/**', '**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@prisma/client', message: 'Data access lives in libs/database repositories.' },
+            { name: '@prisma/adapter-pg', message: 'Data access lives in libs/database repositories.' },
+            {
+              name: '@labkeys/database',
+              importNames: ['PrismaService', 'PrismaClient', 'Prisma'],
+              message: 'Use a repository (and UnitOfWork for transactions) from @labkeys/database.',
+            },
+          ],
+          patterns: [{ group: ['**/generated/prisma/**'], message: 'Data access lives in libs/database repositories.' }],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...['$queryRaw', '$queryRawUnsafe', '$executeRaw', '$executeRawUnsafe', '$transaction'].map((property) => ({
+          property,
+          message: 'SQL and transactions live in libs/database (repositories, UnitOfWork).',
+        })),
+      ],
+    },
+  },
+  {
+    // The domain speaks no HTTP: libs throw domain errors, the api maps them to problem+json.
+    files: ['libs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: '@nestjs/common', importNames: HTTP_EXCEPTIONS, message: 'Throw a domain error (libs/core errors).' }] },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts', '**/*.spec.ts'],
+    rules: {
+      // Tests arrange rows and read responses loosely typed on purpose.
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);
