@@ -1,5 +1,6 @@
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
+import { busiestWindow } from '../support/call-pace';
 import { startSchoolAws } from '../support/aws-world';
 import { createClassroom, type Classroom } from '../support/classroom';
 import { specQueuePrefix } from '../support/env';
@@ -12,16 +13,6 @@ const EXTERNAL_ID = 'school-external-id-scale-out';
 const STUDENTS = 500;
 const PACE = 50;
 const CONCURRENCY = 16;
-
-/** The most calls inside any window of `windowMs` starting at a call. */
-function busiestWindow(times: number[], windowMs: number): number {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (j < times.length && times[j] < times[i] + windowMs) j++;
-    most = Math.max(most, j - i);
-  }
-  return most;
-}
 
 /** Distinct sessions a lab stream saw become ACTIVE. */
 function activeSeen(stream: SseClient): Set<string> {
