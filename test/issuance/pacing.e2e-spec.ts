@@ -2,6 +2,7 @@ import type { AwsLocal } from '@labkeys/aws-local';
 import { LabSessionsService } from '@labkeys/core';
 import { tenantScopeOf, type PrismaClient } from '@labkeys/database';
 import { StsPacer } from '../../apps/worker/src/issuance/sts-pacer';
+import { busiestWindow } from '../support/call-pace';
 import { startSchoolAws } from '../support/aws-world';
 import { createClassroom, type Classroom } from '../support/classroom';
 import { specQueuePrefix } from '../support/env';
@@ -13,16 +14,6 @@ const EXTERNAL_ID = 'school-external-id-pacing';
 const PREFIX = specQueuePrefix('pace');
 const LIMIT = 20;
 const STUDENTS = 120;
-
-/** The most calls inside any window of `windowMs` starting at a call. */
-function busiestWindow(times: number[], windowMs: number): number {
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (j < times.length && times[j] < times[i] + windowMs) j++;
-    most = Math.max(most, j - i);
-  }
-  return most;
-}
 
 describe('AssumeRole pace per AWS account, shared by every worker', () => {
   let aws: AwsLocal;
