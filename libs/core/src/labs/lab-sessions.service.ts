@@ -7,6 +7,9 @@ import { AuditWriter } from '../audit/audit-writer';
 import { LabStateConflictError, NotFoundError } from '../errors/domain-errors';
 import { ConnectionNotVerifiedError, unverifiedConnectionOf, type UnverifiedConnection } from './connection-not-verified.error';
 
+/** A class of 1,000 is one transaction: its rows, under the lab's lock, get the time a busy database needs (Prisma's default is 5 s). */
+const LAB_WRITE_TX = { timeout: 30_000, maxWait: 10_000 };
+
 export interface StartLabResult {
   labId: string;
   state: 'RUNNING';
@@ -72,7 +75,7 @@ export class LabSessionsService {
       const { created, alreadyLive } = await this.createMissingSessions(scope, labId, lab.courseId, tx);
       await this.audit.record(scope, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } }, tx);
       return { created, alreadyLive, endsAt: lab.endsAt };
-    });
+    }, LAB_WRITE_TX);
     if (result.refused) return { labId, state: 'SCHEDULED', refused: result.refused };
     const { endsAt, ...counts } = result;
     const queued = await this.afterCommit(tenantId, labId, async () => {
@@ -99,7 +102,7 @@ export class LabSessionsService {
           await this.audit.record(scope, { action: 'lab.sessions-added', subjectType: 'lab', subjectId: lab.id, summary: { created: result.created } }, tx);
         }
         return result.created;
-      });
+      }, LAB_WRITE_TX);
       await this.afterCommit(tenantId, lab.id, () => this.enqueuePending(scope, lab.id));
     }
     return created;
