@@ -5,6 +5,7 @@ import { LabSessionsService } from '@labkeys/core';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
+import { OperationId } from '../common/operation-id';
 import { UuidParam } from '../common/uuid-param';
 import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage, type SseStream } from '../push/sse-stream';
@@ -25,6 +26,7 @@ export class LabSessionsController {
   ) {}
 
   @Post('start')
+  @OperationId('LabSessionsController_start')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).' })
@@ -33,12 +35,14 @@ export class LabSessionsController {
   }
 
   @Get('sessions')
+  @OperationId('LabSessionsController_sessions')
   @ApiOkResponse({ type: LabSessionPageDto, description: 'States, failure reasons and expiries; never secrets.' })
   sessions(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Query() q: ListLabSessionsQueryDto) {
     return this.query.list(me.scope, labId, q, q);
   }
 
   @Get('events')
+  @OperationId('LabSessionsController_events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.' })
   async events(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Req() req: Request, @Res() res: Response): Promise<void> {

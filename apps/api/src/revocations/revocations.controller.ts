@@ -4,6 +4,7 @@ import { RevocationRequestsService } from '@labkeys/core';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor, StepUp } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
+import { OperationId } from '../common/operation-id';
 import { UuidParam } from '../common/uuid-param';
 import { EndLabResultDto, RevocationResultDto } from './dto/revocation-result.dto';
 
@@ -16,6 +17,7 @@ export class RevocationsController {
   constructor(private readonly revocations: RevocationRequestsService) {}
 
   @Post('labs/:labId/revoke')
+  @OperationId('RevocationsController_revokeLab')
   @StepUp()
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke every live session of the lab (one lab-wide deny on the lab role).' })
@@ -25,6 +27,7 @@ export class RevocationsController {
   }
 
   @Post('labs/:labId/sessions/:sessionId/revoke')
+  @OperationId('RevocationsController_revokeSession')
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke one session (and the successor a renewal may have started for it).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })
@@ -33,6 +36,7 @@ export class RevocationsController {
   }
 
   @Post('students/:studentId/revoke')
+  @OperationId('RevocationsController_revokeStudent')
   @HttpCode(202)
   @ApiOperation({ summary: "Revoke the student's live sessions in every lab." })
   @ApiAcceptedResponse({ type: RevocationResultDto })
@@ -41,6 +45,7 @@ export class RevocationsController {
   }
 
   @Post('labs/:labId/end')
+  @OperationId('RevocationsController_end')
   @HttpCode(202)
   @ApiOperation({ summary: 'End a running lab now: no more renewals, every live session ended (issued ones denied lab-wide).' })
   @ApiAcceptedResponse({ type: EndLabResultDto })
