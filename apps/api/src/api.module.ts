@@ -21,9 +21,9 @@ import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { PushModule } from './push/push.module';
-import { StudentModule } from './student/student.module';
 import { InstructorsModule } from './instructors/instructors.module';
 import { LabsModule } from './labs/labs.module';
+import { MeModule } from './me/me.module';
 import { ApiThrottlerGuard } from './rate-limit/api-throttler.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StudentsModule } from './students/students.module';
@@ -36,7 +36,7 @@ export interface ApiModuleOptions {
 }
 
 /** Feature modules of the instructor and student API. */
-export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, OidcRoutesModule, IdentityModule];
+export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, MeModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, OidcRoutesModule, IdentityModule];
 
 @Module({})
 export class ApiModule implements NestModule {
