@@ -20,16 +20,14 @@ import { RequestContextMiddleware } from './common/request-context.middleware';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
-import { LabSessionsModule } from './lab-sessions/lab-sessions.module';
 import { PushModule } from './push/push.module';
-import { StudentModule } from './student/student.module';
 import { InstructorsModule } from './instructors/instructors.module';
 import { LabsModule } from './labs/labs.module';
+import { MeModule } from './me/me.module';
 import { ApiThrottlerGuard } from './rate-limit/api-throttler.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StudentsModule } from './students/students.module';
 import { TemplatesModule } from './templates/templates.module';
-import { RevocationsModule } from './revocations/revocations.module';
 import { OidcRoutesModule } from './oidc/oidc.module';
 import { ApiOpsModule } from './ops/api-ops.module';
 
@@ -41,7 +39,7 @@ export interface ApiModuleOptions {
 }
 
 /** Feature modules of the instructor and student API. */
-export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, LabSessionsModule, StudentModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, RevocationsModule, OidcRoutesModule, IdentityModule];
+export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, MeModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, OidcRoutesModule, IdentityModule];
 
 @Module({})
 export class ApiModule implements NestModule {

@@ -5,5 +5,6 @@ import { ConsoleLinks } from './console-links';
 import { StudentController } from './student.controller';
 import { StudentSessionsService } from './student-sessions.service';
 
+/** The student's own API under /v1/me (credentials, console links, event stream), and the page that uses it. */
 @Module({ controllers: [StudentController, StudentPageController, ConsoleLinkController], providers: [StudentSessionsService, ConsoleLinks] })
-export class StudentModule {}
+export class MeModule {}

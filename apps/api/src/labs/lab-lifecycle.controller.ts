@@ -1,21 +1,40 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RevocationRequestsService } from '@labkeys/core';
+import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor, StepUp } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
+import { OperationId } from '../common/operation-id';
 import { UuidParam } from '../common/uuid-param';
+import { StartLabResultDto } from './dto/lab-session.dto';
 import { EndLabResultDto, RevocationResultDto } from './dto/revocation-result.dto';
 
-/** Ending access early: one session, one student, a whole lab, and ending a lab. Answers 202: AWS is told by the worker. */
-@ApiTags('revocation')
+/**
+ * A lab's access from start to end: starting it, and ending access early — one session, one student, a whole
+ * lab, and ending a lab. Revoking and ending answer 202: AWS is told by the worker.
+ */
 @ApiBearerAuth()
 @ApiProblemResponses()
 @Controller('v1')
-export class RevocationsController {
-  constructor(private readonly revocations: RevocationRequestsService) {}
+export class LabLifecycleController {
+  constructor(
+    private readonly labs: LabSessionsService,
+    private readonly revocations: RevocationRequestsService,
+  ) {}
+
+  @Post('labs/:labId/start')
+  @OperationId('LabSessionsController_start')
+  @ApiTags('labs')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).' })
+  start(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
+    return this.labs.startLab(me.scope, labId, 'manual');
+  }
 
   @Post('labs/:labId/revoke')
+  @OperationId('RevocationsController_revokeLab')
+  @ApiTags('revocation')
   @StepUp()
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke every live session of the lab (one lab-wide deny on the lab role).' })
@@ -25,6 +44,8 @@ export class RevocationsController {
   }
 
   @Post('labs/:labId/sessions/:sessionId/revoke')
+  @OperationId('RevocationsController_revokeSession')
+  @ApiTags('revocation')
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke one session (and the successor a renewal may have started for it).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })
@@ -33,6 +54,8 @@ export class RevocationsController {
   }
 
   @Post('students/:studentId/revoke')
+  @OperationId('RevocationsController_revokeStudent')
+  @ApiTags('revocation')
   @HttpCode(202)
   @ApiOperation({ summary: "Revoke the student's live sessions in every lab." })
   @ApiAcceptedResponse({ type: RevocationResultDto })
@@ -41,6 +64,8 @@ export class RevocationsController {
   }
 
   @Post('labs/:labId/end')
+  @OperationId('RevocationsController_end')
+  @ApiTags('revocation')
   @HttpCode(202)
   @ApiOperation({ summary: 'End a running lab now: no more renewals, every live session ended (issued ones denied lab-wide).' })
   @ApiAcceptedResponse({ type: EndLabResultDto })

@@ -1,44 +1,38 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { LabSessionsService } from '@labkeys/core';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
-import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
+import { ApiProblemResponses } from '../common/api-problem-responses';
+import { OperationId } from '../common/operation-id';
 import { UuidParam } from '../common/uuid-param';
 import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage, type SseStream } from '../push/sse-stream';
-import { LabSessionPageDto, ListLabSessionsQueryDto, StartLabResultDto } from './dto/lab-session.dto';
+import { LabSessionPageDto, ListLabSessionsQueryDto } from './dto/lab-session.dto';
 import { LabSessionsQuery } from './lab-sessions.query';
 
 const READINESS_COALESCE_MS = 250;
 
+/** What an instructor watches of a lab: its sessions and their live stream (states and counts, never secrets). */
 @ApiTags('labs')
 @ApiBearerAuth()
 @ApiProblemResponses()
 @Controller('v1/labs/:labId')
-export class LabSessionsController {
+export class LabEventsController {
   constructor(
-    private readonly labs: LabSessionsService,
     private readonly query: LabSessionsQuery,
     private readonly hub: PushHub,
   ) {}
 
-  @Post('start')
-  @HttpCode(202)
-  @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).' })
-  start(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.labs.startLab(me.scope, labId, 'manual');
-  }
-
   @Get('sessions')
+  @OperationId('LabSessionsController_sessions')
   @ApiOkResponse({ type: LabSessionPageDto, description: 'States, failure reasons and expiries; never secrets.' })
   sessions(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Query() q: ListLabSessionsQueryDto) {
     return this.query.list(me.scope, labId, q, q);
   }
 
   @Get('events')
+  @OperationId('LabSessionsController_events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.' })
   async events(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
