@@ -71,6 +71,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     API_PORT: String(apiPort),
     PUBLIC_URL: apiUrl,
     LOG_LEVEL: 'warn',
+    // A short step-up, so the walk sees the dashboard ask for a fresh code before sensitive changes.
+    SESSION_STEP_UP_SECONDS: '20',
     AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
     AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
     AWS_REGION: 'us-east-1',

@@ -1,7 +1,7 @@
 import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { ensureSyntaxTree } from '@codemirror/language';
 import { linter, lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
-import { EditorState, type Extension } from '@codemirror/state';
+import { Annotation, EditorState, type Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
@@ -21,6 +21,9 @@ interface Props {
   problems: { path: string; message: string }[];
   describedBy?: string;
 }
+
+/** Marks the editor's own updates from `value`, which are not the user's edits. */
+const fromProps = Annotation.define<boolean>();
 
 const VALUE_NODES = new Set(['Object', 'Array', 'String', 'Number', 'True', 'False', 'Null']);
 
@@ -80,7 +83,7 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
       EditorView.lineWrapping,
       EditorView.contentAttributes.of({ id, 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}) }),
       EditorView.updateListener.of((update) => {
-        if (update.docChanged) changed.current(update.state.doc.toString());
+        if (update.docChanged && !update.transactions.some((tr) => tr.annotation(fromProps))) changed.current(update.state.doc.toString());
       }),
     ];
     view.current = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
@@ -91,7 +94,7 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: fromProps.of(true) });
   }, [value]);
 
   useEffect(() => {

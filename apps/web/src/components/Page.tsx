@@ -37,7 +37,7 @@ export function formatTime(value: string | null | undefined): string {
 /** The scrollable wrapper of a wide table: focusable, so keyboard users can scroll it. */
 export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={label}>
+    <div className="table-scroll" tabIndex={0} role="region" aria-label={`${label} table`}>
       {children}
     </div>
   );

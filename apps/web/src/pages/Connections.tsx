@@ -214,8 +214,8 @@ function ConnectionForm({ initial, onSaved }: { initial?: Connection; onSaved: (
           <option value="assumeRole">AssumeRole with LabKeys’ AWS identity and an external id</option>
           <option value="webIdentity">Web identity: the account trusts LabKeys’ OIDC issuer (no AWS key in LabKeys)</option>
         </SelectField>
-        <Field label="Lab role ARN (optional)" name="labRoleArn" value={form.labRoleArn} onChange={set('labRoleArn')} problem={problem} hint="Default: LabKeysStudentLab in this account." />
-        <Field label="Management role ARN (optional)" name="managementRoleArn" value={form.managementRoleArn} onChange={set('managementRoleArn')} problem={problem} />
+        <Field label="Lab role ARN" name="labRoleArn" value={form.labRoleArn} onChange={set('labRoleArn')} problem={problem} hint="The role students' sessions assume; needed before verifying." placeholder="arn:aws:iam::123456789012:role/LabKeysStudentLab" />
+        <Field label="Management role ARN" name="managementRoleArn" value={form.managementRoleArn} onChange={set('managementRoleArn')} problem={problem} hint="The role LabKeys uses to write deny policies on the lab role." placeholder="arn:aws:iam::123456789012:role/LabKeysManagement" />
         <Field label="Endpoint override (optional)" name="endpointOverride" value={form.endpointOverride} onChange={set('endpointOverride')} problem={problem} hint="Only for a local AWS such as aws-local." />
       </div>
       <div className="actions">

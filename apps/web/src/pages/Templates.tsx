@@ -149,10 +149,17 @@ export function TemplateEditorPage() {
   const [saved, setSaved] = useState(false);
 
   const t = existing.data;
+  const firstConnection = connections.data?.items[0];
+  // A new template starts on the first connection's lab role (its default name when none was given).
+  const firstSetup = useQuery({
+    queryKey: ['setup', firstConnection?.id],
+    enabled: isNew && !!firstConnection && !firstConnection.labRoleArn,
+    queryFn: () => unwrap(api.GET('/v1/connections/{connectionId}/setup', { params: { path: { connectionId: firstConnection!.id } } })),
+  });
   const values = form ?? {
     name: t?.name ?? '',
-    connectionId: t?.connectionId ?? connections.data?.items[0]?.id ?? '',
-    roleArn: t?.roleArn ?? connections.data?.items[0]?.labRoleArn ?? '',
+    connectionId: t?.connectionId ?? firstConnection?.id ?? '',
+    roleArn: t?.roleArn ?? firstConnection?.labRoleArn ?? firstSetup.data?.labRole.roleArn ?? '',
     durationSeconds: String(t?.durationSeconds ?? 3600),
     sessionPolicyTemplate: t ? (t.sessionPolicyTemplate ? JSON.stringify(JSON.parse(t.sessionPolicyTemplate), null, 2) : '') : EXAMPLE_POLICY,
     managedPolicyArns: (t?.managedPolicyArns ?? []).join('\n'),
@@ -190,12 +197,13 @@ export function TemplateEditorPage() {
       setProblem(null);
       setSaved(false);
     },
-    onSuccess: (saved) => {
+    onSuccess: (template) => {
       setSaved(true);
-      setForm(null);
-      client.setQueryData(['template', saved.id], saved);
+      client.setQueryData(['template', template.id], template);
       void client.invalidateQueries({ queryKey: ['templates'] });
-      if (isNew) navigate(`/templates/${saved.id}`, { replace: true });
+      // A new template keeps the form as typed (it is what was saved) while the address becomes its own.
+      if (isNew) navigate(`/templates/${template.id}`, { replace: true });
+      else setForm(null);
     },
     onError: (e) => setProblem(asProblem(e)),
   });
