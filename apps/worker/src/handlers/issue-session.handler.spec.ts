@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { DelayedError, type Job } from 'bullmq';
 import { AwsCallError, type AssumedRole, type SessionIssuer } from '@labkeys/aws';
 import { AppConfig, loadEnv } from '@labkeys/config';
@@ -148,6 +149,7 @@ function setUp() {
 
 beforeEach(() => {
   jest.spyOn(Date, 'now').mockReturnValue(NOW);
+  jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => {});
 });
 
 afterEach(() => {
