@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import { AppConfig, loadEnv } from '@labkeys/config';
 import type { LabSessionRepository, SessionState } from '@labkeys/database';
 import type { PushEvent, PushPublisher } from '@labkeys/push';
@@ -61,7 +62,8 @@ function setUp(state: SessionState = 'ACTIVE') {
     noticeClaims,
     producer,
     at: (ms: number) => (now = ms),
-    handle: (payload: JobOf<JobName.ExpireSession> = { tenantId: TENANT, sessionId: SESSION }) => handler.handle(payload),
+    handle: (payload: JobOf<JobName.ExpireSession> = { tenantId: TENANT, sessionId: SESSION }) =>
+      handler.handle(payload, { timestamp: now, delay: 0 } as Job<JobOf<JobName.ExpireSession>>),
     pushed: (): PushEvent[] => push.publish.mock.calls.flat(2),
     /** The payload of the job the handler put back, as the catalogue would run it. */
     requeued: () => producer.add.mock.calls.at(-1)![1] as JobOf<JobName.ExpireSession>,

@@ -128,7 +128,11 @@ function setUp() {
   const pacer: jest.Mocked<Pick<StsPacer, 'reserve'>> = { reserve: jest.fn().mockResolvedValue(0) };
   const producer: jest.Mocked<Pick<JobProducer, 'add'>> = { add: jest.fn().mockResolvedValue(undefined) };
   const push: jest.Mocked<Pick<PushPublisher, 'publish'>> = { publish: jest.fn().mockResolvedValue(undefined) };
-  const job: jest.Mocked<Pick<Job<SessionRef>, 'moveToDelayed'>> = { moveToDelayed: jest.fn().mockResolvedValue(undefined) };
+  const job: jest.Mocked<Pick<Job<SessionRef>, 'moveToDelayed'>> & Pick<Job<SessionRef>, 'timestamp' | 'attemptsMade'> = {
+    moveToDelayed: jest.fn().mockResolvedValue(undefined),
+    timestamp: Date.now(),
+    attemptsMade: 0,
+  };
   const secrets = new SessionSecrets(config);
   const handler = new IssueSessionHandler(
     sessions as unknown as LabSessionRepository,
