@@ -10,6 +10,7 @@ export type { TransactionClient } from './transaction';
 export { SessionRepository, LIVE_SESSION_STATES, type IssuedCredentials, type ClaimedSession } from './repositories/session.repository';
 export { tenantScopeOf, type TenantScope } from './tenant-scope';
 export { UnitOfWork, type Tx, type TransactionOptions } from './unit-of-work';
+export { StudentWebSessionRepository, type LiveStudentWebSession, type NewStudentWebSession } from './repositories/student-web-session.repository';
 export { WebSessionRepository, type LiveWebSession, type NewWebSession } from './repositories/web-session.repository';
 export { InstructorCredentialRepository, type SignInCandidate } from './repositories/instructor-credential.repository';
 export { InvitationRepository, type NewInvitation, type OpenInvitation } from './repositories/invitation.repository';
