@@ -5,6 +5,7 @@ import { CallerIdentityCache, SessionSecrets } from '@labkeys/core';
 import { PrismaService } from '@labkeys/database';
 import type { StudentActor } from '../auth/actor';
 import { ConsoleLinks } from './console-links';
+import type { StudentCourseDto, StudentLabDto, StudentLabStatus } from './dto/student.dto';
 
 export interface StudentCredentials {
   sessionId: string;
@@ -71,6 +72,54 @@ export class StudentSessionsService {
       throw new GoneException({ detail, state: last.state, failureCode: last.failureCode, failureReason: last.state === 'FAILED' ? last.failureReason : null });
     }
     throw new NotFoundException({ detail: 'You have no lab session yet.' });
+  }
+
+  /**
+   * Where this student stands, for their page: the course, and the newest live session (else the last one) with
+   * its status — waiting, ready, renewing (ACTIVE while its successor is being issued) or how it ended.
+   */
+  async summary(me: StudentActor): Promise<{ course: StudentCourseDto; status: StudentLabStatus; lab: StudentLabDto | null }> {
+    const [course, sessions] = await Promise.all([
+      this.prisma.course.findFirstOrThrow({ where: { tenantId: me.tenantId, id: me.courseId }, select: { id: true, code: true, title: true, endsAt: true } }),
+      this.prisma.labSession.findMany({
+        where: { tenantId: me.tenantId, studentId: me.studentId, lab: { courseId: me.courseId } },
+        orderBy: [{ createdAt: 'desc' }],
+        take: 20,
+        select: { id: true, labId: true, state: true, expiresAt: true, issuedAt: true, failureCode: true, failureReason: true, lab: { select: { name: true } } },
+      }),
+    ]);
+    const now = Date.now();
+    const active = sessions
+      .filter((s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now)
+      .sort((a, b) => (b.issuedAt?.getTime() ?? 0) - (a.issuedAt?.getTime() ?? 0))[0];
+    const issuing = sessions.find((s) => s.state === 'PENDING' || s.state === 'ISSUING');
+    const shown = active ?? issuing ?? sessions[0];
+    const status: StudentLabStatus = active
+      ? issuing
+        ? 'renewing'
+        : 'ready'
+      : !shown || issuing
+        ? 'waiting'
+        : shown.state === 'FAILED'
+          ? 'failed'
+          : shown.state === 'REVOKED' || shown.state === 'REVOKING'
+            ? 'revoked'
+            : 'expired';
+    return {
+      course: { id: course.id, code: course.code, title: course.title, endsAt: course.endsAt?.toISOString() ?? null },
+      status,
+      lab: shown
+        ? {
+            labId: shown.labId,
+            labName: shown.lab.name,
+            sessionId: shown.id,
+            state: shown.state,
+            expiresAt: shown.expiresAt?.toISOString() ?? null,
+            failureCode: shown.state === 'FAILED' ? shown.failureCode : null,
+            failureReason: shown.state === 'FAILED' ? shown.failureReason : null,
+          }
+        : null,
+    };
   }
 
   /** The credentials of one of this student's sessions, for their event stream; null when not (or no longer) ACTIVE. */

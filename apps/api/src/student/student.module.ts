@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { StudentPageController } from '../student-page/student-page.controller';
 import { ConsoleLinkController } from './console-link.controller';
 import { ConsoleLinks } from './console-links';
 import { StudentController } from './student.controller';
 import { StudentSessionsService } from './student-sessions.service';
+import { StudentWebSessions } from './student-web-sessions.service';
 
-@Module({ controllers: [StudentController, StudentPageController, ConsoleLinkController], providers: [StudentSessionsService, ConsoleLinks] })
+@Module({ controllers: [StudentController, ConsoleLinkController], providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions], exports: [StudentWebSessions] })
 export class StudentModule {}
