@@ -59,7 +59,7 @@ describe('the student page session: the access token exchanged once for a cookie
     const flags = set.split(';').slice(1).map((f) => f.trim().toLowerCase());
     expect(flags).toEqual(expect.arrayContaining(['path=/v1/me', 'httponly', 'samesite=strict']));
     expect(flags).not.toContain('secure');
-    expect(res.body).toMatchObject({ via: 'token', course: { id: room.courseId, code: room.courseCode, title: 'Cloud Foundations' }, status: 'waiting', lab: null });
+    expect(res.body).toMatchObject({ via: 'cookie', course: { id: room.courseId, code: room.courseCode, title: 'Cloud Foundations' }, status: 'waiting', lab: null });
 
     const raw = COOKIE.exec(set)![1];
     const me = await api.http.get('/v1/me/session').set('cookie', `lks_session=${raw}`).expect(200);

@@ -53,7 +53,8 @@ export class StudentController {
     if (foreignOrigin(req, this.config.webOrigins)) throw new ForbiddenException({ detail: 'The student session is started from the LabKeys student page only.', code: 'csrf_refused' });
     if (!me.webSessionId) setStudentCookie(res, await this.webSessions.start(me), this.config.secureCookies);
     res.setHeader('cache-control', 'no-store');
-    return { via: me.webSessionId ? 'cookie' : 'token', ...(await this.sessions.summary(me)) };
+    // From here on the page is signed in with the cookie.
+    return { via: 'cookie', ...(await this.sessions.summary(me)) };
   }
 
   @Get('session')

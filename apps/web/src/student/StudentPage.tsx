@@ -336,6 +336,13 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
   );
 }
 
+/** What the stream's `detail.reason` of an ended session means for the student ('' : nothing to add). */
+const END_REASONS: Record<string, string> = {
+  revoked: '',
+  'lab-ended': 'the lab was ended',
+  'access-ended': 'you no longer have access to this course',
+};
+
 function StateText({ status, me, endReason, remaining }: { status: string; me: StudentSession; endReason: string | null; remaining: number | null }) {
   const lab = me.lab;
   switch (status) {
@@ -376,7 +383,7 @@ function StateText({ status, me, endReason, remaining }: { status: string; me: S
     case 'revoked':
       return (
         <p>
-          <strong>Ended:</strong> your instructor ended your access{endReason ? <> (reason: <span className="reason">{endReason}</span>)</> : ''}.
+          <strong>Ended:</strong> your instructor ended your access{endReason && END_REASONS[endReason] !== '' ? <>: <span className="reason">{END_REASONS[endReason] ?? endReason}</span></> : ''}.
         </p>
       );
     case 'failed':
