@@ -9,7 +9,8 @@ const LOGS = join(ROOT, 'test-results/browser-logs');
 export const ADMIN = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 export const OWNER = { email: 'tess.teacher@school.example', name: 'Tess Teacher' };
 
-async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
+/** Waits until `url` answers 200 (a process started by `start` is up), failing early when the process exits. */
+export async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) before it answered; see ${LOGS}`);
@@ -23,7 +24,9 @@ async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs
   throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s; see ${LOGS}`);
 }
 
-function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+/** Starts a built entry point of dist/ as its own process, its output in test-results/browser-logs/NAME.log. */
+export function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  mkdirSync(LOGS, { recursive: true });
   const child = spawn(process.execPath, [join(ROOT, entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(LOGS, `${name}.log`));
   child.stdout?.pipe(log);
@@ -31,7 +34,8 @@ function start(name: string, entry: string, args: string[], env: NodeJS.ProcessE
   return child;
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 15 s; resolves once the process has exited. */
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
