@@ -48,22 +48,17 @@ export function stop(child: ChildProcess): Promise<void> {
 }
 
 /**
- * What the walk runs against: Postgres and Redis (scripts/services.sh), a fresh migrated database, aws-local,
- * and the built api (serving the built dashboard) and worker from dist/, each its own process, plus a tenant
- * whose owner has only an invitation (the admin CLI's). Tests read the URLs from the environment.
+ * A fresh database and queue prefix on the local Postgres and Redis, two free ports, and the environment an
+ * api, worker and aws-local of that stack run with (`overrides` added last).
  */
-export default async function globalSetup(): Promise<() => Promise<void>> {
-  for (const built of ['dist/apps/api/src/main.js', 'apps/web/dist/index.html']) {
-    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
-  }
-  mkdirSync(LOGS, { recursive: true });
+export async function freshStack(label: string, overrides: NodeJS.ProcessEnv = {}) {
   const services = startLocalServices();
   const runId = `${Date.now().toString(36)}${process.pid}`;
-  const database = await createMigratedDatabase(services.databaseUrl, `labkeys_web_${runId}`);
+  const database = await createMigratedDatabase(services.databaseUrl, `labkeys_${label}_${runId}`);
   const [awsPort, apiPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const awsUrl = `http://127.0.0.1:${awsPort}`;
-  const queuePrefix = `web${runId}`;
+  const queuePrefix = `${label}${runId}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -80,9 +75,24 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...overrides,
   };
   delete env.AWS_SESSION_TOKEN;
   delete env.AWS_PROFILE;
+  return { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix };
+}
+
+/**
+ * What the walk runs against: Postgres and Redis (scripts/services.sh), a fresh migrated database, aws-local,
+ * and the built api (serving the built dashboard) and worker from dist/, each its own process, plus a tenant
+ * whose owner has only an invitation (the admin CLI's). Tests read the URLs from the environment.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  for (const built of ['dist/apps/api/src/main.js', 'apps/web/dist/index.html']) {
+    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
+  }
+  mkdirSync(LOGS, { recursive: true });
+  const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack('web');
 
   const children: ChildProcess[] = [];
   const teardown = async () => {

@@ -2,8 +2,8 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test, type Page } from '@playwright/test';
 import { seedDemoClass, type DemoClass } from '../../scripts/demo/demo-seed';
-import { createMigratedDatabase, dropQueueKeys, freePort, startLocalServices, type FreshDatabase } from '../../scripts/support/local-services';
-import { ADMIN, start, stop, waitFor } from './global-setup';
+import { dropQueueKeys, type FreshDatabase } from '../../scripts/support/local-services';
+import { ADMIN, freshStack, start, stop, waitFor } from './global-setup';
 import { look, watchConsole } from './support/look';
 
 /**
@@ -30,36 +30,12 @@ let stack: Stack;
 let demo: DemoClass;
 
 test.beforeAll(async () => {
-  const services = startLocalServices();
-  const runId = `${Date.now().toString(36)}${process.pid}`;
-  const database = await createMigratedDatabase(services.databaseUrl, `labkeys_student_${runId}`);
-  const [awsPort, apiPort] = [await freePort(), await freePort()];
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const awsUrl = `http://127.0.0.1:${awsPort}`;
-  const queuePrefix = `stu${runId}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    REDIS_URL: services.redisUrl,
-    QUEUE_PREFIX: queuePrefix,
-    MIGRATE_ON_START: 'false',
-    API_HOST: '127.0.0.1',
-    API_PORT: String(apiPort),
-    PUBLIC_URL: apiUrl,
-    LOG_LEVEL: 'warn',
+  const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack('student', {
     RENEW_LEAD_SECONDS: String(SESSION_SECONDS - RENEW_AFTER_SECONDS),
     // Renewals come from each session's own renewal job only, a minute after it was issued.
     SWEEP_INTERVAL_SECONDS: '3600',
     API_RATE_LIMIT_PER_MINUTE: '100000',
-    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-  delete env.AWS_SESSION_TOKEN;
-  delete env.AWS_PROFILE;
+  });
   const aws = start('student-aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(awsPort)], env);
   await waitFor(`${awsUrl}/_aws-local/health`, aws, 'aws-local');
   const api = start('student-api', 'dist/apps/api/src/main.js', [], env);
