@@ -23,6 +23,6 @@ export default defineConfig({
   },
   server: {
     // `npx vite apps/web` during development: the api (npm run demo) answers /v1 and friends.
-    proxy: Object.fromEntries(['/v1', '/docs', '/health', '/oidc', '/student'].map((path) => [path, 'http://127.0.0.1:3000'])),
+    proxy: Object.fromEntries(['/v1', '/docs', '/health', '/oidc'].map((path) => [path, 'http://127.0.0.1:3000'])),
   },
 });

@@ -34,6 +34,7 @@ export async function seedDemoClass(
   awsUrl: string,
   admin: { accessKeyId: string; secretAccessKey: string },
   mode: DemoMode = 'webIdentity',
+  labOptions: { sessionDurationSeconds?: number; autoRenew?: boolean } = {},
 ): Promise<DemoClass> {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
   let ownerToken: string;
@@ -108,7 +109,7 @@ export async function seedDemoClass(
   const roster = Array.from({ length: STUDENTS }, (_, i) => ({ email: `student${String(i + 1).padStart(2, '0')}@demo.labkeys.example`, displayName: `Student ${i + 1}` }));
   await call('POST', `/v1/courses/${course.id}/students`, { students: roster });
 
-  const lab = await call('POST', '/v1/labs', { name: `Demo lab ${new Date().toISOString().slice(0, 16)}`, courseId: course.id, templateId: template.id, sessionDurationSeconds: 3600 });
+  const lab = await call('POST', '/v1/labs', { name: `Demo lab ${new Date().toISOString().slice(0, 16)}`, courseId: course.id, templateId: template.id, sessionDurationSeconds: 3600, ...labOptions });
   await call('POST', `/v1/labs/${lab.id}/start`);
 
   const enrollment = ((await call('GET', `/v1/courses/${course.id}/enrollments?limit=200`)).items as Json[]).find((e) => e.student.email === roster[0].email);

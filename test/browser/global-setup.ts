@@ -9,7 +9,8 @@ const LOGS = join(ROOT, 'test-results/browser-logs');
 export const ADMIN = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 export const OWNER = { email: 'tess.teacher@school.example', name: 'Tess Teacher' };
 
-async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
+/** Waits until `url` answers 200 (a process started by `start` is up), failing early when the process exits. */
+export async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) before it answered; see ${LOGS}`);
@@ -23,7 +24,9 @@ async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs
   throw new Error(`${what} did not answer ${url} within ${timeoutMs / 1000} s; see ${LOGS}`);
 }
 
-function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+/** Starts a built entry point of dist/ as its own process, its output in test-results/browser-logs/NAME.log. */
+export function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  mkdirSync(LOGS, { recursive: true });
   const child = spawn(process.execPath, [join(ROOT, entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(join(LOGS, `${name}.log`));
   child.stdout?.pipe(log);
@@ -31,7 +34,8 @@ function start(name: string, entry: string, args: string[], env: NodeJS.ProcessE
   return child;
 }
 
-function stop(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 15 s; resolves once the process has exited. */
+export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -44,22 +48,17 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /**
- * What the walk runs against: Postgres and Redis (scripts/services.sh), a fresh migrated database, aws-local,
- * and the built api (serving the built dashboard) and worker from dist/, each its own process, plus a tenant
- * whose owner has only an invitation (the admin CLI's). Tests read the URLs from the environment.
+ * A fresh database and queue prefix on the local Postgres and Redis, two free ports, and the environment an
+ * api, worker and aws-local of that stack run with (`overrides` added last).
  */
-export default async function globalSetup(): Promise<() => Promise<void>> {
-  for (const built of ['dist/apps/api/src/main.js', 'apps/web/dist/index.html']) {
-    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
-  }
-  mkdirSync(LOGS, { recursive: true });
+export async function freshStack(label: string, overrides: NodeJS.ProcessEnv = {}) {
   const services = startLocalServices();
   const runId = `${Date.now().toString(36)}${process.pid}`;
-  const database = await createMigratedDatabase(services.databaseUrl, `labkeys_web_${runId}`);
+  const database = await createMigratedDatabase(services.databaseUrl, `labkeys_${label}_${runId}`);
   const [awsPort, apiPort] = [await freePort(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const awsUrl = `http://127.0.0.1:${awsPort}`;
-  const queuePrefix = `web${runId}`;
+  const queuePrefix = `${label}${runId}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
@@ -78,9 +77,24 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...overrides,
   };
   delete env.AWS_SESSION_TOKEN;
   delete env.AWS_PROFILE;
+  return { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix };
+}
+
+/**
+ * What the walk runs against: Postgres and Redis (scripts/services.sh), a fresh migrated database, aws-local,
+ * and the built api (serving the built dashboard) and worker from dist/, each its own process, plus a tenant
+ * whose owner has only an invitation (the admin CLI's). Tests read the URLs from the environment.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  for (const built of ['dist/apps/api/src/main.js', 'apps/web/dist/index.html']) {
+    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
+  }
+  mkdirSync(LOGS, { recursive: true });
+  const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack('web');
 
   const children: ChildProcess[] = [];
   const teardown = async () => {

@@ -53,6 +53,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Instructor API token (lk_…) or student access token (lks_…)' })
       .addCookieAuth('lk_session', { type: 'apiKey', in: 'cookie', description: 'Dashboard session (POST /v1/auth/sign-in); changes also need the x-csrf-token header' })
+      .addCookieAuth('lks_session', { type: 'apiKey', in: 'cookie', description: "Student page session (POST /v1/me/session with the access token); changes must come from LabKeys' origin" }, 'lks_session')
       .build(),
     // Tags come from @ApiTags on each controller or route (one controller may serve routes of two tags), never
     // from a class name, so moving a route between controllers leaves the document as it was.

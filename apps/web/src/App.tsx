@@ -17,6 +17,7 @@ import { MfaChallengePage, MfaEnrolPage } from './pages/Mfa';
 import { SignInPage } from './pages/SignIn';
 import { TemplateEditorPage, TemplatesPage } from './pages/Templates';
 import { storeSession, useSession } from './session';
+import { StudentPage } from './student/StudentPage';
 
 /** Pages that need a signed-in session; the others (sign-in, invitation, MFA challenge) are public. */
 function RequireSession({ children }: { children: ReactNode }) {
@@ -98,6 +99,7 @@ export function App() {
   const signedIn = (page: ReactNode) => <RequireSession>{page}</RequireSession>;
   return (
     <Routes>
+      <Route path="/student" element={<StudentPage />} />
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/invite" element={<InvitePage />} />
       <Route path="/mfa" element={<MfaChallengePage />} />

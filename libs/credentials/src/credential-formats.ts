@@ -96,3 +96,23 @@ export function credentialsFileEntries(c: CredentialSet): [string, string][] {
 export function credentialProcessOutput(c: CredentialSet) {
   return { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration };
 }
+
+/** Profiles for the AWS CLI and SDKs' own files, with the region they need beside the keys. */
+export const PROFILE_FORMATS = ['credentials', 'config'] as const;
+export type ProfileFormatName = (typeof PROFILE_FORMATS)[number];
+
+/**
+ * `credentials`: a `~/.aws/credentials` profile with these keys and the region (the AWS CLI and SDKs read a
+ * region there too). `config`: a `~/.aws/config` profile whose keys come from `labkeys credential-process`, so
+ * the tools fetch current keys themselves, renewals included (what `labkeys configure` writes).
+ */
+export function renderProfileFormat(c: CredentialSet, format: ProfileFormatName, profile = 'labkeys'): string {
+  const name = profileName(profile);
+  const endpoint: [string, string][] = c.endpointUrl ? [['endpoint_url', clean(c.endpointUrl)]] : [];
+  const lines = (section: string, entries: [string, string][]) => [`[${section}]`, ...entries.map(([k, v]) => `${k} = ${v}`)];
+  if (format === 'credentials') {
+    return [`# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}; expires ${clean(c.expiration)}`, ...lines(name, [...credentialsFileEntries(c), ['region', clean(c.region)], ...endpoint]), ''].join('\n');
+  }
+  const command = `labkeys credential-process --profile ${quote.sh(name)}`;
+  return [`# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}: the labkeys CLI (labkeys login) fetches current keys`, ...lines(name === 'default' ? 'default' : `profile ${name}`, [['credential_process', command], ['region', clean(c.region)], ...endpoint]), ''].join('\n');
+}

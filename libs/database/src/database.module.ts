@@ -17,6 +17,7 @@ import { OidcKeyRepository } from './repositories/oidc-key.repository';
 import { RevocationEntryRepository } from './repositories/revocation-entry.repository';
 import { StudentRepository } from './repositories/student.repository';
 import { TemplateRepository } from './repositories/template.repository';
+import { StudentWebSessionRepository } from './repositories/student-web-session.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { WebSessionRepository } from './repositories/web-session.repository';
 import { OperationsRepository } from './repositories/operations.repository';
@@ -36,8 +37,8 @@ const CATALOGUE_REPOSITORIES = [
   OidcKeyRepository,
 ];
 
-/** Dashboard sign-in: web sessions, passwords and TOTP, invitations. */
-const IDENTITY_REPOSITORIES = [WebSessionRepository, InstructorCredentialRepository, InvitationRepository];
+/** Sign-in: dashboard and student page sessions, passwords and TOTP, invitations. */
+const IDENTITY_REPOSITORIES = [WebSessionRepository, InstructorCredentialRepository, InvitationRepository, StudentWebSessionRepository];
 
 /** Labs and their sessions, revocation entries and mail deliveries. */
 const LAB_REPOSITORIES = [LabRepository, LabSessionRepository, RevocationEntryRepository, MailDeliveryRepository];

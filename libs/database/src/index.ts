@@ -39,6 +39,7 @@ export { StudentRepository, type EnsuredStudents, type RosterStudent, type Stude
 export { EnrollmentRepository, type EnrollmentByTokenHash, type IssuedEnrollment, type RosterEntry } from './repositories/enrollment.repository';
 export { TemplateRepository, type TemplateColumns } from './repositories/template.repository';
 export { ConnectionRepository, type ConnectionChanges, type NewConnection, type VerifiedAs, type VerifyOutcome } from './repositories/connection.repository';
+export { StudentWebSessionRepository, type LiveStudentWebSession, type NewStudentWebSession } from './repositories/student-web-session.repository';
 export { WebSessionRepository, type LiveWebSession, type NewWebSession } from './repositories/web-session.repository';
 export { InstructorCredentialRepository, type SignInCandidate } from './repositories/instructor-credential.repository';
 export { InvitationRepository, type NewInvitation, type OpenInvitation } from './repositories/invitation.repository';

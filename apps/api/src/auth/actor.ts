@@ -25,6 +25,8 @@ export interface StudentActor {
   courseId: string;
   /** SHA-256 of the token this request presented: a stream re-checks that it is still the enrollment's current one. */
   tokenHash: string;
+  /** The student page session this request came with (cookie `lks_session`); null with the bearer token. */
+  webSessionId: string | null;
 }
 
 export type Actor = InstructorActor | StudentActor;

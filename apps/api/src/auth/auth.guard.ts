@@ -7,7 +7,9 @@ import { currentRequestContext } from '../common/request-context';
 import { clearSessionCookie, crossSiteRefusal, sessionCookieOf } from '../identity/session-cookie';
 import { sessionState, WebSessions, type CurrentSession } from '../identity/web-sessions.service';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
-import type { Actor, InstructorActor } from './actor';
+import { clearStudentCookie, studentCookieOf, studentCrossSiteRefusal } from '../me/student-session-cookie';
+import { StudentWebSessions } from '../me/student-web-sessions.service';
+import type { Actor, InstructorActor, StudentActor } from './actor';
 import { AUTH_MODE, OWN_ACCOUNT, STEP_UP, type AuthMode } from './auth.decorators';
 import { bearerToken, wellFormedToken } from './bearer';
 import { TokenAuthenticator } from './token-authenticator.service';
@@ -26,6 +28,9 @@ type AuthRequest = Request & { actor?: Actor; webSession?: CurrentSession };
  * (same roles and tenant), when no bearer token is sent. Cookie requests that
  * change something must carry the session's CSRF token from an allowed origin,
  * and the routes marked StepUp need a fresh TOTP code in the session.
+ *
+ * Likewise, wherever a student access token is accepted, so is the student page's cookie (the same student,
+ * while the token it was exchanged for still works); its changes must come from LabKeys' own origin.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -35,6 +40,7 @@ export class AuthGuard implements CanActivate {
     private readonly failures: AuthFailureLimiter,
     private readonly sessions: WebSessions,
     private readonly config: AppConfig,
+    private readonly studentSessions: StudentWebSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,8 +53,11 @@ export class AuthGuard implements CanActivate {
 
     const raw = bearerToken(req);
     const cookie = raw || mode === 'student' ? undefined : sessionCookieOf(req);
+    const studentCookie = raw || mode !== 'student' ? undefined : studentCookieOf(req);
     let actor: Actor | null;
-    if (cookie) {
+    if (studentCookie) {
+      actor = await this.studentSessionActor(req, res, studentCookie);
+    } else if (cookie) {
       actor = await this.sessionActor(req, res, cookie, mode, this.reflector.getAllAndOverride<boolean>(STEP_UP, targets) ?? false);
     } else if (sessionOnly) {
       actor = null;
@@ -63,6 +72,7 @@ export class AuthGuard implements CanActivate {
         res.setHeader('retry-after', String(verdict.retryAfterSeconds));
         throw new HttpException({ detail: 'Too many failed authentication attempts; try again later.' }, HttpStatus.TOO_MANY_REQUESTS);
       }
+      if (studentCookie) throw new UnauthorizedException({ detail: 'Your LabKeys session has ended; open your access link again.' });
       if (cookie || sessionOnly) {
         throw new UnauthorizedException({ detail: cookie ? 'The session has ended; sign in again.' : 'Sign in first: this route needs the dashboard session.' });
       }
@@ -81,6 +91,20 @@ export class AuthGuard implements CanActivate {
     req.actor = actor;
     currentRequestContext().actor = actor;
     return true;
+  }
+
+  /** The student of a student page cookie (wherever the access token is accepted), or null when it no longer works. */
+  private async studentSessionActor(req: AuthRequest, res: Response, raw: string): Promise<StudentActor | null> {
+    const actor = await this.studentSessions.open(raw);
+    if (!actor) {
+      clearStudentCookie(res, this.config.secureCookies);
+      return null;
+    }
+    if (!READ_METHODS.has(req.method)) {
+      const refusal = studentCrossSiteRefusal(req, this.config.webOrigins);
+      if (refusal) throw new ForbiddenException({ detail: refusal, code: 'csrf_refused' });
+    }
+    return actor;
   }
 
   /** The instructor of a session cookie, or null when the session does not work (any more). */

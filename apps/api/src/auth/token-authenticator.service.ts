@@ -36,7 +36,23 @@ export class TokenAuthenticator {
     const enrollment = await this.currentEnrollment(tokenHash);
     if (!enrollment) return null;
     const scope = tenantScopeOf(enrollment.tenantId);
-    return { kind: 'student', tenantId: enrollment.tenantId, scope, studentId: enrollment.studentId, enrollmentId: enrollment.id, courseId: enrollment.courseId, tokenHash };
+    return { kind: 'student', tenantId: enrollment.tenantId, scope, studentId: enrollment.studentId, enrollmentId: enrollment.id, courseId: enrollment.courseId, tokenHash, webSessionId: null };
+  }
+
+  /** The student of a page session, while the token it was exchanged for still opens the same enrollment. */
+  async studentOfSession(session: { id: string; tenantId: string; enrollmentId: string; tokenHash: string }): Promise<StudentActor | null> {
+    const enrollment = await this.currentEnrollment(session.tokenHash);
+    if (!enrollment || enrollment.id !== session.enrollmentId || enrollment.tenantId !== session.tenantId) return null;
+    return {
+      kind: 'student',
+      tenantId: enrollment.tenantId,
+      scope: tenantScopeOf(enrollment.tenantId),
+      studentId: enrollment.studentId,
+      enrollmentId: enrollment.id,
+      courseId: enrollment.courseId,
+      tokenHash: session.tokenHash,
+      webSessionId: session.id,
+    };
   }
 
   /** Whether the token a student authenticated with still opens their enrollment (streams ask on every event). */

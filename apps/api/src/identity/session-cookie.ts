@@ -19,11 +19,16 @@ export const csrfTokenOf = (raw: string) => createHmac('sha256', raw).update('la
 
 /** The well-formed session id of the request's `lk_session` cookie, if any (the first one when repeated). */
 export function sessionCookieOf(req: Request): string | undefined {
+  return opaqueCookieOf(req, SESSION_COOKIE);
+}
+
+/** The well-formed opaque session id (see newSessionId) of the request's cookie `name`, if any (the first one when repeated). */
+export function opaqueCookieOf(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (typeof header !== 'string' || header.length > 8192) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
     const value = part.slice(eq + 1).trim();
     return SESSION_ID.test(value) ? value : undefined;
   }
@@ -42,7 +47,7 @@ export function clearSessionCookie(res: Response, secure: boolean): void {
 }
 
 /** The origin a browser says a request comes from: `Origin`, else the origin of `Referer`. */
-function requestOrigin(req: Request): string | undefined {
+export function requestOrigin(req: Request): string | undefined {
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') return origin;
   const referer = req.headers.referer;

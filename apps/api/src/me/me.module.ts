@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { StudentPageController } from '../student-page/student-page.controller';
 import { ConsoleLinkController } from './console-link.controller';
 import { ConsoleLinks } from './console-links';
 import { StudentController } from './student.controller';
 import { StudentSessionsService } from './student-sessions.service';
+import { StudentWebSessions } from './student-web-sessions.service';
 
-/** The student's own API under /v1/me (credentials, console links, event stream), and the page that uses it. */
-@Module({ controllers: [StudentController, StudentPageController, ConsoleLinkController], providers: [StudentSessionsService, ConsoleLinks] })
+/** The student's own API under /v1/me (page session, credentials, console links, event stream); the page itself is the web app's. */
+@Module({ controllers: [StudentController, ConsoleLinkController], providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions], exports: [StudentWebSessions] })
 export class MeModule {}

@@ -2,9 +2,10 @@ import { ConflictException, GoneException, Injectable, NotFoundException } from 
 import { ConsoleLinkMinter, defaultConsoleDestination } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { CallerIdentityCache, SessionSecrets } from '@labkeys/core';
-import { LabSessionRepository, type SealedSessionRow } from '@labkeys/database';
+import { CourseRepository, LabSessionRepository, type SealedSessionRow } from '@labkeys/database';
 import type { StudentActor } from '../auth/actor';
 import { ConsoleLinks } from './console-links';
+import type { StudentCourseDto, StudentLabDto, StudentLabStatus } from './dto/student.dto';
 
 export interface StudentCredentials {
   sessionId: string;
@@ -29,6 +30,7 @@ export interface StudentCredentials {
 export class StudentSessionsService {
   constructor(
     private readonly sessions: LabSessionRepository,
+    private readonly courses: CourseRepository,
     private readonly secrets: SessionSecrets,
     private readonly minter: ConsoleLinkMinter,
     private readonly identity: CallerIdentityCache,
@@ -64,6 +66,47 @@ export class StudentSessionsService {
       throw new GoneException({ detail, state: last.state, failureCode: last.failureCode, failureReason: last.state === 'FAILED' ? last.failureReason : null });
     }
     throw new NotFoundException({ detail: 'You have no lab session yet.' });
+  }
+
+  /**
+   * Where this student stands, for their page: the course, and the newest live session (else the last one) with
+   * its status — waiting, ready, renewing (ACTIVE while its successor is being issued) or how it ended.
+   */
+  async summary(me: StudentActor): Promise<{ course: StudentCourseDto; status: StudentLabStatus; lab: StudentLabDto | null }> {
+    const [course, sessions] = await Promise.all([this.courses.findById(me.scope, me.courseId), this.sessions.recentOfStudent(me.scope, me.studentId, me.courseId)]);
+    if (!course) throw new NotFoundException({ detail: 'Course not found.' });
+    const now = Date.now();
+    const active = sessions
+      .filter((s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now)
+      .sort((a, b) => (b.issuedAt?.getTime() ?? 0) - (a.issuedAt?.getTime() ?? 0))[0];
+    const issuing = sessions.find((s) => s.state === 'PENDING' || s.state === 'ISSUING');
+    const shown = active ?? issuing ?? sessions[0];
+    const status: StudentLabStatus = active
+      ? issuing
+        ? 'renewing'
+        : 'ready'
+      : !shown || issuing
+        ? 'waiting'
+        : shown.state === 'FAILED'
+          ? 'failed'
+          : shown.state === 'REVOKED' || shown.state === 'REVOKING'
+            ? 'revoked'
+            : 'expired';
+    return {
+      course: { id: course.id, code: course.code, title: course.title, endsAt: course.endsAt?.toISOString() ?? null },
+      status,
+      lab: shown
+        ? {
+            labId: shown.labId,
+            labName: shown.lab.name,
+            sessionId: shown.id,
+            state: shown.state,
+            expiresAt: shown.expiresAt?.toISOString() ?? null,
+            failureCode: shown.state === 'FAILED' ? shown.failureCode : null,
+            failureReason: shown.state === 'FAILED' ? shown.failureReason : null,
+          }
+        : null,
+    };
   }
 
   /** The credentials of one of this student's sessions, for their event stream; null when not (or no longer) ACTIVE. */

@@ -1,5 +1,6 @@
-import { Controller, Get, HttpException, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiFoundResponse, ApiGoneResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, ForbiddenException, Get, HttpCode, HttpException, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCookieAuth, ApiFoundResponse, ApiGoneResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '@labkeys/config';
 import type { Request, Response } from 'express';
 import type { StudentActor } from '../auth/actor';
 import { CurrentStudent, StudentRoute } from '../auth/auth.decorators';
@@ -8,8 +9,11 @@ import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses
 import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage } from '../push/sse-stream';
 import { renderCredentials } from './credential-formats';
-import { ConsoleQueryDto, CurrentSessionQueryDto, StudentCredentialsDto } from './dto/student.dto';
+import { foreignOrigin } from '../identity/session-cookie';
+import { ConsoleLinkDto, ConsoleQueryDto, CurrentSessionQueryDto, StudentCredentialsDto, StudentEventsQueryDto, StudentSessionDto } from './dto/student.dto';
+import { clearStudentCookie, setStudentCookie, STUDENT_COOKIE } from './student-session-cookie';
 import { StudentSessionsService } from './student-sessions.service';
+import { StudentWebSessions } from './student-web-sessions.service';
 
 /** Ends a student's stream (its `error` event carries 401): the token it was opened with no longer opens the enrollment. */
 export class AccessEndedError extends UnauthorizedException {
@@ -18,9 +22,13 @@ export class AccessEndedError extends UnauthorizedException {
   }
 }
 
-/** The student API: a student's own credentials, console link and event stream. */
+/**
+ * The student API: a student's own credentials, console link and event stream, with the access token as a bearer
+ * token (the CLI) or the student page's session cookie (exchanged once for the token).
+ */
 @ApiTags('student')
 @ApiBearerAuth()
+@ApiCookieAuth(STUDENT_COOKIE)
 @ApiProblemResponses()
 @StudentRoute()
 @Controller('v1/me')
@@ -29,7 +37,42 @@ export class StudentController {
     private readonly sessions: StudentSessionsService,
     private readonly hub: PushHub,
     private readonly tokens: TokenAuthenticator,
+    private readonly webSessions: StudentWebSessions,
+    private readonly config: AppConfig,
   ) {}
+
+  @Post('session')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Exchanges the access token (bearer) for the student page's session cookie",
+    description: `Sets \`${STUDENT_COOKIE}\` (HttpOnly, SameSite=Strict, Path=/v1/me, Secure when PUBLIC_URL is https), accepted wherever the token is, while the token still works. With the cookie already, answers the session as it is.`,
+  })
+  @ApiOkResponse({ type: StudentSessionDto })
+  async startSession(@CurrentStudent() me: StudentActor, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<StudentSessionDto> {
+    // A page of another site must not sign this browser in with a token of its choosing.
+    if (foreignOrigin(req, this.config.webOrigins)) throw new ForbiddenException({ detail: 'The student session is started from the LabKeys student page only.', code: 'csrf_refused' });
+    if (!me.webSessionId) setStudentCookie(res, await this.webSessions.start(me), this.config.secureCookies);
+    res.setHeader('cache-control', 'no-store');
+    // From here on the page is signed in with the cookie.
+    return { via: 'cookie', ...(await this.sessions.summary(me)) };
+  }
+
+  @Get('session')
+  @ApiOperation({ summary: 'The course, the current lab session and its status (waiting, ready, renewing, expired, revoked, failed)' })
+  @ApiOkResponse({ type: StudentSessionDto })
+  async session(@CurrentStudent() me: StudentActor, @Res({ passthrough: true }) res: Response): Promise<StudentSessionDto> {
+    res.setHeader('cache-control', 'no-store');
+    return { via: me.webSessionId ? 'cookie' : 'token', ...(await this.sessions.summary(me)) };
+  }
+
+  @Delete('session')
+  @HttpCode(204)
+  @ApiOperation({ summary: "Signs the student page out: ends its session and clears the cookie (the access link itself keeps working)" })
+  @ApiNoContentResponse()
+  async endSession(@CurrentStudent() me: StudentActor, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.webSessions.end(me);
+    clearStudentCookie(res, this.config.secureCookies);
+  }
 
   @Get('sessions/current')
   @ApiProduces('application/json', 'text/plain')
@@ -45,9 +88,12 @@ export class StudentController {
 
   @Get('sessions/current/console')
   @ApiFoundResponse({ description: 'Redirect to a freshly minted AWS console sign-in URL (valid 15 minutes).' })
+  @ApiOkResponse({ type: ConsoleLinkDto, description: 'mode=json or mode=link.' })
   async console(@CurrentStudent() me: StudentActor, @Query() q: ConsoleQueryDto, @Res() res: Response): Promise<void> {
-    const url = await this.sessions.consoleUrl(me);
+    // A single-use link is minted with the current credentials (their consoleUrl); it opens the console when followed.
+    const url = q.mode === 'link' ? (await this.sessions.current(me)).consoleUrl : await this.sessions.consoleUrl(me);
     res.setHeader('cache-control', 'no-store');
+    if (q.mode === 'link') return void res.status(200).json({ url });
     if (q.mode === 'json') res.status(200).json({ url });
     else res.redirect(302, url);
   }
@@ -55,8 +101,9 @@ export class StudentController {
   @Get('events')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'SSE: session.issued, session.renewed, session.expiring, session.ended, session.failed — with this student\'s own credentials only. Resumable with Last-Event-ID.' })
-  async events(@CurrentStudent() me: StudentActor, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async events(@CurrentStudent() me: StudentActor, @Query() q: StudentEventsQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     await openSseStream(req, res, this.hub, {
+      resumeFrom: q.lastEventId,
       channel: { kind: 'student', tenantId: me.tenantId, studentId: me.studentId },
       owner: `s:${me.tenantId}:${me.enrollmentId}`,
       render: async ({ event }): Promise<SseMessage[]> => {

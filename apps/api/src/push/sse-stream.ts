@@ -28,6 +28,8 @@ export interface SseStreamOptions {
   render: (delivered: DeliveredEvent, stream: SseStream) => Promise<SseMessage[]>;
   /** What a new (not resuming) reader gets first. Errors end the stream as in `render`. */
   initial: (stream: SseStream) => Promise<SseMessage[]>;
+  /** Where to resume when the request has no Last-Event-ID header (a client that cannot set it). */
+  resumeFrom?: string;
 }
 
 /**
@@ -96,7 +98,7 @@ async function relay(req: Request, stream: SseConnection, hub: PushHub, options:
   }, HEARTBEAT_MS);
   stream.onClose(() => clearInterval(heartbeat));
 
-  const lastEventId = req.headers['last-event-id'];
+  const lastEventId = req.headers['last-event-id'] ?? options.resumeFrom;
   if (typeof lastEventId === 'string' && STREAM_ID.test(lastEventId)) {
     lastSent = lastEventId;
     // A failed replay throws out of here and ends the stream: it must not go on buffering live events.

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
-/** Paths the dashboard never answers: the api, its documents, the operator's queue board and the student page keep them. */
-export const RESERVED_PREFIXES = ['/v1', '/docs', '/health', '/metrics', '/oidc', '/admin', '/student', '/assets'];
+/** Paths the web app never answers: the api, its documents and the operator's queue board keep them. (The student page, /student, is one of its routes.) */
+export const RESERVED_PREFIXES = ['/v1', '/docs', '/health', '/metrics', '/oidc', '/admin', '/assets'];
 
 /**
  * The dashboard's content security policy: its own scripts only; inline styles because the template

@@ -853,6 +853,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The course, the current lab session and its status (waiting, ready, renewing, expired, revoked, failed) */
+        get: operations["StudentController_session"];
+        put?: never;
+        /**
+         * Exchanges the access token (bearer) for the student page's session cookie
+         * @description Sets `lks_session` (HttpOnly, SameSite=Strict, Path=/v1/me, Secure when PUBLIC_URL is https), accepted wherever the token is, while the token still works. With the cookie already, answers the session as it is.
+         */
+        post: operations["StudentController_startSession"];
+        /** Signs the student page out: ends its session and clears the cookie (the access link itself keeps working) */
+        delete: operations["StudentController_endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/sessions/current": {
         parameters: {
             query?: never;
@@ -1202,6 +1224,10 @@ export interface components {
             oidcProvider?: components["schemas"]["OidcProviderSetupDto"];
             /** @description Terraform (HCL) for both roles. */
             terraform: string;
+        };
+        ConsoleLinkDto: {
+            /** @description A single-use link (five minutes) that opens the AWS console in a browser. */
+            url: string;
         };
         CourseDto: {
             /** @description Students currently enrolled. */
@@ -1816,6 +1842,13 @@ export interface components {
             /** @description Students the tenant already had (matched by email). */
             existing: number;
         };
+        StudentCourseDto: {
+            code: string;
+            /** Format: date-time */
+            endsAt?: string | null;
+            id: string;
+            title: string;
+        };
         StudentCredentialsDto: {
             accessKeyId: string;
             assumedRoleArn?: string | null;
@@ -1879,6 +1912,19 @@ export interface components {
             /** Format: date-time */
             unenrolledAt?: string | null;
         };
+        StudentLabDto: {
+            /** Format: date-time */
+            expiresAt?: string | null;
+            /** @description AWS's error code when issuing failed. */
+            failureCode?: string | null;
+            /** @description AWS's message when issuing failed. */
+            failureReason?: string | null;
+            labId: string;
+            labName: string;
+            sessionId: string;
+            /** @enum {string} */
+            state: "PENDING" | "ISSUING" | "ACTIVE" | "EXPIRED" | "REVOKING" | "REVOKED" | "FAILED";
+        };
         StudentPageDto: {
             items: components["schemas"]["StudentDto"][];
             /** @description Pass as `cursor` for the next page; null on the last page. */
@@ -1895,6 +1941,21 @@ export interface components {
              * @example grace@example.edu
              */
             email: string;
+        };
+        StudentSessionDto: {
+            course: components["schemas"]["StudentCourseDto"];
+            /** @description The session the status is about (the newest live one, else the last one); null before any. */
+            lab?: components["schemas"]["StudentLabDto"] | null;
+            /**
+             * @description waiting (no credentials yet), ready, renewing (a successor is being issued), or ended: expired, revoked, failed.
+             * @enum {string}
+             */
+            status: "waiting" | "ready" | "renewing" | "expired" | "revoked" | "failed";
+            /**
+             * @description How this request was authenticated.
+             * @enum {string}
+             */
+            via: "cookie" | "token";
         };
         TemplateDto: {
             allowedRegions: string[];
@@ -6118,7 +6179,10 @@ export interface operations {
     };
     StudentController_events: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Where to resume, for clients that cannot send the Last-Event-ID header (a new EventSource after the old one gave up); the header wins when both are sent. */
+                lastEventId?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6179,12 +6243,202 @@ export interface operations {
             };
         };
     };
+    StudentController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentSessionDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    StudentController_startSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentSessionDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    StudentController_endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     StudentController_current: {
         parameters: {
             query?: {
-                /** @description json, env (bash/zsh exports), fish, powershell, cmd (Windows), ini (~/.aws/credentials profile) or process (credential_process v1). */
-                format?: "json" | "env" | "fish" | "powershell" | "cmd" | "ini" | "process";
-                /** @description Profile name for the ini format. */
+                /** @description json, env (bash/zsh exports), fish, powershell, cmd (Windows), ini (~/.aws/credentials profile: the three keys), credentials (the same with the region), config (~/.aws/config profile running `labkeys credential-process`) or process (credential_process v1). */
+                format?: "json" | "env" | "fish" | "powershell" | "cmd" | "ini" | "credentials" | "config" | "process";
+                /** @description Profile name for the ini, credentials and config formats. */
                 profile?: string;
             };
             header?: never;
@@ -6273,8 +6527,8 @@ export interface operations {
     StudentController_console: {
         parameters: {
             query?: {
-                /** @description json answers {url} instead of a 302 (for pages that add the token themselves). */
-                mode?: "redirect" | "json";
+                /** @description json answers {url} (the federation sign-in URL) instead of a 302; link answers {url} with a fresh single-use LabKeys link that opens the console in a new tab. */
+                mode?: "redirect" | "json" | "link";
             };
             header?: never;
             path?: never;
@@ -6282,6 +6536,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description mode=json or mode=link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleLinkDto"];
+                };
+            };
             /** @description Redirect to a freshly minted AWS console sign-in URL (valid 15 minutes). */
             302: {
                 headers: {

@@ -1,0 +1,405 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiProblem, asProblem } from '../api/problem';
+import { CopyButton } from '../components/CopyButton';
+import { Logo } from '../components/Logo';
+import { FORMATS, PROFILE_FORMATS, studentApi, tokenOfFragment, type FormatId, type StudentSession } from './studentApi';
+import { useStudentStream, type StudentEvent } from './useStudentStream';
+import './student.css';
+
+const FORMAT_KEY = 'labkeys.student.format';
+const PROFILE_KEY = 'labkeys.student.profile';
+/** Shown as "expiring soon" from this long before the keys stop working. */
+const EXPIRING_SOON_MS = 5 * 60_000;
+
+type Phase =
+  | { kind: 'loading' }
+  | { kind: 'signed-out'; why: 'signed-out' | 'no-link' | 'link-refused' | 'ended' }
+  | { kind: 'error'; message: string }
+  | { kind: 'in'; me: StudentSession };
+
+function storedFormat(): FormatId {
+  const saved = localStorage.getItem(FORMAT_KEY);
+  return FORMATS.some((f) => f.id === saved) ? (saved as FormatId) : 'env';
+}
+
+function useNow(periodMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(timer);
+  }, [periodMs]);
+  return now;
+}
+
+/** `1:02:03` or `4:05`: how long until the keys stop working. */
+export function formatRemaining(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/**
+ * The page a student's access link opens (`/student#token=…`). The token is exchanged once for an HttpOnly
+ * session cookie and removed from the address bar; the page then works across reloads and renewals, shows the
+ * lab's state live from the student stream, and hands out the credentials in the format the student picks.
+ */
+export function StudentPage() {
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  const started = useRef(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      setPhase({ kind: 'in', me: await studentApi.session() });
+    } catch (error) {
+      const problem = asProblem(error);
+      if (problem.status === 401) setPhase((p) => ({ kind: 'signed-out', why: p.kind === 'in' ? 'ended' : 'no-link' }));
+      else if (problem.status !== 0 && problem.status !== 503) setPhase({ kind: 'error', message: problem.detail });
+      // Unreachable or briefly unavailable: keep what is shown; the stream's reconnect asks again.
+    }
+  }, []);
+
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    const token = tokenOfFragment(window.location.hash);
+    // The token leaves the address bar (and so the history) before anything else happens.
+    if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    if (!token) {
+      void refresh();
+      return;
+    }
+    studentApi.exchange(token).then(
+      (me) => setPhase({ kind: 'in', me }),
+      (error: unknown) => {
+        const problem = asProblem(error);
+        setPhase(problem.status === 401 ? { kind: 'signed-out', why: 'link-refused' } : { kind: 'error', message: problem.detail });
+      },
+    );
+  }, [refresh]);
+
+  const signOut = async () => {
+    try {
+      await studentApi.signOut();
+    } catch (error) {
+      // Already ended elsewhere is as good as signed out.
+      if (!(error instanceof ApiProblem && error.status === 401)) throw error;
+    }
+    setPhase({ kind: 'signed-out', why: 'signed-out' });
+  };
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <div className="brand">
+          <Logo /> LabKeys <span className="tenant">Your lab access</span>
+        </div>
+        {phase.kind === 'in' && phase.me.via === 'cookie' && (
+          <div className="who">
+            <button type="button" onClick={() => void signOut()}>
+              Sign out
+            </button>
+          </div>
+        )}
+      </header>
+      <main id="main" className="student">
+        {phase.kind === 'loading' && <p role="status">Loading your lab access…</p>}
+        {phase.kind === 'error' && (
+          <div className="alert error" role="alert">
+            <p>{phase.message}</p>
+            <button type="button" onClick={() => void refresh()}>
+              Try again
+            </button>
+          </div>
+        )}
+        {phase.kind === 'signed-out' && <SignedOut why={phase.why} />}
+        {phase.kind === 'in' && <SignedIn me={phase.me} refresh={refresh} />}
+      </main>
+    </>
+  );
+}
+
+function SignedOut({ why }: { why: 'signed-out' | 'no-link' | 'link-refused' | 'ended' }) {
+  const text = {
+    'signed-out': 'You are signed out. To come back, open the access link your instructor sent you.',
+    'no-link': 'You are not signed in. Open the access link your instructor sent you (it ends with #token=…).',
+    'link-refused': 'This access link no longer works: it was replaced by a newer one, it has expired, or you were removed from the course. Ask your instructor for a new link.',
+    ended: 'Your LabKeys session has ended: the access link was replaced, it expired, or you were removed from the course. Open your newest link again.',
+  }[why];
+  return (
+    <section className="card" aria-labelledby="signed-out-title">
+      <h1 id="signed-out-title">{why === 'signed-out' ? 'Signed out' : 'Not signed in'}</h1>
+      <p>{text}</p>
+    </section>
+  );
+}
+
+interface Notice {
+  at: string;
+  sessionId: string;
+}
+
+function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<void> }) {
+  const [format, setFormat] = useState<FormatId>(storedFormat);
+  const [profile, setProfile] = useState(() => localStorage.getItem(PROFILE_KEY) || 'lab');
+  const [text, setText] = useState<{ key: string; body: string } | null>(null);
+  const [textProblem, setTextProblem] = useState<string | null>(null);
+  const [renewed, setRenewed] = useState<Notice | null>(null);
+  const [endReason, setEndReason] = useState<string | null>(null);
+  const [expiringNotice, setExpiringNotice] = useState(false);
+  const [consoleState, setConsoleState] = useState<{ kind: 'idle' | 'busy' | 'opened' } | { kind: 'failed'; message: string }>({ kind: 'idle' });
+  const now = useNow(1000);
+  const shownSession = useRef<string | null>(me.lab?.state === 'ACTIVE' ? me.lab.sessionId : null);
+
+  const live = me.status === 'ready' || me.status === 'renewing';
+  const sessionId = live ? me.lab!.sessionId : null;
+  const profileOk = /^[A-Za-z0-9_.-]{1,64}$/.test(profile);
+
+  // The credentials text of the chosen format, read again whenever the current session changes.
+  useEffect(() => {
+    if (!sessionId || !profileOk) return;
+    let cancelled = false;
+    const key = `${sessionId}|${format}|${profile}`;
+    studentApi.credentials(format, profile).then(
+      (body) => {
+        if (cancelled) return;
+        setText({ key, body: format === 'json' ? JSON.stringify(JSON.parse(body), null, 2) : body });
+        setTextProblem(null);
+      },
+      (error: unknown) => {
+        if (cancelled) return;
+        const problem = asProblem(error);
+        setTextProblem(problem.detail);
+        if (problem.status === 401 || problem.status === 409 || problem.status === 410) void refresh();
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [sessionId, format, profile, profileOk, refresh]);
+
+  useEffect(() => {
+    // A different ACTIVE session than the one first shown: the keys were renewed (live or while away).
+    if (!sessionId) return;
+    if (shownSession.current && shownSession.current !== sessionId) setRenewed((n) => n ?? { at: new Date().toISOString(), sessionId });
+    shownSession.current = sessionId;
+    setExpiringNotice(false);
+  }, [sessionId]);
+
+  const onEvent = useCallback(
+    (event: StudentEvent) => {
+      if (event.type === 'session.renewed' || (event.type === 'session.issued' && shownSession.current)) {
+        setRenewed({ at: new Date().toISOString(), sessionId: event.data.sessionId ?? '' });
+      }
+      if (event.type === 'session.expiring') setExpiringNotice(true);
+      if (event.type === 'session.ended' || event.type === 'session.revoking' || event.type === 'session.failed') {
+        const reason = event.data.detail?.reason;
+        if (typeof reason === 'string' && reason) setEndReason(reason);
+      }
+      void refresh();
+    },
+    [refresh],
+  );
+  const stream = useStudentStream(true, {
+    event: onEvent,
+    refused: () => void refresh(),
+    resync: () => void refresh(),
+  });
+
+  const chooseFormat = (id: FormatId) => {
+    setFormat(id);
+    localStorage.setItem(FORMAT_KEY, id);
+  };
+
+  const openConsole = async () => {
+    setConsoleState({ kind: 'busy' });
+    try {
+      const { url } = await studentApi.consoleLink();
+      window.open(url, '_blank', 'noopener,noreferrer');
+      setConsoleState({ kind: 'opened' });
+    } catch (error) {
+      setConsoleState({ kind: 'failed', message: asProblem(error).detail });
+      void refresh();
+    }
+  };
+
+  const expiresAt = me.lab?.expiresAt ? new Date(me.lab.expiresAt).getTime() : null;
+  const remaining = expiresAt ? expiresAt - now : null;
+  const expiringSoon = live && me.status === 'ready' && remaining !== null && (remaining <= EXPIRING_SOON_MS || expiringNotice);
+  const shownState = expiringSoon ? 'expiring' : me.status;
+  const chosen = FORMATS.find((f) => f.id === format)!;
+  const current = text && text.key === `${sessionId}|${format}|${profile}` ? text.body : null;
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{me.course.title}</h1>
+          <p className="muted course-code">Course {me.course.code}</p>
+        </div>
+        <p className={`stream stream-${stream}`} role="status">
+          {stream === 'live' ? 'Live updates on' : stream === 'connecting' ? 'Connecting for live updates…' : 'Reconnecting for live updates…'}
+        </p>
+      </div>
+
+      <section className={`card lab-state state-${shownState}`} aria-labelledby="lab-title" data-state={shownState}>
+        <h2 id="lab-title">{me.lab ? me.lab.labName : 'No lab yet'}</h2>
+        <div role="status" aria-live="polite" className="state-line">
+          <StateText status={shownState} me={me} endReason={endReason} remaining={remaining} />
+        </div>
+        {live && remaining !== null && (
+          <p className="countdown">
+            Expires in{' '}
+            <strong>
+              <time dateTime={me.lab!.expiresAt!} data-testid="countdown">
+                {formatRemaining(remaining)}
+              </time>
+            </strong>{' '}
+            <span className="muted">(at {time(me.lab!.expiresAt!)})</span>
+          </p>
+        )}
+        {renewed && live && (
+          <div className="alert success renewed" role="status">
+            <p>
+              <strong>New keys were issued at {time(renewed.at)}.</strong> They replace the ones shown before: copy them again. (The labkeys CLI and a
+              ~/.aws/config profile pick them up by themselves.)
+            </p>
+            <button type="button" className="small" onClick={() => setRenewed(null)}>
+              Dismiss
+            </button>
+          </div>
+        )}
+        {live && (
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void openConsole()} disabled={consoleState.kind === 'busy'}>
+              Open the AWS console
+            </button>
+            <span role="status" className="hint">
+              {consoleState.kind === 'opened' ? 'The AWS console opened in a new tab.' : consoleState.kind === 'failed' ? consoleState.message : ''}
+            </span>
+          </div>
+        )}
+      </section>
+
+      {live && (
+        <section className="card" aria-labelledby="creds-title">
+          <h2 id="creds-title">Your AWS credentials</h2>
+          <fieldset className="formats">
+            <legend>Format</legend>
+            {FORMATS.map((f) => (
+              <label key={f.id} className={f.id === format ? 'chosen' : undefined}>
+                <input type="radio" name="format" value={f.id} checked={f.id === format} onChange={() => chooseFormat(f.id)} /> {f.label}
+              </label>
+            ))}
+          </fieldset>
+          <p className="hint">{chosen.hint}</p>
+          {PROFILE_FORMATS.includes(format) && (
+            <div className="field profile">
+              <label htmlFor="profile-name">Profile name</label>
+              <input
+                id="profile-name"
+                value={profile}
+                onChange={(e) => {
+                  setProfile(e.target.value);
+                  if (/^[A-Za-z0-9_.-]{1,64}$/.test(e.target.value)) localStorage.setItem(PROFILE_KEY, e.target.value);
+                }}
+                aria-invalid={!profileOk}
+                aria-describedby="profile-hint"
+                spellCheck={false}
+                autoComplete="off"
+              />
+              <span id="profile-hint" className={profileOk ? 'hint' : 'field-error'}>
+                {profileOk ? `Use it as: aws --profile ${profile} sts get-caller-identity` : 'Letters, digits, _ . or - (at most 64).'}
+              </span>
+            </div>
+          )}
+          {textProblem && (
+            <div className="alert error" role="alert">
+              <p>{textProblem}</p>
+            </div>
+          )}
+          <div className="copy-block">
+            <pre tabIndex={0} aria-label={`credentials as ${chosen.label}`} data-format={format}>
+              {current ?? 'Loading…'}
+            </pre>
+            {current && <CopyButton text={current} label={`Copy ${chosen.label}`} />}
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
+
+/** What the stream's `detail.reason` of an ended session means for the student ('' : nothing to add). */
+const END_REASONS: Record<string, string> = {
+  revoked: '',
+  'lab-ended': 'the lab was ended',
+  'access-ended': 'you no longer have access to this course',
+};
+
+function StateText({ status, me, endReason, remaining }: { status: string; me: StudentSession; endReason: string | null; remaining: number | null }) {
+  const lab = me.lab;
+  switch (status) {
+    case 'waiting':
+      return lab ? (
+        <p>
+          <strong>Waiting:</strong> your credentials are being issued; this page updates by itself.
+        </p>
+      ) : (
+        <p>
+          <strong>Waiting:</strong> your instructor has not started a lab for you yet. Keep this page open: it updates by itself.
+        </p>
+      );
+    case 'ready':
+      return (
+        <p>
+          <strong>Ready:</strong> your AWS credentials are below.
+        </p>
+      );
+    case 'renewing':
+      return (
+        <p>
+          <strong>Renewing:</strong> fresh credentials are being issued; the ones below keep working until they expire.
+        </p>
+      );
+    case 'expiring':
+      return (
+        <p>
+          <strong>Expiring soon:</strong> these credentials stop working in {formatRemaining(remaining ?? 0)}. Save your work.
+        </p>
+      );
+    case 'expired':
+      return (
+        <p>
+          <strong>Ended:</strong> your lab access expired{lab?.expiresAt ? ` at ${time(lab.expiresAt)}` : ''}.
+        </p>
+      );
+    case 'revoked':
+      return (
+        <p>
+          <strong>Ended:</strong> your instructor ended your access{endReason && END_REASONS[endReason] !== '' ? <>: <span className="reason">{END_REASONS[endReason] ?? endReason}</span></> : ''}.
+        </p>
+      );
+    case 'failed':
+      return (
+        <p>
+          <strong>Ended:</strong> your credentials could not be issued
+          {lab?.failureCode || lab?.failureReason ? (
+            <>
+              {' '}
+              (<span className="reason">{[lab.failureCode, lab.failureReason].filter(Boolean).join(': ')}</span>)
+            </>
+          ) : null}
+          . Tell your instructor.
+        </p>
+      );
+    default:
+      return null;
+  }
+}
