@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { OperationsRepository, PrismaService } from '@labkeys/database';
+import { DatabaseHealth, OperationsRepository } from '@labkeys/database';
 import { ALL_QUEUES, JobProducer } from '@labkeys/queues';
 import { cachedReading, enableProcessMetrics, setMetricSource } from './labkeys-metrics';
 
@@ -15,7 +15,7 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 export class SystemMetricsSources implements OnModuleInit {
   constructor(
     private readonly operations: OperationsRepository,
-    private readonly prisma: PrismaService,
+    private readonly database: DatabaseHealth,
     private readonly producer: JobProducer,
   ) {}
 
@@ -24,7 +24,7 @@ export class SystemMetricsSources implements OnModuleInit {
     setMetricSource('sessionsByState', cachedReading(POSTGRES_READ_EVERY_MS, () => this.operations.systemCountSessionsByState()));
     setMetricSource('revocationsPending', cachedReading(POSTGRES_READ_EVERY_MS, () => this.operations.systemCountPendingRevocations()));
     setMetricSource('queueJobs', cachedReading(QUEUE_READ_EVERY_MS, () => this.queueCounts()));
-    setMetricSource('databasePool', () => this.prisma.poolStats());
+    setMetricSource('databasePool', () => this.database.poolStats());
   }
 
   private async queueCounts(): Promise<Record<string, Record<string, number>>> {
