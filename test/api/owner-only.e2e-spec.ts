@@ -14,9 +14,13 @@ interface Route {
 }
 
 /** A valid request per owner-only route, so the owner's call succeeds; a new owner-only route needs one here. */
-const SAMPLES: Record<string, (ids: { instructorId: string }) => { body?: unknown; expect: number }> = {
+const SAMPLES: Record<string, () => { body?: unknown; expect: number }> = {
   'POST /v1/instructors': () => ({ body: { email: `new-${Math.random().toString(36).slice(2)}@example.edu` }, expect: 201 }),
   'PATCH /v1/instructors/{instructorId}': () => ({ body: { name: `Renamed ${Math.random().toString(36).slice(2, 6)}` }, expect: 200 }),
+  'GET /v1/invitations': () => ({ expect: 200 }),
+  'POST /v1/invitations': () => ({ body: { email: `invited-${Math.random().toString(36).slice(2)}@example.edu`, role: 'INSTRUCTOR' }, expect: 201 }),
+  'DELETE /v1/invitations/{invitationId}': () => ({ expect: 204 }),
+  'PATCH /v1/tenant': () => ({ body: { mfaRequired: false }, expect: 200 }),
 };
 
 /** Every route whose handler (or controller) is decorated @OwnerOnly(), read from the running app's controllers. */
@@ -46,6 +50,7 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
   let tenant: { tenantId: string; ownerToken: string; ownerId: string };
   let instructorToken: string;
   let instructorId: string;
+  let invitationId: string;
   let routes: Route[];
 
   beforeAll(async () => {
@@ -55,6 +60,7 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
     const created = await api.http.post('/v1/instructors').set(bearer(tenant.ownerToken)).send({ email: `plain-${Date.now()}@example.edu`, role: 'INSTRUCTOR' }).expect(201);
     instructorId = created.body.id;
     instructorToken = (await api.http.post(`/v1/instructors/${instructorId}/tokens`).set(bearer(tenant.ownerToken)).send({ name: 'plain' }).expect(201)).body.token;
+    invitationId = (await api.http.post('/v1/invitations').set(bearer(tenant.ownerToken)).send({ email: `pending-${Date.now()}@example.edu`, role: 'INSTRUCTOR' }).expect(201)).body.id;
     routes = ownerOnlyRoutes(api.app.get(ModulesContainer));
   });
   afterAll(async () => {
@@ -63,7 +69,7 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
   });
 
   const call = (route: Route, token: string, body?: unknown) => {
-    const url = route.path.replace('{instructorId}', instructorId);
+    const url = route.path.replace('{instructorId}', instructorId).replace('{invitationId}', invitationId);
     const req = api.http[route.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete' | 'get'](url).set(bearer(token));
     return body === undefined ? req : req.send(body as object);
   };
@@ -80,7 +86,7 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
-      const sample = SAMPLES[key]({ instructorId });
+      const sample = SAMPLES[key]();
       const before = await prisma.instructor.findMany({ where: { tenantId: tenant.tenantId }, orderBy: { id: 'asc' } });
 
       const refused = await call(route, instructorToken, sample.body);

@@ -120,3 +120,33 @@ describe('dashboard sessions in the auth guard', () => {
     await api.http.get('/v1/auth/session').expect(401);
   });
 });
+
+describe('dashboard sessions behind https', () => {
+  let api: TestApi;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    prisma = testPrisma();
+    api = await startTestApi({ QUEUE_PREFIX: specQueuePrefix('sessh'), PUBLIC_URL: 'https://labkeys.example.edu', AUTH_FAILURE_LIMIT: '3' });
+  });
+  afterAll(async () => {
+    await api.close();
+    await prisma.$disconnect();
+  });
+
+  it('marks the cookie Secure when PUBLIC_URL is https, and accepts changes from that origin only', async () => {
+    const owner = await signedInOwner(api, prisma);
+    expect(owner.browser.origin).toBe('https://labkeys.example.edu');
+    const res = await owner.browser.post('/v1/auth/sign-in', { email: owner.email, password: PASSWORD });
+    expect(String(res.headers['set-cookie'])).toMatch(/lk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+    expect((await owner.browser.post('/v1/auth/sign-out', {}, { origin: 'http://labkeys.example.edu' })).status).toBe(403);
+    expect((await owner.browser.post('/v1/auth/sign-out')).status).toBe(204);
+  });
+
+  it('does not count a dashboard asking for its session without a cookie as a failed authentication', async () => {
+    for (let i = 0; i < 5; i++) await api.http.get('/v1/auth/session').expect(401);
+    for (let i = 0; i < 3; i++) await api.http.get('/v1/auth/session').set('cookie', `lk_session=${'B'.repeat(43)}`).expect(401);
+    await api.http.get('/v1/auth/session').set('cookie', `lk_session=${'B'.repeat(43)}`).expect(429);
+  });
+});
+

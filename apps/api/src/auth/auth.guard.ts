@@ -55,7 +55,9 @@ export class AuthGuard implements CanActivate {
       actor = raw ? (mode === 'student' ? await this.tokens.student(raw) : await this.tokens.instructor(raw)) : null;
     }
     if (!actor) {
-      const verdict = await this.failures.recordFailure(req.ip ?? 'unknown', wellFormedToken(req));
+      // A dashboard asking whether it is signed in, with no cookie at all, guessed nothing: not counted.
+      const counted = !sessionOnly || Boolean(cookie);
+      const verdict = counted ? await this.failures.recordFailure(req.ip ?? 'unknown', wellFormedToken(req)) : { limited: false, retryAfterSeconds: 0 };
       if (verdict.limited) {
         res.setHeader('retry-after', String(verdict.retryAfterSeconds));
         throw new HttpException({ detail: 'Too many failed authentication attempts; try again later.' }, HttpStatus.TOO_MANY_REQUESTS);
