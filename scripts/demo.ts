@@ -77,6 +77,9 @@ function printClass(demo: DemoClass, awsUrl: string): void {
   const auth = `-H "Authorization: Bearer ${student.token}"`;
   console.log(`LabKeys demo ready: ${apiUrl}`);
   console.log(`
+  dashboard:         ${apiUrl}/   sign in as ${demo.teacher.email} / ${demo.teacher.password}
+                     (MFA is off in the demo; connection changes, whole-lab revocations and inviting
+                     instructors ask you to set up an authenticator app first: Account → Two-factor sign-in)
   API docs:          ${apiUrl}/docs
   connection mode:   ${demo.mode}${demo.mode === 'webIdentity' ? `   (aws-local trusts ${apiUrl}/oidc; the api and worker hold no AWS key)` : '   (LabKeys signs with its own AWS key and the external id)'}
   local AWS:         ${awsUrl}   (aws-local)

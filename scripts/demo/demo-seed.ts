@@ -7,6 +7,8 @@ import { createRolesFromSetup } from './demo-aws';
 const TENANT_NAME = 'LabKeys Demo School';
 const OWNER_EMAIL = 'teacher@demo.labkeys.example';
 const STUDENTS = 30;
+/** The demo teacher's dashboard password (a demo only: MFA stays off, see README). */
+export const DEMO_TEACHER_PASSWORD = 'labkeys-demo-teacher';
 
 export type DemoMode = 'assumeRole' | 'webIdentity';
 
@@ -14,6 +16,8 @@ export interface DemoClass {
   mode: DemoMode;
   apiUrl: string;
   ownerToken: string;
+  /** The dashboard sign-in of the demo teacher (the tenant's owner). */
+  teacher: { email: string; password: string };
   courseId: string;
   labId: string;
   student: { email: string; handle: string; token: string; link: string };
@@ -60,6 +64,8 @@ export async function seedDemoClass(
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
     return text ? (JSON.parse(text) as Json) : {};
   };
+  await setTeacherPassword(apiUrl, call);
+
   const findOrCreate = async (list: string, match: (item: Json) => boolean, create: () => Promise<Json>) =>
     ((await call('GET', `${list}?limit=200`)).items as Json[]).find(match) ?? (await create());
 
@@ -123,5 +129,27 @@ export async function seedDemoClass(
     if (Date.now() > deadline) throw new Error(`the demo student's credentials did not arrive (last status ${res.status})`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { mode, apiUrl, ownerToken, courseId: course.id, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
+  return { mode, apiUrl, ownerToken, teacher: { email: OWNER_EMAIL, password: DEMO_TEACHER_PASSWORD }, courseId: course.id, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
+}
+
+/**
+ * The demo teacher signs in to the dashboard with a password: the owner is invited (with the owner token,
+ * as a script would) and the invitation accepted through the dashboard's own route. A re-run finds the
+ * password set already (409) and leaves it.
+ */
+async function setTeacherPassword(apiUrl: string, call: (method: string, path: string, body?: unknown) => Promise<Json>): Promise<void> {
+  let invitation: Json;
+  try {
+    invitation = await call('POST', '/v1/invitations', { email: OWNER_EMAIL, role: 'OWNER' });
+  } catch (error) {
+    if (error instanceof Error && / answered 409:/.test(error.message)) return;
+    throw error;
+  }
+  const token = new URL(invitation.invitationUrl as string).hash.slice(1);
+  const res = await fetch(`${apiUrl}/v1/auth/invitations/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: new URL(apiUrl).origin },
+    body: JSON.stringify({ token, password: DEMO_TEACHER_PASSWORD, name: 'Demo Teacher' }),
+  });
+  if (!res.ok) throw new Error(`accepting the demo teacher's invitation answered ${res.status}: ${await res.text()}`);
 }
