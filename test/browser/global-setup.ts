@@ -43,6 +43,18 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** A tenant and its owner's invitation, as an operator makes them: `npm run admin -- tenant create`. */
+export function createTenant(env: NodeJS.ProcessEnv, name: string, ownerEmail: string, ownerName: string): { tenantId: string; ownerInvitationUrl: string } {
+  const created = spawnSync(process.execPath, ['dist/apps/admin/src/main.js', 'tenant', 'create', '--name', name, '--owner', ownerEmail, '--owner-name', ownerName], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (created.status !== 0) throw new Error(`admin tenant create failed: ${created.stderr}`);
+  return JSON.parse(created.stdout.trim()) as { tenantId: string; ownerInvitationUrl: string };
+}
+
 /**
  * What the walk runs against: Postgres and Redis (scripts/services.sh), a fresh migrated database, aws-local,
  * and the built api (serving the built dashboard) and worker from dist/, each its own process, plus a tenant
@@ -95,18 +107,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     children.push(start('worker', 'dist/apps/worker/src/main.js', [], env));
     await waitFor(`${apiUrl}/health`, children[1], 'the api');
 
-    const created = spawnSync(process.execPath, ['dist/apps/admin/src/main.js', 'tenant', 'create', '--name', 'Northfield School', '--owner', OWNER.email, '--owner-name', OWNER.name], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (created.status !== 0) throw new Error(`admin tenant create failed: ${created.stderr}`);
-    const tenant = JSON.parse(created.stdout.trim()) as { tenantId: string; ownerToken: string; ownerInvitationUrl: string };
+    const tenant = createTenant(env, 'Northfield School', OWNER.email, OWNER.name);
 
     process.env.LABKEYS_WEB_URL = apiUrl;
     process.env.LABKEYS_AWS_URL = awsUrl;
     process.env.LABKEYS_OWNER_INVITATION_URL = tenant.ownerInvitationUrl;
+    // What the admin CLI needs to reach this run's database and sign links with its URL.
+    process.env.LABKEYS_BROWSER_ADMIN_ENV = JSON.stringify({ DATABASE_URL: database.url, PUBLIC_URL: apiUrl, MIGRATE_ON_START: 'false', NODE_ENV: 'test', LOG_LEVEL: 'warn' });
     return teardown;
   } catch (error) {
     await teardown();
