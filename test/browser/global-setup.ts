@@ -47,6 +47,18 @@ export function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** A tenant and its owner's invitation, as an operator makes them: `npm run admin -- tenant create`. */
+export function createTenant(env: NodeJS.ProcessEnv, name: string, ownerEmail: string, ownerName: string): { tenantId: string; ownerInvitationUrl: string } {
+  const created = spawnSync(process.execPath, ['dist/apps/admin/src/main.js', 'tenant', 'create', '--name', name, '--owner', ownerEmail, '--owner-name', ownerName], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (created.status !== 0) throw new Error(`admin tenant create failed: ${created.stderr}`);
+  return JSON.parse(created.stdout.trim()) as { tenantId: string; ownerInvitationUrl: string };
+}
+
 /**
  * A fresh database and queue prefix on the local Postgres and Redis, two free ports, and the environment an
  * api, worker and aws-local of that stack run with (`overrides` added last).
@@ -109,18 +121,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     children.push(start('worker', 'dist/apps/worker/src/main.js', [], env));
     await waitFor(`${apiUrl}/health`, children[1], 'the api');
 
-    const created = spawnSync(process.execPath, ['dist/apps/admin/src/main.js', 'tenant', 'create', '--name', 'Northfield School', '--owner', OWNER.email, '--owner-name', OWNER.name], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (created.status !== 0) throw new Error(`admin tenant create failed: ${created.stderr}`);
-    const tenant = JSON.parse(created.stdout.trim()) as { tenantId: string; ownerToken: string; ownerInvitationUrl: string };
+    const tenant = createTenant(env, 'Northfield School', OWNER.email, OWNER.name);
 
     process.env.LABKEYS_WEB_URL = apiUrl;
     process.env.LABKEYS_AWS_URL = awsUrl;
     process.env.LABKEYS_OWNER_INVITATION_URL = tenant.ownerInvitationUrl;
+    // What the admin CLI needs to reach this run's database and sign links with its URL.
+    process.env.LABKEYS_BROWSER_ADMIN_ENV = JSON.stringify({ DATABASE_URL: database.url, PUBLIC_URL: apiUrl, MIGRATE_ON_START: 'false', NODE_ENV: 'test', LOG_LEVEL: 'warn' });
     return teardown;
   } catch (error) {
     await teardown();
