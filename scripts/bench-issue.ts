@@ -196,7 +196,7 @@ async function baseline(endpoint: string, room: Classroom, n: number, c: number,
   return seconds;
 }
 
-async function runPipeline(apiUrl: string, databaseUrl: string, room: Classroom, n: number, onStreamsOpen: () => void) {
+async function runPipeline(apiUrl: string, databaseUrl: string, room: Classroom, n: number, onStreamsOpen: () => Promise<void>) {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const streams = await mapLimit(room.students, 32, (s) => TimedStream.open(agent, `${apiUrl}/v1/me/events`, s.token));
   onCleanup(() => {
@@ -210,7 +210,7 @@ async function runPipeline(apiUrl: string, databaseUrl: string, room: Classroom,
     const started = performance.now();
     const response = await fetch(`${apiUrl}/v1/labs/${room.labId}/start`, { method: 'POST', headers: { authorization: `Bearer ${room.ownerToken}` } });
     if (response.status !== 202) throw new Error(`start answered ${response.status}: ${await response.text()}`);
-    let seconds = 0;
+    let seconds: number;
     const deadline = Date.now() + 5 * 60 * 1000;
     // A count on the (tenant, lab, state) index every 20 ms: cheap next to the pipeline's own queries.
     for (;;) {
