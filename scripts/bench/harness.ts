@@ -167,7 +167,7 @@ export async function startApi(env: Record<string, string>, port?: number): Prom
 export async function startWorker(env: Record<string, string>): Promise<{ pid: number }> {
   // info, not warn: its boot line is the only sign that it is ready (it has no HTTP); per job it logs nothing at info.
   const child = spawnNode('worker', 'dist/apps/worker/src/main.js', [], { ...env, LOG_LEVEL: 'info' });
-  await waitUntil(async () => child.tail().includes('worker started'), 30000, 50, 'worker start', child);
+  await waitUntil(() => Promise.resolve(child.tail().includes('worker started')), 30000, 50, 'worker start', child);
   return { pid: child.pid! };
 }
 
