@@ -173,7 +173,7 @@ async function baseline(endpoint: string, room: Classroom, n: number, c: number,
       durationSeconds: 3600,
       roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId }),
     };
-    return buildAssumeRoleInput({ roleArn: LAB_ROLE_ARN, sessionPolicyTemplate: SCOPED_POLICY, sessionTags: [{ key: 'course', value: '{{course.code}}' }] }, ctx as never);
+    return buildAssumeRoleInput({ roleArn: LAB_ROLE_ARN, sessionPolicyTemplate: SCOPED_POLICY, sessionTags: [{ key: 'course', value: '{{course.code}}' }] }, ctx);
   };
   // webIdentity: the same role, session name, policy and duration; tags and source identity ride in the token.
   const command = (params: ReturnType<typeof input>) =>

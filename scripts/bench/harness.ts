@@ -97,8 +97,8 @@ export function spawnNode(name: string, entry: string, args: string[], env: Reco
   const child = spawn(process.execPath, [...profile, join(ROOT, entry), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal === null) console.error(`${name} exited with ${code}: ${tail.slice(-1500)}`);
   });

@@ -26,8 +26,8 @@ describe('a webIdentity deployment boots and issues without AWS credentials', ()
     const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     output.set(name, '');
     const keep = (d: Buffer) => output.set(name, (output.get(name)! + d.toString()).slice(-20000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     children.push(child);
     return child;
   };
