@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsLocalCore } from '../core';
-import type { Faults } from '../faults';
 import { readBody, sendJson } from '../http-io';
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
