@@ -2,6 +2,7 @@ import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/c
 import { ValidationProblemException, type FieldProblem } from './problem';
 
 /** NUL, which Postgres text cannot hold, and UTF-16 surrogates without their pair, which UTF-8 cannot encode. */
+// eslint-disable-next-line no-control-regex -- NUL is the character refused
 const UNSTORABLE = /\u0000|\p{Surrogate}/u;
 const MAX_REPORTED = 20;
 
