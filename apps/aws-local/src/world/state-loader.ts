@@ -13,7 +13,7 @@ function documentText(doc: PolicyDocumentInput, kind: PolicyKind, where: string)
     parsePolicy(text, kind);
   } catch (e) {
     const reason = e instanceof PolicyGrammarError ? e.message : String(e);
-    throw new Error(`aws-local state: invalid policy at ${where}: ${reason}`);
+    throw new Error(`aws-local state: invalid policy at ${where}: ${reason}`, { cause: e });
   }
   return text;
 }
