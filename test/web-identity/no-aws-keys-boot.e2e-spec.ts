@@ -9,7 +9,6 @@ import { eventually, ROOT, waitForExit } from '../support/processes';
 import { createFromSetup, freePort } from '../support/web-identity';
 import { listOwnPrefix, type Creds } from '../revocation/support';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /**
