@@ -91,7 +91,7 @@ async function expireTogether(prisma: PrismaClient, services: Services, awsUrl: 
   console.log(`${n} sessions expire between ${new Date(second).toISOString()} and +1 s; jobs added`);
 
   await waitUntil(
-    async () => withPg(services.databaseUrl, async (pg) => Number((await pg.query(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = 'EXPIRED'`, [room.labId])).rows[0].count) >= n),
+    async () => withPg(services.databaseUrl, async (pg) => Number((await pg.query<{ count: string }>(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = 'EXPIRED'`, [room.labId])).rows[0].count) >= n),
     LEAD_MS + 120000,
     50,
     'all sessions EXPIRED',
@@ -146,7 +146,7 @@ async function revokeLab(prisma: PrismaClient, services: Services, apiUrl: strin
 }
 
 function countState(services: Services, room: Classroom, state: string): Promise<number> {
-  return withPg(services.databaseUrl, async (pg) => Number((await pg.query(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = $2`, [room.labId, state])).rows[0].count));
+  return withPg(services.databaseUrl, async (pg) => Number((await pg.query<{ count: string }>(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = $2`, [room.labId, state])).rows[0].count));
 }
 
 async function decisions(awsUrl: string, keys: string[]): Promise<string[]> {

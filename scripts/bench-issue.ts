@@ -66,7 +66,7 @@ runBench('bench:issue', 10 * 60 * 1000, async () => {
   // Where the two cores go during the pipeline: CPU seconds per process over the run.
   const cpu = () => ({ worker: cpuSeconds(worker.pid), api: cpuSeconds(api.pid), awsLocal: cpuSeconds(aws.pid), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, postgres: cpuSecondsOf('postgres'), redis: cpuSecondsOf('redis-server') });
   // Postgres statements outside a transaction each commit one, so commits per session approximate round trips.
-  const commits = () => withPg(services.adminUrl, async (pg) => Number((await pg.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [new URL(services.databaseUrl).pathname.slice(1)])).rows[0].xact_commit));
+  const commits = () => withPg(services.adminUrl, async (pg) => Number((await pg.query<{ xact_commit: string }>(`SELECT xact_commit FROM pg_stat_database WHERE datname = $1`, [new URL(services.databaseUrl).pathname.slice(1)])).rows[0].xact_commit));
   let cpuBefore = cpu();
   let commitsBefore = 0;
   const pipeline = await runPipeline(api.url, services.databaseUrl, room, n, async () => {
@@ -140,7 +140,7 @@ async function tokenSigner(prisma: ReturnType<typeof fixturePrisma>, issuer: str
       nbf: iat,
       exp: iat + 300,
       jti: randomUUID(),
-      'https://aws.amazon.com/tags': { principal_tags: Object.fromEntries(tags.map((t) => [t.Key, [t.Value]])), transitive_tag_keys: [] },
+      'https://aws.amazon.com/tags': { principal_tags: Object.fromEntries(tags.map((t): [string, (string | undefined)[]] => [String(t.Key), [t.Value]])), transitive_tag_keys: [] },
       'https://aws.amazon.com/source_identity': handle,
     };
     return signRs256(claims, privateKey, key.kid);
@@ -173,7 +173,7 @@ async function baseline(endpoint: string, room: Classroom, n: number, c: number,
       durationSeconds: 3600,
       roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId }),
     };
-    return buildAssumeRoleInput({ roleArn: LAB_ROLE_ARN, sessionPolicyTemplate: SCOPED_POLICY, sessionTags: [{ key: 'course', value: '{{course.code}}' }] }, ctx as never);
+    return buildAssumeRoleInput({ roleArn: LAB_ROLE_ARN, sessionPolicyTemplate: SCOPED_POLICY, sessionTags: [{ key: 'course', value: '{{course.code}}' }] }, ctx);
   };
   // webIdentity: the same role, session name, policy and duration; tags and source identity ride in the token.
   const command = (params: ReturnType<typeof input>) =>
@@ -196,7 +196,7 @@ async function baseline(endpoint: string, room: Classroom, n: number, c: number,
   return seconds;
 }
 
-async function runPipeline(apiUrl: string, databaseUrl: string, room: Classroom, n: number, onStreamsOpen: () => void) {
+async function runPipeline(apiUrl: string, databaseUrl: string, room: Classroom, n: number, onStreamsOpen: () => Promise<void>) {
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
   const streams = await mapLimit(room.students, 32, (s) => TimedStream.open(agent, `${apiUrl}/v1/me/events`, s.token));
   onCleanup(() => {
@@ -210,7 +210,7 @@ async function runPipeline(apiUrl: string, databaseUrl: string, room: Classroom,
     const started = performance.now();
     const response = await fetch(`${apiUrl}/v1/labs/${room.labId}/start`, { method: 'POST', headers: { authorization: `Bearer ${room.ownerToken}` } });
     if (response.status !== 202) throw new Error(`start answered ${response.status}: ${await response.text()}`);
-    let seconds = 0;
+    let seconds: number;
     const deadline = Date.now() + 5 * 60 * 1000;
     // A count on the (tenant, lab, state) index every 20 ms: cheap next to the pipeline's own queries.
     for (;;) {

@@ -97,8 +97,8 @@ export function spawnNode(name: string, entry: string, args: string[], env: Reco
   const child = spawn(process.execPath, [...profile, join(ROOT, entry), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal === null) console.error(`${name} exited with ${code}: ${tail.slice(-1500)}`);
   });
@@ -167,7 +167,7 @@ export async function startApi(env: Record<string, string>, port?: number): Prom
 export async function startWorker(env: Record<string, string>): Promise<{ pid: number }> {
   // info, not warn: its boot line is the only sign that it is ready (it has no HTTP); per job it logs nothing at info.
   const child = spawnNode('worker', 'dist/apps/worker/src/main.js', [], { ...env, LOG_LEVEL: 'info' });
-  await waitUntil(async () => child.tail().includes('worker started'), 30000, 50, 'worker start', child);
+  await waitUntil(() => Promise.resolve(child.tail().includes('worker started')), 30000, 50, 'worker start', child);
   return { pid: child.pid! };
 }
 
@@ -178,7 +178,7 @@ export function percentile(sorted: number[], p: number): number {
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {

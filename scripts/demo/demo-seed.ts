@@ -23,7 +23,25 @@ export interface DemoClass {
   student: { email: string; handle: string; token: string; link: string };
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// The parts of the api's answers the seed reads.
+interface Connection {
+  id: string;
+  name: string;
+  endpointOverride: string | null;
+}
+type ConnectionSetup = Parameters<typeof createRolesFromSetup>[2] & { oidcProvider?: { url: string; clientIds: string[] } | null };
+interface Verify {
+  verified: boolean;
+  failures?: unknown;
+}
+interface Enrollment {
+  id: string;
+  student: { email: string; handle: string };
+}
+interface AccessLink {
+  accessToken: string;
+  accessLink: string;
+}
 
 /**
  * Seeds a class the way an instructor would, through the real API: a tenant (admin CLI path), an AWS
@@ -54,7 +72,7 @@ export async function seedDemoClass(
     await prisma.$disconnect();
   }
 
-  const call = async (method: string, path: string, body?: unknown, token = ownerToken): Promise<Json> => {
+  const call = async <T = unknown>(method: string, path: string, body?: unknown, token = ownerToken): Promise<T> => {
     const res = await fetch(`${apiUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -62,16 +80,16 @@ export async function seedDemoClass(
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return text ? (JSON.parse(text) as Json) : {};
+    return (text ? JSON.parse(text) : {}) as T;
   };
   await setTeacherPassword(apiUrl, call);
 
-  const findOrCreate = async (list: string, match: (item: Json) => boolean, create: () => Promise<Json>) =>
-    ((await call('GET', `${list}?limit=200`)).items as Json[]).find(match) ?? (await create());
+  const findOrCreate = async <T>(list: string, match: (item: T) => boolean, create: () => Promise<T>): Promise<T> =>
+    (await call<{ items: T[] }>('GET', `${list}?limit=200`)).items.find(match) ?? (await create());
 
   // A connection's mode is fixed once created: one connection (and template) per mode.
   const suffix = mode === 'webIdentity' ? '-web' : '';
-  const connection = await findOrCreate('/v1/connections', (c) => c.name === `demo-aws${suffix}`, () =>
+  const connection = await findOrCreate<Connection>('/v1/connections', (c) => c.name === `demo-aws${suffix}`, () =>
     call('POST', '/v1/connections', {
       name: `demo-aws${suffix}`,
       mode,
@@ -84,17 +102,17 @@ export async function seedDemoClass(
   );
   if (connection.endpointOverride !== awsUrl) await call('PATCH', `/v1/connections/${connection.id}`, { endpointOverride: awsUrl });
   // aws-local keeps its world in memory: the provider and roles are created afresh from /setup on every run.
-  const setup = await call('GET', `/v1/connections/${connection.id}/setup`);
+  const setup = await call<ConnectionSetup>('GET', `/v1/connections/${connection.id}/setup`);
   if (setup.oidcProvider) {
     const iam = new IAMClient({ endpoint: awsUrl, region: 'us-east-1', credentials: admin });
     await iam.send(new CreateOpenIDConnectProviderCommand({ Url: setup.oidcProvider.url, ClientIDList: setup.oidcProvider.clientIds }));
     iam.destroy();
   }
-  await createRolesFromSetup(awsUrl, admin, setup as never);
-  const verified = await call('POST', `/v1/connections/${connection.id}/verify`);
+  await createRolesFromSetup(awsUrl, admin, setup);
+  const verified = await call<Verify>('POST', `/v1/connections/${connection.id}/verify`);
   if (!verified.verified) throw new Error(`connection verify failed: ${JSON.stringify(verified.failures)}`);
 
-  const template = await findOrCreate('/v1/templates', (t) => t.name === `scoped-s3${suffix}`, () =>
+  const template = await findOrCreate<{ id: string; name: string }>('/v1/templates', (t) => t.name === `scoped-s3${suffix}`, () =>
     call('POST', '/v1/templates', {
       name: `scoped-s3${suffix}`,
       connectionId: connection.id,
@@ -111,17 +129,17 @@ export async function seedDemoClass(
       consoleDestination: 'https://console.aws.amazon.com/s3/home',
     }),
   );
-  const course = await findOrCreate('/v1/courses', (c) => c.code === 'CLOUD101', () => call('POST', '/v1/courses', { code: 'CLOUD101', title: 'Cloud Foundations' }));
+  const course = await findOrCreate<{ id: string; code: string }>('/v1/courses', (c) => c.code === 'CLOUD101', () => call('POST', '/v1/courses', { code: 'CLOUD101', title: 'Cloud Foundations' }));
   const roster = Array.from({ length: STUDENTS }, (_, i) => ({ email: `student${String(i + 1).padStart(2, '0')}@demo.labkeys.example`, displayName: `Student ${i + 1}` }));
   await call('POST', `/v1/courses/${course.id}/students`, { students: roster });
 
-  const lab = await call('POST', '/v1/labs', { name: `Demo lab ${new Date().toISOString().slice(0, 16)}`, courseId: course.id, templateId: template.id, sessionDurationSeconds: 3600, ...labOptions });
+  const lab = await call<{ id: string }>('POST', '/v1/labs', { name: `Demo lab ${new Date().toISOString().slice(0, 16)}`, courseId: course.id, templateId: template.id, sessionDurationSeconds: 3600, ...labOptions });
   await call('POST', `/v1/labs/${lab.id}/start`);
 
-  const enrollment = ((await call('GET', `/v1/courses/${course.id}/enrollments?limit=200`)).items as Json[]).find((e) => e.student.email === roster[0].email);
+  const enrollment = (await call<{ items: Enrollment[] }>('GET', `/v1/courses/${course.id}/enrollments?limit=200`)).items.find((e) => e.student.email === roster[0].email);
   if (!enrollment) throw new Error('the first demo student is not enrolled');
   // A fresh link for one student (links are shown once; re-issuing invalidates the old one).
-  const link = await call('POST', `/v1/courses/${course.id}/enrollments/${enrollment.id}/access-link`);
+  const link = await call<AccessLink>('POST', `/v1/courses/${course.id}/enrollments/${enrollment.id}/access-link`);
   const deadline = Date.now() + 60_000;
   for (;;) {
     const res = await fetch(`${apiUrl}/v1/me/sessions/current`, { headers: { authorization: `Bearer ${link.accessToken}` } });
@@ -137,15 +155,15 @@ export async function seedDemoClass(
  * as a script would) and the invitation accepted through the dashboard's own route. A re-run finds the
  * password set already (409) and leaves it.
  */
-async function setTeacherPassword(apiUrl: string, call: (method: string, path: string, body?: unknown) => Promise<Json>): Promise<void> {
-  let invitation: Json;
+async function setTeacherPassword(apiUrl: string, call: <T>(method: string, path: string, body?: unknown) => Promise<T>): Promise<void> {
+  let invitation: { invitationUrl: string };
   try {
-    invitation = await call('POST', '/v1/invitations', { email: OWNER_EMAIL, role: 'OWNER' });
+    invitation = await call<{ invitationUrl: string }>('POST', '/v1/invitations', { email: OWNER_EMAIL, role: 'OWNER' });
   } catch (error) {
     if (error instanceof Error && / answered 409:/.test(error.message)) return;
     throw error;
   }
-  const token = new URL(invitation.invitationUrl as string).hash.slice(1);
+  const token = new URL(invitation.invitationUrl).hash.slice(1);
   const res = await fetch(`${apiUrl}/v1/auth/invitations/accept`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: new URL(apiUrl).origin },

@@ -8,6 +8,7 @@ import { testPrisma } from '../support/factories';
 const ACCOUNT = '123456789012';
 const ADMIN_ARN = `arn:aws:iam::${ACCOUNT}:user/admin`;
 const fields = (body: { errors?: { field: string }[] }) => [...new Set((body.errors ?? []).map((e) => e.field))].sort();
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- hcl2-parser ships no type declarations to import with
 const { parseToObject } = require('hcl2-parser') as { parseToObject(text: string): [Record<string, any> | null, unknown] };
 
 describe('AWS connections', () => {

@@ -16,7 +16,7 @@ const INI_AS_AWS_CLI_READS_IT =
 
 function withStdin(command: string, args: string[], input: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { env }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    const child = execFile(command, args, { env }, (error: Error | null, stdout) => (error ? reject(error) : resolve(stdout)));
     child.stdin!.end(input);
   });
 }

@@ -37,7 +37,7 @@ describe('endpoint overrides are refused where they are used, in production', ()
     await pipe.api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     const sessions = await eventually(async () => {
       const rows = await pipe.prisma.labSession.findMany({ where: { tenantId: room.tenantId, labId: room.labId } });
-      if (rows.length !== 3 || rows.some((r) => r.state !== 'FAILED')) throw new Error(`not failed yet: ${rows.map((r) => r.state)}`);
+      if (rows.length !== 3 || rows.some((r) => r.state !== 'FAILED')) throw new Error(`not failed yet: ${rows.map((r) => r.state).join(',')}`);
       return rows;
     }, 30000);
     for (const session of sessions) {

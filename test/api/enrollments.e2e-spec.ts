@@ -30,7 +30,7 @@ describe('students, enrollments and roster imports', () => {
     const tenant = await createTenantWithOwner(prisma);
     const auth = bearer(tenant.ownerToken);
     const course = (await api.http.post('/v1/courses').set(auth).send({ code, title: 'Cloud Foundations' }).expect(201)).body;
-    return { tenant, auth, course, tenantId: tenant.tenantId as string };
+    return { tenant, auth, course, tenantId: tenant.tenantId };
   }
   const importJson = (auth: Auth, courseId: string, students: unknown[]) => api.http.post(`/v1/courses/${courseId}/students`).set(auth).send({ students });
   const importCsv = (auth: Auth, courseId: string, csv: string) =>

@@ -42,7 +42,7 @@ async function aws(endpoint: string, creds: AwsCredentials, args: string[]): Pro
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { code?: number | string; stdout?: string; stderr?: string };
     if (err.code === 'ENOENT') {
-      throw new Error('The AWS CLI (`aws`) is not on PATH. Install it (Debian: `apt-get install awscli`) to run this test.');
+      throw new Error('The AWS CLI (`aws`) is not on PATH. Install it (Debian: `apt-get install awscli`) to run this test.', { cause: e });
     }
     return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
   }

@@ -70,7 +70,7 @@ describe('IAM OpenID Connect providers (aws-local through @aws-sdk/client-iam)',
       expect(codeOf(e)).toBe('InvalidInput');
       expect(e.$metadata.httpStatusCode).toBe(400);
     }
-    const missingUrl = await sdkError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: undefined as unknown as string })));
+    const missingUrl = await sdkError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: undefined })));
     expect(missingUrl.message).toBe("1 validation error detected: Value null at 'url' failed to satisfy constraint: Member must not be null");
     const badThumbprint = await sdkError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://b.example', ThumbprintList: ['abc'] })));
     expect(badThumbprint.message).toContain("Value 'abc' at 'thumbprintList.1.member' failed to satisfy constraint: Member must have length greater than or equal to 40");

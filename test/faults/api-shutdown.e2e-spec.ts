@@ -50,8 +50,8 @@ describe('SIGTERM to the api', () => {
     const child = spawn(process.execPath, [`${ROOT}/dist/apps/api/src/main.js`], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     api = child;
     let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
     await eventually(async () => {
       const res = await fetch(`${base}/health`);

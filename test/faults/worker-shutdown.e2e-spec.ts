@@ -35,8 +35,8 @@ describe('SIGTERM to a worker in the middle of a lab start', () => {
   const startWorker = (): WorkerProcess => {
     const child = spawn(process.execPath, [`${ROOT}/dist/apps/worker/src/main.js`], { cwd: ROOT, env: { ...process.env, ...workerEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
     // 'close', not 'exit': the process has ended and its output has been read to the end.
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
     const worker = { child, output: () => output, exited };

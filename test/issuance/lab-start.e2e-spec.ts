@@ -227,7 +227,7 @@ describe('starting a lab issues credentials to every student', () => {
     await producer.queue(JOB_QUEUE).addBulk(ids.map((jobId) => ({ name: JobName.IssueSession, data: { tenantId: room.tenantId, sessionId }, opts: { jobId } })));
     const jobs = await eventually(async () => {
       const found = await Promise.all(ids.map((id) => producer.queue(JOB_QUEUE).getJob(id)));
-      const states = await Promise.all(found.map((job) => job?.getState()));
+      const states = await Promise.all(found.map(async (job) => job?.getState()));
       if (!states.every((state) => state === 'completed')) throw new Error(`jobs ${states.join(',')}`);
       return found.map((job) => job!);
     }, 30000);

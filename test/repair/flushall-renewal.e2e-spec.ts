@@ -18,8 +18,6 @@ describe('a Redis flush in the middle of an auto-renew lab', () => {
   let redis: PrivateRedis;
   let pipeline: Pipeline;
 
-  type PrismaRedis = PrivateRedis;
-
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
     await redis.start();

@@ -81,5 +81,5 @@ async function postgresUid(): Promise<number> {
 
 async function asPostgres(asRoot: boolean, command: string, args: string[]): Promise<void> {
   const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-  await run(file, argv as string[], { timeout: 90_000 });
+  await run(file, argv, { timeout: 90_000 });
 }

@@ -9,7 +9,6 @@ import { eventually, ROOT, waitForExit } from '../support/processes';
 import { createFromSetup, freePort } from '../support/web-identity';
 import { listOwnPrefix, type Creds } from '../revocation/support';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 /**
@@ -26,8 +25,8 @@ describe('a webIdentity deployment boots and issues without AWS credentials', ()
     const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     output.set(name, '');
     const keep = (d: Buffer) => output.set(name, (output.get(name)! + d.toString()).slice(-20000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     children.push(child);
     return child;
   };

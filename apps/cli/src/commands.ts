@@ -40,7 +40,7 @@ export async function login(link: string | undefined, o: Options, io: Io): Promi
   io.out(`Logged in to ${profile.url} as profile "${o.profile}". Next: labkeys configure --profile ${o.profile}\n`);
 }
 
-export async function logout(o: Options, io: Io): Promise<void> {
+export function logout(o: Options, io: Io): void {
   io.out(store().remove(o.profile) ? `Forgot the access link of profile "${o.profile}".\n` : `Profile "${o.profile}" was not logged in.\n`);
 }
 

@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
       await commands.login(rest[0], options, io);
       break;
     case 'logout':
-      await commands.logout(options, io);
+      commands.logout(options, io);
       break;
     case 'status':
       await commands.status(options, io);

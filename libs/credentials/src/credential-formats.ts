@@ -25,6 +25,7 @@ export const ALL_FORMATS = [...SHELL_FORMATS, ...CREDENTIAL_FILE_FORMATS] as con
 export type CredentialFormatName = (typeof ALL_FORMATS)[number];
 
 /** C0 and C1 controls, DEL and the Unicode line and paragraph separators: anything that can end a line. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** Words a POSIX shell reads literally without quotes (no expansion, globbing, splitting or `~`). */
 const SHELL_SAFE = /^[A-Za-z0-9_/.:@%+=,-]+$/;

@@ -24,7 +24,7 @@ export { RevocationEntryRepository, type RevocationRole, type OpenRevocationEntr
 export { MailDeliveryRepository, type NewMailDelivery } from './repositories/mail-delivery.repository';
 export { tenantScopeOf, type TenantScope } from './tenant-scope';
 export { UnitOfWork, type Tx, type TransactionOptions } from './unit-of-work';
-export type { JsonInput } from './json';
+export { jsonInputOf, type JsonInput } from './json';
 export { isRecordNotFound, isStoreUnavailable, isUniqueViolation } from './database-errors';
 export { DatabaseHealth } from './database-health';
 export { standaloneDatabase, openStandaloneDatabase, type StandaloneDatabase } from './standalone';

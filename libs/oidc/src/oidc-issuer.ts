@@ -95,7 +95,7 @@ export class OidcIssuer implements WebIdentityTokenSource {
       jti: randomUUID(),
       ...(tags.length > 0 && {
         'https://aws.amazon.com/tags': {
-          principal_tags: Object.fromEntries(tags.map((t) => [t.Key, [t.Value]])),
+          principal_tags: Object.fromEntries(tags.map((t): [string, (string | undefined)[]] => [String(t.Key), [t.Value]])),
           transitive_tag_keys: request.transitiveTagKeys ?? [],
         },
       }),

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import { channelKey, channelsOf, type PushEvent } from './push-events';
 
 /** How many events each stream keeps for Last-Event-ID resumption. */
@@ -16,7 +17,8 @@ redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('PUBLISH', KEYS[2], '{"key":' .. ARGV[3] .. ',"id":"' .. id .. '","event":' .. ARGV[2] .. '}')
 return id`;
 
-type PushRedis = Redis & { labkeysPushAppend(stream: string, channel: string, retention: string, event: string, key: string, ttlSeconds: string): Promise<string> };
+// In a pipeline the script command queues and chains; its result arrives with exec().
+type PushPipeline = ChainableCommander & { labkeysPushAppend(stream: string, channel: string, retention: string, event: string, key: string, ttlSeconds: string): PushPipeline };
 
 /**
  * Appends an event to the Redis stream of each of its channels (for replay)
@@ -38,7 +40,7 @@ export class PushPublisher {
 
   async publish(events: PushEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const pipeline = this.redis.pipeline() as unknown as PushRedis & { exec(): Promise<[Error | null, unknown][] | null> };
+    const pipeline = this.redis.pipeline() as PushPipeline;
     for (const event of events) {
       const json = JSON.stringify(event);
       for (const channel of channelsOf(event)) {

@@ -70,7 +70,7 @@ export class JobProducer {
   }
 
   private definitionOf<N extends JobName>(name: N): JobDefinition<N> {
-    return JOB_CATALOGUE[name] as JobDefinition<N>;
+    return JOB_CATALOGUE[name];
   }
 
   private queueOf(name: JobName): Queue {

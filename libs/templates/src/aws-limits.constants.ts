@@ -18,6 +18,7 @@ export const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 export const SESSION_NAME_CHARS = /^[\w+=,.@-]*$/;
 export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 /** Session policies may only contain tab, LF, CR and U+0020–U+00FF. */
+// eslint-disable-next-line no-control-regex -- AWS's allowed set names tab, LF and CR
 export const POLICY_CHARS = /^[\u0009\u000A\u000D\u0020-\u00FF]*$/;
 export const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 

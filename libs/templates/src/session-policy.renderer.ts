@@ -57,7 +57,7 @@ export function composeSessionPolicy(rendered: JsonObject | undefined, template:
   if (regions.length === 0) return rendered;
   const guard = regionGuardStatement(regions);
   if (rendered) {
-    const statements = Array.isArray(rendered.Statement) ? rendered.Statement : [rendered.Statement];
+    const statements: unknown[] = Array.isArray(rendered.Statement) ? rendered.Statement : [rendered.Statement];
     return { ...rendered, Statement: [...statements, guard] };
   }
   const grants = (template.managedPolicyArns ?? []).length > 0 ? [] : [{ Effect: 'Allow', Action: '*', Resource: '*' }];

@@ -156,7 +156,7 @@ export async function createClassroom(prisma: PrismaClient, options: ClassroomOp
  */
 export function webIdentitySchoolWorld(issuerUrl: string, tenantId: string): WorldStateFile {
   const world = schoolWorld([]);
-  const account = world.accounts![0];
+  const account = world.accounts[0];
   const providerArn = oidcProviderArn('aws', ACCOUNT, issuerUrl);
   account.oidcProviders = [{ url: issuerUrl, clientIds: [STS_AUDIENCE] }];
   account.roles![0].trustPolicy = labRoleWebIdentityTrustPolicy(providerArn, issuerUrl, tenantId);

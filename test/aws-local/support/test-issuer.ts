@@ -46,6 +46,8 @@ export class TestIssuer {
   }
 
   static async start(path = '/oidc'): Promise<TestIssuer> {
+    // Assigned once listening; a request before that sees no issuer rather than a TDZ error.
+    // eslint-disable-next-line prefer-const
     let issuer: TestIssuer | undefined;
     const server = createServer((req, res) => {
       const base = new URL(issuer?.url ?? 'http://x').pathname.replace(/\/$/, '');

@@ -1,6 +1,10 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Request } from 'express';
 import type { CurrentSession } from '../identity/web-sessions.service';
-import type { InstructorActor, StudentActor } from './actor';
+import type { Actor, InstructorActor, StudentActor } from './actor';
+
+/** A request once the auth guard has run: the actor, and the dashboard session it came with if any. */
+export type AuthRequest = Request & { actor?: Actor; webSession?: CurrentSession };
 
 export const AUTH_MODE = 'labkeys:auth-mode';
 export type AuthMode = 'public' | 'student' | 'instructor' | 'owner' | 'session' | 'session-pending';
@@ -25,21 +29,21 @@ export const OwnAccount = () => SetMetadata(OWN_ACCOUNT, true);
 
 /** The authenticated instructor of this request. */
 export const CurrentInstructor = createParamDecorator((_: unknown, ctx: ExecutionContext): InstructorActor => {
-  const actor = ctx.switchToHttp().getRequest().actor;
+  const actor = ctx.switchToHttp().getRequest<AuthRequest>().actor;
   if (actor?.kind !== 'instructor') throw new Error('route is not an instructor route');
   return actor;
 });
 
 /** The authenticated student of this request. */
 export const CurrentStudent = createParamDecorator((_: unknown, ctx: ExecutionContext): StudentActor => {
-  const actor = ctx.switchToHttp().getRequest().actor;
+  const actor = ctx.switchToHttp().getRequest<AuthRequest>().actor;
   if (actor?.kind !== 'student') throw new Error('route is not a student route');
   return actor;
 });
 
 /** The dashboard session this request came with (routes marked SessionRoute). */
 export const CurrentWebSession = createParamDecorator((_: unknown, ctx: ExecutionContext): CurrentSession => {
-  const session = ctx.switchToHttp().getRequest().webSession;
+  const session = ctx.switchToHttp().getRequest<AuthRequest>().webSession;
   if (!session) throw new Error('route is not a session route');
   return session;
 });

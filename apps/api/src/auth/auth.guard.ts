@@ -1,22 +1,20 @@
 import { ForbiddenException, HttpException, HttpStatus, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { AppConfig } from '@labkeys/config';
 import { tenantScopeOf } from '@labkeys/database';
 import { currentRequestContext } from '../common/request-context';
 import { clearSessionCookie, crossSiteRefusal, sessionCookieOf } from '../identity/session-cookie';
-import { sessionState, WebSessions, type CurrentSession } from '../identity/web-sessions.service';
+import { sessionState, WebSessions } from '../identity/web-sessions.service';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { clearStudentCookie, studentCookieOf, studentCrossSiteRefusal } from '../me/student-session-cookie';
 import { StudentWebSessions } from '../me/student-web-sessions.service';
 import type { Actor, InstructorActor, StudentActor } from './actor';
-import { AUTH_MODE, OWN_ACCOUNT, STEP_UP, type AuthMode } from './auth.decorators';
+import { AUTH_MODE, OWN_ACCOUNT, STEP_UP, type AuthMode, type AuthRequest } from './auth.decorators';
 import { bearerToken, wellFormedToken } from './bearer';
 import { TokenAuthenticator } from './token-authenticator.service';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-type AuthRequest = Request & { actor?: Actor; webSession?: CurrentSession };
 
 /**
  * Every route needs an instructor token unless marked otherwise. The tenant

@@ -5,7 +5,8 @@ import { runWithRequestContext } from './request-context';
 /** Opens the request's context; the auth guard adds the actor to it. */
 @Injectable()
 export class RequestContextMiddleware implements NestMiddleware {
-  use(req: Request & { id?: unknown }, res: Response, next: NextFunction): void {
+  // pino-http's genReqId (libs/logging) sets the id, always a string.
+  use(req: Request & { id?: string }, res: Response, next: NextFunction): void {
     const requestId = req.id !== undefined ? String(req.id) : (res.getHeader('x-request-id') as string | undefined);
     runWithRequestContext({ requestId }, next);
   }

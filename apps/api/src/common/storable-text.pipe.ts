@@ -2,6 +2,7 @@ import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/c
 import { ValidationProblemException, type FieldProblem } from './problem';
 
 /** NUL, which Postgres text cannot hold, and UTF-16 surrogates without their pair, which UTF-8 cannot encode. */
+// eslint-disable-next-line no-control-regex -- NUL is the character refused
 const UNSTORABLE = /\u0000|\p{Surrogate}/u;
 const MAX_REPORTED = 20;
 
@@ -43,6 +44,6 @@ export function unstorableFields(root: unknown, rootPath: string): FieldProblem[
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }

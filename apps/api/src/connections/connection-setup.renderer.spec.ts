@@ -2,6 +2,7 @@ import { labRoleTrustPolicy, labRoleWebIdentityTrustPolicy, managementRolePolicy
 import { parse as parseYaml } from 'yaml';
 import { renderCloudFormation, renderTerraform, type SetupDocuments } from './connection-setup.renderer';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- hcl2-parser ships no type declarations to import with
 const { parseToObject } = require('hcl2-parser') as { parseToObject(text: string): [Record<string, any> | null, unknown] };
 
 // Role paths may contain any printable ASCII, including what HCL reads as quotes or interpolation.

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { ConnectionRepository, mapPage, TemplateRepository, UnitOfWork, type AwsConnection, type ConnectionMode, type Page, type PageRequest, type TenantScope, type Tx } from '@labkeys/database';
+import { ConnectionRepository, jsonInputOf, mapPage, TemplateRepository, UnitOfWork, type AwsConnection, type ConnectionMode, type Page, type PageRequest, type TenantScope, type Tx } from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException, type FieldProblem } from '../common/problem';
 import { roleArnProblems } from './connection-input.validator';
@@ -61,7 +61,7 @@ export class ConnectionsService {
         tx,
       );
       const { externalId: _e, ...summary } = view(row);
-      await this.audit.record(scope, { action: 'connection.created', subjectType: 'connection', subjectId: row.id, summary: JSON.parse(JSON.stringify(summary)) }, tx);
+      await this.audit.record(scope, { action: 'connection.created', subjectType: 'connection', subjectId: row.id, summary: jsonInputOf(summary) }, tx);
       return view(row);
     });
   }

@@ -8,7 +8,8 @@ export class RedisProbe {
   constructor(private readonly redis: ApiRedis) {}
 
   async ping(timeoutMs = 2000): Promise<void> {
-    const answer = await withTimeout(
+    // Typed as a string: the check below is for a server that answers anything else.
+    const answer: string = await withTimeout(
       this.redis.ready().then((client) => client.ping()),
       timeoutMs,
       'redis ping timed out',

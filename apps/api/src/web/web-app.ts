@@ -47,7 +47,9 @@ export function serveWebApp(app: NestExpressApplication, dir = webDistDir()): bo
     index: false,
     immutable: true,
     maxAge: '365d',
-    setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+    setHeaders: (res: Response) => {
+      res.setHeader('x-content-type-options', 'nosniff');
+    },
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !isWebAppRoute(req.path)) return next();

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AwsLocalCore } from '../core';
-import type { Faults } from '../faults';
 import { readBody, sendJson } from '../http-io';
 
 async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -23,7 +22,7 @@ export async function handleAdmin(core: AwsLocalCore, req: IncomingMessage, res:
       return sendJson(res, 200, { status: 'ok', cpuMicros: cpu.user + cpu.system, sessions: core.backend.sessions.size });
     }
     if (route === 'GET /faults') return sendJson(res, 200, core.faults.get());
-    if (route === 'PUT /faults') return sendJson(res, 200, core.faults.set((await jsonBody(req)) as Partial<Faults>));
+    if (route === 'PUT /faults') return sendJson(res, 200, core.faults.set(await jsonBody(req)));
     if (route === 'GET /counters') return sendJson(res, 200, core.counters.snapshot());
     if (route === 'GET /counters/faulted') return sendJson(res, 200, core.counters.faultedSnapshot());
     if (route === 'GET /counters/times') {

@@ -30,7 +30,7 @@ interface FederationSession {
 function getSigninToken(backend: Backend, tokens: SigninTokenStore, q: URLSearchParams): HttpReply {
   let creds: FederationSession;
   try {
-    creds = JSON.parse(q.get('Session') ?? '');
+    creds = JSON.parse(q.get('Session') ?? '') as FederationSession;
   } catch {
     return fail('The Session parameter must be a JSON object with sessionId, sessionKey and sessionToken.');
   }

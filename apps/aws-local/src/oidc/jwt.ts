@@ -51,7 +51,7 @@ export function decodeJwt(token: string): DecodedJwt {
   if (typeof header.alg !== 'string') throw new MalformedJwtError('The token header has no alg.');
   if (header.kid !== undefined && typeof header.kid !== 'string') throw new MalformedJwtError('The token header kid is not a string.');
   return {
-    header: { alg: header.alg, kid: header.kid as string | undefined, typ: header.typ as string | undefined },
+    header: { alg: header.alg, kid: header.kid, typ: header.typ as string | undefined },
     claims,
     signingInput: `${parts[0]}.${parts[1]}`,
     signature: Buffer.from(parts[2], 'base64url'),

@@ -19,7 +19,7 @@ const invalid = (message: string): AwsError => new AwsError('IDPRejectedClaim', 
 
 /** A principal tag value: AWS's claim shape is a one-element list (`{"k": ["v"]}`); a bare string is accepted too. */
 function tagValue(key: string, raw: unknown): string {
-  const value = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+  const value: unknown = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
   if (typeof value !== 'string' || !TAG_VALUE.test(value)) throw invalid(`The session tag ${key} in the token has an invalid value.`);
   return value;
 }

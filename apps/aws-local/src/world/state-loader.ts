@@ -13,7 +13,7 @@ function documentText(doc: PolicyDocumentInput, kind: PolicyKind, where: string)
     parsePolicy(text, kind);
   } catch (e) {
     const reason = e instanceof PolicyGrammarError ? e.message : String(e);
-    throw new Error(`aws-local state: invalid policy at ${where}: ${reason}`);
+    throw new Error(`aws-local state: invalid policy at ${where}: ${reason}`, { cause: e });
   }
   return text;
 }
@@ -84,7 +84,7 @@ function loadOidcProvider(world: IamWorld, account: string, p: OidcProviderState
 /** Builds the IAM world from a state object, a state file path, or the default world when none is given. */
 export function loadWorld(state?: WorldStateFile | string): IamWorld {
   const file: WorldStateFile =
-    state === undefined ? defaultWorld() : typeof state === 'string' ? JSON.parse(readFileSync(state, 'utf8')) : state;
+    state === undefined ? defaultWorld() : typeof state === 'string' ? (JSON.parse(readFileSync(state, 'utf8')) as WorldStateFile) : state;
   if (!file || !Array.isArray(file.accounts)) throw new Error('aws-local state: "accounts" must be an array');
   const world = new IamWorld();
   for (const p of AWS_MANAGED_POLICIES) {

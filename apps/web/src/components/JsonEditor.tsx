@@ -89,7 +89,6 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
     view.current = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
     return () => view.current?.destroy();
     // The editor owns its text once created; outside changes come through `value` below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   useEffect(() => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { DatabaseClock, LabRepository, LabSessionRepository, RevocationEntryRepository, tenantScopeOf, UnitOfWork, type LockedLab, type SessionSelector, type TenantScope, type Tx } from '@labkeys/database';
+import { DatabaseClock, jsonInputOf, LabRepository, LabSessionRepository, RevocationEntryRepository, UnitOfWork, type LockedLab, type SessionSelector, type TenantScope, type Tx } from '@labkeys/database';
 import { accessEndedEvent, PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
@@ -179,7 +179,7 @@ export class RevocationRequestsService {
 
   private record(tx: Tx, scope: TenantScope, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, unknown> = {}) {
     const sessions = o.events.map((e) => ({ sessionId: e.sessionId, state: e.state }));
-    return this.audit.record(scope, { action, subjectType, subjectId, summary: JSON.parse(JSON.stringify({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions })) }, tx);
+    return this.audit.record(scope, { action, subjectType, subjectId, summary: jsonInputOf({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions }) }, tx);
   }
 }
 

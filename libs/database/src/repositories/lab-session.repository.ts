@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import type { SessionState } from '../generated/prisma/enums';
-import { pageArgs, toPage, type Page, type PageRequest, type SortDirection } from '../pagination';
+import { pageArgs, toPage, type PageRequest, type SortDirection } from '../pagination';
 import { PrismaService } from '../prisma.service';
 import type { TenantScope } from '../tenant-scope';
 import { clientOf, type Tx } from '../unit-of-work';

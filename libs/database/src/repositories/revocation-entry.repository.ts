@@ -81,10 +81,10 @@ export class RevocationEntryRepository {
   }
 
   async openOfRole(scope: TenantScope, role: RevocationRole, tx?: Tx): Promise<OpenRevocationEntry[]> {
-    return (await clientOf(this.prisma, tx).revocationEntry.findMany({
+    return await clientOf(this.prisma, tx).revocationEntry.findMany({
       where: { tenantId: scope.tenantId, connectionId: role.connectionId, roleArn: role.roleArn, state: { in: ['PENDING', 'APPLIED'] } },
       select: { id: true, scope: true, value: true, labId: true, sessionId: true, state: true, coversUntil: true, createdAt: true, deniesBefore: true },
-    })) as OpenRevocationEntry[];
+    });
   }
 
   countPending(scope: TenantScope, role: RevocationRole): Promise<number> {
