@@ -54,14 +54,14 @@ export class LabEventsController {
       channel: { kind: 'lab', tenantId: me.tenantId, labId },
       owner: me.tokenId ? `i:${me.tenantId}:${me.tokenId}` : `i:${me.tenantId}:session:${me.sessionId}`,
       prepare: () => this.query.requireLab(scope, labId),
-      render: async ({ event }, stream) => {
+      render: ({ event }, stream) => {
         scheduleReadiness(stream);
-        return [
+        return Promise.resolve([
           {
             event: 'session.state',
             data: { sessionId: event.sessionId, studentId: event.studentId, state: event.state, type: event.type, detail: event.detail ?? null, at: event.at },
           },
-        ];
+        ]);
       },
       initial: async () => [await readiness()],
     });

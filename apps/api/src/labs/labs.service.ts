@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { LabRepository, parseSort, UnitOfWork, type Lab, type Page, type TenantScope, type Tx } from '@labkeys/database';
+import { LabRepository, parseSort, UnitOfWork, type JsonInput, type Lab, type Page, type TenantScope, type Tx } from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
@@ -52,13 +52,12 @@ export class LabsService {
   }
 
   private createInTransaction(scope: TenantScope, input: CreateLabDto): Promise<LabView> {
-    const { tenantId } = scope;
     return this.uow.run(async (tx) => {
       const fields = { courseId: input.courseId, templateId: input.templateId, startsAt: toDate(input.startsAt) ?? null, endsAt: toDate(input.endsAt) ?? null };
       const checked = await checkLab(this.labs, scope, { ...fields, sessionDurationSeconds: input.sessionDurationSeconds }, { startsAt: true, endsAt: true }, tx);
       if (checked.problems.length > 0) throw new ValidationProblemException(checked.problems);
       const row = await this.labs.create(scope, { name: input.name, ...fields, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew ?? false }, tx);
-      await this.audit.record(scope, { action: 'lab.created', subjectType: 'lab', subjectId: row.id, summary: JSON.parse(JSON.stringify(view(row))) }, tx);
+      await this.audit.record(scope, { action: 'lab.created', subjectType: 'lab', subjectId: row.id, summary: JSON.parse(JSON.stringify(view(row))) as JsonInput }, tx);
       return view(row);
     });
   }
@@ -68,7 +67,6 @@ export class LabsService {
   }
 
   private updateInTransaction(scope: TenantScope, id: string, input: UpdateLabDto): Promise<LabView> {
-    const { tenantId } = scope;
     return this.uow.run(async (tx) => {
       const current = await this.find(scope, id, tx);
       if (current.state !== 'SCHEDULED') throw notScheduled(current.state);
@@ -87,13 +85,12 @@ export class LabsService {
       // Conditional on the state, so a start that lands meanwhile wins and this answers 409.
       const updated = await this.labs.updateScheduled(scope, id, { name: input.name, ...merged, sessionDurationSeconds: checked.sessionDurationSeconds, autoRenew: input.autoRenew }, tx);
       if (!updated) throw notScheduled((await this.find(scope, id, tx)).state);
-      await this.audit.record(scope, { action: 'lab.updated', subjectType: 'lab', subjectId: id, summary: JSON.parse(JSON.stringify(input)) }, tx);
+      await this.audit.record(scope, { action: 'lab.updated', subjectType: 'lab', subjectId: id, summary: JSON.parse(JSON.stringify(input)) as JsonInput }, tx);
       return view(await this.find(scope, id, tx));
     });
   }
 
   async cancel(scope: TenantScope, id: string): Promise<LabView> {
-    const { tenantId } = scope;
     return this.uow.run(async (tx) => {
       const current = await this.find(scope, id, tx);
       const cancelled = await this.labs.cancelScheduled(scope, id, tx);

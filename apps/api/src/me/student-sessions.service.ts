@@ -147,13 +147,13 @@ export class StudentSessionsService {
     const chaining = await this.identity.chains(connection);
     const remaining = Math.floor((new Date(creds.expiration).getTime() - Date.now()) / 1000);
     return this.minter.mint({
-      partition: connection.partition as never,
+      partition: connection.partition,
       endpointOverride: connection.endpointOverride,
       credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
       // Role-chained credentials refuse SessionDuration; otherwise the console lives as long as the keys.
       sessionDurationSeconds: chaining || remaining < 900 ? undefined : Math.min(remaining, 43200),
       issuer: this.config.publicUrl,
-      destination: template.consoleDestination ?? defaultConsoleDestination(connection.partition as never),
+      destination: template.consoleDestination ?? defaultConsoleDestination(connection.partition),
     });
   }
 

@@ -142,7 +142,7 @@ describe('RenewSessionHandler', () => {
 
     expect(t.successors()).toHaveLength(1);
     expect(t.audit.entries).toHaveLength(1);
-    const [first, second] = t.producer.add.mock.calls.map(([name, payload]) => JOB_CATALOGUE[JobName.IssueSession].jobId!(payload as never));
+    const [first, second] = t.producer.add.mock.calls.map(([, payload]) => JOB_CATALOGUE[JobName.IssueSession].jobId!(payload as never));
     expect(second).toBe(first);
     expect(first).toBe(`issue-${t.successors()[0].id}`);
   });

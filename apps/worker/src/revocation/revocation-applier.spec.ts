@@ -92,10 +92,10 @@ function world() {
     async lockRole(s, role, tx) {
       log.push(`lock ${role.roleArn} ${tx === TX ? 'in tx' : 'OUTSIDE tx'}`);
     },
-    async openOfRole(s, role) {
-      return entries.filter((e) => e.state !== 'PRUNED').map(({ lastError, ...e }) => ({ ...e }));
+    async openOfRole(_scope, _role) {
+      return entries.filter((e) => e.state !== 'PRUNED').map(({ lastError: _lastError, ...e }) => ({ ...e }));
     },
-    async markApplied(s, e, now) {
+    async markApplied(_scope, e, _now) {
       const row = entries.find((x) => x.id === e.id && x.state === 'PENDING' && x.createdAt === e.createdAt);
       if (!row) return 0;
       row.state = 'APPLIED';
