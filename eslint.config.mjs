@@ -41,7 +41,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Nest's DI reads constructor parameter types; `import type` would erase them.
       '@typescript-eslint/consistent-type-imports': 'off',
     },
@@ -77,7 +80,9 @@ export default tseslint.config(
               message: 'Use a repository (and UnitOfWork for transactions) from @labkeys/database.',
             },
           ],
-          patterns: [{ group: ['**/generated/prisma/**'], message: 'Data access lives in libs/database repositories.' }],
+          patterns: [
+            { group: ['**/generated/prisma/**'], message: 'Data access lives in libs/database repositories.' },
+          ],
         },
       ],
       'no-restricted-properties': [
@@ -95,7 +100,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@nestjs/common', importNames: HTTP_EXCEPTIONS, message: 'Throw a domain error (libs/core errors).' }] },
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: HTTP_EXCEPTIONS,
+              message: 'Throw a domain error (libs/core errors).',
+            },
+          ],
+        },
       ],
     },
   },

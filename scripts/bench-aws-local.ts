@@ -51,7 +51,9 @@ const BENCH_WORLD: WorldStateFile = {
         {
           name: 'admin',
           accessKeys: [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY }],
-          inlinePolicies: { admin: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+          inlinePolicies: {
+            admin: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+          },
         },
       ],
       roles: [
@@ -69,7 +71,9 @@ const BENCH_WORLD: WorldStateFile = {
               },
             ],
           },
-          inlinePolicies: { s3: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+          inlinePolicies: {
+            s3: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+          },
         },
       ],
     },
@@ -96,9 +100,13 @@ function parseArgs(argv: string[]): BenchOptions {
 async function startChild(): Promise<{ url: string; stop: () => void }> {
   const stateFile = join(mkdtempSync(join(tmpdir(), 'aws-local-bench-')), 'world.json');
   writeFileSync(stateFile, JSON.stringify(BENCH_WORLD));
-  const child = spawn(process.execPath, [join(__dirname, '../apps/aws-local/src/main.js'), '--port', '0', '--state', stateFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, '../apps/aws-local/src/main.js'), '--port', '0', '--state', stateFile],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`aws-local exited with ${code}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -154,7 +162,8 @@ async function runWorker(job: WorkerJob): Promise<WorkerResult> {
   return { latencies, errors, firstError };
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
@@ -178,7 +187,8 @@ async function main(): Promise<void> {
     });
     await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
     await fetch(`${server.url}/_aws-local/counters/reset`, { method: 'POST' });
-    const serverCpu = async (): Promise<number> => ((await (await fetch(`${server.url}/_aws-local/health`)).json()) as { cpuMicros: number }).cpuMicros;
+    const serverCpu = async (): Promise<number> =>
+      ((await (await fetch(`${server.url}/_aws-local/health`)).json()) as { cpuMicros: number }).cpuMicros;
     const cpuBefore = await serverCpu();
     const clientCpuBefore = process.cpuUsage();
     const started = process.hrtime.bigint();
@@ -200,13 +210,21 @@ async function main(): Promise<void> {
     const errors = outcomes.reduce((n, o) => n + o.errors, 0);
     const callsPerSecond = Math.round(options.calls / seconds);
     const where = options.url ? 'external' : options.inProcess ? 'in-process' : 'child process';
-    console.log(`aws-local bench: ${options.calls} AssumeRole calls, concurrency ${options.concurrency}, ${options.workers} SDK client thread(s), aws-local ${where}`);
-    console.log(`  ${seconds.toFixed(2)} s, ${callsPerSecond} calls/s, errors ${errors}, counted by aws-local ${counted['sts:AssumeRole'] ?? 0}`);
+    console.log(
+      `aws-local bench: ${options.calls} AssumeRole calls, concurrency ${options.concurrency}, ${options.workers} SDK client thread(s), aws-local ${where}`,
+    );
+    console.log(
+      `  ${seconds.toFixed(2)} s, ${callsPerSecond} calls/s, errors ${errors}, counted by aws-local ${counted['sts:AssumeRole'] ?? 0}`,
+    );
     if (!options.inProcess) {
-      console.log(`  aws-local CPU ${serverCpuMsPerCall.toFixed(3)} ms per AssumeRole → ~${Math.round(1000 / serverCpuMsPerCall)} calls/s per core for aws-local itself`);
+      console.log(
+        `  aws-local CPU ${serverCpuMsPerCall.toFixed(3)} ms per AssumeRole → ~${Math.round(1000 / serverCpuMsPerCall)} calls/s per core for aws-local itself`,
+      );
       console.log(`  SDK client CPU ${clientCpuMsPerCall.toFixed(3)} ms per call (all client threads)`);
     }
-    console.log(`  latency ms p50 ${percentile(latencies, 50).toFixed(1)}  p95 ${percentile(latencies, 95).toFixed(1)}  p99 ${percentile(latencies, 99).toFixed(1)}`);
+    console.log(
+      `  latency ms p50 ${percentile(latencies, 50).toFixed(1)}  p95 ${percentile(latencies, 95).toFixed(1)}  p99 ${percentile(latencies, 99).toFixed(1)}`,
+    );
     const firstError = outcomes.find((o) => o.firstError)?.firstError;
     if (firstError) console.log(`  first error: ${firstError}`);
     console.log(

@@ -10,7 +10,21 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { redisOptionsFromUrl, JOB_CATALOGUE, jobIdOf, JobName } from '@labkeys/queues';
 import type { PrismaClient } from '@labkeys/database';
-import { appEnv, argValue, mapLimit, onCleanup, percentile, runBench, startApi, startAwsLocal, startServices, startWorker, waitUntil, withPg, type Services } from './bench/harness';
+import {
+  appEnv,
+  argValue,
+  mapLimit,
+  onCleanup,
+  percentile,
+  runBench,
+  startApi,
+  startAwsLocal,
+  startServices,
+  startWorker,
+  waitUntil,
+  withPg,
+  type Services,
+} from './bench/harness';
 import { cpuSeconds, loadAverage } from './bench/proc';
 import { createClassroom, fixturePrisma, type Classroom } from '@labkeys/testing';
 
@@ -35,10 +49,16 @@ runBench('bench:expire', 10 * 60 * 1000, async () => {
   const expiry = await expireTogether(prisma, services, aws.url, n);
   // Worker CPU over the expiry phase (seeding included, which is the bench's, not the worker's): what one expiry costs it.
   const workerCpuMsPerExpiry = Math.round(((cpuSeconds(worker.pid) - cpuBefore) * 1000 * 10) / n) / 10;
-  console.log(`expiry: ${expiry.expiredCount}/${n} EXPIRED; all within ${expiry.allExpiredMs} ms of the expiry second; lag min ${expiry.min} ms, p50 ${expiry.p50} ms, p99 ${expiry.p99} ms, max ${expiry.max} ms; worker CPU ${workerCpuMsPerExpiry} ms per expiry`);
+  console.log(
+    `expiry: ${expiry.expiredCount}/${n} EXPIRED; all within ${expiry.allExpiredMs} ms of the expiry second; lag min ${expiry.min} ms, p50 ${expiry.p50} ms, p99 ${expiry.p99} ms, max ${expiry.max} ms; worker CPU ${workerCpuMsPerExpiry} ms per expiry`,
+  );
 
   const revocation = await revokeLab(prisma, services, api.url, aws.url, revokeN);
-  console.log(revocation.ms === null ? `lab revocation: not measured (${revocation.reason})` : `lab revocation: ${revokeN} sessions denied by aws-local ${revocation.ms} ms after the request`);
+  console.log(
+    revocation.ms === null
+      ? `lab revocation: not measured (${revocation.reason})`
+      : `lab revocation: ${revokeN} sessions denied by aws-local ${revocation.ms} ms after the request`,
+  );
   console.log(
     JSON.stringify({
       n,
@@ -85,13 +105,33 @@ async function expireTogether(prisma: PrismaClient, services: Services, awsUrl: 
   await queue.addBulk(
     rows.map((r) => {
       const payload = { tenantId: r.tenantId, sessionId: r.id };
-      return { name: JobName.ExpireSession, data: payload, opts: { ...def.options, jobId: jobIdOf(JobName.ExpireSession, payload), delay: Math.max(0, r.expiresAt.getTime() - Date.now()) } };
+      return {
+        name: JobName.ExpireSession,
+        data: payload,
+        opts: {
+          ...def.options,
+          jobId: jobIdOf(JobName.ExpireSession, payload),
+          delay: Math.max(0, r.expiresAt.getTime() - Date.now()),
+        },
+      };
     }),
   );
   console.log(`${n} sessions expire between ${new Date(second).toISOString()} and +1 s; jobs added`);
 
   await waitUntil(
-    async () => withPg(services.databaseUrl, async (pg) => Number((await pg.query<{ count: string }>(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = 'EXPIRED'`, [room.labId])).rows[0].count) >= n),
+    async () =>
+      withPg(
+        services.databaseUrl,
+        async (pg) =>
+          Number(
+            (
+              await pg.query<{ count: string }>(
+                `SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = 'EXPIRED'`,
+                [room.labId],
+              )
+            ).rows[0].count,
+          ) >= n,
+      ),
     LEAD_MS + 120000,
     50,
     'all sessions EXPIRED',
@@ -104,7 +144,14 @@ async function expireTogether(prisma: PrismaClient, services: Services, awsUrl: 
   );
   const lags = ended.rows.map((r) => Number(r.lag)).sort((a, b) => a - b);
   const lastEnded = Math.max(...ended.rows.map((r) => Number(r.ended)));
-  return { expiredCount: lags.length, allExpiredMs: Math.round(lastEnded - second), p50: Math.round(percentile(lags, 50)), p99: Math.round(percentile(lags, 99)), min: Math.round(lags[0]), max: Math.round(lags[lags.length - 1]) };
+  return {
+    expiredCount: lags.length,
+    allExpiredMs: Math.round(lastEnded - second),
+    p50: Math.round(percentile(lags, 50)),
+    p99: Math.round(percentile(lags, 99)),
+    min: Math.round(lags[0]),
+    max: Math.round(lags[lags.length - 1]),
+  };
 }
 
 interface Revocation {
@@ -114,20 +161,35 @@ interface Revocation {
 }
 
 /** A lab issued through the real pipeline, then `POST /v1/labs/:id/revoke`; done when aws-local denies every key. */
-async function revokeLab(prisma: PrismaClient, services: Services, apiUrl: string, awsUrl: string, n: number): Promise<Revocation> {
+async function revokeLab(
+  prisma: PrismaClient,
+  services: Services,
+  apiUrl: string,
+  awsUrl: string,
+  n: number,
+): Promise<Revocation> {
   const room = await createClassroom(prisma, { students: n, endpoint: awsUrl, externalId: EXTERNAL_ID });
   const auth = { authorization: `Bearer ${room.ownerToken}` };
   const started = await fetch(`${apiUrl}/v1/labs/${room.labId}/start`, { method: 'POST', headers: auth });
   if (started.status !== 202) throw new Error(`start answered ${started.status}: ${await started.text()}`);
   await waitUntil(async () => (await countState(services, room, 'ACTIVE')) >= n, 120000, 100, `${n} sessions ACTIVE`);
-  const keys = await withPg(services.databaseUrl, async (pg) => (await pg.query<{ k: string }>(`SELECT access_key_id AS k FROM lab_sessions WHERE lab_id = $1`, [room.labId])).rows.map((r) => r.k));
+  const keys = await withPg(services.databaseUrl, async (pg) =>
+    (
+      await pg.query<{ k: string }>(`SELECT access_key_id AS k FROM lab_sessions WHERE lab_id = $1`, [room.labId])
+    ).rows.map((r) => r.k),
+  );
   const before = await decisions(awsUrl, keys);
   if (before.some((d) => d === 'deny')) throw new Error('a session was denied before the lab was revoked');
 
   const t0 = performance.now();
   const response = await fetch(`${apiUrl}/v1/labs/${room.labId}/revoke`, { method: 'POST', headers: auth });
-  if (response.status === 404) return { ms: null, reason: `POST /v1/labs/:id/revoke answered 404 (${(await response.text()).slice(0, 120)})` };
-  if (response.status !== 202) return { ms: null, reason: `POST /v1/labs/:id/revoke answered ${response.status} (${(await response.text()).slice(0, 160)})` };
+  if (response.status === 404)
+    return { ms: null, reason: `POST /v1/labs/:id/revoke answered 404 (${(await response.text()).slice(0, 120)})` };
+  if (response.status !== 202)
+    return {
+      ms: null,
+      reason: `POST /v1/labs/:id/revoke answered ${response.status} (${(await response.text()).slice(0, 160)})`,
+    };
   let ms = 0;
   await waitUntil(
     async () => {
@@ -141,12 +203,26 @@ async function revokeLab(prisma: PrismaClient, services: Services, apiUrl: strin
   );
   // Revocation reports REVOKED only after IAM accepted the deny; give that write a moment to land.
   let revoked = 0;
-  await waitUntil(async () => (revoked = await countState(services, room, 'REVOKED')) >= n, 10000, 100, 'REVOKED').catch(() => undefined);
+  await waitUntil(
+    async () => (revoked = await countState(services, room, 'REVOKED')) >= n,
+    10000,
+    100,
+    'REVOKED',
+  ).catch(() => undefined);
   return { ms, revoked };
 }
 
 function countState(services: Services, room: Classroom, state: string): Promise<number> {
-  return withPg(services.databaseUrl, async (pg) => Number((await pg.query<{ count: string }>(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = $2`, [room.labId, state])).rows[0].count));
+  return withPg(services.databaseUrl, async (pg) =>
+    Number(
+      (
+        await pg.query<{ count: string }>(`SELECT count(*) FROM lab_sessions WHERE lab_id = $1 AND state = $2`, [
+          room.labId,
+          state,
+        ])
+      ).rows[0].count,
+    ),
+  );
 }
 
 async function decisions(awsUrl: string, keys: string[]): Promise<string[]> {

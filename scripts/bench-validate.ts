@@ -10,7 +10,10 @@ const ROUNDS = 20;
 const template = (action: string): RoleTemplateInput => ({
   roleArn: 'arn:aws:iam::123456789012:role/LabKeysLab',
   durationSeconds: 3600,
-  sessionPolicyTemplate: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] }),
+  sessionPolicyTemplate: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+  }),
 });
 
 /** Median milliseconds of one validation, after a warm-up that loads the s3 catalogue. */
@@ -35,7 +38,14 @@ async function main(): Promise<void> {
     hostile[n] = Number(ms.toFixed(3));
     console.log(`s3: + *?×${n} + 0: ${ms.toFixed(3)} ms (${(ms / plainMs).toFixed(2)}x plain)`);
   }
-  console.log(JSON.stringify({ rounds: ROUNDS, plainMs: Number(plainMs.toFixed(3)), hostileMs: hostile, worstRatio: Number((Math.max(...Object.values(hostile)) / plainMs).toFixed(2)) }));
+  console.log(
+    JSON.stringify({
+      rounds: ROUNDS,
+      plainMs: Number(plainMs.toFixed(3)),
+      hostileMs: hostile,
+      worstRatio: Number((Math.max(...Object.values(hostile)) / plainMs).toFixed(2)),
+    }),
+  );
 }
 
 main().catch((e: unknown) => {

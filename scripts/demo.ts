@@ -17,7 +17,11 @@ const children: ChildProcess[] = [];
 let shuttingDown = false;
 
 function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args.map((a, i) => (i === 0 ? join(ROOT, a) : a)), { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    args.map((a, i) => (i === 0 ? join(ROOT, a) : a)),
+    { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   // Children log JSON lines; the demo shows errors only, to keep the terminal readable.
   const relay = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
@@ -116,7 +120,15 @@ async function main(): Promise<void> {
   await runMigrations(env.DATABASE_URL, { log: (line) => process.stderr.write(`demo: ${line}\n`) });
   await startDemoMailbox(SMTP_PORT, MAIL_DIR);
   const mode = demoMode();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`, MIGRATE_ON_START: 'false', AWS_ACCESS_KEY_ID: ADMIN.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+    MIGRATE_ON_START: 'false',
+    AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   delete childEnv.AWS_SESSION_TOKEN;
   delete childEnv.AWS_PROFILE;
   if (mode === 'webIdentity') {
@@ -135,7 +147,8 @@ async function main(): Promise<void> {
 
 function demoMode(): DemoMode {
   const value = process.env.LABKEYS_DEMO_MODE ?? 'webIdentity';
-  if (value !== 'webIdentity' && value !== 'assumeRole') throw new Error(`LABKEYS_DEMO_MODE must be webIdentity or assumeRole, not ${value}`);
+  if (value !== 'webIdentity' && value !== 'assumeRole')
+    throw new Error(`LABKEYS_DEMO_MODE must be webIdentity or assumeRole, not ${value}`);
   return value;
 }
 

@@ -59,7 +59,13 @@ export function argValue(name: string, fallback: number): number {
   return value;
 }
 
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs: number, what: string, child?: ChildProcess): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs: number,
+  what: string,
+  child?: ChildProcess,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`${what}: the process exited with ${child.exitCode}`);
@@ -89,12 +95,21 @@ export async function startServices(label: string): Promise<Services> {
 export { freePort, withPg };
 
 /** A child process whose stderr tail is kept for error messages; killed at cleanup. */
-export function spawnNode(name: string, entry: string, args: string[], env: Record<string, string>): ChildProcess & { tail: () => string } {
+export function spawnNode(
+  name: string,
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+): ChildProcess & { tail: () => string } {
   // BENCH_PROFILE_DIR=<dir> writes a CPU profile of each child when it exits (finding what bounds a run).
   // V8's tick log rather than --cpu-prof: Nest re-raises SIGTERM after closing, which --cpu-prof would not survive.
   const dir = process.env.BENCH_PROFILE_DIR;
   const profile = dir ? ['--prof', '--no-logfile-per-isolate', `--logfile=${dir}/${name}.log`] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, entry), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profile, join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   const keep = (d: Buffer) => (tail = (tail + d.toString()).slice(-4000));
   child.stdout.on('data', keep);
@@ -119,17 +134,32 @@ export interface AwsLocalChild {
 }
 
 /** aws-local on a free port with the bench's school world; `latencyByAction` injected over its admin API. */
-export async function startAwsLocal(externalId: string, assumeRoleLatencyMs: number, world: WorldStateFile = schoolWorld([externalId])): Promise<AwsLocalChild> {
+export async function startAwsLocal(
+  externalId: string,
+  assumeRoleLatencyMs: number,
+  world: WorldStateFile = schoolWorld([externalId]),
+): Promise<AwsLocalChild> {
   const dir = mkdtempSync(join(tmpdir(), 'labkeys-bench-'));
   onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const state = join(dir, 'world.json');
   writeFileSync(state, JSON.stringify(world));
   const port = await freePort();
-  const child = spawnNode('aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(port), '--state', state], {});
+  const child = spawnNode(
+    'aws-local',
+    'dist/apps/aws-local/src/main.js',
+    ['--port', String(port), '--state', state],
+    {},
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/_aws-local/health`)).ok, 20000, 100, 'aws-local', child);
   // Latency on AssumeRole only: revocation's IAM calls and authorize probes stay unslowed.
-  const put = await fetch(`${url}/_aws-local/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyByAction: { 'sts:AssumeRole': assumeRoleLatencyMs, 'sts:AssumeRoleWithWebIdentity': assumeRoleLatencyMs } }) });
+  const put = await fetch(`${url}/_aws-local/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      latencyByAction: { 'sts:AssumeRole': assumeRoleLatencyMs, 'sts:AssumeRoleWithWebIdentity': assumeRoleLatencyMs },
+    }),
+  });
   if (!put.ok) throw new Error(`aws-local faults answered ${put.status}`);
   return { url, pid: child.pid! };
 }
@@ -177,7 +207,11 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(

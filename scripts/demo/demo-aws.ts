@@ -24,10 +24,25 @@ export async function createRolesFromSetup(
     new PutRolePolicyCommand({
       RoleName: labRole.roleName,
       PolicyName: 'lab-permissions',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: '*' }] }),
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: '*' }],
+      }),
     }),
   );
-  await iam.send(new CreateRoleCommand({ RoleName: managementRole.roleName, Path: managementRole.path, AssumeRolePolicyDocument: JSON.stringify(managementRole.trustPolicy) }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: managementRole.roleName, PolicyName: managementRole.policyName, PolicyDocument: JSON.stringify(managementRole.policy) }));
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: managementRole.roleName,
+      Path: managementRole.path,
+      AssumeRolePolicyDocument: JSON.stringify(managementRole.trustPolicy),
+    }),
+  );
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: managementRole.roleName,
+      PolicyName: managementRole.policyName,
+      PolicyDocument: JSON.stringify(managementRole.policy),
+    }),
+  );
   iam.destroy();
 }

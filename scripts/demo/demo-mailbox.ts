@@ -17,8 +17,15 @@ export function startDemoMailbox(port: number, dir: string): Promise<SMTPServer>
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        const to = session.envelope.rcptTo.map((r) => r.address).join(',').replace(/[^\w.@+-]/g, '_');
-        writeFileSync(join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${++count}-${to}.eml`), Buffer.concat(chunks), { mode: 0o600 });
+        const to = session.envelope.rcptTo
+          .map((r) => r.address)
+          .join(',')
+          .replace(/[^\w.@+-]/g, '_');
+        writeFileSync(
+          join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${++count}-${to}.eml`),
+          Buffer.concat(chunks),
+          { mode: 0o600 },
+        );
         callback();
       });
     },

@@ -29,7 +29,9 @@ interface Connection {
   name: string;
   endpointOverride: string | null;
 }
-type ConnectionSetup = Parameters<typeof createRolesFromSetup>[2] & { oidcProvider?: { url: string; clientIds: string[] } | null };
+type ConnectionSetup = Parameters<typeof createRolesFromSetup>[2] & {
+  oidcProvider?: { url: string; clientIds: string[] } | null;
+};
 interface Verify {
   verified: boolean;
   failures?: unknown;
@@ -61,12 +63,28 @@ export async function seedDemoClass(
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 2 }) });
   let ownerToken: string;
   try {
-    const existing = await prisma.tenant.findFirst({ where: { name: TENANT_NAME }, include: { instructors: { where: { role: 'OWNER' }, take: 1 } } });
+    const existing = await prisma.tenant.findFirst({
+      where: { name: TENANT_NAME },
+      include: { instructors: { where: { role: 'OWNER' }, take: 1 } },
+    });
     if (existing && existing.instructors[0]) {
       // Tokens are stored hashed, so a re-run mints a fresh owner token rather than recovering the old one.
-      ownerToken = (await issueApiToken(standaloneDatabase(prisma).apiTokens, tenantScopeOf(existing.id), existing.instructors[0].id, `demo ${new Date().toISOString()}`)).token;
+      ownerToken = (
+        await issueApiToken(
+          standaloneDatabase(prisma).apiTokens,
+          tenantScopeOf(existing.id),
+          existing.instructors[0].id,
+          `demo ${new Date().toISOString()}`,
+        )
+      ).token;
     } else {
-      ownerToken = (await createTenant(standaloneDatabase(prisma), { name: TENANT_NAME, ownerEmail: OWNER_EMAIL, ownerName: 'Demo Teacher' })).ownerToken;
+      ownerToken = (
+        await createTenant(standaloneDatabase(prisma), {
+          name: TENANT_NAME,
+          ownerEmail: OWNER_EMAIL,
+          ownerName: 'Demo Teacher',
+        })
+      ).ownerToken;
     }
   } finally {
     await prisma.$disconnect();
@@ -89,65 +107,113 @@ export async function seedDemoClass(
 
   // A connection's mode is fixed once created: one connection (and template) per mode.
   const suffix = mode === 'webIdentity' ? '-web' : '';
-  const connection = await findOrCreate<Connection>('/v1/connections', (c) => c.name === `demo-aws${suffix}`, () =>
-    call('POST', '/v1/connections', {
-      name: `demo-aws${suffix}`,
-      mode,
-      accountId: '123456789012',
-      region: 'us-east-1',
-      labRoleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
-      managementRoleArn: 'arn:aws:iam::123456789012:role/LabKeysManagement',
-      endpointOverride: awsUrl,
-    }),
+  const connection = await findOrCreate<Connection>(
+    '/v1/connections',
+    (c) => c.name === `demo-aws${suffix}`,
+    () =>
+      call('POST', '/v1/connections', {
+        name: `demo-aws${suffix}`,
+        mode,
+        accountId: '123456789012',
+        region: 'us-east-1',
+        labRoleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
+        managementRoleArn: 'arn:aws:iam::123456789012:role/LabKeysManagement',
+        endpointOverride: awsUrl,
+      }),
   );
-  if (connection.endpointOverride !== awsUrl) await call('PATCH', `/v1/connections/${connection.id}`, { endpointOverride: awsUrl });
+  if (connection.endpointOverride !== awsUrl)
+    await call('PATCH', `/v1/connections/${connection.id}`, { endpointOverride: awsUrl });
   // aws-local keeps its world in memory: the provider and roles are created afresh from /setup on every run.
   const setup = await call<ConnectionSetup>('GET', `/v1/connections/${connection.id}/setup`);
   if (setup.oidcProvider) {
     const iam = new IAMClient({ endpoint: awsUrl, region: 'us-east-1', credentials: admin });
-    await iam.send(new CreateOpenIDConnectProviderCommand({ Url: setup.oidcProvider.url, ClientIDList: setup.oidcProvider.clientIds }));
+    await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: setup.oidcProvider.url,
+        ClientIDList: setup.oidcProvider.clientIds,
+      }),
+    );
     iam.destroy();
   }
   await createRolesFromSetup(awsUrl, admin, setup);
   const verified = await call<Verify>('POST', `/v1/connections/${connection.id}/verify`);
   if (!verified.verified) throw new Error(`connection verify failed: ${JSON.stringify(verified.failures)}`);
 
-  const template = await findOrCreate<{ id: string; name: string }>('/v1/templates', (t) => t.name === `scoped-s3${suffix}`, () =>
-    call('POST', '/v1/templates', {
-      name: `scoped-s3${suffix}`,
-      connectionId: connection.id,
-      roleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
-      durationSeconds: 3600,
-      sessionPolicyTemplate: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::class-bucket', Condition: { StringLike: { 's3:prefix': 'students/{{student.handle}}/*' } } },
-          { Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
-        ],
+  const template = await findOrCreate<{ id: string; name: string }>(
+    '/v1/templates',
+    (t) => t.name === `scoped-s3${suffix}`,
+    () =>
+      call('POST', '/v1/templates', {
+        name: `scoped-s3${suffix}`,
+        connectionId: connection.id,
+        roleArn: 'arn:aws:iam::123456789012:role/LabKeysStudentLab',
+        durationSeconds: 3600,
+        sessionPolicyTemplate: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:ListBucket',
+              Resource: 'arn:aws:s3:::class-bucket',
+              Condition: { StringLike: { 's3:prefix': 'students/{{student.handle}}/*' } },
+            },
+            { Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
+          ],
+        }),
+        sessionTags: [{ key: 'course', value: '{{course.code}}' }],
+        consoleDestination: 'https://console.aws.amazon.com/s3/home',
       }),
-      sessionTags: [{ key: 'course', value: '{{course.code}}' }],
-      consoleDestination: 'https://console.aws.amazon.com/s3/home',
-    }),
   );
-  const course = await findOrCreate<{ id: string; code: string }>('/v1/courses', (c) => c.code === 'CLOUD101', () => call('POST', '/v1/courses', { code: 'CLOUD101', title: 'Cloud Foundations' }));
-  const roster = Array.from({ length: STUDENTS }, (_, i) => ({ email: `student${String(i + 1).padStart(2, '0')}@demo.labkeys.example`, displayName: `Student ${i + 1}` }));
+  const course = await findOrCreate<{ id: string; code: string }>(
+    '/v1/courses',
+    (c) => c.code === 'CLOUD101',
+    () => call('POST', '/v1/courses', { code: 'CLOUD101', title: 'Cloud Foundations' }),
+  );
+  const roster = Array.from({ length: STUDENTS }, (_, i) => ({
+    email: `student${String(i + 1).padStart(2, '0')}@demo.labkeys.example`,
+    displayName: `Student ${i + 1}`,
+  }));
   await call('POST', `/v1/courses/${course.id}/students`, { students: roster });
 
-  const lab = await call<{ id: string }>('POST', '/v1/labs', { name: `Demo lab ${new Date().toISOString().slice(0, 16)}`, courseId: course.id, templateId: template.id, sessionDurationSeconds: 3600, ...labOptions });
+  const lab = await call<{ id: string }>('POST', '/v1/labs', {
+    name: `Demo lab ${new Date().toISOString().slice(0, 16)}`,
+    courseId: course.id,
+    templateId: template.id,
+    sessionDurationSeconds: 3600,
+    ...labOptions,
+  });
   await call('POST', `/v1/labs/${lab.id}/start`);
 
-  const enrollment = (await call<{ items: Enrollment[] }>('GET', `/v1/courses/${course.id}/enrollments?limit=200`)).items.find((e) => e.student.email === roster[0].email);
+  const enrollment = (
+    await call<{ items: Enrollment[] }>('GET', `/v1/courses/${course.id}/enrollments?limit=200`)
+  ).items.find((e) => e.student.email === roster[0].email);
   if (!enrollment) throw new Error('the first demo student is not enrolled');
   // A fresh link for one student (links are shown once; re-issuing invalidates the old one).
   const link = await call<AccessLink>('POST', `/v1/courses/${course.id}/enrollments/${enrollment.id}/access-link`);
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const res = await fetch(`${apiUrl}/v1/me/sessions/current`, { headers: { authorization: `Bearer ${link.accessToken}` } });
+    const res = await fetch(`${apiUrl}/v1/me/sessions/current`, {
+      headers: { authorization: `Bearer ${link.accessToken}` },
+    });
     if (res.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`the demo student's credentials did not arrive (last status ${res.status})`);
+    if (Date.now() > deadline)
+      throw new Error(`the demo student's credentials did not arrive (last status ${res.status})`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { mode, apiUrl, ownerToken, teacher: { email: OWNER_EMAIL, password: DEMO_TEACHER_PASSWORD }, courseId: course.id, labId: lab.id, student: { email: roster[0].email, handle: enrollment.student.handle, token: link.accessToken, link: link.accessLink } };
+  return {
+    mode,
+    apiUrl,
+    ownerToken,
+    teacher: { email: OWNER_EMAIL, password: DEMO_TEACHER_PASSWORD },
+    courseId: course.id,
+    labId: lab.id,
+    student: {
+      email: roster[0].email,
+      handle: enrollment.student.handle,
+      token: link.accessToken,
+      link: link.accessLink,
+    },
+  };
 }
 
 /**
@@ -155,10 +221,16 @@ export async function seedDemoClass(
  * as a script would) and the invitation accepted through the dashboard's own route. A re-run finds the
  * password set already (409) and leaves it.
  */
-async function setTeacherPassword(apiUrl: string, call: <T>(method: string, path: string, body?: unknown) => Promise<T>): Promise<void> {
+async function setTeacherPassword(
+  apiUrl: string,
+  call: <T>(method: string, path: string, body?: unknown) => Promise<T>,
+): Promise<void> {
   let invitation: { invitationUrl: string };
   try {
-    invitation = await call<{ invitationUrl: string }>('POST', '/v1/invitations', { email: OWNER_EMAIL, role: 'OWNER' });
+    invitation = await call<{ invitationUrl: string }>('POST', '/v1/invitations', {
+      email: OWNER_EMAIL,
+      role: 'OWNER',
+    });
   } catch (error) {
     if (error instanceof Error && / answered 409:/.test(error.message)) return;
     throw error;

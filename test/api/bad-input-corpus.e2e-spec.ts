@@ -49,7 +49,11 @@ describe('bad-input corpus from the OpenAPI document', () => {
   beforeAll(async () => {
     prisma = testPrisma();
     api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '1000000' });
-    room = await createClassroom(prisma, { students: 1, endpoint: 'http://127.0.0.1:9', externalId: 'corpus-external-id' });
+    room = await createClassroom(prisma, {
+      students: 1,
+      endpoint: 'http://127.0.0.1:9',
+      externalId: 'corpus-external-id',
+    });
     doc = (await api.http.get(OPENAPI_JSON_PATH).expect(200)).body;
   });
   afterAll(async () => {
@@ -57,9 +61,16 @@ describe('bad-input corpus from the OpenAPI document', () => {
     await prisma.$disconnect();
   });
 
-  const resolve = (schema: Schema): Schema => (schema.$ref ? resolve(doc.components.schemas[schema.$ref.split('/').pop()!]) : schema);
+  const resolve = (schema: Schema): Schema =>
+    schema.$ref ? resolve(doc.components.schemas[schema.$ref.split('/').pop()!]) : schema;
   const idFor = (name: string): string =>
-    ({ labId: room.labId, courseId: room.courseId, connectionId: room.connectionId, templateId: room.templateId, studentId: room.students[0].id })[name] ?? NIL_ID;
+    ({
+      labId: room.labId,
+      courseId: room.courseId,
+      connectionId: room.connectionId,
+      templateId: room.templateId,
+      studentId: room.students[0].id,
+    })[name] ?? NIL_ID;
 
   /** A value the field's validators would likely accept, so a mutation of another field is what gets judged. */
   function sample(raw: Schema, name = ''): unknown {
@@ -69,7 +80,11 @@ describe('bad-input corpus from the OpenAPI document', () => {
     if (schema.format === 'date-time') return new Date(Date.now() + 86_400_000).toISOString();
     switch (schema.type) {
       case 'string':
-        return /email/i.test(name) ? 'corpus@example.edu' : /arn/i.test(name) ? 'arn:aws:iam::123456789012:role/labkeys-lab' : 'sample';
+        return /email/i.test(name)
+          ? 'corpus@example.edu'
+          : /arn/i.test(name)
+            ? 'arn:aws:iam::123456789012:role/labkeys-lab'
+            : 'sample';
       case 'integer':
       case 'number':
         return schema.minimum ?? (/duration|seconds/i.test(name) ? 3600 : 1);
@@ -78,18 +93,32 @@ describe('bad-input corpus from the OpenAPI document', () => {
       case 'array':
         return schema.items ? [sample(schema.items, name)] : [];
       default:
-        return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, value]) => [key, sample(value, key)]));
+        return Object.fromEntries(
+          Object.entries(schema.properties ?? {}).map(([key, value]) => [key, sample(value, key)]),
+        );
     }
   }
 
   function wrongType(raw: Schema): unknown {
     const type = resolve(raw).type;
-    return type === 'string' ? 12345 : type === 'array' ? 'not-a-list' : type === 'object' || type === undefined ? ['not', 'an', 'object'] : 'not-a-number';
+    return type === 'string'
+      ? 12345
+      : type === 'array'
+        ? 'not-a-list'
+        : type === 'object' || type === undefined
+          ? ['not', 'an', 'object']
+          : 'not-a-number';
   }
 
   function bodyAttempts(method: string, url: string, schema: Schema): Attempt[] {
     const base = sample(schema) as Record<string, unknown>;
-    const json = (label: string, value: Record<string, unknown> | string) => ({ label, method, url, contentType: 'application/json', body: typeof value === 'string' ? value : JSON.stringify(value) });
+    const json = (label: string, value: Record<string, unknown> | string) => ({
+      label,
+      method,
+      url,
+      contentType: 'application/json',
+      body: typeof value === 'string' ? value : JSON.stringify(value),
+    });
     const attempts: Attempt[] = [
       json('malformed JSON', '{"name": "x",'),
       json('10,000 levels of nesting', `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`),
@@ -101,16 +130,26 @@ describe('bad-input corpus from the OpenAPI document', () => {
     ];
     for (const [field, fieldSchema] of Object.entries(resolve(schema).properties ?? {})) {
       const withField = (label: string, value: unknown) => json(`${field}: ${label}`, { ...base, [field]: value });
-      const item = resolve(fieldSchema).type === 'array' ? sample(resolve(fieldSchema).items ?? { type: 'string' }, field) : 'x';
+      const item =
+        resolve(fieldSchema).type === 'array' ? sample(resolve(fieldSchema).items ?? { type: 'string' }, field) : 'x';
       attempts.push(
         withField('wrong type', wrongType(fieldSchema)),
         withField('null', null),
         withField('100k characters', 'x'.repeat(100_000)),
         withField('NUL byte', 'a\u0000b'),
         withField('lone surrogate', 'a\ud800b'),
-        withField('10k items', Array.from({ length: 10_000 }, () => item)),
+        withField(
+          '10k items',
+          Array.from({ length: 10_000 }, () => item),
+        ),
         withField('nested object', { $gt: '' }),
-        json(`${field}: 10,000 levels of nesting`, JSON.stringify({ ...base, [field]: null }).replace(`"${field}":null`, `"${field}":${'['.repeat(DEEP)}${']'.repeat(DEEP)}`)),
+        json(
+          `${field}: 10,000 levels of nesting`,
+          JSON.stringify({ ...base, [field]: null }).replace(
+            `"${field}":null`,
+            `"${field}":${'['.repeat(DEEP)}${']'.repeat(DEEP)}`,
+          ),
+        ),
       );
     }
     return attempts;
@@ -118,12 +157,32 @@ describe('bad-input corpus from the OpenAPI document', () => {
 
   function queryAttempts(url: string, op: Operation): Attempt[] {
     const names = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-    const values = ['%00', 'a%00b', '%ED%A0%80', '%F0%9F', 'x'.repeat(LONG_QUERY_CHARS), 'not-a-uuid', '-1', '1e309', ''];
-    const attempts = names.flatMap((name) => values.map((value) => ({ label: `?${name}=${value.slice(0, 12)}`, method: 'get', url: `${url}?${name}=${value}` })));
+    const values = [
+      '%00',
+      'a%00b',
+      '%ED%A0%80',
+      '%F0%9F',
+      'x'.repeat(LONG_QUERY_CHARS),
+      'not-a-uuid',
+      '-1',
+      '1e309',
+      '',
+    ];
+    const attempts = names.flatMap((name) =>
+      values.map((value) => ({
+        label: `?${name}=${value.slice(0, 12)}`,
+        method: 'get',
+        url: `${url}?${name}=${value}`,
+      })),
+    );
     attempts.push(
       { label: 'repeated limit', method: 'get', url: `${url}?limit=1&limit=2` },
       { label: 'nested query', method: 'get', url: `${url}?limit[a]=1&cursor[b]=2` },
-      { label: 'garbage cursor', method: 'get', url: `${url}?cursor=${encodeURIComponent(Buffer.from('{"id":"\u0000","at":1e400}').toString('base64url'))}` },
+      {
+        label: 'garbage cursor',
+        method: 'get',
+        url: `${url}?cursor=${encodeURIComponent(Buffer.from('{"id":"\u0000","at":1e400}').toString('base64url'))}`,
+      },
       { label: 'huge limit', method: 'get', url: `${url}?limit=1000000000` },
     );
     return attempts;
@@ -141,7 +200,13 @@ describe('bad-input corpus from the OpenAPI document', () => {
         if (method === 'get') attempts.push(...queryAttempts(url, op));
         if (path.includes('{')) {
           for (const garbage of ['not-a-uuid', '%00', '%ED%A0%80', 'x'.repeat(2000), '..%2F..%2Fetc']) {
-            attempts.push({ label: `id ${garbage.slice(0, 12)}`, method, url: path.replace(/\{\w+\}/g, garbage), contentType: 'application/json', body: '{}' });
+            attempts.push({
+              label: `id ${garbage.slice(0, 12)}`,
+              method,
+              url: path.replace(/\{\w+\}/g, garbage),
+              contentType: 'application/json',
+              body: '{}',
+            });
           }
         }
       }
@@ -161,7 +226,8 @@ describe('bad-input corpus from the OpenAPI document', () => {
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const where = `${attempt.method.toUpperCase()} ${attempt.url.slice(0, 70)} [${attempt.label}]`;
       if (res.status >= 500) failures.push(`${where} → ${res.status} ${res.text.slice(0, 120)}`);
-      else if (res.status >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${where} → ${res.status} not problem+json`);
+      else if (res.status >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json'))
+        failures.push(`${where} → ${res.status} not problem+json`);
       if (ms > SLOW_MS) failures.push(`${where} took ${Math.round(ms)} ms`);
     };
     // A few at a time: the corpus is about 2,000 requests and must stay within about a minute on a busy machine.
@@ -170,6 +236,8 @@ describe('bad-input corpus from the OpenAPI document', () => {
     expect(failures).toEqual([]);
     expect(attempts.length).toBeGreaterThan(1000);
     expect([...statuses.keys()].some((status) => status >= 500)).toBe(false);
-    console.log(`bad-input corpus: ${attempts.length} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, slowest ${Math.round(slowest)} ms`);
+    console.log(
+      `bad-input corpus: ${attempts.length} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, slowest ${Math.round(slowest)} ms`,
+    );
   }, 120_000);
 });

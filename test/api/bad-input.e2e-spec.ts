@@ -5,8 +5,27 @@ import { createClassroom, type Classroom } from '../support/classroom';
 import { testPrisma } from '../support/factories';
 
 /** Bodies no route accepts; each must get a 4xx problem, never a 5xx. */
-const BAD_BODIES: unknown[] = [{}, [], 'text', 42, null, { name: { $gt: '' } }, { id: 'x'.repeat(10000) }, { students: 'all' }, { durationSeconds: '1e309' }];
-const BAD_QUERIES = ['limit=-1', 'limit=abc', 'cursor=%00', 'sort=password', 'courseId=not-a-uuid', 'state=ALL', 'since=yesterday', 'format=exe'];
+const BAD_BODIES: unknown[] = [
+  {},
+  [],
+  'text',
+  42,
+  null,
+  { name: { $gt: '' } },
+  { id: 'x'.repeat(10000) },
+  { students: 'all' },
+  { durationSeconds: '1e309' },
+];
+const BAD_QUERIES = [
+  'limit=-1',
+  'limit=abc',
+  'cursor=%00',
+  'sort=password',
+  'courseId=not-a-uuid',
+  'state=ALL',
+  'since=yesterday',
+  'format=exe',
+];
 
 describe('bad input never reaches a 5xx (every route of the OpenAPI document)', () => {
   let api: TestApi;
@@ -17,7 +36,11 @@ describe('bad input never reaches a 5xx (every route of the OpenAPI document)', 
   beforeAll(async () => {
     prisma = testPrisma();
     api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '100000' });
-    room = await createClassroom(prisma, { students: 1, endpoint: 'http://127.0.0.1:9', externalId: 'bad-input-external-id' });
+    room = await createClassroom(prisma, {
+      students: 1,
+      endpoint: 'http://127.0.0.1:9',
+      externalId: 'bad-input-external-id',
+    });
     paths = (await api.http.get(OPENAPI_JSON_PATH).expect(200)).body.paths;
   });
   afterAll(async () => {
@@ -26,7 +49,9 @@ describe('bad input never reaches a 5xx (every route of the OpenAPI document)', 
   });
 
   const url = (path: string) =>
-    path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'labId' ? room.labId : name === 'courseId' ? room.courseId : '00000000-0000-4000-8000-000000000000'));
+    path.replace(/\{(\w+)\}/g, (_, name: string) =>
+      name === 'labId' ? room.labId : name === 'courseId' ? room.courseId : '00000000-0000-4000-8000-000000000000',
+    );
   const tokenFor = (path: string) => (path.startsWith('/v1/me') ? room.students[0].token : room.ownerToken);
 
   it('answers malformed bodies with a problem+json 4xx', async () => {
@@ -36,9 +61,14 @@ describe('bad input never reaches a 5xx (every route of the OpenAPI document)', 
         if (!op.requestBody || path.includes('/csv')) continue;
         // An empty object is a valid "change nothing" for a PATCH.
         for (const body of BAD_BODIES.filter((b) => !(method === 'patch' && JSON.stringify(b) === '{}'))) {
-          const res = await api.http[method as 'post'](url(path)).set(bearer(tokenFor(path))).set('content-type', 'application/json').send(JSON.stringify(body));
-          if (res.status >= 500 || res.status < 400) failures.push(`${method.toUpperCase()} ${path} ${JSON.stringify(body).slice(0, 40)} → ${res.status}`);
-          else if (!String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${method.toUpperCase()} ${path} → not problem+json`);
+          const res = await api.http[method as 'post'](url(path))
+            .set(bearer(tokenFor(path)))
+            .set('content-type', 'application/json')
+            .send(JSON.stringify(body));
+          if (res.status >= 500 || res.status < 400)
+            failures.push(`${method.toUpperCase()} ${path} ${JSON.stringify(body).slice(0, 40)} → ${res.status}`);
+          else if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+            failures.push(`${method.toUpperCase()} ${path} → not problem+json`);
         }
       }
     }

@@ -18,7 +18,8 @@ describe('courses', () => {
     await prisma.$disconnect();
   });
 
-  const create = (auth: Auth, code: string, title = 'Cloud Foundations') => api.http.post('/v1/courses').set(auth).send({ code, title });
+  const create = (auth: Auth, code: string, title = 'Cloud Foundations') =>
+    api.http.post('/v1/courses').set(auth).send({ code, title });
 
   it('creates, reads, updates, archives and unarchives a course, auditing each change once', async () => {
     const tenant = await createTenantWithOwner(prisma);
@@ -37,7 +38,11 @@ describe('courses', () => {
     const id = created.body.id;
     expect((await api.http.get(`/v1/courses/${id}`).set(owner).expect(200)).body).toEqual(created.body);
 
-    const patched = await api.http.patch(`/v1/courses/${id}`).set(owner).send({ code: 'CS-101/2026', title: 'Cloud Foundations II' }).expect(200);
+    const patched = await api.http
+      .patch(`/v1/courses/${id}`)
+      .set(owner)
+      .send({ code: 'CS-101/2026', title: 'Cloud Foundations II' })
+      .expect(200);
     expect(patched.body).toMatchObject({ id, code: 'CS-101/2026', title: 'Cloud Foundations II' });
 
     const archived = await api.http.post(`/v1/courses/${id}/archive`).set(owner).expect(200);
@@ -50,8 +55,16 @@ describe('courses', () => {
 
     const stored = await prisma.course.findUniqueOrThrow({ where: { id } });
     expect(stored).toMatchObject({ tenantId: tenant.tenantId, code: 'CS-101/2026', archivedAt: null });
-    const events = await prisma.auditEvent.findMany({ where: { tenantId: tenant.tenantId, subjectType: 'course', subjectId: id }, orderBy: { createdAt: 'asc' } });
-    expect(events.map((e) => e.action)).toEqual(['course.created', 'course.updated', 'course.archived', 'course.unarchived']);
+    const events = await prisma.auditEvent.findMany({
+      where: { tenantId: tenant.tenantId, subjectType: 'course', subjectId: id },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(events.map((e) => e.action)).toEqual([
+      'course.created',
+      'course.updated',
+      'course.archived',
+      'course.unarchived',
+    ]);
     expect(events[1].summary).toEqual({ code: 'CS-101/2026', title: 'Cloud Foundations II' });
     expect(events.every((e) => e.actorId === tenant.ownerId && e.requestId)).toBe(true);
   });
@@ -63,16 +76,33 @@ describe('courses', () => {
     expect(fields(badCode.body)).toEqual(['code']);
     expect(fields((await create(owner, '-leading-dash').expect(400)).body)).toEqual(['code']);
     expect(fields((await create(owner, 'X'.repeat(33)).expect(400)).body)).toEqual(['code']);
-    expect(fields((await api.http.post('/v1/courses').set(owner).send({ code: 'OK-1' }).expect(400)).body)).toEqual(['title']);
-    expect(fields((await api.http.post('/v1/courses').set(owner).send({ code: 'OK-1', title: '   ' }).expect(400)).body)).toEqual(['title']);
-    expect(fields((await api.http.post('/v1/courses').set(owner).send({ code: 'OK-1', title: 't', tenantId: 'x' }).expect(400)).body)).toEqual(['tenantId']);
+    expect(fields((await api.http.post('/v1/courses').set(owner).send({ code: 'OK-1' }).expect(400)).body)).toEqual([
+      'title',
+    ]);
+    expect(
+      fields((await api.http.post('/v1/courses').set(owner).send({ code: 'OK-1', title: '   ' }).expect(400)).body),
+    ).toEqual(['title']);
+    expect(
+      fields(
+        (await api.http.post('/v1/courses').set(owner).send({ code: 'OK-1', title: 't', tenantId: 'x' }).expect(400))
+          .body,
+      ),
+    ).toEqual(['tenantId']);
 
     const id = (await create(owner, 'OK-1').expect(201)).body.id;
-    expect(fields((await api.http.patch(`/v1/courses/${id}`).set(owner).send({ code: 'bad code!' }).expect(400)).body)).toEqual(['code']);
+    expect(
+      fields((await api.http.patch(`/v1/courses/${id}`).set(owner).send({ code: 'bad code!' }).expect(400)).body),
+    ).toEqual(['code']);
     expect(fields((await api.http.get('/v1/courses/not-a-uuid').set(owner).expect(400)).body)).toEqual(['courseId']);
-    expect(fields((await api.http.get('/v1/courses?archived=maybe').set(owner).expect(400)).body)).toEqual(['archived']);
+    expect(fields((await api.http.get('/v1/courses?archived=maybe').set(owner).expect(400)).body)).toEqual([
+      'archived',
+    ]);
     expect(fields((await api.http.get('/v1/courses?sort=title').set(owner).expect(400)).body)).toEqual(['sort']);
-    expect(await prisma.course.count({ where: { tenantId: (await prisma.course.findUniqueOrThrow({ where: { id } })).tenantId } })).toBe(1);
+    expect(
+      await prisma.course.count({
+        where: { tenantId: (await prisma.course.findUniqueOrThrow({ where: { id } })).tenantId },
+      }),
+    ).toBe(1);
   });
 
   it('keeps codes unique per tenant (ignoring case) with a 409 naming code, but not across tenants', async () => {
@@ -84,12 +114,14 @@ describe('courses', () => {
     await create(b, 'NET-200').expect(201);
 
     const other = (await create(a, 'NET-300').expect(201)).body.id;
-    expect((await api.http.patch(`/v1/courses/${other}`).set(a).send({ code: 'NET-200' }).expect(409)).body.field).toBe('code');
+    expect((await api.http.patch(`/v1/courses/${other}`).set(a).send({ code: 'NET-200' }).expect(409)).body.field).toBe(
+      'code',
+    );
     // Changing only the case of its own code is not a clash.
     await api.http.patch(`/v1/courses/${other}`).set(a).send({ code: 'net-300' }).expect(200);
   });
 
-  it('lists with cursor pagination, filters and sorts, and never another tenant\'s courses', async () => {
+  it("lists with cursor pagination, filters and sorts, and never another tenant's courses", async () => {
     const a = bearer((await createTenantWithOwner(prisma)).ownerToken);
     const b = bearer((await createTenantWithOwner(prisma)).ownerToken);
     for (const code of ['DB-3', 'AI-1', 'OS-2', 'AI-4']) await create(a, code, `Course ${code}`).expect(201);
@@ -111,9 +143,21 @@ describe('courses', () => {
 
     const ai = await api.http.get('/v1/courses?q=ai&sort=code').set(a).expect(200);
     expect(ai.body.items.map((c: { code: string }) => c.code)).toEqual(['AI-1', 'AI-4']);
-    expect((await api.http.get('/v1/courses?q=course%20db').set(a).expect(200)).body.items.map((c: { code: string }) => c.code)).toEqual(['DB-3']);
-    expect((await api.http.get('/v1/courses?archived=true').set(a).expect(200)).body.items.map((c: { code: string }) => c.code)).toEqual(['OS-2']);
-    expect((await api.http.get('/v1/courses?archived=false&sort=createdAt').set(a).expect(200)).body.items.map((c: { code: string }) => c.code)).toEqual(['DB-3', 'AI-1', 'AI-4']);
+    expect(
+      (await api.http.get('/v1/courses?q=course%20db').set(a).expect(200)).body.items.map(
+        (c: { code: string }) => c.code,
+      ),
+    ).toEqual(['DB-3']);
+    expect(
+      (await api.http.get('/v1/courses?archived=true').set(a).expect(200)).body.items.map(
+        (c: { code: string }) => c.code,
+      ),
+    ).toEqual(['OS-2']);
+    expect(
+      (await api.http.get('/v1/courses?archived=false&sort=createdAt').set(a).expect(200)).body.items.map(
+        (c: { code: string }) => c.code,
+      ),
+    ).toEqual(['DB-3', 'AI-1', 'AI-4']);
     const all = await api.http.get('/v1/courses?limit=200').set(a).expect(200);
     expect(all.body.items.map((c: { id: string }) => c.id)).not.toContain(bCourse.id);
     // A cursor from another tenant's list points at nothing here.
@@ -124,7 +168,7 @@ describe('courses', () => {
     expect(crossed.body.items).toEqual([]);
   });
 
-  it('answers 404 with no data for another tenant\'s course on every route, changing nothing', async () => {
+  it("answers 404 with no data for another tenant's course on every route, changing nothing", async () => {
     const a = bearer((await createTenantWithOwner(prisma)).ownerToken);
     const b = bearer((await createTenantWithOwner(prisma)).ownerToken);
     const course = (await create(a, 'SEC-500', 'Secret Syllabus').expect(201)).body;
@@ -147,8 +191,16 @@ describe('courses', () => {
   it('lets assistants read courses but not change them', async () => {
     const tenant = await createTenantWithOwner(prisma);
     const owner = bearer(tenant.ownerToken);
-    const ta = (await api.http.post('/v1/instructors').set(owner).send({ email: `ta-${Date.now()}@example.edu`, role: 'ASSISTANT' }).expect(201)).body;
-    const taToken = bearer((await api.http.post(`/v1/instructors/${ta.id}/tokens`).set(owner).send({ name: 'ta' }).expect(201)).body.token);
+    const ta = (
+      await api.http
+        .post('/v1/instructors')
+        .set(owner)
+        .send({ email: `ta-${Date.now()}@example.edu`, role: 'ASSISTANT' })
+        .expect(201)
+    ).body;
+    const taToken = bearer(
+      (await api.http.post(`/v1/instructors/${ta.id}/tokens`).set(owner).send({ name: 'ta' }).expect(201)).body.token,
+    );
     const id = (await create(owner, 'RO-1').expect(201)).body.id;
     await api.http.get(`/v1/courses/${id}`).set(taToken).expect(200);
     await create(taToken, 'RO-2').expect(403);

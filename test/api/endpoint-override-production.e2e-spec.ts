@@ -37,7 +37,8 @@ describe('endpoint overrides are refused where they are used, in production', ()
     await pipe.api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     const sessions = await eventually(async () => {
       const rows = await pipe.prisma.labSession.findMany({ where: { tenantId: room.tenantId, labId: room.labId } });
-      if (rows.length !== 3 || rows.some((r) => r.state !== 'FAILED')) throw new Error(`not failed yet: ${rows.map((r) => r.state).join(',')}`);
+      if (rows.length !== 3 || rows.some((r) => r.state !== 'FAILED'))
+        throw new Error(`not failed yet: ${rows.map((r) => r.state).join(',')}`);
       return rows;
     }, 30000);
     for (const session of sessions) {
@@ -51,7 +52,9 @@ describe('endpoint overrides are refused where they are used, in production', ()
     const res = await pipe.api.http.post(`/v1/connections/${room.connectionId}/verify`).set(bearer(room.ownerToken));
     expect(res.status).toBeLessThan(500);
     expect(JSON.stringify(res.body)).toContain('EndpointOverrideRefused');
-    expect(Object.keys(pipe.aws.counters()).filter((action) => action.startsWith('sts:') || action.startsWith('iam:'))).toEqual([]);
+    expect(
+      Object.keys(pipe.aws.counters()).filter((action) => action.startsWith('sts:') || action.startsWith('iam:')),
+    ).toEqual([]);
   });
 });
 
@@ -67,7 +70,11 @@ describe('a production api serving sessions of a connection that carries an endp
   beforeAll(async () => {
     prisma = testPrisma();
     aws = await startSchoolAws([EXTERNAL_ID]);
-    const shared = { QUEUE_PREFIX: specQueuePrefix('prod-api'), LABKEYS_MASTER_KEY: MASTER_KEY, API_RATE_LIMIT_PER_MINUTE: '100000' };
+    const shared = {
+      QUEUE_PREFIX: specQueuePrefix('prod-api'),
+      LABKEYS_MASTER_KEY: MASTER_KEY,
+      API_RATE_LIMIT_PER_MINUTE: '100000',
+    };
     api = await startTestApi({ ...shared, NODE_ENV: 'production' });
     worker = await startTestWorker(shared);
     room = await createClassroom(prisma, { students: 1, endpoint: aws.url, externalId: EXTERNAL_ID });

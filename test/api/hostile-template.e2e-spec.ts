@@ -16,7 +16,13 @@ describe('a template built to make the validator backtrack', () => {
     api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '100000' });
     owner = await createTenantWithOwner(prisma);
     const connection = await prisma.awsConnection.create({
-      data: { tenantId: owner.tenantId, name: 'main', accountId: '123456789012', region: 'eu-west-1', externalId: 'lk-hostile-external-id' },
+      data: {
+        tenantId: owner.tenantId,
+        name: 'main',
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        externalId: 'lk-hostile-external-id',
+      },
     });
     connectionId = connection.id;
   });
@@ -30,7 +36,10 @@ describe('a template built to make the validator backtrack', () => {
     connectionId,
     roleArn: 'arn:aws:iam::123456789012:role/LabKeysLab',
     durationSeconds: 3600,
-    sessionPolicyTemplate: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] }),
+    sessionPolicyTemplate: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+    }),
   });
 
   it('answers s3:(*?)×N0 with 400 naming the action for N up to 1,000, while /health keeps answering', async () => {
@@ -46,8 +55,17 @@ describe('a template built to make the validator backtrack', () => {
     const answers = await Promise.all(
       [1, 10, 14, 100, 1000].map(async (n) => {
         const started = performance.now();
-        const res = await api.http.post('/v1/templates').set(bearer(owner.ownerToken)).send(template(`s3:${'*?'.repeat(n)}0`));
-        return { n, status: res.status, ms: performance.now() - started, type: res.headers['content-type'], fields: (res.body.errors ?? []).map((e: { field: string }) => e.field) };
+        const res = await api.http
+          .post('/v1/templates')
+          .set(bearer(owner.ownerToken))
+          .send(template(`s3:${'*?'.repeat(n)}0`));
+        return {
+          n,
+          status: res.status,
+          ms: performance.now() - started,
+          type: res.headers['content-type'],
+          fields: (res.body.errors ?? []).map((e: { field: string }) => e.field),
+        };
       }),
     );
     sending = false;

@@ -14,10 +14,31 @@ describe('labs', () => {
   let seq = 0;
 
   /** A connection, template and course of one tenant, arranged directly in the database. */
-  async function arrange(tenantId: string, connection: { maxSessionSeconds?: number; roleChaining?: boolean } = {}, templateSeconds = 3600) {
+  async function arrange(
+    tenantId: string,
+    connection: { maxSessionSeconds?: number; roleChaining?: boolean } = {},
+    templateSeconds = 3600,
+  ) {
     const n = ++seq;
-    const conn = await prisma.awsConnection.create({ data: { tenantId, name: `c${n}`, accountId: ACCOUNT, region: 'us-east-1', externalId: `lk-labs-${n}-external`, ...connection } });
-    const template = await prisma.roleTemplate.create({ data: { tenantId, connectionId: conn.id, name: `t${n}`, roleArn: `arn:aws:iam::${ACCOUNT}:role/Lab`, durationSeconds: templateSeconds } });
+    const conn = await prisma.awsConnection.create({
+      data: {
+        tenantId,
+        name: `c${n}`,
+        accountId: ACCOUNT,
+        region: 'us-east-1',
+        externalId: `lk-labs-${n}-external`,
+        ...connection,
+      },
+    });
+    const template = await prisma.roleTemplate.create({
+      data: {
+        tenantId,
+        connectionId: conn.id,
+        name: `t${n}`,
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/Lab`,
+        durationSeconds: templateSeconds,
+      },
+    });
     const course = await prisma.course.create({ data: { tenantId, code: `LAB${n}`, title: 'Cloud' } });
     return { conn, template, course };
   }
@@ -33,24 +54,54 @@ describe('labs', () => {
     await prisma.$disconnect();
   });
 
-  const create = (body: Record<string, unknown>, token = a.ownerToken) => api.http.post('/v1/labs').set(bearer(token)).send(body);
+  const create = (body: Record<string, unknown>, token = a.ownerToken) =>
+    api.http.post('/v1/labs').set(bearer(token)).send(body);
 
-  it('schedules a lab with the template\'s duration by default, reads, lists, updates and cancels it, auditing each change', async () => {
+  it("schedules a lab with the template's duration by default, reads, lists, updates and cancels it, auditing each change", async () => {
     const { template, course } = await arrange(a.tenantId, {}, 2700);
-    const res = await create({ name: 'Lab 1', courseId: course.id, templateId: template.id, startsAt: inMinutes(60), endsAt: inMinutes(180) }).expect(201);
-    expect(res.body).toMatchObject({ name: 'Lab 1', state: 'SCHEDULED', sessionDurationSeconds: 2700, autoRenew: false, courseId: course.id, templateId: template.id });
+    const res = await create({
+      name: 'Lab 1',
+      courseId: course.id,
+      templateId: template.id,
+      startsAt: inMinutes(60),
+      endsAt: inMinutes(180),
+    }).expect(201);
+    expect(res.body).toMatchObject({
+      name: 'Lab 1',
+      state: 'SCHEDULED',
+      sessionDurationSeconds: 2700,
+      autoRenew: false,
+      courseId: course.id,
+      templateId: template.id,
+    });
     expect(res.body).not.toHaveProperty('tenantId');
     const id = res.body.id as string;
-    const manual = await create({ name: 'Lab 2', courseId: course.id, templateId: template.id, sessionDurationSeconds: 900, autoRenew: true }).expect(201);
+    const manual = await create({
+      name: 'Lab 2',
+      courseId: course.id,
+      templateId: template.id,
+      sessionDurationSeconds: 900,
+      autoRenew: true,
+    }).expect(201);
     expect(manual.body).toMatchObject({ startsAt: null, endsAt: null, sessionDurationSeconds: 900, autoRenew: true });
 
     await api.http.get(`/v1/labs/${id}`).set(bearer(a.ownerToken)).expect(200);
-    const byCourse = await api.http.get(`/v1/labs?courseId=${course.id}&state=SCHEDULED&sort=name&limit=1`).set(bearer(a.ownerToken)).expect(200);
+    const byCourse = await api.http
+      .get(`/v1/labs?courseId=${course.id}&state=SCHEDULED&sort=name&limit=1`)
+      .set(bearer(a.ownerToken))
+      .expect(200);
     expect(byCourse.body.items.map((l: { id: string }) => l.id)).toEqual([id]);
-    const second = await api.http.get(`/v1/labs?courseId=${course.id}&state=SCHEDULED&sort=name&limit=1&cursor=${byCourse.body.nextCursor}`).set(bearer(a.ownerToken)).expect(200);
+    const second = await api.http
+      .get(`/v1/labs?courseId=${course.id}&state=SCHEDULED&sort=name&limit=1&cursor=${byCourse.body.nextCursor}`)
+      .set(bearer(a.ownerToken))
+      .expect(200);
     expect(second.body.items.map((l: { id: string }) => l.id)).toEqual([manual.body.id]);
 
-    const patched = await api.http.patch(`/v1/labs/${id}`).set(bearer(a.ownerToken)).send({ name: 'Lab 1b', endsAt: null, sessionDurationSeconds: 1800 }).expect(200);
+    const patched = await api.http
+      .patch(`/v1/labs/${id}`)
+      .set(bearer(a.ownerToken))
+      .send({ name: 'Lab 1b', endsAt: null, sessionDurationSeconds: 1800 })
+      .expect(200);
     expect(patched.body).toMatchObject({ name: 'Lab 1b', endsAt: null, sessionDurationSeconds: 1800 });
     const cancelled = await api.http.post(`/v1/labs/${id}/cancel`).set(bearer(a.ownerToken)).expect(200);
     expect(cancelled.body.state).toBe('CANCELLED');
@@ -61,7 +112,9 @@ describe('labs', () => {
     const cancelledList = await api.http.get(`/v1/labs?state=CANCELLED`).set(bearer(a.ownerToken)).expect(200);
     expect(cancelledList.body.items.map((l: { id: string }) => l.id)).toEqual([id]);
 
-    const actions = (await prisma.auditEvent.findMany({ where: { tenantId: a.tenantId, subjectId: id } })).map((e) => e.action).sort();
+    const actions = (await prisma.auditEvent.findMany({ where: { tenantId: a.tenantId, subjectId: id } }))
+      .map((e) => e.action)
+      .sort();
     expect(actions).toEqual(['lab.cancelled', 'lab.created', 'lab.updated']);
   });
 
@@ -77,7 +130,9 @@ describe('labs', () => {
   it('names the field for each invalid input', async () => {
     const { template, course } = await arrange(a.tenantId);
     const other = await arrange(b.tenantId);
-    const archived = await prisma.course.create({ data: { tenantId: a.tenantId, code: `ARCH${seq}`, title: 'Old', archivedAt: new Date() } });
+    const archived = await prisma.course.create({
+      data: { tenantId: a.tenantId, code: `ARCH${seq}`, title: 'Old', archivedAt: new Date() },
+    });
     const base = { name: 'L', courseId: course.id, templateId: template.id };
     const cases: Array<[string, Record<string, unknown>, string[]]> = [
       ['endsAt before startsAt', { startsAt: inMinutes(120), endsAt: inMinutes(60) }, ['endsAt']],
@@ -86,8 +141,8 @@ describe('labs', () => {
       ['not a date', { startsAt: 'tomorrow' }, ['startsAt']],
       ['duration too short', { sessionDurationSeconds: 899 }, ['sessionDurationSeconds']],
       ['duration too long', { sessionDurationSeconds: 43201 }, ['sessionDurationSeconds']],
-      ['another tenant\'s course', { courseId: other.course.id }, ['courseId']],
-      ['another tenant\'s template', { templateId: other.template.id }, ['templateId']],
+      ["another tenant's course", { courseId: other.course.id }, ['courseId']],
+      ["another tenant's template", { templateId: other.template.id }, ['templateId']],
       ['archived course', { courseId: archived.id }, ['courseId']],
       ['missing name', { name: '' }, ['name']],
     ];
@@ -99,14 +154,21 @@ describe('labs', () => {
     expect(await prisma.lab.count({ where: { tenantId: a.tenantId, courseId: archived.id } })).toBe(0);
   });
 
-  it('keeps session durations within the connection\'s MaxSessionDuration and the role-chaining hour', async () => {
+  it("keeps session durations within the connection's MaxSessionDuration and the role-chaining hour", async () => {
     const capped = await arrange(a.tenantId, { maxSessionSeconds: 7200 });
     const ok = { name: 'L', courseId: capped.course.id, templateId: capped.template.id };
-    expect(fields((await create({ ...ok, sessionDurationSeconds: 7201 }).expect(400)).body)).toEqual(['sessionDurationSeconds']);
+    expect(fields((await create({ ...ok, sessionDurationSeconds: 7201 }).expect(400)).body)).toEqual([
+      'sessionDurationSeconds',
+    ]);
     await create({ ...ok, sessionDurationSeconds: 7200 }).expect(201);
 
     const chained = await arrange(a.tenantId, { maxSessionSeconds: 43200, roleChaining: true }, 3600);
-    const res = await create({ name: 'L', courseId: chained.course.id, templateId: chained.template.id, sessionDurationSeconds: 7200 }).expect(400);
+    const res = await create({
+      name: 'L',
+      courseId: chained.course.id,
+      templateId: chained.template.id,
+      sessionDurationSeconds: 7200,
+    }).expect(400);
     expect(fields(res.body)).toEqual(['sessionDurationSeconds']);
     expect(res.body.errors[0].message).toContain('role chaining');
     await create({ name: 'L', courseId: chained.course.id, templateId: chained.template.id }).expect(201);
@@ -114,12 +176,17 @@ describe('labs', () => {
     // A template saved before verification learned the cap: its default no longer fits, and the answer says so.
     const stale = await arrange(a.tenantId, { maxSessionSeconds: 3600 }, 7200);
     const staleRes = await create({ name: 'L', courseId: stale.course.id, templateId: stale.template.id }).expect(400);
-    expect(staleRes.body.errors[0]).toMatchObject({ field: 'sessionDurationSeconds', message: expect.stringContaining('template') });
+    expect(staleRes.body.errors[0]).toMatchObject({
+      field: 'sessionDurationSeconds',
+      message: expect.stringContaining('template'),
+    });
   });
 
-  it('answers 404 with no data for another tenant\'s lab, and lists only the own tenant\'s', async () => {
+  it("answers 404 with no data for another tenant's lab, and lists only the own tenant's", async () => {
     const { template, course } = await arrange(a.tenantId);
-    const { body: lab } = await create({ name: 'Secret lab', courseId: course.id, templateId: template.id }).expect(201);
+    const { body: lab } = await create({ name: 'Secret lab', courseId: course.id, templateId: template.id }).expect(
+      201,
+    );
     const other = bearer(b.ownerToken);
     const answers = [
       await api.http.get(`/v1/labs/${lab.id}`).set(other),
@@ -132,6 +199,9 @@ describe('labs', () => {
     }
     const list = await api.http.get(`/v1/labs?courseId=${course.id}`).set(other).expect(200);
     expect(list.body.items).toEqual([]);
-    expect(await prisma.lab.findUniqueOrThrow({ where: { id: lab.id } })).toMatchObject({ name: 'Secret lab', state: 'SCHEDULED' });
+    expect(await prisma.lab.findUniqueOrThrow({ where: { id: lab.id } })).toMatchObject({
+      name: 'Secret lab',
+      state: 'SCHEDULED',
+    });
   });
 });

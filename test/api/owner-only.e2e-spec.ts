@@ -15,10 +15,19 @@ interface Route {
 
 /** A valid request per owner-only route, so the owner's call succeeds; a new owner-only route needs one here. */
 const SAMPLES: Record<string, () => { body?: unknown; expect: number }> = {
-  'POST /v1/instructors': () => ({ body: { email: `new-${Math.random().toString(36).slice(2)}@example.edu` }, expect: 201 }),
-  'PATCH /v1/instructors/{instructorId}': () => ({ body: { name: `Renamed ${Math.random().toString(36).slice(2, 6)}` }, expect: 200 }),
+  'POST /v1/instructors': () => ({
+    body: { email: `new-${Math.random().toString(36).slice(2)}@example.edu` },
+    expect: 201,
+  }),
+  'PATCH /v1/instructors/{instructorId}': () => ({
+    body: { name: `Renamed ${Math.random().toString(36).slice(2, 6)}` },
+    expect: 200,
+  }),
   'GET /v1/invitations': () => ({ expect: 200 }),
-  'POST /v1/invitations': () => ({ body: { email: `invited-${Math.random().toString(36).slice(2)}@example.edu`, role: 'INSTRUCTOR' }, expect: 201 }),
+  'POST /v1/invitations': () => ({
+    body: { email: `invited-${Math.random().toString(36).slice(2)}@example.edu`, role: 'INSTRUCTOR' },
+    expect: 201,
+  }),
   'DELETE /v1/invitations/{invitationId}': () => ({ expect: 204 }),
   'PATCH /v1/tenant': () => ({ body: { mfaRequired: false }, expect: 200 }),
 };
@@ -34,10 +43,21 @@ function ownerOnlyRoutes(modules: ModulesContainer): Route[] {
       const classMode = Reflect.getMetadata(AUTH_MODE, controller);
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, unknown>)[name];
-        if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+        if (
+          name === 'constructor' ||
+          typeof handler !== 'function' ||
+          Reflect.getMetadata(PATH_METADATA, handler) === undefined
+        )
+          continue;
         if ((Reflect.getMetadata(AUTH_MODE, handler) ?? classMode) !== 'owner') continue;
-        const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, handler))].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
-        routes.push({ method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod], path: path.replace(/:(\w+)/g, '{$1}') });
+        const path = `/${[base, String(Reflect.getMetadata(PATH_METADATA, handler))]
+          .map((p) => p.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')}`;
+        routes.push({
+          method: RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod],
+          path: path.replace(/:(\w+)/g, '{$1}'),
+        });
       }
     }
   }
@@ -57,10 +77,26 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
     prisma = testPrisma();
     api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '100000' });
     tenant = await createTenantWithOwner(prisma);
-    const created = await api.http.post('/v1/instructors').set(bearer(tenant.ownerToken)).send({ email: `plain-${Date.now()}@example.edu`, role: 'INSTRUCTOR' }).expect(201);
+    const created = await api.http
+      .post('/v1/instructors')
+      .set(bearer(tenant.ownerToken))
+      .send({ email: `plain-${Date.now()}@example.edu`, role: 'INSTRUCTOR' })
+      .expect(201);
     instructorId = created.body.id;
-    instructorToken = (await api.http.post(`/v1/instructors/${instructorId}/tokens`).set(bearer(tenant.ownerToken)).send({ name: 'plain' }).expect(201)).body.token;
-    invitationId = (await api.http.post('/v1/invitations').set(bearer(tenant.ownerToken)).send({ email: `pending-${Date.now()}@example.edu`, role: 'INSTRUCTOR' }).expect(201)).body.id;
+    instructorToken = (
+      await api.http
+        .post(`/v1/instructors/${instructorId}/tokens`)
+        .set(bearer(tenant.ownerToken))
+        .send({ name: 'plain' })
+        .expect(201)
+    ).body.token;
+    invitationId = (
+      await api.http
+        .post('/v1/invitations')
+        .set(bearer(tenant.ownerToken))
+        .send({ email: `pending-${Date.now()}@example.edu`, role: 'INSTRUCTOR' })
+        .expect(201)
+    ).body.id;
     routes = ownerOnlyRoutes(api.app.get(ModulesContainer));
   });
   afterAll(async () => {
@@ -70,15 +106,23 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
 
   const call = (route: Route, token: string, body?: unknown) => {
     const url = route.path.replace('{instructorId}', instructorId).replace('{invitationId}', invitationId);
-    const req = api.http[route.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete' | 'get'](url).set(bearer(token));
+    const req = api.http[route.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete' | 'get'](url).set(
+      bearer(token),
+    );
     return body === undefined ? req : req.send(body as object);
   };
 
   it('finds the owner-only routes in the code, each one in the OpenAPI document and with a sample request', async () => {
     const found = routes.map((r) => `${r.method} ${r.path}`).sort();
     expect(found).toEqual(expect.arrayContaining(['PATCH /v1/instructors/{instructorId}', 'POST /v1/instructors']));
-    const doc = (await api.http.get(OPENAPI_JSON_PATH).expect(200)).body as { paths: Record<string, Record<string, unknown>> };
-    for (const route of routes) expect({ route, documented: Boolean(doc.paths[route.path]?.[route.method.toLowerCase()]) }).toEqual({ route, documented: true });
+    const doc = (await api.http.get(OPENAPI_JSON_PATH).expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    for (const route of routes)
+      expect({ route, documented: Boolean(doc.paths[route.path]?.[route.method.toLowerCase()]) }).toEqual({
+        route,
+        documented: true,
+      });
     expect(found.filter((key) => !SAMPLES[key])).toEqual([]);
   });
 
@@ -93,7 +137,9 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
       expect({ key, status: refused.status }).toEqual({ key, status: 403 });
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(refused.body).toMatchObject({ status: 403, detail: 'Only tenant owners may do this.' });
-      expect(await prisma.instructor.findMany({ where: { tenantId: tenant.tenantId }, orderBy: { id: 'asc' } })).toEqual(before);
+      expect(
+        await prisma.instructor.findMany({ where: { tenantId: tenant.tenantId }, orderBy: { id: 'asc' } }),
+      ).toEqual(before);
 
       const allowed = await call(route, tenant.ownerToken, sample.body);
       expect({ key, status: allowed.status }).toEqual({ key, status: sample.expect });

@@ -28,7 +28,9 @@ describe('role templates', () => {
     a = await createTenantWithOwner(prisma);
     b = await createTenantWithOwner(prisma);
     const conn = (tenantId: string, name: string) =>
-      prisma.awsConnection.create({ data: { tenantId, name, accountId: ACCOUNT, region: 'eu-west-1', externalId: `lk-${name}-external-id` } });
+      prisma.awsConnection.create({
+        data: { tenantId, name, accountId: ACCOUNT, region: 'eu-west-1', externalId: `lk-${name}-external-id` },
+      });
     connectionA = await conn(a.tenantId, 'a-main');
     connectionB = await conn(b.tenantId, 'b-main');
   });
@@ -51,41 +53,97 @@ describe('role templates', () => {
     allowedRegions: ['eu-west-1'],
     ...extra,
   });
-  const create = (body: Record<string, unknown>, token = a.ownerToken) => api.http.post('/v1/templates').set(bearer(token)).send(body);
+  const create = (body: Record<string, unknown>, token = a.ownerToken) =>
+    api.http.post('/v1/templates').set(bearer(token)).send(body);
 
   it('creates, reads, lists, updates and deletes a template, auditing each change', async () => {
     const res = await create(valid()).expect(201);
-    expect(res.body).toMatchObject({ connectionId: connectionA.id, roleArn: ROLE, durationSeconds: 3600, sessionTags: [{ key: 'course', value: '{{course.code}}' }], allowedRegions: ['eu-west-1'] });
+    expect(res.body).toMatchObject({
+      connectionId: connectionA.id,
+      roleArn: ROLE,
+      durationSeconds: 3600,
+      sessionTags: [{ key: 'course', value: '{{course.code}}' }],
+      allowedRegions: ['eu-west-1'],
+    });
     expect(res.body).not.toHaveProperty('tenantId');
     const id = res.body.id as string;
     await api.http.get(`/v1/templates/${id}`).set(bearer(a.ownerToken)).expect(200);
-    const list = await api.http.get(`/v1/templates?connectionId=${connectionA.id}&sort=name`).set(bearer(a.ownerToken)).expect(200);
+    const list = await api.http
+      .get(`/v1/templates?connectionId=${connectionA.id}&sort=name`)
+      .set(bearer(a.ownerToken))
+      .expect(200);
     expect(list.body.items.map((t: { id: string }) => t.id)).toContain(id);
-    const patched = await api.http.patch(`/v1/templates/${id}`).set(bearer(a.ownerToken)).send({ durationSeconds: 7200, sessionPolicyTemplate: null, consoleDestination: null }).expect(200);
-    expect(patched.body).toMatchObject({ durationSeconds: 7200, sessionPolicyTemplate: null, consoleDestination: null, managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] });
+    const patched = await api.http
+      .patch(`/v1/templates/${id}`)
+      .set(bearer(a.ownerToken))
+      .send({ durationSeconds: 7200, sessionPolicyTemplate: null, consoleDestination: null })
+      .expect(200);
+    expect(patched.body).toMatchObject({
+      durationSeconds: 7200,
+      sessionPolicyTemplate: null,
+      consoleDestination: null,
+      managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    });
     await create({ ...valid(), name: patched.body.name }).expect(409);
     await api.http.delete(`/v1/templates/${id}`).set(bearer(a.ownerToken)).expect(204);
     await api.http.get(`/v1/templates/${id}`).set(bearer(a.ownerToken)).expect(404);
-    const actions = (await prisma.auditEvent.findMany({ where: { tenantId: a.tenantId, subjectId: id } })).map((e) => e.action).sort();
+    const actions = (await prisma.auditEvent.findMany({ where: { tenantId: a.tenantId, subjectId: id } }))
+      .map((e) => e.action)
+      .sort();
     expect(actions).toEqual(['template.created', 'template.deleted', 'template.updated']);
   });
 
   it('rejects each violation with its field (malformed JSON, Effect, condition operator, placeholder, worst-case size, 51 tags, 43201 s)', async () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
-      ['malformed JSON', { sessionPolicyTemplate: '{"Version": "2012-10-17", "Statement": [' }, 'sessionPolicyTemplate'],
-      ['bad Effect', { sessionPolicyTemplate: policy({ Effect: 'Maybe', Action: 's3:GetObject', Resource: '*' }) }, 'sessionPolicyTemplate.Statement[0].Effect'],
       [
-        'unknown condition operator',
-        { sessionPolicyTemplate: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEqualz: { 'aws:RequestedRegion': 'eu-west-1' } } }) },
-        'sessionPolicyTemplate.Statement[0].Condition.StringEqualz',
-      ],
-      ['unknown placeholder', { sessionPolicyTemplate: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/{{student.email}}/*' }) }, 'sessionPolicyTemplate.Statement[0].Resource'],
-      [
-        'oversize worst case',
-        { sessionPolicyTemplate: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 40 }, (_, i) => `arn:aws:s3:::bucket-${i}/{{student.handle}}/*`) }) },
+        'malformed JSON',
+        { sessionPolicyTemplate: '{"Version": "2012-10-17", "Statement": [' },
         'sessionPolicyTemplate',
       ],
-      ['51 tags', { sessionTags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })), transitiveTagKeys: [] }, 'sessionTags'],
+      [
+        'bad Effect',
+        { sessionPolicyTemplate: policy({ Effect: 'Maybe', Action: 's3:GetObject', Resource: '*' }) },
+        'sessionPolicyTemplate.Statement[0].Effect',
+      ],
+      [
+        'unknown condition operator',
+        {
+          sessionPolicyTemplate: policy({
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: '*',
+            Condition: { StringEqualz: { 'aws:RequestedRegion': 'eu-west-1' } },
+          }),
+        },
+        'sessionPolicyTemplate.Statement[0].Condition.StringEqualz',
+      ],
+      [
+        'unknown placeholder',
+        {
+          sessionPolicyTemplate: policy({
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::b/{{student.email}}/*',
+          }),
+        },
+        'sessionPolicyTemplate.Statement[0].Resource',
+      ],
+      [
+        'oversize worst case',
+        {
+          sessionPolicyTemplate: policy({
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: Array.from({ length: 40 }, (_, i) => `arn:aws:s3:::bucket-${i}/{{student.handle}}/*`),
+          }),
+        },
+        'sessionPolicyTemplate',
+      ],
+      [
+        '51 tags',
+        { sessionTags: Array.from({ length: 51 }, (_, i) => ({ key: `k${i}`, value: 'v' })), transitiveTagKeys: [] },
+        'sessionTags',
+      ],
       ['duration 43201', { durationSeconds: 43201 }, 'durationSeconds'],
     ];
     for (const [label, extra, field] of cases) {
@@ -95,21 +153,52 @@ describe('role templates', () => {
       expect(res.body.errors[0].message).toEqual(expect.any(String));
     }
     // Every violation at once, and on update as on create.
-    const many = await create(valid({ durationSeconds: 43201, roleArn: 'arn:aws:iam::999999999999:role/X', allowedRegions: ['mars'] })).expect(400);
+    const many = await create(
+      valid({ durationSeconds: 43201, roleArn: 'arn:aws:iam::999999999999:role/X', allowedRegions: ['mars'] }),
+    ).expect(400);
     expect(fields(many.body)).toEqual(['allowedRegions[0]', 'durationSeconds', 'roleArn']);
     const { body: ok } = await create(valid()).expect(201);
-    const bad = await api.http.patch(`/v1/templates/${ok.id}`).set(bearer(a.ownerToken)).send({ sessionTags: [{ key: 'labkeys:lab', value: 'x' }] }).expect(400);
+    const bad = await api.http
+      .patch(`/v1/templates/${ok.id}`)
+      .set(bearer(a.ownerToken))
+      .send({ sessionTags: [{ key: 'labkeys:lab', value: 'x' }] })
+      .expect(400);
     // The merged template is checked as a whole: the kept transitive key no longer names a tag.
     expect(fields(bad.body)).toEqual(['sessionTags[0].key', 'transitiveTagKeys[0]']);
-    expect((await prisma.roleTemplate.findUniqueOrThrow({ where: { id: ok.id } })).sessionTags).toEqual([{ key: 'course', value: '{{course.code}}' }]);
+    expect((await prisma.roleTemplate.findUniqueOrThrow({ where: { id: ok.id } })).sessionTags).toEqual([
+      { key: 'course', value: '{{course.code}}' },
+    ]);
   });
 
-  it('checks the duration against the connection\'s known MaxSessionDuration and role chaining', async () => {
-    const capped = await prisma.awsConnection.create({ data: { tenantId: a.tenantId, name: 'capped', accountId: ACCOUNT, region: 'eu-west-1', externalId: 'lk-capped-external', maxSessionSeconds: 7200 } });
-    expect(fields((await create(valid({ connectionId: capped.id, durationSeconds: 7201 })).expect(400)).body)).toEqual(['durationSeconds']);
+  it("checks the duration against the connection's known MaxSessionDuration and role chaining", async () => {
+    const capped = await prisma.awsConnection.create({
+      data: {
+        tenantId: a.tenantId,
+        name: 'capped',
+        accountId: ACCOUNT,
+        region: 'eu-west-1',
+        externalId: 'lk-capped-external',
+        maxSessionSeconds: 7200,
+      },
+    });
+    expect(fields((await create(valid({ connectionId: capped.id, durationSeconds: 7201 })).expect(400)).body)).toEqual([
+      'durationSeconds',
+    ]);
     await create(valid({ connectionId: capped.id, durationSeconds: 7200 })).expect(201);
-    const chained = await prisma.awsConnection.create({ data: { tenantId: a.tenantId, name: 'chained', accountId: ACCOUNT, region: 'eu-west-1', externalId: 'lk-chained-external', maxSessionSeconds: 43200, roleChaining: true } });
-    expect(fields((await create(valid({ connectionId: chained.id, durationSeconds: 3601 })).expect(400)).body)).toEqual(['durationSeconds']);
+    const chained = await prisma.awsConnection.create({
+      data: {
+        tenantId: a.tenantId,
+        name: 'chained',
+        accountId: ACCOUNT,
+        region: 'eu-west-1',
+        externalId: 'lk-chained-external',
+        maxSessionSeconds: 43200,
+        roleChaining: true,
+      },
+    });
+    expect(fields((await create(valid({ connectionId: chained.id, durationSeconds: 3601 })).expect(400)).body)).toEqual(
+      ['durationSeconds'],
+    );
   });
 
   it('refuses a connection of another tenant as unknown, naming connectionId', async () => {
@@ -121,16 +210,42 @@ describe('role templates', () => {
   it('previews the exact AssumeRole parameters for one student, with no credentials', async () => {
     const { body: template } = await create(valid()).expect(201);
     const course = await prisma.course.create({ data: { tenantId: a.tenantId, code: `CS${seq}`, title: 'Cloud' } });
-    const student = await prisma.student.create({ data: { tenantId: a.tenantId, email: `p${seq}@example.edu`, handle: `s-prev${seq}abcd` } });
-    const lab = await prisma.lab.create({ data: { tenantId: a.tenantId, courseId: course.id, templateId: template.id, name: 'L', sessionDurationSeconds: 1800 } });
+    const student = await prisma.student.create({
+      data: { tenantId: a.tenantId, email: `p${seq}@example.edu`, handle: `s-prev${seq}abcd` },
+    });
+    const lab = await prisma.lab.create({
+      data: {
+        tenantId: a.tenantId,
+        courseId: course.id,
+        templateId: template.id,
+        name: 'L',
+        sessionDurationSeconds: 1800,
+      },
+    });
 
-    const res = await api.http.post(`/v1/templates/${template.id}/preview`).set(bearer(a.ownerToken)).send({ studentId: student.id, labId: lab.id }).expect(200);
+    const res = await api.http
+      .post(`/v1/templates/${template.id}/preview`)
+      .set(bearer(a.ownerToken))
+      .send({ studentId: student.id, labId: lab.id })
+      .expect(200);
     const input = res.body.assumeRole;
     const sessionId = input.Tags.find((t: { Key: string }) => t.Key === 'labkeys:session').Value;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
     const expected = buildAssumeRoleInput(
       { ...template, sessionTags: template.sessionTags as SessionTagInput[] },
-      { tenantId: a.tenantId, labId: lab.id, sessionId, studentHandle: student.handle, courseId: course.id, courseCode: course.code, region: 'eu-west-1', accountId: ACCOUNT, partition: 'aws', externalId: connectionA.externalId, durationSeconds: 1800 },
+      {
+        tenantId: a.tenantId,
+        labId: lab.id,
+        sessionId,
+        studentHandle: student.handle,
+        courseId: course.id,
+        courseCode: course.code,
+        region: 'eu-west-1',
+        accountId: ACCOUNT,
+        partition: 'aws',
+        externalId: connectionA.externalId,
+        durationSeconds: 1800,
+      },
     );
     expect(input).toEqual(JSON.parse(JSON.stringify(expected)));
     expect(input).toMatchObject({
@@ -154,12 +269,22 @@ describe('role templates', () => {
     expect(res.body.sample).toEqual({ student: false, course: false, lab: false });
     expect(JSON.stringify(res.body)).not.toMatch(/SecretAccessKey|SessionToken|ASIA/);
 
-    const sample = await api.http.post(`/v1/templates/${template.id}/preview`).set(bearer(a.ownerToken)).send({}).expect(200);
+    const sample = await api.http
+      .post(`/v1/templates/${template.id}/preview`)
+      .set(bearer(a.ownerToken))
+      .send({})
+      .expect(200);
     expect(sample.body.sample).toEqual({ student: true, course: true, lab: true });
     expect(sample.body.assumeRole.DurationSeconds).toBe(3600);
 
-    const foreignStudent = await prisma.student.create({ data: { tenantId: b.tenantId, email: `x${seq}@example.edu`, handle: `s-other${seq}abcd` } });
-    const leak = await api.http.post(`/v1/templates/${template.id}/preview`).set(bearer(a.ownerToken)).send({ studentId: foreignStudent.id }).expect(400);
+    const foreignStudent = await prisma.student.create({
+      data: { tenantId: b.tenantId, email: `x${seq}@example.edu`, handle: `s-other${seq}abcd` },
+    });
+    const leak = await api.http
+      .post(`/v1/templates/${template.id}/preview`)
+      .set(bearer(a.ownerToken))
+      .send({ studentId: foreignStudent.id })
+      .expect(400);
     expect(fields(leak.body)).toEqual(['studentId']);
     expect(JSON.stringify(leak.body)).not.toContain(foreignStudent.handle);
 
@@ -167,7 +292,7 @@ describe('role templates', () => {
     expect(inUse.body.detail).toContain('lab');
   });
 
-  it('answers 404 with no data for another tenant\'s template, and lists only the own tenant\'s', async () => {
+  it("answers 404 with no data for another tenant's template, and lists only the own tenant's", async () => {
     const { body: template } = await create(valid()).expect(201);
     const other = bearer(b.ownerToken);
     const answers = [

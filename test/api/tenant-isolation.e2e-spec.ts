@@ -36,7 +36,13 @@ interface Operation {
 describe('tenant isolation across every instructor route (walked from the OpenAPI document)', () => {
   let api: TestApi;
   let prisma: PrismaClient;
-  let a: Classroom & { ownerId: string; tokenId: string; enrollmentId: string; sessionId: string; invitationId: string };
+  let a: Classroom & {
+    ownerId: string;
+    tokenId: string;
+    enrollmentId: string;
+    sessionId: string;
+    invitationId: string;
+  };
   let tokenB: string;
   let sessionB: Browser;
   let callers: Caller[];
@@ -46,15 +52,36 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
   beforeAll(async () => {
     prisma = testPrisma();
     api = await startTestApi({ API_RATE_LIMIT_PER_MINUTE: '100000' });
-    const room = await createClassroom(prisma, { students: 2, endpoint: 'http://127.0.0.1:9', externalId: 'isolation-external-id' });
+    const room = await createClassroom(prisma, {
+      students: 2,
+      endpoint: 'http://127.0.0.1:9',
+      externalId: 'isolation-external-id',
+    });
     const owner = await prisma.instructor.findFirstOrThrow({ where: { tenantId: room.tenantId, role: 'OWNER' } });
     const token = await prisma.apiToken.findFirstOrThrow({ where: { tenantId: room.tenantId } });
     const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { tenantId: room.tenantId } });
     const session = await prisma.labSession.create({
-      data: { tenantId: room.tenantId, labId: room.labId, studentId: room.students[0].id, state: 'PENDING', roleSessionName: 'lk-isolation' },
+      data: {
+        tenantId: room.tenantId,
+        labId: room.labId,
+        studentId: room.students[0].id,
+        state: 'PENDING',
+        roleSessionName: 'lk-isolation',
+      },
     });
-    const invitation = await api.http.post('/v1/invitations').set(bearer(room.ownerToken)).send({ email: 'invited-to-a@example.edu', role: 'INSTRUCTOR' }).expect(201);
-    a = { ...room, ownerId: owner.id, tokenId: token.id, enrollmentId: enrollment.id, sessionId: session.id, invitationId: invitation.body.id };
+    const invitation = await api.http
+      .post('/v1/invitations')
+      .set(bearer(room.ownerToken))
+      .send({ email: 'invited-to-a@example.edu', role: 'INSTRUCTOR' })
+      .expect(201);
+    a = {
+      ...room,
+      ownerId: owner.id,
+      tokenId: token.id,
+      enrollmentId: enrollment.id,
+      sessionId: session.id,
+      invitationId: invitation.body.id,
+    };
     const tenantB = await createTenantWithOwner(prisma);
     tokenB = tenantB.ownerToken;
     // B's owner signed in to the dashboard with MFA, so even step-up routes reach their tenant check.
@@ -62,13 +89,39 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
     await enrolMfa(sessionB);
     callers = [
       { name: "B's API token", auth: (req) => req.set(bearer(tokenB)) },
-      { name: "B's session cookie", auth: (req) => req.set('cookie', `lk_session=${sessionB.cookie}`).set('x-csrf-token', sessionB.csrfToken!).set('origin', sessionB.origin) },
+      {
+        name: "B's session cookie",
+        auth: (req) =>
+          req
+            .set('cookie', `lk_session=${sessionB.cookie}`)
+            .set('x-csrf-token', sessionB.csrfToken!)
+            .set('origin', sessionB.origin),
+      },
     ];
-    const doc = (await api.http.get(OPENAPI_JSON_PATH).expect(200)).body as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const doc = (await api.http.get(OPENAPI_JSON_PATH).expect(200)).body as {
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
     operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops).map(([method, op]) => ({ method: method.toUpperCase(), path, hasBody: Boolean(op.requestBody) })),
+      Object.entries(ops).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        hasBody: Boolean(op.requestBody),
+      })),
     );
-    secretsOfA = [a.tenantId, a.connectionId, a.courseId, a.templateId, a.labId, a.ownerId, a.tokenId, a.enrollmentId, a.sessionId, a.invitationId, a.externalId, ...a.students.flatMap((s) => [s.id, s.email, s.handle])];
+    secretsOfA = [
+      a.tenantId,
+      a.connectionId,
+      a.courseId,
+      a.templateId,
+      a.labId,
+      a.ownerId,
+      a.tokenId,
+      a.enrollmentId,
+      a.sessionId,
+      a.invitationId,
+      a.externalId,
+      ...a.students.flatMap((s) => [s.id, s.email, s.handle]),
+    ];
   });
   afterAll(async () => {
     await api.close();
@@ -92,7 +145,10 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
     return ids[param];
   };
   // Student routes carry no ids: the student comes from the access token. Sign-in routes (/v1/auth) name no resource.
-  const instructorRoutes = () => operations.filter((op) => op.path.startsWith('/v1/') && !op.path.startsWith('/v1/me') && !op.path.startsWith('/v1/auth/'));
+  const instructorRoutes = () =>
+    operations.filter(
+      (op) => op.path.startsWith('/v1/') && !op.path.startsWith('/v1/me') && !op.path.startsWith('/v1/auth/'),
+    );
 
   it('walks a meaningful number of routes, and every id route with a body has a valid sample body', () => {
     expect(instructorRoutes().length).toBeGreaterThanOrEqual(40);
@@ -103,18 +159,22 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
     expect(missing).toEqual([]);
   });
 
-  it('answers 404 with no data to tenant B on every route that names one of tenant A\'s resources', async () => {
+  it("answers 404 with no data to tenant B on every route that names one of tenant A's resources", async () => {
     const failures: string[] = [];
     for (const caller of callers) {
       for (const op of instructorRoutes().filter((o) => o.path.includes('{'))) {
         const url = op.path.replace(/\{(\w+)\}/g, (_, name: string) => idFor(name));
         const sample = BODIES[`${op.method} ${op.path}`];
         let req = caller.auth(api.http[op.method.toLowerCase() as 'get'](url));
-        if (sample) req = req.set('content-type', sample.type ?? 'application/json').send(sample.type ? (sample.body as string) : (sample.body as object));
+        if (sample)
+          req = req
+            .set('content-type', sample.type ?? 'application/json')
+            .send(sample.type ? (sample.body as string) : (sample.body as object));
         const res = await req;
         const text = res.text ?? JSON.stringify(res.body);
         if (res.status !== 404) failures.push(`${caller.name}: ${op.method} ${op.path} → ${res.status}`);
-        else if (!String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${caller.name}: ${op.method} ${op.path} → not problem+json`);
+        else if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+          failures.push(`${caller.name}: ${op.method} ${op.path} → not problem+json`);
         const leaked = secretsOfA.filter((value) => text.includes(value) && !url.includes(value));
         if (leaked.length > 0) failures.push(`${caller.name}: ${op.method} ${op.path} leaked ${leaked.join(', ')}`);
       }
@@ -122,26 +182,32 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
     expect(failures).toEqual([]);
   });
 
-  it('never lists tenant A\'s rows to tenant B', async () => {
+  it("never lists tenant A's rows to tenant B", async () => {
     const lists = instructorRoutes().filter((op) => op.method === 'GET' && !op.path.includes('{'));
     expect(lists.length).toBeGreaterThanOrEqual(7);
     for (const caller of callers) {
       for (const op of lists) {
         const res = await caller.auth(api.http.get(`${op.path}?limit=200`)).expect(200);
         const text = JSON.stringify(res.body);
-        expect({ caller: caller.name, route: op.path, leaked: secretsOfA.filter((value) => text.includes(value)) }).toEqual({ caller: caller.name, route: op.path, leaked: [] });
+        expect({
+          caller: caller.name,
+          route: op.path,
+          leaked: secretsOfA.filter((value) => text.includes(value)),
+        }).toEqual({ caller: caller.name, route: op.path, leaked: [] });
       }
     }
   });
 
-  it('left tenant A\'s data untouched', async () => {
+  it("left tenant A's data untouched", async () => {
     expect((await prisma.course.findUniqueOrThrow({ where: { id: a.courseId } })).title).toBe('Cloud Foundations');
     expect((await prisma.lab.findUniqueOrThrow({ where: { id: a.labId } })).state).toBe('SCHEDULED');
     expect((await prisma.apiToken.findUniqueOrThrow({ where: { id: a.tokenId } })).revokedAt).toBeNull();
     expect((await prisma.awsConnection.findUniqueOrThrow({ where: { id: a.connectionId } })).region).toBe('us-east-1');
     expect(await prisma.student.count({ where: { email: 'intruder@example.edu' } })).toBe(0);
     expect(await prisma.apiToken.count({ where: { tenantId: a.tenantId } })).toBe(1);
-    expect((await prisma.instructorInvitation.findUniqueOrThrow({ where: { id: a.invitationId } })).revokedAt).toBeNull();
+    expect(
+      (await prisma.instructorInvitation.findUniqueOrThrow({ where: { id: a.invitationId } })).revokedAt,
+    ).toBeNull();
     expect(await prisma.webSession.count({ where: { tenantId: a.tenantId } })).toBe(0);
   });
 });

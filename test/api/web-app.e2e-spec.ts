@@ -29,7 +29,15 @@ describe('the dashboard is served by the api, same origin', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(['/', '/labs', '/labs/7b0e2c1e-0000-4000-8000-000000000000', '/courses/x/y', '/invite', '/sign-in?next=%2Flabs', '/student'])('GET %s answers the app (SPA fallback)', async (path) => {
+  it.each([
+    '/',
+    '/labs',
+    '/labs/7b0e2c1e-0000-4000-8000-000000000000',
+    '/courses/x/y',
+    '/invite',
+    '/sign-in?next=%2Flabs',
+    '/student',
+  ])('GET %s answers the app (SPA fallback)', async (path) => {
     const res = await http.get(path).expect(200);
     expect(res.text).toBe(INDEX);
     expect(res.headers['content-type']).toMatch(/^text\/html/);

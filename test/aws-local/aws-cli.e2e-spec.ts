@@ -37,12 +37,18 @@ async function aws(endpoint: string, creds: AwsCredentials, args: string[]): Pro
   }
   if (creds.sessionToken) env.AWS_SESSION_TOKEN = creds.sessionToken;
   try {
-    const { stdout, stderr } = await run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], { env, timeout: 60_000 });
+    const { stdout, stderr } = await run('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], {
+      env,
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { code?: number | string; stdout?: string; stderr?: string };
     if (err.code === 'ENOENT') {
-      throw new Error('The AWS CLI (`aws`) is not on PATH. Install it (Debian: `apt-get install awscli`) to run this test.', { cause: e });
+      throw new Error(
+        'The AWS CLI (`aws`) is not on PATH. Install it (Debian: `apt-get install awscli`) to run this test.',
+        { cause: e },
+      );
     }
     return { code: typeof err.code === 'number' ? err.code : 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
   }
@@ -60,12 +66,27 @@ describe('the AWS CLI against aws-local', () => {
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
-        { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::labs', Condition: { StringLike: { 's3:prefix': 'students/alice/*' } } },
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: 'arn:aws:s3:::labs',
+          Condition: { StringLike: { 's3:prefix': 'students/alice/*' } },
+        },
       ],
     });
     const assumed = await aws(local.url, ADMIN, [
-      'sts', 'assume-role', '--role-arn', LAB_ROLE_ARN, '--role-session-name', 'cli-alice',
-      '--external-id', EXTERNAL_ID, '--policy', policy, '--tags', 'Key=labkeys:session,Value=s-cli',
+      'sts',
+      'assume-role',
+      '--role-arn',
+      LAB_ROLE_ARN,
+      '--role-session-name',
+      'cli-alice',
+      '--external-id',
+      EXTERNAL_ID,
+      '--policy',
+      policy,
+      '--tags',
+      'Key=labkeys:session,Value=s-cli',
     ]);
     // stderr is not required to be empty: some CLI builds print interpreter deprecation warnings there.
     expect(assumed.stderr).not.toMatch(/error/i);
@@ -92,7 +113,12 @@ describe('the AWS CLI against aws-local', () => {
     const other = await aws(local.url, creds, ['s3', 'ls', 's3://labs/students/bob/']);
     expect(other.code).toBeGreaterThan(1);
     expect(other.stderr).toContain('AccessDenied');
-    expect(local.counters()).toMatchObject({ 'sts:AssumeRole': 1, 'sts:GetCallerIdentity': 1, 's3:ListBuckets': 1, 's3:ListObjectsV2': 2 });
+    expect(local.counters()).toMatchObject({
+      'sts:AssumeRole': 1,
+      'sts:GetCallerIdentity': 1,
+      's3:ListBuckets': 1,
+      's3:ListObjectsV2': 2,
+    });
   });
 });
 
@@ -117,12 +143,23 @@ describe('the AWS CLI’s assume-role-with-web-identity against aws-local', () =
     // The CLI sends this call unsigned; no AWS credentials are in its environment.
     const anonymous = { accessKeyId: '', secretAccessKey: '' };
     const assumed = await aws(local.url, anonymous, [
-      'sts', 'assume-role-with-web-identity', '--role-arn', WEB_LAB_ROLE_ARN, '--role-session-name', 'cli-bob',
-      '--web-identity-token', token, '--duration-seconds', '900',
+      'sts',
+      'assume-role-with-web-identity',
+      '--role-arn',
+      WEB_LAB_ROLE_ARN,
+      '--role-session-name',
+      'cli-bob',
+      '--web-identity-token',
+      token,
+      '--duration-seconds',
+      '900',
     ]);
     expect(assumed.stderr).not.toMatch(/error/i);
     expect(assumed.code).toBe(0);
-    const out = JSON.parse(assumed.stdout) as Record<string, unknown> & { Credentials: Record<string, string>; AssumedRoleUser: { Arn: string } };
+    const out = JSON.parse(assumed.stdout) as Record<string, unknown> & {
+      Credentials: Record<string, string>;
+      AssumedRoleUser: { Arn: string };
+    };
     expect(out).toMatchObject({
       SubjectFromWebIdentityToken: 'labkeys:tenant-a:cli-bob',
       Provider: issuer.url,
@@ -130,14 +167,24 @@ describe('the AWS CLI’s assume-role-with-web-identity against aws-local', () =
       SourceIdentity: 'cli-bob',
       AssumedRoleUser: { Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/wi-lab/cli-bob` },
     });
-    const creds = { accessKeyId: out.Credentials.AccessKeyId, secretAccessKey: out.Credentials.SecretAccessKey, sessionToken: out.Credentials.SessionToken };
+    const creds = {
+      accessKeyId: out.Credentials.AccessKeyId,
+      secretAccessKey: out.Credentials.SecretAccessKey,
+      sessionToken: out.Credentials.SessionToken,
+    };
     const identity = await aws(local.url, creds, ['sts', 'get-caller-identity']);
     expect(identity.code).toBe(0);
     expect(JSON.parse(identity.stdout)).toMatchObject({ Account: ACCOUNT, Arn: out.AssumedRoleUser.Arn });
 
     const expired = await aws(local.url, anonymous, [
-      'sts', 'assume-role-with-web-identity', '--role-arn', WEB_LAB_ROLE_ARN, '--role-session-name', 'cli-bob',
-      '--web-identity-token', issuer.token({ sub: 'labkeys:tenant-a:cli-bob', exp: Math.floor(Date.now() / 1000) - 600 }),
+      'sts',
+      'assume-role-with-web-identity',
+      '--role-arn',
+      WEB_LAB_ROLE_ARN,
+      '--role-session-name',
+      'cli-bob',
+      '--web-identity-token',
+      issuer.token({ sub: 'labkeys:tenant-a:cli-bob', exp: Math.floor(Date.now() / 1000) - 600 }),
     ]);
     expect(expired.code).toBeGreaterThan(0);
     expect(expired.stderr).toContain('ExpiredTokenException');

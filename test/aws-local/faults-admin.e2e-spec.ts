@@ -3,7 +3,17 @@ import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startAwsLocal } from '@labkeys/aws-local';
 import type { AwsLocal } from '@labkeys/aws-local';
-import { ADMIN, EXTERNAL_ID, LAB_ROLE_ARN, iamClient, s3Client, sdkError, startTestAwsLocal, stsClient, testWorld } from './support/aws-local-harness';
+import {
+  ADMIN,
+  EXTERNAL_ID,
+  LAB_ROLE_ARN,
+  iamClient,
+  s3Client,
+  sdkError,
+  startTestAwsLocal,
+  stsClient,
+  testWorld,
+} from './support/aws-local-harness';
 
 const codeOf = (e: unknown): string => (e as { Code: string }).Code;
 const assume = (aws: AwsLocal, client = stsClient(aws)) =>
@@ -11,7 +21,13 @@ const assume = (aws: AwsLocal, client = stsClient(aws)) =>
 
 async function outcomes(aws: AwsLocal, n: number): Promise<string[]> {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(await assume(aws).then(() => 'ok', (e: unknown) => codeOf(e)));
+  for (let i = 0; i < n; i++)
+    out.push(
+      await assume(aws).then(
+        () => 'ok',
+        (e: unknown) => codeOf(e),
+      ),
+    );
   return out;
 }
 
@@ -23,7 +39,10 @@ describe('faults, counters and admin endpoints', () => {
   afterEach(() => aws.close());
 
   it('throttles STS, IAM and S3 the way each service does, set over HTTP', async () => {
-    const put = await fetch(`${aws.url}/_aws-local/faults`, { method: 'PUT', body: JSON.stringify({ throttleRate: 1 }) });
+    const put = await fetch(`${aws.url}/_aws-local/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ throttleRate: 1 }),
+    });
     expect(await put.json()).toMatchObject({ throttleRate: 1, errorRate: 0 });
     const sts = await sdkError(assume(aws));
     expect(codeOf(sts)).toBe('Throttling');
@@ -70,7 +89,10 @@ describe('faults, counters and admin endpoints', () => {
     expect(times).toHaveLength(attempts);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(Math.abs(times[times.length - 1] - Date.now())).toBeLessThan(60_000);
-    expect(await (await fetch(`${aws.url}/_aws-local/counters/times?action=sts:AssumeRole`)).json()).toEqual({ action: 'sts:AssumeRole', times });
+    expect(await (await fetch(`${aws.url}/_aws-local/counters/times?action=sts:AssumeRole`)).json()).toEqual({
+      action: 'sts:AssumeRole',
+      times,
+    });
     expect((await fetch(`${aws.url}/_aws-local/counters/times`)).status).toBe(400);
     await fetch(`${aws.url}/_aws-local/counters/reset`, { method: 'POST' });
     expect(aws.counters()).toEqual({});
@@ -103,19 +125,29 @@ describe('faults, counters and admin endpoints', () => {
     } finally {
       await throttled.close();
     }
-    const bad = await fetch(`${aws.url}/_aws-local/faults`, { method: 'PUT', body: JSON.stringify({ throttleRate: 2 }) });
+    const bad = await fetch(`${aws.url}/_aws-local/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ throttleRate: 2 }),
+    });
     expect(bad.status).toBe(400);
-    expect(((await (await fetch(`${aws.url}/_aws-local/faults`)).json()) as { throttleRate: number }).throttleRate).toBe(0);
+    expect(
+      ((await (await fetch(`${aws.url}/_aws-local/faults`)).json()) as { throttleRate: number }).throttleRate,
+    ).toBe(0);
   });
 
   it('serves health and the IAM world over HTTP', async () => {
     expect(await (await fetch(`${aws.url}/_aws-local/health`)).json()).toMatchObject({ status: 'ok', sessions: 0 });
-    const role = (await (await fetch(`${aws.url}/_aws-local/iam/roles/lab-student`)).json()) as { inlinePolicies: Record<string, unknown>; inlinePolicySize: number };
+    const role = (await (await fetch(`${aws.url}/_aws-local/iam/roles/lab-student`)).json()) as {
+      inlinePolicies: Record<string, unknown>;
+      inlinePolicySize: number;
+    };
     expect(role).toMatchObject({
       name: 'lab-student',
       arn: LAB_ROLE_ARN,
       maxSessionDuration: 43200,
-      inlinePolicies: { 'lab-permissions': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+      inlinePolicies: {
+        'lab-permissions': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+      },
       attachedPolicyArns: [],
     });
     expect(role.inlinePolicySize).toBe(JSON.stringify(role.inlinePolicies['lab-permissions']).length);

@@ -4,12 +4,20 @@ import type { AwsCredentials } from './support/aws-local-harness';
 import { ACCOUNT, assumeLabRole, startTestAwsLocal, stsClient, toCredentials } from './support/aws-local-harness';
 
 function signinTokenUrl(aws: AwsLocal, creds: AwsCredentials, sessionDuration?: number): string {
-  const session = JSON.stringify({ sessionId: creds.accessKeyId, sessionKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
+  const session = JSON.stringify({
+    sessionId: creds.accessKeyId,
+    sessionKey: creds.secretAccessKey,
+    sessionToken: creds.sessionToken,
+  });
   const duration = sessionDuration === undefined ? '' : `&SessionDuration=${sessionDuration}`;
   return `${aws.url}/federation?Action=getSigninToken${duration}&Session=${encodeURIComponent(session)}`;
 }
 
-async function signinToken(aws: AwsLocal, creds: AwsCredentials, sessionDuration?: number): Promise<{ status: number; token?: string }> {
+async function signinToken(
+  aws: AwsLocal,
+  creds: AwsCredentials,
+  sessionDuration?: number,
+): Promise<{ status: number; token?: string }> {
   const res = await fetch(signinTokenUrl(aws, creds, sessionDuration));
   const body = (await res.json()) as { SigninToken?: string };
   return { status: res.status, token: body.SigninToken };
@@ -44,7 +52,9 @@ describe('console federation', () => {
   });
 
   it('refuses SessionDuration for role-chained credentials but signs them in without it', async () => {
-    const first = await stsClient(aws).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/plain`, RoleSessionName: 'first' }));
+    const first = await stsClient(aws).send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/plain`, RoleSessionName: 'first' }),
+    );
     const chained = await stsClient(aws, toCredentials(first.Credentials)).send(
       new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/chained`, RoleSessionName: 'second' }),
     );

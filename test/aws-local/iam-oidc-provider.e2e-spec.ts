@@ -39,11 +39,22 @@ describe('IAM OpenID Connect providers (aws-local through @aws-sdk/client-iam)',
     expect(created.OpenIDConnectProviderArn).toBe(arn);
     expect(created.Tags).toEqual([{ Key: 'app', Value: 'labkeys' }]);
     const got = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
-    expect(got).toMatchObject({ Url: 'labkeys.example.edu/oidc', ClientIDList: ['sts.amazonaws.com'], ThumbprintList: [THUMBPRINT], Tags: [{ Key: 'app', Value: 'labkeys' }] });
+    expect(got).toMatchObject({
+      Url: 'labkeys.example.edu/oidc',
+      ClientIDList: ['sts.amazonaws.com'],
+      ThumbprintList: [THUMBPRINT],
+      Tags: [{ Key: 'app', Value: 'labkeys' }],
+    });
     expect(got.CreateDate).toBeInstanceOf(Date);
-    expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([{ Arn: arn }]);
+    expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toEqual([
+      { Arn: arn },
+    ]);
 
-    const duplicate = await sdkError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://labkeys.example.edu/oidc/', ClientIDList: ['x'] })));
+    const duplicate = await sdkError(
+      iam.send(
+        new CreateOpenIDConnectProviderCommand({ Url: 'https://labkeys.example.edu/oidc/', ClientIDList: ['x'] }),
+      ),
+    );
     expect(duplicate).toBeInstanceOf(EntityAlreadyExistsException);
     expect(duplicate.$metadata.httpStatusCode).toBe(409);
     expect(duplicate.message).toBe('Provider with url https://labkeys.example.edu/oidc already exists.');
@@ -63,19 +74,42 @@ describe('IAM OpenID Connect providers (aws-local through @aws-sdk/client-iam)',
 
   it('accepts https URLs, and http only for 127.0.0.1 and localhost', async () => {
     const iam = iamClient(aws);
-    const local = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'http://127.0.0.1:4010/oidc', ClientIDList: ['sts.amazonaws.com'] }));
+    const local = await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: 'http://127.0.0.1:4010/oidc',
+        ClientIDList: ['sts.amazonaws.com'],
+      }),
+    );
     expect(local.OpenIDConnectProviderArn).toBe(`arn:aws:iam::${ACCOUNT}:oidc-provider/127.0.0.1:4010/oidc`);
-    for (const url of ['http://labkeys.example.edu', 'ftp://labkeys.example.edu', 'labkeys.example.edu', 'https://a.example/?q=1']) {
-      const e = await sdkError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: url, ClientIDList: ['sts.amazonaws.com'] })));
+    for (const url of [
+      'http://labkeys.example.edu',
+      'ftp://labkeys.example.edu',
+      'labkeys.example.edu',
+      'https://a.example/?q=1',
+    ]) {
+      const e = await sdkError(
+        iam.send(new CreateOpenIDConnectProviderCommand({ Url: url, ClientIDList: ['sts.amazonaws.com'] })),
+      );
       expect(codeOf(e)).toBe('InvalidInput');
       expect(e.$metadata.httpStatusCode).toBe(400);
     }
     const missingUrl = await sdkError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: undefined })));
-    expect(missingUrl.message).toBe("1 validation error detected: Value null at 'url' failed to satisfy constraint: Member must not be null");
-    const badThumbprint = await sdkError(iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://b.example', ThumbprintList: ['abc'] })));
-    expect(badThumbprint.message).toContain("Value 'abc' at 'thumbprintList.1.member' failed to satisfy constraint: Member must have length greater than or equal to 40");
+    expect(missingUrl.message).toBe(
+      "1 validation error detected: Value null at 'url' failed to satisfy constraint: Member must not be null",
+    );
+    const badThumbprint = await sdkError(
+      iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://b.example', ThumbprintList: ['abc'] })),
+    );
+    expect(badThumbprint.message).toContain(
+      "Value 'abc' at 'thumbprintList.1.member' failed to satisfy constraint: Member must have length greater than or equal to 40",
+    );
     const tooManyThumbprints = await sdkError(
-      iam.send(new CreateOpenIDConnectProviderCommand({ Url: 'https://c.example', ThumbprintList: Array.from({ length: 6 }, (_, i) => String(i).repeat(40)) })),
+      iam.send(
+        new CreateOpenIDConnectProviderCommand({
+          Url: 'https://c.example',
+          ThumbprintList: Array.from({ length: 6 }, (_, i) => String(i).repeat(40)),
+        }),
+      ),
     );
     expect(codeOf(tooManyThumbprints)).toBe('LimitExceeded');
     expect((await iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList).toHaveLength(1);
@@ -83,7 +117,12 @@ describe('IAM OpenID Connect providers (aws-local through @aws-sdk/client-iam)',
 
   it('authorizes each action as iam:<Action> on the provider ARN', async () => {
     const refused = await sdkError(
-      iamClient(aws, LIMITED).send(new CreateOpenIDConnectProviderCommand({ Url: 'https://labkeys.example.edu', ClientIDList: ['sts.amazonaws.com'] })),
+      iamClient(aws, LIMITED).send(
+        new CreateOpenIDConnectProviderCommand({
+          Url: 'https://labkeys.example.edu',
+          ClientIDList: ['sts.amazonaws.com'],
+        }),
+      ),
     );
     expect(codeOf(refused)).toBe('AccessDenied');
     expect(refused.message).toBe(
@@ -106,14 +145,29 @@ describe('a provider and role created through IAM', () => {
       );
       expect(providerArn).toBe(issuer.providerArn(ACCOUNT));
       await iam.send(
-        new CreateRoleCommand({ RoleName: 'school-lab', AssumeRolePolicyDocument: JSON.stringify(webIdentityTrust(issuer.key, ['sts:AssumeRoleWithWebIdentity'])) }),
+        new CreateRoleCommand({
+          RoleName: 'school-lab',
+          AssumeRolePolicyDocument: JSON.stringify(webIdentityTrust(issuer.key, ['sts:AssumeRoleWithWebIdentity'])),
+        }),
       );
       const sts = new STSClient({ endpoint: aws.url, region: 'us-east-1', maxAttempts: 1 });
       const input = { RoleArn: `arn:aws:iam::${ACCOUNT}:role/school-lab`, RoleSessionName: 'ann' };
-      const out = await sts.send(new AssumeRoleWithWebIdentityCommand({ ...input, WebIdentityToken: issuer.token({ sub: 'labkeys:tenant-a:ann' }) }));
+      const out = await sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          ...input,
+          WebIdentityToken: issuer.token({ sub: 'labkeys:tenant-a:ann' }),
+        }),
+      );
       expect(out.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/school-lab/ann`);
       await iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn }));
-      const gone = await sdkError(sts.send(new AssumeRoleWithWebIdentityCommand({ ...input, WebIdentityToken: issuer.token({ sub: 'labkeys:tenant-a:ann' }) })));
+      const gone = await sdkError(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            ...input,
+            WebIdentityToken: issuer.token({ sub: 'labkeys:tenant-a:ann' }),
+          }),
+        ),
+      );
       expect(codeOf(gone)).toBe('InvalidIdentityToken');
     } finally {
       await aws.close();

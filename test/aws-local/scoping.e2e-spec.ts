@@ -3,7 +3,16 @@ import { ListBucketsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cli
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsLocal } from '@labkeys/aws-local';
 import type { AwsCredentials } from './support/aws-local-harness';
-import { ACCOUNT, assumeLabRole, iamClient, s3Client, sdkError, startTestAwsLocal, stsClient, toCredentials } from './support/aws-local-harness';
+import {
+  ACCOUNT,
+  assumeLabRole,
+  iamClient,
+  s3Client,
+  sdkError,
+  startTestAwsLocal,
+  stsClient,
+  toCredentials,
+} from './support/aws-local-harness';
 
 const codeOf = (e: unknown): string => (e as { Code: string }).Code;
 
@@ -12,12 +21,20 @@ const studentPolicy = (handle: string): string =>
   JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::labs', Condition: { StringLike: { 's3:prefix': `students/${handle}/*` } } },
+      {
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: 'arn:aws:s3:::labs',
+        Condition: { StringLike: { 's3:prefix': `students/${handle}/*` } },
+      },
     ],
   });
 
 const denyWhen = (condition: Record<string, unknown>): string =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: condition }] });
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: condition }],
+  });
 
 async function listPrefix(aws: AwsLocal, creds: AwsCredentials, prefix: string): Promise<string> {
   try {
@@ -54,16 +71,30 @@ describe('authorization of issued credentials, end to end', () => {
   });
 
   it('limits a session to managed session policies passed as PolicyArns', async () => {
-    const creds = await assumeLabRole(aws, { PolicyArns: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/ListStudentsPrefix` }] });
+    const creds = await assumeLabRole(aws, {
+      PolicyArns: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/ListStudentsPrefix` }],
+    });
     expect(await listPrefix(aws, creds, 'anything/')).toBe('allowed');
     expect(codeOf(await sdkError(s3Client(aws, creds).send(new ListBucketsCommand({}))))).toBe('AccessDenied');
   });
 
   it('revokes one session by its session tag and leaves the others', async () => {
-    const x = await assumeLabRole(aws, { RoleSessionName: 'sx', Tags: [{ Key: 'labkeys:session', Value: 'session-x' }] });
-    const y = await assumeLabRole(aws, { RoleSessionName: 'sy', Tags: [{ Key: 'labkeys:session', Value: 'session-y' }] });
+    const x = await assumeLabRole(aws, {
+      RoleSessionName: 'sx',
+      Tags: [{ Key: 'labkeys:session', Value: 'session-x' }],
+    });
+    const y = await assumeLabRole(aws, {
+      RoleSessionName: 'sy',
+      Tags: [{ Key: 'labkeys:session', Value: 'session-y' }],
+    });
     const document = denyWhen({ StringEquals: { 'aws:PrincipalTag/labkeys:session': 'session-x' } });
-    await iamClient(aws).send(new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'labkeys-revocations', PolicyDocument: document }));
+    await iamClient(aws).send(
+      new PutRolePolicyCommand({
+        RoleName: 'lab-student',
+        PolicyName: 'labkeys-revocations',
+        PolicyDocument: document,
+      }),
+    );
     expect(await listPrefix(aws, x, 'students/x/')).toBe('AccessDenied');
     expect(await listPrefix(aws, y, 'students/y/')).toBe('allowed');
     // AWS never refuses GetCallerIdentity, even under an explicit Deny.
@@ -78,7 +109,11 @@ describe('authorization of issued credentials, end to end', () => {
     const cutoff = aws.now().toISOString();
     const newer = await assumeLabRole(aws, { RoleSessionName: 'newer' });
     await iamClient(aws).send(
-      new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: denyWhen({ DateLessThan: { 'aws:TokenIssueTime': cutoff } }) }),
+      new PutRolePolicyCommand({
+        RoleName: 'lab-student',
+        PolicyName: 'AWSRevokeOlderSessions',
+        PolicyDocument: denyWhen({ DateLessThan: { 'aws:TokenIssueTime': cutoff } }),
+      }),
     );
     expect(await listPrefix(aws, older, 'p/')).toBe('AccessDenied');
     expect(await listPrefix(aws, newer, 'p/')).toBe('allowed');
@@ -89,8 +124,20 @@ describe('authorization of issued credentials, end to end', () => {
     const b = await assumeLabRole(aws, { RoleSessionName: 'b-session', SourceIdentity: 'student-b' });
     const c = await assumeLabRole(aws, { RoleSessionName: 'c-session', SourceIdentity: 'student-c' });
     const roleId = aws.iam.getRole('lab-student')?.roleId;
-    await iamClient(aws).send(new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'by-userid', PolicyDocument: denyWhen({ StringEquals: { 'aws:userid': `${roleId}:a-session` } }) }));
-    await iamClient(aws).send(new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'by-source', PolicyDocument: denyWhen({ StringEquals: { 'aws:SourceIdentity': 'student-b' } }) }));
+    await iamClient(aws).send(
+      new PutRolePolicyCommand({
+        RoleName: 'lab-student',
+        PolicyName: 'by-userid',
+        PolicyDocument: denyWhen({ StringEquals: { 'aws:userid': `${roleId}:a-session` } }),
+      }),
+    );
+    await iamClient(aws).send(
+      new PutRolePolicyCommand({
+        RoleName: 'lab-student',
+        PolicyName: 'by-source',
+        PolicyDocument: denyWhen({ StringEquals: { 'aws:SourceIdentity': 'student-b' } }),
+      }),
+    );
     expect(await listPrefix(aws, a, 'p/')).toBe('AccessDenied');
     expect(await listPrefix(aws, b, 'p/')).toBe('AccessDenied');
     expect(await listPrefix(aws, c, 'p/')).toBe('allowed');
@@ -99,19 +146,34 @@ describe('authorization of issued credentials, end to end', () => {
   it('answers ExpiredToken to expired credentials on S3', async () => {
     const creds = await assumeLabRole(aws, { DurationSeconds: 900 });
     aws.setFaults({ clockSkewMs: 900_000 });
-    const client = new S3Client({ endpoint: aws.url, region: 'us-east-1', credentials: creds, forcePathStyle: true, maxAttempts: 1, systemClockOffset: 900_000 });
+    const client = new S3Client({
+      endpoint: aws.url,
+      region: 'us-east-1',
+      credentials: creds,
+      forcePathStyle: true,
+      maxAttempts: 1,
+      systemClockOffset: 900_000,
+    });
     const error = await sdkError(client.send(new ListObjectsV2Command({ Bucket: 'labs' })));
     expect(error.name).toBe('ExpiredToken');
     expect(error.$metadata.httpStatusCode).toBe(400);
   });
 
   it('lets an assumed management role revoke through IAM, and refuses IAM to lab sessions', async () => {
-    const mgmt = await stsClient(aws).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/plain`, RoleSessionName: 'labkeys' }));
+    const mgmt = await stsClient(aws).send(
+      new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/plain`, RoleSessionName: 'labkeys' }),
+    );
     const document = denyWhen({ StringEquals: { 'aws:PrincipalTag/labkeys:lab': 'lab-1' } });
-    await iamClient(aws, toCredentials(mgmt.Credentials)).send(new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'revoke', PolicyDocument: document }));
+    await iamClient(aws, toCredentials(mgmt.Credentials)).send(
+      new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'revoke', PolicyDocument: document }),
+    );
     const student = await assumeLabRole(aws, { Tags: [{ Key: 'labkeys:lab', Value: 'lab-1' }] });
     expect(await listPrefix(aws, student, 'p/')).toBe('AccessDenied');
-    const error = await sdkError(iamClient(aws, student).send(new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'x', PolicyDocument: document })));
+    const error = await sdkError(
+      iamClient(aws, student).send(
+        new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'x', PolicyDocument: document }),
+      ),
+    );
     expect(codeOf(error)).toBe('AccessDenied');
     expect(error.$metadata.httpStatusCode).toBe(403);
     expect(error.message).toBe(
@@ -120,19 +182,47 @@ describe('authorization of issued credentials, end to end', () => {
   });
 
   it('explains decisions through the diagnostic endpoint', async () => {
-    const creds = await assumeLabRole(aws, { Policy: studentPolicy('alice'), Tags: [{ Key: 'labkeys:session', Value: 'x' }] });
+    const creds = await assumeLabRole(aws, {
+      Policy: studentPolicy('alice'),
+      Tags: [{ Key: 'labkeys:session', Value: 'x' }],
+    });
     const ask = async (action: string, resource: string) => {
-      const res = await fetch(`${aws.url}/_aws-local/authorize`, { method: 'POST', body: JSON.stringify({ accessKeyId: creds.accessKeyId, action, resource }) });
+      const res = await fetch(`${aws.url}/_aws-local/authorize`, {
+        method: 'POST',
+        body: JSON.stringify({ accessKeyId: creds.accessKeyId, action, resource }),
+      });
       expect(res.status).toBe(200);
-      return (await res.json()) as { decision: string; statement: Record<string, unknown> | null; policy: string | null };
+      return (await res.json()) as {
+        decision: string;
+        statement: Record<string, unknown> | null;
+        policy: string | null;
+      };
     };
-    expect(await ask('s3:ListBucket', 'arn:aws:s3:::labs')).toMatchObject({ decision: 'implicitDeny', statement: null, policy: 'session policy' });
-    expect(await ask('s3:GetObject', 'arn:aws:s3:::labs/x')).toMatchObject({ decision: 'implicitDeny', policy: 'session policy' });
+    expect(await ask('s3:ListBucket', 'arn:aws:s3:::labs')).toMatchObject({
+      decision: 'implicitDeny',
+      statement: null,
+      policy: 'session policy',
+    });
+    expect(await ask('s3:GetObject', 'arn:aws:s3:::labs/x')).toMatchObject({
+      decision: 'implicitDeny',
+      policy: 'session policy',
+    });
     const deny = denyWhen({ StringEquals: { 'aws:PrincipalTag/labkeys:session': 'x' } });
-    await iamClient(aws).send(new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'revocations', PolicyDocument: deny }));
+    await iamClient(aws).send(
+      new PutRolePolicyCommand({ RoleName: 'lab-student', PolicyName: 'revocations', PolicyDocument: deny }),
+    );
     const denied = await ask('s3:ListBucket', 'arn:aws:s3:::labs');
-    expect(denied).toEqual(expect.objectContaining({ decision: 'deny', policy: 'role/lab-student/inline/revocations', statement: JSON.parse(deny).Statement[0] }));
-    const admin = await fetch(`${aws.url}/_aws-local/authorize`, { method: 'POST', body: JSON.stringify({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', action: 'iam:PutRolePolicy', resource: '*' }) });
+    expect(denied).toEqual(
+      expect.objectContaining({
+        decision: 'deny',
+        policy: 'role/lab-student/inline/revocations',
+        statement: JSON.parse(deny).Statement[0],
+      }),
+    );
+    const admin = await fetch(`${aws.url}/_aws-local/authorize`, {
+      method: 'POST',
+      body: JSON.stringify({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', action: 'iam:PutRolePolicy', resource: '*' }),
+    });
     expect(await admin.json()).toMatchObject({ decision: 'allow', policy: 'user/admin/inline/AdministratorAccess' });
   });
 });

@@ -1,5 +1,10 @@
 import { join } from 'node:path';
-import { CreateRoleCommand, GetOpenIDConnectProviderCommand, ListOpenIDConnectProvidersCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  GetOpenIDConnectProviderCommand,
+  ListOpenIDConnectProvidersCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { startAwsLocal } from '@labkeys/aws-local';
 import type { AwsLocal } from '@labkeys/aws-local';
@@ -33,11 +38,31 @@ describe('the example state file', () => {
 
   it('declares a management role that may revoke on the lab role and nothing else', async () => {
     const mgmt = await stsClient(aws).send(
-      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/LabKeysManagement', RoleSessionName: 'labkeys', ExternalId: 'labkeys-demo-external-id' }),
+      new AssumeRoleCommand({
+        RoleArn: 'arn:aws:iam::123456789012:role/LabKeysManagement',
+        RoleSessionName: 'labkeys',
+        ExternalId: 'labkeys-demo-external-id',
+      }),
     );
     const iam = iamClient(aws, toCredentials(mgmt.Credentials));
-    const deny = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': 's1' } } }] });
-    await iam.send(new PutRolePolicyCommand({ RoleName: 'LabKeysStudentLab', PolicyName: 'labkeys-revocations', PolicyDocument: deny }));
+    const deny = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': 's1' } },
+        },
+      ],
+    });
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'LabKeysStudentLab',
+        PolicyName: 'labkeys-revocations',
+        PolicyDocument: deny,
+      }),
+    );
     expect(Object.keys(aws.iam.getRole('LabKeysStudentLab')?.inlinePolicies ?? {})).toContain('labkeys-revocations');
     const refused = await sdkError(iam.send(new CreateRoleCommand({ RoleName: 'x1', AssumeRolePolicyDocument: deny })));
     expect(refused.name).toBe('AccessDenied');
@@ -46,7 +71,16 @@ describe('the example state file', () => {
 
   it('refuses a state file with an invalid policy, naming where', async () => {
     await expect(
-      startAwsLocal({ state: { accounts: [{ id: '123456789012', roles: [{ name: 'r', trustPolicy: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] } }] }] } }),
+      startAwsLocal({
+        state: {
+          accounts: [
+            {
+              id: '123456789012',
+              roles: [{ name: 'r', trustPolicy: { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole' }] } }],
+            },
+          ],
+        },
+      }),
     ).rejects.toThrow('aws-local state: invalid policy at role r trust: Missing required field Principal');
   });
 });
@@ -55,7 +89,11 @@ describe('OIDC providers in a state file', () => {
   it('are registered in their account as IAM reports them', async () => {
     const world = testWorld();
     world.accounts[0].oidcProviders = [
-      { url: 'https://labkeys.example.edu/oidc', clientIds: ['sts.amazonaws.com'], thumbprints: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'] },
+      {
+        url: 'https://labkeys.example.edu/oidc',
+        clientIds: ['sts.amazonaws.com'],
+        thumbprints: ['9e99a48a9960b14926bb7f3b02e22da2b0ab7280'],
+      },
       { url: 'http://localhost:4010/oidc', clientIds: ['sts.amazonaws.com', 'other'] },
     ];
     const aws = await startAwsLocal({ state: world });
@@ -66,7 +104,11 @@ describe('OIDC providers in a state file', () => {
         'arn:aws:iam::123456789012:oidc-provider/labkeys.example.edu/oidc',
         'arn:aws:iam::123456789012:oidc-provider/localhost:4010/oidc',
       ]);
-      const local = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: 'arn:aws:iam::123456789012:oidc-provider/localhost:4010/oidc' }));
+      const local = await iam.send(
+        new GetOpenIDConnectProviderCommand({
+          OpenIDConnectProviderArn: 'arn:aws:iam::123456789012:oidc-provider/localhost:4010/oidc',
+        }),
+      );
       expect(local).toMatchObject({ Url: 'localhost:4010/oidc', ClientIDList: ['sts.amazonaws.com', 'other'] });
     } finally {
       await aws.close();
@@ -75,7 +117,16 @@ describe('OIDC providers in a state file', () => {
 
   it('must use https, or http on a loopback host', async () => {
     await expect(
-      startAwsLocal({ state: { accounts: [{ id: '123456789012', oidcProviders: [{ url: 'http://labkeys.example.edu', clientIds: ['sts.amazonaws.com'] }] }] } }),
+      startAwsLocal({
+        state: {
+          accounts: [
+            {
+              id: '123456789012',
+              oidcProviders: [{ url: 'http://labkeys.example.edu', clientIds: ['sts.amazonaws.com'] }],
+            },
+          ],
+        },
+      }),
     ).rejects.toThrow('aws-local state: OIDC provider http://labkeys.example.edu: The URL must begin with https://');
   });
 });

@@ -62,21 +62,29 @@ describe('STS credentials and SigV4 (aws-local through @aws-sdk/client-sts)', ()
   });
 
   it('caps role chaining at one hour', async () => {
-    const first = await stsClient(aws).send(new AssumeRoleCommand({ RoleArn: PLAIN_ROLE_ARN, RoleSessionName: 'first' }));
+    const first = await stsClient(aws).send(
+      new AssumeRoleCommand({ RoleArn: PLAIN_ROLE_ARN, RoleSessionName: 'first' }),
+    );
     const chainedClient = stsClient(aws, toCredentials(first.Credentials));
     const input = { RoleArn: `arn:aws:iam::${ACCOUNT}:role/chained`, RoleSessionName: 'second' };
     const error = await sdkError(chainedClient.send(new AssumeRoleCommand({ ...input, DurationSeconds: 3601 })));
     expect(codeOf(error)).toBe('ValidationError');
-    expect(error.message).toBe('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    expect(error.message).toBe(
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
     const ok = await chainedClient.send(new AssumeRoleCommand({ ...input, DurationSeconds: 3600 }));
     expect(ok.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/chained/second`);
   });
 
   it('refuses AssumeRole when the caller’s own identity policy does not allow it', async () => {
-    const error = await sdkError(stsClient(aws, LIMITED).send(new AssumeRoleCommand({ RoleArn: PLAIN_ROLE_ARN, RoleSessionName: 'x1' })));
+    const error = await sdkError(
+      stsClient(aws, LIMITED).send(new AssumeRoleCommand({ RoleArn: PLAIN_ROLE_ARN, RoleSessionName: 'x1' })),
+    );
     expect(codeOf(error)).toBe('AccessDenied');
     expect(error.$metadata.httpStatusCode).toBe(403);
-    expect(error.message).toBe(`User: arn:aws:iam::${ACCOUNT}:user/limited is not authorized to perform: sts:AssumeRole on resource: ${PLAIN_ROLE_ARN}`);
+    expect(error.message).toBe(
+      `User: arn:aws:iam::${ACCOUNT}:user/limited is not authorized to perform: sts:AssumeRole on resource: ${PLAIN_ROLE_ARN}`,
+    );
   });
 
   it('issues GetSessionToken credentials to users only', async () => {
@@ -93,7 +101,9 @@ describe('STS credentials and SigV4 (aws-local through @aws-sdk/client-sts)', ()
 
   it('rejects an unknown access key with InvalidClientTokenId', async () => {
     const error = await sdkError(
-      stsClient(aws, { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: ADMIN.secretAccessKey }).send(new GetCallerIdentityCommand({})),
+      stsClient(aws, { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: ADMIN.secretAccessKey }).send(
+        new GetCallerIdentityCommand({}),
+      ),
     );
     expect(codeOf(error)).toBe('InvalidClientTokenId');
     expect(error.$metadata.httpStatusCode).toBe(403);
@@ -101,7 +111,9 @@ describe('STS credentials and SigV4 (aws-local through @aws-sdk/client-sts)', ()
   });
 
   it('rejects a wrong secret with SignatureDoesNotMatch', async () => {
-    const error = await sdkError(stsClient(aws, { ...ADMIN, secretAccessKey: 'x'.repeat(40) }).send(new GetCallerIdentityCommand({})));
+    const error = await sdkError(
+      stsClient(aws, { ...ADMIN, secretAccessKey: 'x'.repeat(40) }).send(new GetCallerIdentityCommand({})),
+    );
     expect(codeOf(error)).toBe('SignatureDoesNotMatch');
     expect(error.$metadata.httpStatusCode).toBe(403);
   });
@@ -109,9 +121,13 @@ describe('STS credentials and SigV4 (aws-local through @aws-sdk/client-sts)', ()
   it('requires the session token with temporary keys', async () => {
     const creds = await assumeLabRole(aws);
     const withoutToken = { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey };
-    expect(codeOf(await sdkError(stsClient(aws, withoutToken).send(new GetCallerIdentityCommand({}))))).toBe('InvalidClientTokenId');
+    expect(codeOf(await sdkError(stsClient(aws, withoutToken).send(new GetCallerIdentityCommand({}))))).toBe(
+      'InvalidClientTokenId',
+    );
     const wrongToken = { ...creds, sessionToken: `${creds.sessionToken}x` };
-    expect(codeOf(await sdkError(stsClient(aws, wrongToken).send(new GetCallerIdentityCommand({}))))).toBe('InvalidClientTokenId');
+    expect(codeOf(await sdkError(stsClient(aws, wrongToken).send(new GetCallerIdentityCommand({}))))).toBe(
+      'InvalidClientTokenId',
+    );
   });
 
   it('answers ExpiredToken once credentials expire (time moved by the clock-skew fault)', async () => {
@@ -119,7 +135,13 @@ describe('STS credentials and SigV4 (aws-local through @aws-sdk/client-sts)', ()
     const skew = 901_000;
     aws.setFaults({ clockSkewMs: skew });
     // A client whose clock agrees with aws-local's, as the SDK's clock-skew correction would make it.
-    const client = new STSClient({ endpoint: aws.url, region: 'us-east-1', credentials: creds, maxAttempts: 1, systemClockOffset: skew });
+    const client = new STSClient({
+      endpoint: aws.url,
+      region: 'us-east-1',
+      credentials: creds,
+      maxAttempts: 1,
+      systemClockOffset: skew,
+    });
     const error = await sdkError(client.send(new GetCallerIdentityCommand({})));
     expect(codeOf(error)).toBe('ExpiredToken');
     expect(error.$metadata.httpStatusCode).toBe(403);

@@ -19,7 +19,8 @@ describe('STS AssumeRoleWithWebIdentity refusals (aws-local through @aws-sdk/cli
   let issuer: TestIssuer;
   let unreachable: TestIssuer;
   let aws: AwsLocal;
-  const assume = (token: string, input: Partial<AssumeRoleWithWebIdentityCommandInput> = {}) => assumeWithToken(aws, token, input);
+  const assume = (token: string, input: Partial<AssumeRoleWithWebIdentityCommandInput> = {}) =>
+    assumeWithToken(aws, token, input);
 
   beforeAll(async () => {
     issuer = await TestIssuer.start();
@@ -36,12 +37,18 @@ describe('STS AssumeRoleWithWebIdentity refusals (aws-local through @aws-sdk/cli
 
   it('answers ExpiredTokenException for an expired token, on aws-local’s clock and with a small skew allowance', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const expired = await sdkError(assume(issuer.token({ ...studentClaims('late'), iat: now - 900, nbf: now - 900, exp: now - 120 })));
+    const expired = await sdkError(
+      assume(issuer.token({ ...studentClaims('late'), iat: now - 900, nbf: now - 900, exp: now - 120 })),
+    );
     expect(codeOf(expired)).toBe('ExpiredTokenException');
     expect(expired.$metadata.httpStatusCode).toBe(400);
-    expect(expired.message).toMatch(/^Token expired: current date\/time \d+ must be before the expiration date\/time\d+$/);
+    expect(expired.message).toMatch(
+      /^Token expired: current date\/time \d+ must be before the expiration date\/time\d+$/,
+    );
     // Thirty seconds past exp is within the allowance.
-    await expect(assume(issuer.token({ ...studentClaims('drift'), iat: now - 300, nbf: now - 300, exp: now - 30 }))).resolves.toBeDefined();
+    await expect(
+      assume(issuer.token({ ...studentClaims('drift'), iat: now - 300, nbf: now - 300, exp: now - 30 })),
+    ).resolves.toBeDefined();
     // A token valid now expires once aws-local's clock moves past it.
     const token = issuer.token(studentClaims('skewed'));
     aws.setFaults({ clockSkewMs: 400_000 });
@@ -80,15 +87,24 @@ describe('STS AssumeRoleWithWebIdentity refusals (aws-local through @aws-sdk/cli
     expect(codeOf(other)).toBe('AccessDenied');
     expect(other.$metadata.httpStatusCode).toBe(403);
     expect(other.message).toBe('Not authorized to perform sts:AssumeRoleWithWebIdentity');
-    const noTagSession = await sdkError(assume(issuer.token(studentClaims('carol')), { RoleArn: WEB_NO_TAGS_ROLE_ARN }));
+    const noTagSession = await sdkError(
+      assume(issuer.token(studentClaims('carol')), { RoleArn: WEB_NO_TAGS_ROLE_ARN }),
+    );
     expect(codeOf(noTagSession)).toBe('AccessDenied');
     expect(noTagSession.message).toBe('Not authorized to perform sts:TagSession');
-    const plain = await assume(issuer.token({ sub: 'labkeys:tenant-a:carol' }), { RoleArn: WEB_NO_TAGS_ROLE_ARN, RoleSessionName: 'carol' });
+    const plain = await assume(issuer.token({ sub: 'labkeys:tenant-a:carol' }), {
+      RoleArn: WEB_NO_TAGS_ROLE_ARN,
+      RoleSessionName: 'carol',
+    });
     expect(plain.AssumedRoleUser?.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/wi-no-tags/carol`);
     expect(plain.SourceIdentity).toBeUndefined();
-    const otherIdp = await sdkError(assume(issuer.token({ sub: 'labkeys:tenant-a:carol' }), { RoleArn: WEB_OTHER_IDP_ROLE_ARN }));
+    const otherIdp = await sdkError(
+      assume(issuer.token({ sub: 'labkeys:tenant-a:carol' }), { RoleArn: WEB_OTHER_IDP_ROLE_ARN }),
+    );
     expect(codeOf(otherIdp)).toBe('AccessDenied');
-    const missingRole = await sdkError(assume(issuer.token(studentClaims('dave')), { RoleArn: `arn:aws:iam::${ACCOUNT}:role/nope` }));
+    const missingRole = await sdkError(
+      assume(issuer.token(studentClaims('dave')), { RoleArn: `arn:aws:iam::${ACCOUNT}:role/nope` }),
+    );
     expect(codeOf(missingRole)).toBe('AccessDenied');
   });
 
@@ -127,10 +143,15 @@ describe('STS AssumeRoleWithWebIdentity refusals (aws-local through @aws-sdk/cli
     expect(codeOf(await sdkError(assume(token, { RoleArn: 'not-an-arn-but-long-enough' })))).toBe('ValidationError');
     expect(codeOf(await sdkError(assume(token, { ProviderId: 'www.amazon.com' })))).toBe('InvalidParameterValue');
     expect(codeOf(await sdkError(assume(token, { Policy: '{"Statement": 1}' })))).toBe('MalformedPolicyDocument');
-    const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${'b'.repeat(2000)}` }] });
+    const big = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${'b'.repeat(2000)}` }],
+    });
     expect(codeOf(await sdkError(assume(token, { Policy: big })))).toBe('PackedPolicyTooLarge');
     const arns = Array.from({ length: 11 }, (_, i) => ({ arn: `arn:aws:iam::${ACCOUNT}:policy/p${i}` }));
-    expect((await sdkError(assume(token, { PolicyArns: arns }))).message).toContain("at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10");
+    expect((await sdkError(assume(token, { PolicyArns: arns }))).message).toContain(
+      "at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
     for (const e of [badName, shortToken, tooLong]) expect(e.message).not.toContain(token.slice(0, 20));
   });
 });

@@ -7,14 +7,21 @@ import type { AwsLocal } from '@labkeys/aws-local';
 import { ACCOUNT, iamClient, s3Client, sdkError, stsClient, toCredentials } from './support/aws-local-harness';
 import type { AwsCredentials } from './support/aws-local-harness';
 import { TestIssuer } from './support/test-issuer';
-import { assumeWithToken, studentClaims, WEB_LAB_ROLE_ARN, WEB_NO_TAGS_ROLE_ARN, webIdentityWorld } from './support/web-identity-world';
+import {
+  assumeWithToken,
+  studentClaims,
+  WEB_LAB_ROLE_ARN,
+  WEB_NO_TAGS_ROLE_ARN,
+  webIdentityWorld,
+} from './support/web-identity-world';
 
 const codeOf = (e: unknown): string => (e as { Code: string }).Code;
 
 describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)', () => {
   let issuer: TestIssuer;
   let aws: AwsLocal;
-  const assume = (token: string, input: Partial<AssumeRoleWithWebIdentityCommandInput> = {}) => assumeWithToken(aws, token, input);
+  const assume = (token: string, input: Partial<AssumeRoleWithWebIdentityCommandInput> = {}) =>
+    assumeWithToken(aws, token, input);
   const assumeStudent = async (session: string): Promise<AwsCredentials> =>
     toCredentials((await assume(issuer.token(studentClaims(session)), { RoleSessionName: session })).Credentials);
 
@@ -53,31 +60,62 @@ describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)'
     const revoked = await assumeStudent('s-revoked');
     const kept = await assumeStudent('s-kept');
     await s3Client(aws, revoked).send(new ListBucketsCommand({}));
-    const deny = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': 's-revoked' } } };
+    const deny = {
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': 's-revoked' } },
+    };
     await iamClient(aws).send(
-      new PutRolePolicyCommand({ RoleName: 'wi-lab', PolicyName: 'labkeys-revocations', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [deny] }) }),
+      new PutRolePolicyCommand({
+        RoleName: 'wi-lab',
+        PolicyName: 'labkeys-revocations',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [deny] }),
+      }),
     );
     const refused = await sdkError(s3Client(aws, revoked).send(new ListBucketsCommand({})));
     expect(refused.name).toBe('AccessDenied');
     await expect(s3Client(aws, kept).send(new ListBucketsCommand({}))).resolves.toBeDefined();
-    expect(aws.authorize(revoked.accessKeyId, 's3:ListAllMyBuckets', '*')).toMatchObject({ decision: 'deny', statement: deny });
+    expect(aws.authorize(revoked.accessKeyId, 's3:ListAllMyBuckets', '*')).toMatchObject({
+      decision: 'deny',
+      statement: deny,
+    });
     expect(aws.authorize(kept.accessKeyId, 's3:ListAllMyBuckets', '*')?.decision).toBe('allow');
     // The other claims reach the request context too.
     const res = await fetch(`${aws.url}/_aws-local/authorize`, {
       method: 'POST',
       body: JSON.stringify({ accessKeyId: kept.accessKeyId, action: 'iam:GetRole', resource: WEB_LAB_ROLE_ARN }),
     });
-    expect(await res.json()).toMatchObject({ decision: 'allow', principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/wi-lab/s-kept` });
+    expect(await res.json()).toMatchObject({
+      decision: 'allow',
+      principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/wi-lab/s-kept`,
+    });
   });
 
   it('is cut off by a Deny on aws:TokenIssueTime, as AWS’s "revoke active sessions" does', async () => {
     const assumePlain = async (name: string) =>
-      toCredentials((await assume(issuer.token({ sub: `labkeys:tenant-a:${name}` }), { RoleArn: WEB_NO_TAGS_ROLE_ARN, RoleSessionName: name })).Credentials);
+      toCredentials(
+        (
+          await assume(issuer.token({ sub: `labkeys:tenant-a:${name}` }), {
+            RoleArn: WEB_NO_TAGS_ROLE_ARN,
+            RoleSessionName: name,
+          })
+        ).Credentials,
+      );
     const older = await assumePlain('older');
     const cutoff = aws.now().toISOString();
-    const revokeOlder = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': cutoff } } };
+    const revokeOlder = {
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { DateLessThan: { 'aws:TokenIssueTime': cutoff } },
+    };
     await iamClient(aws).send(
-      new PutRolePolicyCommand({ RoleName: 'wi-no-tags', PolicyName: 'AWSRevokeOlderSessions', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [revokeOlder] }) }),
+      new PutRolePolicyCommand({
+        RoleName: 'wi-no-tags',
+        PolicyName: 'AWSRevokeOlderSessions',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [revokeOlder] }),
+      }),
     );
     const newer = await assumePlain('newer');
     expect(aws.authorize(older.accessKeyId, 's3:ListAllMyBuckets', '*')?.decision).toBe('deny');
@@ -85,12 +123,18 @@ describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)'
   });
 
   it('intersects the role’s permissions with the session policy passed in the call', async () => {
-    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::labs' }] });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::labs' }],
+    });
     const out = await assume(issuer.token(studentClaims('scoped')), { RoleSessionName: 'scoped', Policy: policy });
     expect(out.PackedPolicySize).toBeGreaterThan(0);
     const creds = toCredentials(out.Credentials);
     expect(aws.authorize(creds.accessKeyId, 's3:ListBucket', 'arn:aws:s3:::labs')?.decision).toBe('allow');
-    expect(aws.authorize(creds.accessKeyId, 's3:ListAllMyBuckets', '*')).toMatchObject({ decision: 'implicitDeny', policy: 'session policy' });
+    expect(aws.authorize(creds.accessKeyId, 's3:ListAllMyBuckets', '*')).toMatchObject({
+      decision: 'implicitDeny',
+      policy: 'session policy',
+    });
   });
 
   it('refetches the JWKS for an unknown kid, so a rotated key is accepted once published', async () => {
@@ -119,8 +163,14 @@ describe('STS AssumeRoleWithWebIdentity (aws-local through @aws-sdk/client-sts)'
 
   it('lets the credentials sign in to the console like AssumeRole’s', async () => {
     const creds = await assumeStudent('console');
-    const session = JSON.stringify({ sessionId: creds.accessKeyId, sessionKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
-    const res = await fetch(`${aws.url}/federation?Action=getSigninToken&SessionDuration=900&Session=${encodeURIComponent(session)}`);
+    const session = JSON.stringify({
+      sessionId: creds.accessKeyId,
+      sessionKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    });
+    const res = await fetch(
+      `${aws.url}/federation?Action=getSigninToken&SessionDuration=900&Session=${encodeURIComponent(session)}`,
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { SigninToken?: string }).SigninToken).toMatch(/^[A-Za-z0-9_-]{100,}$/);
   });

@@ -1,12 +1,20 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMigratedDatabase, dropQueueKeys, freePort, startLocalServices } from '../../scripts/support/local-services';
+import {
+  createMigratedDatabase,
+  dropQueueKeys,
+  freePort,
+  startLocalServices,
+} from '../../scripts/support/local-services';
 
 const ROOT = join(__dirname, '../..');
 const LOGS = join(ROOT, 'test-results/browser-logs');
 // aws-local's admin user (AWS's documented example key): the school's administrator and LabKeys' own identity here.
-export const ADMIN = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+export const ADMIN = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+};
 export const OWNER = { email: 'tess.teacher@school.example', name: 'Tess Teacher' };
 
 /** Waits until `url` answers 200 (a process started by `start` is up), failing early when the process exits. */
@@ -27,7 +35,11 @@ export async function waitFor(url: string, child: ChildProcess, what: string, ti
 /** Starts a built entry point of dist/ as its own process, its output in test-results/browser-logs/NAME.log. */
 export function start(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   mkdirSync(LOGS, { recursive: true });
-  const child = spawn(process.execPath, [join(ROOT, entry), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = createWriteStream(join(LOGS, `${name}.log`));
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
@@ -48,13 +60,32 @@ export function stop(child: ChildProcess): Promise<void> {
 }
 
 /** A tenant and its owner's invitation, as an operator makes them: `npm run admin -- tenant create`. */
-export function createTenant(env: NodeJS.ProcessEnv, name: string, ownerEmail: string, ownerName: string): { tenantId: string; ownerInvitationUrl: string } {
-  const created = spawnSync(process.execPath, ['dist/apps/admin/src/main.js', 'tenant', 'create', '--name', name, '--owner', ownerEmail, '--owner-name', ownerName], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+export function createTenant(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  ownerEmail: string,
+  ownerName: string,
+): { tenantId: string; ownerInvitationUrl: string } {
+  const created = spawnSync(
+    process.execPath,
+    [
+      'dist/apps/admin/src/main.js',
+      'tenant',
+      'create',
+      '--name',
+      name,
+      '--owner',
+      ownerEmail,
+      '--owner-name',
+      ownerName,
+    ],
+    {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   if (created.status !== 0) throw new Error(`admin tenant create failed: ${created.stderr}`);
   return JSON.parse(created.stdout.trim()) as { tenantId: string; ownerInvitationUrl: string };
 }
@@ -103,7 +134,8 @@ export async function freshStack(label: string, overrides: NodeJS.ProcessEnv = {
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   for (const built of ['dist/apps/api/src/main.js', 'apps/web/dist/index.html']) {
-    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
+    if (!existsSync(join(ROOT, built)))
+      throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
   }
   mkdirSync(LOGS, { recursive: true });
   const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack('web');
@@ -127,7 +159,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     process.env.LABKEYS_AWS_URL = awsUrl;
     process.env.LABKEYS_OWNER_INVITATION_URL = tenant.ownerInvitationUrl;
     // What the admin CLI needs to reach this run's database and sign links with its URL.
-    process.env.LABKEYS_BROWSER_ADMIN_ENV = JSON.stringify({ DATABASE_URL: database.url, PUBLIC_URL: apiUrl, MIGRATE_ON_START: 'false', NODE_ENV: 'test', LOG_LEVEL: 'warn' });
+    process.env.LABKEYS_BROWSER_ADMIN_ENV = JSON.stringify({
+      DATABASE_URL: database.url,
+      PUBLIC_URL: apiUrl,
+      MIGRATE_ON_START: 'false',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+    });
     return teardown;
   } catch (error) {
     await teardown();

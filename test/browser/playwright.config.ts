@@ -18,7 +18,9 @@ export default defineConfig({
   timeout: 15 * 60_000,
   expect: { timeout: 30_000 },
   // scripts/test.sh asks for a JSON report too, to count browser and Jest tests together.
-  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME }]] : [['list']],
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME
+    ? [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME }]]
+    : [['list']],
   use: {
     browserName: 'chromium',
     launchOptions: chromiumLaunchOptions(),

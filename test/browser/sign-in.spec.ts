@@ -62,7 +62,10 @@ test('an email in two schools: sign-in asks which, and a recovery code works onc
   await page.getByLabel('Email', { exact: true }).fill(EMAIL);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('group', { name: 'This email belongs to several schools. Which one?' }).getByLabel('North Campus').check();
+  await page
+    .getByRole('group', { name: 'This email belongs to several schools. Which one?' })
+    .getByLabel('North Campus')
+    .check();
   await look(page, 'sign-in-school-choice', testInfo);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Use a recovery code instead' }).click();

@@ -42,7 +42,10 @@ test.beforeAll(async () => {
   const worker = start('student-worker', 'dist/apps/worker/src/main.js', [], env);
   stack = { apiUrl, awsUrl, env, aws, api, worker, database, redisUrl: services.redisUrl, queuePrefix };
   await waitFor(`${apiUrl}/health`, api, 'the api');
-  demo = await seedDemoClass(database.url, apiUrl, awsUrl, ADMIN, 'assumeRole', { sessionDurationSeconds: SESSION_SECONDS, autoRenew: true });
+  demo = await seedDemoClass(database.url, apiUrl, awsUrl, ADMIN, 'assumeRole', {
+    sessionDurationSeconds: SESSION_SECONDS,
+    autoRenew: true,
+  });
 });
 
 test.afterAll(async () => {
@@ -54,8 +57,15 @@ test.afterAll(async () => {
 
 /** What `eval "$(pasted text)"` sets in a clean bash: the keys a student would then use. */
 function exportsOf(text: string): Record<string, string> {
-  const out = execFileSync('env', ['-i', 'bash', '--norc', '--noprofile', '-c', `${text}\nenv -0`], { encoding: 'utf8' });
-  return Object.fromEntries(out.split('\0').filter((line) => line.startsWith('AWS_')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const out = execFileSync('env', ['-i', 'bash', '--norc', '--noprofile', '-c', `${text}\nenv -0`], {
+    encoding: 'utf8',
+  });
+  return Object.fromEntries(
+    out
+      .split('\0')
+      .filter((line) => line.startsWith('AWS_'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 async function callerArn(vars: Record<string, string>): Promise<string> {
@@ -63,7 +73,11 @@ async function callerArn(vars: Record<string, string>): Promise<string> {
     endpoint: stack.awsUrl,
     region: vars.AWS_REGION,
     maxAttempts: 1,
-    credentials: { accessKeyId: vars.AWS_ACCESS_KEY_ID, secretAccessKey: vars.AWS_SECRET_ACCESS_KEY, sessionToken: vars.AWS_SESSION_TOKEN },
+    credentials: {
+      accessKeyId: vars.AWS_ACCESS_KEY_ID,
+      secretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+      sessionToken: vars.AWS_SESSION_TOKEN,
+    },
   });
   try {
     return (await sts.send(new GetCallerIdentityCommand({}))).Arn!;
@@ -73,7 +87,10 @@ async function callerArn(vars: Record<string, string>): Promise<string> {
 }
 
 const owner = (method: string, path: string) =>
-  fetch(`${stack.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${demo.ownerToken}`, 'content-type': 'application/json' } });
+  fetch(`${stack.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${demo.ownerToken}`, 'content-type': 'application/json' },
+  });
 
 const shownCredentials = (page: Page) => page.locator('pre[aria-label^="credentials as"]');
 
@@ -82,7 +99,8 @@ test('a student from the access link to a revoked lab, signed out at the end', a
   // While the api restarts, the browser logs its refused reconnects; those are the network, not the page.
   let restarting = false;
   page.on('console', (m) => {
-    if (restarting && m.type() === 'error' && /\/v1\/me\//.test(`${m.text()} ${m.location().url}`)) consoleErrors.splice(consoleErrors.indexOf(m.text()), 1);
+    if (restarting && m.type() === 'error' && /\/v1\/me\//.test(`${m.text()} ${m.location().url}`))
+      consoleErrors.splice(consoleErrors.indexOf(m.text()), 1);
   });
   const lab = page.locator('section.lab-state');
 
@@ -146,7 +164,9 @@ test('a student from the access link to a revoked lab, signed out at the end', a
 
   // 5. The lab renews the keys: the shown ones are replaced, with a notice, without a reload.
   const before = await shownCredentials(page).textContent();
-  await expect(page.locator('.renewed')).toContainText('New keys were issued', { timeout: 3 * RENEW_AFTER_SECONDS * 1000 });
+  await expect(page.locator('.renewed')).toContainText('New keys were issued', {
+    timeout: 3 * RENEW_AFTER_SECONDS * 1000,
+  });
   await expect(shownCredentials(page)).not.toHaveText(before!, { timeout: 3 * RENEW_AFTER_SECONDS * 1000 });
   await look(page, 'student-renewed', testInfo);
 
@@ -174,7 +194,11 @@ test('a student from the access link to a revoked lab, signed out at the end', a
   await look(page, 'student-signed-out', testInfo);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Not signed in' })).toBeVisible();
-  expect(await fetch(`${stack.apiUrl}/v1/me/session`, { headers: { cookie: `lks_session=${session.value}` } }).then((r) => r.status)).toBe(401);
+  expect(
+    await fetch(`${stack.apiUrl}/v1/me/session`, { headers: { cookie: `lks_session=${session.value}` } }).then(
+      (r) => r.status,
+    ),
+  ).toBe(401);
 
   expect(consoleErrors).toEqual([]);
 });
@@ -182,8 +206,12 @@ test('a student from the access link to a revoked lab, signed out at the end', a
 test('a phone, keyboard only: the link opens the page and every control is reachable', async ({ page }, testInfo) => {
   const consoleErrors = watchConsole(page);
   await page.setViewportSize({ width: 390, height: 844 });
-  const link = (await (await owner('GET', `/v1/courses/${demo.courseId}/enrollments?limit=5`)).json()) as { items: { id: string }[] };
-  const fresh = (await (await owner('POST', `/v1/courses/${demo.courseId}/enrollments/${link.items[1].id}/access-link`)).json()) as { accessLink: string };
+  const link = (await (await owner('GET', `/v1/courses/${demo.courseId}/enrollments?limit=5`)).json()) as {
+    items: { id: string }[];
+  };
+  const fresh = (await (
+    await owner('POST', `/v1/courses/${demo.courseId}/enrollments/${link.items[1].id}/access-link`)
+  ).json()) as { accessLink: string };
   await page.goto(fresh.accessLink);
   // The lab was revoked for everyone above; this student sees how it ended.
   await expect(page.locator('section.lab-state')).toHaveAttribute('data-state', 'revoked');

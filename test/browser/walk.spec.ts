@@ -8,7 +8,10 @@ import { look, watchConsole } from './support/look';
 const web = () => process.env.LABKEYS_WEB_URL!;
 const awsUrl = () => process.env.LABKEYS_AWS_URL!;
 const PASSWORD = 'a long classroom passphrase 42';
-const STUDENTS = Array.from({ length: 30 }, (_, i) => ({ email: `student${String(i + 1).padStart(2, '0')}@northfield.example`, name: `Student ${i + 1}` }));
+const STUDENTS = Array.from({ length: 30 }, (_, i) => ({
+  email: `student${String(i + 1).padStart(2, '0')}@northfield.example`,
+  name: `Student ${i + 1}`,
+}));
 const csv = (rows: string[]) => Buffer.from(['email,displayName', ...rows].join('\r\n') + '\r\n');
 
 /** A student's credentials, fetched with their access link's token as the `labkeys` CLI would. */
@@ -18,8 +21,22 @@ async function studentCredentials(token: string) {
   return (await res.json()) as { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 }
 
-async function listBuckets(creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string }): Promise<string> {
-  const s3 = new S3Client({ endpoint: awsUrl(), region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken } });
+async function listBuckets(creds: {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}): Promise<string> {
+  const s3 = new S3Client({
+    endpoint: awsUrl(),
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: {
+      accessKeyId: creds.accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    },
+  });
   try {
     await s3.send(new ListBucketsCommand({}));
     return 'ok';
@@ -45,10 +62,15 @@ async function replaceEditorText(page: Page, text: string): Promise<void> {
  */
 async function letStepUpLapse(page: Page): Promise<void> {
   await expect
-    .poll(async () => {
-      const session = (await (await page.request.get(`${web()}/v1/auth/session`)).json()) as { stepUpUntil: string | null };
-      return session.stepUpUntil;
-    }, { timeout: 60_000, intervals: [1000] })
+    .poll(
+      async () => {
+        const session = (await (await page.request.get(`${web()}/v1/auth/session`)).json()) as {
+          stepUpUntil: string | null;
+        };
+        return session.stepUpUntil;
+      },
+      { timeout: 60_000, intervals: [1000] },
+    )
     .toBeNull();
 }
 
@@ -86,7 +108,9 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await page.getByLabel('The 6-digit code the app shows now').fill(await app.nextCode());
   await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
   await expect(page.getByText('Two-factor sign-in is on.')).toBeVisible();
-  expect((await page.locator('pre[aria-label="recovery codes"]').textContent())!.trim().split('\n').length).toBeGreaterThanOrEqual(8);
+  expect(
+    (await page.locator('pre[aria-label="recovery codes"]').textContent())!.trim().split('\n').length,
+  ).toBeGreaterThanOrEqual(8);
   await look(page, 'mfa-recovery-codes', testInfo);
   await page.getByRole('button', { name: 'I have saved them' }).click();
   await expect(page.getByText('On: signing in asks for a code')).toBeVisible();
@@ -116,7 +140,9 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await expect(page.getByRole('heading', { name: 'CLOUD101: Cloud Foundations' })).toBeVisible();
   const withBadRow = STUDENTS.map((s) => `${s.email},${s.name}`);
   withBadRow[3] = 'not-an-email,Broken Row';
-  await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: csv(withBadRow) });
+  await page
+    .getByLabel('CSV file')
+    .setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: csv(withBadRow) });
   await page.getByRole('button', { name: 'Check and import' }).click();
   const report = page.getByRole('table', { name: 'Rows to fix (nothing was imported)' });
   await expect(report).toBeVisible();
@@ -124,7 +150,11 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await expect(report.getByRole('row').nth(1)).toHaveText(/^5\s*email\s*email must be an email address$/);
   await expect(page.getByText('No students yet')).toBeVisible();
   await look(page, 'course-csv-report', testInfo);
-  await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: csv(STUDENTS.map((s) => `${s.email},${s.name}`)) });
+  await page.getByLabel('CSV file').setInputFiles({
+    name: 'roster.csv',
+    mimeType: 'text/csv',
+    buffer: csv(STUDENTS.map((s) => `${s.email},${s.name}`)),
+  });
   await page.getByRole('button', { name: 'Check and import' }).click();
   await expect(page.getByText('30 new student(s)')).toBeVisible();
   await expect(page.getByText('30 student(s) enrolled')).toBeVisible();
@@ -146,7 +176,9 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await page.getByLabel('Name', { exact: true }).fill('school-aws');
   await page.getByLabel('AWS account id', { exact: true }).fill('123456789012');
   await page.getByLabel('Lab role ARN', { exact: true }).fill('arn:aws:iam::123456789012:role/LabKeysStudentLab');
-  await page.getByLabel('Management role ARN', { exact: true }).fill('arn:aws:iam::123456789012:role/LabKeysManagement');
+  await page
+    .getByLabel('Management role ARN', { exact: true })
+    .fill('arn:aws:iam::123456789012:role/LabKeysManagement');
   await page.getByLabel('Endpoint override (optional)').fill(awsUrl());
   await look(page, 'connections', testInfo);
   await letStepUpLapse(page);
@@ -154,12 +186,29 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await stepUp(page, app);
   await expect(page.getByRole('heading', { name: 'Connection school-aws' })).toBeVisible();
   const text = async (selector: string) => JSON.parse((await page.locator(selector).textContent())!);
-  const labRoleName = (await page.getByRole('heading', { name: /^Lab role / }).textContent())!.replace(/^Lab role /, '');
-  const managementRoleName = (await page.getByRole('heading', { name: /^Management role / }).textContent())!.replace(/^Management role /, '');
+  const labRoleName = (await page.getByRole('heading', { name: /^Lab role / }).textContent())!.replace(
+    /^Lab role /,
+    '',
+  );
+  const managementRoleName = (await page.getByRole('heading', { name: /^Management role / }).textContent())!.replace(
+    /^Management role /,
+    '',
+  );
   const managementPolicyName = (await page.locator('p:has-text("Inline policy") code').textContent())!;
   await createRolesFromSetup(awsUrl(), ADMIN, {
-    labRole: { roleName: labRoleName, path: '/', trustPolicy: await text('pre[aria-label="lab role trust policy"]'), maxSessionDuration: 43200 },
-    managementRole: { roleName: managementRoleName, path: '/', trustPolicy: await text('pre[aria-label="management role trust policy"]'), policyName: managementPolicyName, policy: await text('pre[aria-label="management policy"]') },
+    labRole: {
+      roleName: labRoleName,
+      path: '/',
+      trustPolicy: await text('pre[aria-label="lab role trust policy"]'),
+      maxSessionDuration: 43200,
+    },
+    managementRole: {
+      roleName: managementRoleName,
+      path: '/',
+      trustPolicy: await text('pre[aria-label="management role trust policy"]'),
+      policyName: managementPolicyName,
+      policy: await text('pre[aria-label="management policy"]'),
+    },
   });
   await page.getByRole('tab', { name: 'Terraform' }).click();
   await expect(page.locator('pre[aria-label="Terraform"]')).toContainText('aws_iam_role');
@@ -177,10 +226,27 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await page.getByLabel('Name', { exact: true }).fill('scoped-s3');
   await expect(page.getByLabel('Role ARN', { exact: true })).toHaveValue(/:role\//);
   const policy = (action: string) =>
-    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }, { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::class-bucket', Condition: { StringLike: { 's3:prefix': 'students/{{student.handle}}/*' } } }] }, null, 2);
+    JSON.stringify(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: action, Resource: '*' },
+          {
+            Effect: 'Allow',
+            Action: 's3:ListBucket',
+            Resource: 'arn:aws:s3:::class-bucket',
+            Condition: { StringLike: { 's3:prefix': 'students/{{student.handle}}/*' } },
+          },
+        ],
+      },
+      null,
+      2,
+    );
   await replaceEditorText(page, policy('s3:ListAllMyBucketz'));
   await page.getByRole('button', { name: 'Create template' }).click();
-  await expect(page.locator('.field-error').filter({ hasText: 'sessionPolicyTemplate.Statement[0].Action' })).toContainText('Unknown action "s3:ListAllMyBucketz"');
+  await expect(
+    page.locator('.field-error').filter({ hasText: 'sessionPolicyTemplate.Statement[0].Action' }),
+  ).toContainText('Unknown action "s3:ListAllMyBucketz"');
   await expect(page.locator('.json-editor .cm-lintRange-error')).toHaveText('"s3:ListAllMyBucketz"');
   await look(page, 'template-error', testInfo);
   await replaceEditorText(page, policy('s3:ListAllMyBuckets'));
@@ -188,7 +254,9 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await expect(page.getByText('Saved.')).toBeVisible();
   await expect(page).toHaveURL(/\/templates\/[0-9a-f-]{36}$/);
   await page.getByLabel('Course', { exact: true }).selectOption({ label: 'CLOUD101: Cloud Foundations' });
-  await page.getByLabel('Student', { exact: true }).selectOption({ label: `${STUDENTS[0].name} (${STUDENTS[0].email})` });
+  await page
+    .getByLabel('Student', { exact: true })
+    .selectOption({ label: `${STUDENTS[0].name} (${STUDENTS[0].email})` });
   await page.getByRole('button', { name: 'Preview' }).click();
   const preview = JSON.parse((await page.locator('pre[aria-label="AssumeRole parameters"]').textContent())!);
   expect(preview.RoleArn).toMatch(/:role\//);

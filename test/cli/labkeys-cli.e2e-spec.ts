@@ -52,7 +52,13 @@ describe('the labkeys CLI', () => {
   beforeAll(async () => {
     // 900 s sessions renewed 10 s after issue.
     pipeline = await startPipeline([EXTERNAL_ID], { RENEW_LEAD_SECONDS: '890', API_RATE_LIMIT_PER_MINUTE: '100000' });
-    room = await createClassroom(pipeline.prisma, { students: 2, endpoint: pipeline.aws.url, externalId: EXTERNAL_ID, durationSeconds: 900, autoRenew: true });
+    room = await createClassroom(pipeline.prisma, {
+      students: 2,
+      endpoint: pipeline.aws.url,
+      externalId: EXTERNAL_ID,
+      durationSeconds: 900,
+      autoRenew: true,
+    });
     home = mkdtempSync(join(tmpdir(), 'labkeys-cli-'));
   });
   afterAll(async () => {
@@ -80,7 +86,9 @@ describe('the labkeys CLI', () => {
 
     // configure: an existing section and a comment stay as they were; a second run changes nothing.
     mkdirSync(join(home, '.aws'), { recursive: true });
-    writeFileSync(join(home, '.aws', 'config'), '# my settings\n[profile other]\nregion = eu-west-1\noutput = text\n', { flag: 'w' });
+    writeFileSync(join(home, '.aws', 'config'), '# my settings\n[profile other]\nregion = eu-west-1\noutput = text\n', {
+      flag: 'w',
+    });
     expect((await labkeys('configure', '--profile', 'lab')).code).toBe(0);
     const once = readFileSync(join(home, '.aws', 'config'), 'utf8');
     expect((await labkeys('configure', '--profile', 'lab')).code).toBe(0);
@@ -105,14 +113,34 @@ describe('the labkeys CLI', () => {
     expect(JSON.parse(after.stdout).Arn).toBe(successor.assumedRoleArn);
 
     // write: a credentials file the AWS CLI reads, other sections untouched, mode 0600.
-    writeFileSync(join(home, '.aws', 'credentials'), '[work]\naws_access_key_id = AKIAEXAMPLEWORK\naws_secret_access_key = keep-me\n');
+    writeFileSync(
+      join(home, '.aws', 'credentials'),
+      '[work]\naws_access_key_id = AKIAEXAMPLEWORK\naws_secret_access_key = keep-me\n',
+    );
     expect((await labkeys('write', '--profile', 'lab')).code).toBe(0);
     const credentials = readFileSync(join(home, '.aws', 'credentials'), 'utf8');
-    expect(credentials.startsWith('[work]\naws_access_key_id = AKIAEXAMPLEWORK\naws_secret_access_key = keep-me\n')).toBe(true);
+    expect(
+      credentials.startsWith('[work]\naws_access_key_id = AKIAEXAMPLEWORK\naws_secret_access_key = keep-me\n'),
+    ).toBe(true);
     expect(statSync(join(home, '.aws', 'credentials')).mode & 0o777).toBe(0o600);
     expect(credentials).toContain('[lab]');
     // Read from the credentials file alone (no config file, so no credential_process).
-    const viaFile = await exec('aws', ['--profile', 'lab', '--region', 'us-east-1', 'sts', 'get-caller-identity', '--endpoint-url', pipeline.aws.url, '--output', 'json'], { AWS_CONFIG_FILE: '/dev/null' });
+    const viaFile = await exec(
+      'aws',
+      [
+        '--profile',
+        'lab',
+        '--region',
+        'us-east-1',
+        'sts',
+        'get-caller-identity',
+        '--endpoint-url',
+        pipeline.aws.url,
+        '--output',
+        'json',
+      ],
+      { AWS_CONFIG_FILE: '/dev/null' },
+    );
     expect(viaFile.code).toBe(0);
     expect(JSON.parse(viaFile.stdout).Arn).toBe(successor.assumedRoleArn);
 
@@ -124,8 +152,13 @@ describe('the labkeys CLI', () => {
     expect(await page.text()).toContain(successor.assumedRoleArn!);
 
     // Removed from the course: status fails with the reason.
-    const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { courseId: room.courseId, studentId: student.id } });
-    await api.http.delete(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}`).set(bearer(room.ownerToken)).expect(204);
+    const enrollment = await prisma.enrollment.findFirstOrThrow({
+      where: { courseId: room.courseId, studentId: student.id },
+    });
+    await api.http
+      .delete(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}`)
+      .set(bearer(room.ownerToken))
+      .expect(204);
     const removed = await labkeys('status', '--profile', 'lab');
     expect(removed.code).toBe(4);
     expect(removed.stderr).toMatch(/refused this access link: The token is invalid, expired or revoked/);
@@ -138,8 +171,19 @@ describe('the labkeys CLI', () => {
     expect(env_.code).toBe(0);
     // Evaluated by bash in a clean environment: exactly the expected variables.
     const { stdout } = await run('env', ['-i', 'bash', '-c', `${env_.stdout}\nenv`]);
-    const vars = Object.fromEntries(stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]).filter(([k]) => k.startsWith('AWS_')));
-    const json = JSON.parse((await labkeys('creds')).stdout) as { accessKeyId: string; secretAccessKey: string; sessionToken: string; region: string };
+    const vars = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])
+        .filter(([k]) => k.startsWith('AWS_')),
+    );
+    const json = JSON.parse((await labkeys('creds')).stdout) as {
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken: string;
+      region: string;
+    };
     expect(vars.AWS_ACCESS_KEY_ID).toBe(json.accessKeyId);
     expect(vars.AWS_SECRET_ACCESS_KEY).toBe(json.secretAccessKey);
     expect(vars.AWS_SESSION_TOKEN).toBe(json.sessionToken);
@@ -150,7 +194,16 @@ describe('the labkeys CLI', () => {
       expect(out.stdout).toContain(json.accessKeyId);
     }
     expect((await labkeys('creds', '--format', 'yaml')).code).toBe(2);
-    for (const command of ['login', 'status', 'creds', 'configure', 'credential-process', 'write', 'console', 'logout']) {
+    for (const command of [
+      'login',
+      'status',
+      'creds',
+      'configure',
+      'credential-process',
+      'write',
+      'console',
+      'logout',
+    ]) {
       const help = await labkeys(command, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`labkeys ${command}`);

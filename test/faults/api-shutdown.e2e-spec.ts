@@ -46,17 +46,33 @@ describe('SIGTERM to the api', () => {
   const startApi = async (shutdownTimeoutMs: number) => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env = { API_PORT: String(port), API_HOST: '127.0.0.1', QUEUE_PREFIX: specQueuePrefix('apiterm'), SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs), LOG_LEVEL: 'info' };
-    const child = spawn(process.execPath, [`${ROOT}/dist/apps/api/src/main.js`], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      API_PORT: String(port),
+      API_HOST: '127.0.0.1',
+      QUEUE_PREFIX: specQueuePrefix('apiterm'),
+      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+      LOG_LEVEL: 'info',
+    };
+    const child = spawn(process.execPath, [`${ROOT}/dist/apps/api/src/main.js`], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     api = child;
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
-    await eventually(async () => {
-      const res = await fetch(`${base}/health`);
-      if (res.status !== 200) throw new Error(`health ${res.status}`);
-    }, 30000, 200);
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+    );
+    await eventually(
+      async () => {
+        const res = await fetch(`${base}/health`);
+        if (res.status !== 200) throw new Error(`health ${res.status}`);
+      },
+      30000,
+      200,
+    );
     return { child, base, exited, output: () => output };
   };
 
@@ -68,29 +84,42 @@ describe('SIGTERM to the api', () => {
     // A request that is slow on AWS' side: verify calls AssumeRole on the lab role.
     aws.setFaults({ latencyByAction: { 'sts:AssumeRole': 2500 } });
     aws.resetCounters();
-    const inFlight = fetch(`${base}/v1/connections/${room.connectionId}/verify`, { method: 'POST', headers: { authorization: `Bearer ${room.ownerToken}` } }).then(async (res) => ({
+    const inFlight = fetch(`${base}/v1/connections/${room.connectionId}/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${room.ownerToken}` },
+    }).then(async (res) => ({
       status: res.status,
       body: (await res.json()) as { trust?: { ok: boolean } },
       at: Date.now(),
     }));
-    await eventually(async () => {
-      if (!aws.counters()['sts:AssumeRole']) throw new Error('verify has not reached AWS yet');
-    }, 10000, 20);
+    await eventually(
+      async () => {
+        if (!aws.counters()['sts:AssumeRole']) throw new Error('verify has not reached AWS yet');
+      },
+      10000,
+      20,
+    );
 
     const signalled = Date.now();
     child.kill('SIGTERM');
     const streamEndedAt = await stream.ended;
     // No new connection is accepted once the signal has been handled.
-    await eventually(async () => {
-      const refused = await fetch(`${base}/health`).then(
-        () => false,
-        () => true,
-      );
-      if (!refused) throw new Error('still accepting connections');
-    }, 5000, 50);
+    await eventually(
+      async () => {
+        const refused = await fetch(`${base}/health`).then(
+          () => false,
+          () => true,
+        );
+        if (!refused) throw new Error('still accepting connections');
+      },
+      5000,
+      50,
+    );
     const answered = await inFlight;
     const exit = await exited;
-    process.stdout.write(`BENCH api-shutdown: stream ended ${streamEndedAt - signalled} ms, in-flight request answered ${answered.at - signalled} ms, exit ${exit.at - signalled} ms after SIGTERM\n`);
+    process.stdout.write(
+      `BENCH api-shutdown: stream ended ${streamEndedAt - signalled} ms, in-flight request answered ${answered.at - signalled} ms, exit ${exit.at - signalled} ms after SIGTERM\n`,
+    );
 
     expect(streamEndedAt - signalled).toBeLessThan(2000);
     // Its last words tell the client when to come back, a different moment for each client.
@@ -115,18 +144,27 @@ describe('SIGTERM to the api', () => {
     const { child, base, exited, output } = await startApi(3000);
     aws.setFaults({ latencyByAction: { 'sts:AssumeRole': 8000 } });
     aws.resetCounters();
-    const inFlight = fetch(`${base}/v1/connections/${room.connectionId}/verify`, { method: 'POST', headers: { authorization: `Bearer ${room.ownerToken}` } }).then(
+    const inFlight = fetch(`${base}/v1/connections/${room.connectionId}/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${room.ownerToken}` },
+    }).then(
       (res) => `answered ${res.status}`,
       () => 'cut',
     );
-    await eventually(async () => {
-      if (!aws.counters()['sts:AssumeRole']) throw new Error('verify has not reached AWS yet');
-    }, 10000, 20);
+    await eventually(
+      async () => {
+        if (!aws.counters()['sts:AssumeRole']) throw new Error('verify has not reached AWS yet');
+      },
+      10000,
+      20,
+    );
     const signalled = Date.now();
     child.kill('SIGTERM');
     const exit = await exited;
     aws.setFaults({ latencyByAction: {} });
-    process.stdout.write(`BENCH api-shutdown: with a request stuck on AWS, exit ${exit.at - signalled} ms after SIGTERM (SHUTDOWN_TIMEOUT_MS 3000)\n`);
+    process.stdout.write(
+      `BENCH api-shutdown: with a request stuck on AWS, exit ${exit.at - signalled} ms after SIGTERM (SHUTDOWN_TIMEOUT_MS 3000)\n`,
+    );
     expect(await inFlight).toBe('cut');
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
     expect(exit.at - signalled).toBeLessThan(3000);

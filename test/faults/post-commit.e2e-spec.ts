@@ -16,11 +16,21 @@ async function countStates(prisma: PrismaClient, labId: string): Promise<Record<
   return Object.fromEntries(groups.map((g) => [g.state, g._count._all]));
 }
 
-async function untilStates(prisma: PrismaClient, labId: string, want: Record<string, number>, timeoutMs = 30000): Promise<void> {
-  await eventually(async () => {
-    const have = await countStates(prisma, labId);
-    if (JSON.stringify(have) !== JSON.stringify(want)) throw new Error(`want ${JSON.stringify(want)}, have ${JSON.stringify(have)}`);
-  }, timeoutMs, 200);
+async function untilStates(
+  prisma: PrismaClient,
+  labId: string,
+  want: Record<string, number>,
+  timeoutMs = 30000,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const have = await countStates(prisma, labId);
+      if (JSON.stringify(have) !== JSON.stringify(want))
+        throw new Error(`want ${JSON.stringify(want)}, have ${JSON.stringify(have)}`);
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 /**
@@ -40,7 +50,12 @@ describe('post-commit enqueue failures', () => {
     aws = await startSchoolAws([EXTERNAL_ID]);
     redis = new PrivateRedis(await freePort());
     await redis.start();
-    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: specQueuePrefix('pc'), SWEEP_INTERVAL_SECONDS: '2', WORKER_CONCURRENCY: '8' };
+    const env = {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: specQueuePrefix('pc'),
+      SWEEP_INTERVAL_SECONDS: '2',
+      WORKER_CONCURRENCY: '8',
+    };
     api = await startTestApi(env);
     worker = await startTestWorker(env);
   });
@@ -58,8 +73,14 @@ describe('post-commit enqueue failures', () => {
     await untilStates(prisma, room.labId, { ACTIVE: 2 });
 
     await redis.stop();
-    const joiners = [1, 2, 3].map((i) => ({ email: `post-commit-${i}-${Date.now()}@example.edu`, displayName: `Joiner ${i}` }));
-    const imported = await api.http.post(`/v1/courses/${room.courseId}/students`).set(bearer(room.ownerToken)).send({ students: joiners });
+    const joiners = [1, 2, 3].map((i) => ({
+      email: `post-commit-${i}-${Date.now()}@example.edu`,
+      displayName: `Joiner ${i}`,
+    }));
+    const imported = await api.http
+      .post(`/v1/courses/${room.courseId}/students`)
+      .set(bearer(room.ownerToken))
+      .send({ students: joiners });
     expect(imported.status).toBe(200);
     expect(imported.body.accessLinks).toHaveLength(3);
     expect(imported.body.enrollments).toMatchObject({ created: 3 });

@@ -34,17 +34,49 @@ describe('instructor routes while Postgres or Redis restarts', () => {
   let seq = 0;
 
   // List routes and write routes of the instructor API, each a fresh request.
-  const calls: { route: string; run: () => Promise<{ status: number; headers: Record<string, string>; body: Answer['body'] }> }[] = [
-    ...['/v1/courses', '/v1/labs', '/v1/students', '/v1/audit', '/v1/templates', '/v1/connections', '/v1/instructors'].map((path) => ({
+  const calls: {
+    route: string;
+    run: () => Promise<{ status: number; headers: Record<string, string>; body: Answer['body'] }>;
+  }[] = [
+    ...[
+      '/v1/courses',
+      '/v1/labs',
+      '/v1/students',
+      '/v1/audit',
+      '/v1/templates',
+      '/v1/connections',
+      '/v1/instructors',
+    ].map((path) => ({
       route: `GET ${path}`,
       run: () => api.http.get(path).set(bearer(room.ownerToken)),
     })),
-    { route: 'GET /v1/labs/:id/sessions', run: () => api.http.get(`/v1/labs/${room.labId}/sessions`).set(bearer(room.ownerToken)) },
-    { route: 'POST /v1/courses', run: () => api.http.post('/v1/courses').set(bearer(room.ownerToken)).send({ code: `OUT-${++seq}-${Date.now() % 100000}`, title: 'Outage course' }) },
-    { route: 'PATCH /v1/courses/:id', run: () => api.http.patch(`/v1/courses/${room.courseId}`).set(bearer(room.ownerToken)).send({ title: `Renamed ${++seq}` }) },
+    {
+      route: 'GET /v1/labs/:id/sessions',
+      run: () => api.http.get(`/v1/labs/${room.labId}/sessions`).set(bearer(room.ownerToken)),
+    },
+    {
+      route: 'POST /v1/courses',
+      run: () =>
+        api.http
+          .post('/v1/courses')
+          .set(bearer(room.ownerToken))
+          .send({ code: `OUT-${++seq}-${Date.now() % 100000}`, title: 'Outage course' }),
+    },
+    {
+      route: 'PATCH /v1/courses/:id',
+      run: () =>
+        api.http
+          .patch(`/v1/courses/${room.courseId}`)
+          .set(bearer(room.ownerToken))
+          .send({ title: `Renamed ${++seq}` }),
+    },
     {
       route: 'POST /v1/courses/:id/students',
-      run: () => api.http.post(`/v1/courses/${room.courseId}/students`).set(bearer(room.ownerToken)).send({ students: [{ email: `outage-${++seq}-${Date.now()}@example.edu` }] }),
+      run: () =>
+        api.http
+          .post(`/v1/courses/${room.courseId}/students`)
+          .set(bearer(room.ownerToken))
+          .send({ students: [{ email: `outage-${++seq}-${Date.now()}@example.edu` }] }),
     },
     {
       route: 'POST /v1/labs',
@@ -52,9 +84,17 @@ describe('instructor routes while Postgres or Redis restarts', () => {
         api.http
           .post('/v1/labs')
           .set(bearer(room.ownerToken))
-          .send({ name: `Scheduled ${++seq}`, courseId: room.courseId, templateId: room.templateId, startsAt: new Date(Date.now() + 3600_000).toISOString() }),
+          .send({
+            name: `Scheduled ${++seq}`,
+            courseId: room.courseId,
+            templateId: room.templateId,
+            startsAt: new Date(Date.now() + 3600_000).toISOString(),
+          }),
     },
-    { route: 'POST /v1/labs/:id/start', run: () => api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)) },
+    {
+      route: 'POST /v1/labs/:id/start',
+      run: () => api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)),
+    },
   ];
 
   const callAll = (): Promise<Answer[]> =>
@@ -62,7 +102,14 @@ describe('instructor routes while Postgres or Redis restarts', () => {
       calls.map(async ({ route, run }) => {
         const started = Date.now();
         const res = await run();
-        return { route, status: res.status, type: String(res.headers['content-type'] ?? ''), retryAfter: res.headers['retry-after'], body: res.body, ms: Date.now() - started };
+        return {
+          route,
+          status: res.status,
+          type: String(res.headers['content-type'] ?? ''),
+          retryAfter: res.headers['retry-after'],
+          body: res.body,
+          ms: Date.now() - started,
+        };
       }),
     );
 
@@ -74,11 +121,20 @@ describe('instructor routes while Postgres or Redis restarts', () => {
   };
 
   beforeAll(async () => {
-    [pg, redis, aws] = await Promise.all([startPostgresServer(), freePort().then((port) => new PrivateRedis(port)), startSchoolAws([EXTERNAL_ID])]);
+    [pg, redis, aws] = await Promise.all([
+      startPostgresServer(),
+      freePort().then((port) => new PrivateRedis(port)),
+      startSchoolAws([EXTERNAL_ID]),
+    ]);
     await redis.start();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: pg.url, max: 2 }) });
     room = await createClassroom(prisma, { students: 3, endpoint: aws.url, externalId: EXTERNAL_ID });
-    api = await startTestApi({ DATABASE_URL: pg.url, REDIS_URL: redis.url, QUEUE_PREFIX: specQueuePrefix('outage'), DATABASE_ACQUIRE_TIMEOUT_MS: '2000' });
+    api = await startTestApi({
+      DATABASE_URL: pg.url,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: specQueuePrefix('outage'),
+      DATABASE_ACQUIRE_TIMEOUT_MS: '2000',
+    });
     await allSucceed();
   });
   afterAll(async () => {
@@ -93,7 +149,11 @@ describe('instructor routes while Postgres or Redis restarts', () => {
     await prisma.$disconnect();
     // Calls in flight while the server shuts down: each one either made it or answers 503, none 500.
     const [during] = await Promise.all([callAll(), pg.stop()]);
-    for (const a of during) expect({ route: a.route, ok: (a.status >= 200 && a.status < 300) || a.status === 503 }).toEqual({ route: a.route, ok: true });
+    for (const a of during)
+      expect({ route: a.route, ok: (a.status >= 200 && a.status < 300) || a.status === 503 }).toEqual({
+        route: a.route,
+        ok: true,
+      });
     // Twice: right after the stop (pooled connections just cut) and once the pool has noticed.
     for (const round of [1, 2]) {
       const answers = await callAll();
@@ -105,11 +165,18 @@ describe('instructor routes while Postgres or Redis restarts', () => {
         // Bounded by the pool's acquire timeout, not by how long the database stays away.
         expect(a.ms).toBeLessThan(10000);
       }
-      process.stdout.write(`BENCH store-outage postgres-down round ${round}: slowest 503 ${Math.max(...answers.map((a) => a.ms))} ms\n`);
+      process.stdout.write(
+        `BENCH store-outage postgres-down round ${round}: slowest 503 ${Math.max(...answers.map((a) => a.ms))} ms\n`,
+      );
     }
 
     // What Prisma 7 over adapter-pg threw, as the filter logged it (one line per distinct message).
-    const seen = new Set(api.logs.lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'store unavailable').map((l) => `${l.store}: ${l.error.name} ${l.error.code ?? ''} ${String(l.error.message).slice(0, 100)}`));
+    const seen = new Set(
+      api.logs.lines
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.msg === 'store unavailable')
+        .map((l) => `${l.store}: ${l.error.name} ${l.error.code ?? ''} ${String(l.error.message).slice(0, 100)}`),
+    );
     process.stdout.write(`BENCH store-outage errors mapped to 503:\n  ${[...seen].join('\n  ')}\n`);
     expect(seen.size).toBeGreaterThan(0);
 
@@ -117,7 +184,9 @@ describe('instructor routes while Postgres or Redis restarts', () => {
     const back = Date.now();
     await eventually(allSucceed, 20000, 200);
     const recoveredMs = Date.now() - back;
-    process.stdout.write(`BENCH store-outage postgres-back: every route 2xx ${recoveredMs} ms after the server started\n`);
+    process.stdout.write(
+      `BENCH store-outage postgres-back: every route 2xx ${recoveredMs} ms after the server started\n`,
+    );
     expect(recoveredMs).toBeLessThan(15000);
   });
 
@@ -126,7 +195,11 @@ describe('instructor routes while Postgres or Redis restarts', () => {
     for (const round of [1, 2]) {
       const answers = await callAll();
       for (const a of answers) {
-        expect({ route: a.route, round, ok: (a.status >= 200 && a.status < 300) || a.status === 503 }).toEqual({ route: a.route, round, ok: true });
+        expect({ route: a.route, round, ok: (a.status >= 200 && a.status < 300) || a.status === 503 }).toEqual({
+          route: a.route,
+          round,
+          ok: true,
+        });
         if (a.status === 503) {
           expect(a.type).toMatch(/^application\/problem\+json/);
           expect(Number(a.retryAfter)).toBeGreaterThan(0);
@@ -137,7 +210,9 @@ describe('instructor routes while Postgres or Redis restarts', () => {
       expect(answers.filter((a) => a.route.startsWith('GET')).every((a) => a.status === 200)).toBe(true);
       expect(answers.find((a) => a.route === 'POST /v1/courses')!.status).toBe(201);
       expect(answers.find((a) => a.route === 'POST /v1/labs')!.status).toBe(201);
-      process.stdout.write(`BENCH store-outage redis-down round ${round}: slowest ${Math.max(...answers.map((a) => a.ms))} ms; ${answers.map((a) => `${a.route} ${a.status}`).join(', ')}\n`);
+      process.stdout.write(
+        `BENCH store-outage redis-down round ${round}: slowest ${Math.max(...answers.map((a) => a.ms))} ms; ${answers.map((a) => `${a.route} ${a.status}`).join(', ')}\n`,
+      );
     }
     const health = await api.http.get('/health');
     expect(health.status).toBe(503);
@@ -145,11 +220,17 @@ describe('instructor routes while Postgres or Redis restarts', () => {
 
     await redis.start();
     const back = Date.now();
-    await eventually(async () => {
-      const res = await api.http.get('/health');
-      if (res.status !== 200) throw new Error(`health ${res.status}`);
-    }, 20000, 200);
+    await eventually(
+      async () => {
+        const res = await api.http.get('/health');
+        if (res.status !== 200) throw new Error(`health ${res.status}`);
+      },
+      20000,
+      200,
+    );
     await allSucceed();
-    process.stdout.write(`BENCH store-outage redis-back: /health 200 and every route 2xx ${Date.now() - back} ms after the server started\n`);
+    process.stdout.write(
+      `BENCH store-outage redis-back: /health 200 and every route 2xx ${Date.now() - back} ms after the server started\n`,
+    );
   });
 });

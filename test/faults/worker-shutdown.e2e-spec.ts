@@ -26,19 +26,32 @@ describe('SIGTERM to a worker in the middle of a lab start', () => {
   const prefix = specQueuePrefix('term');
   // A long lease: a session left ISSUING by the first worker would stay visible to the checks below
   // instead of being taken over quietly.
-  const workerEnv = { QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '16', ISSUE_LEASE_SECONDS: '60', SWEEP_INTERVAL_SECONDS: '2', SHUTDOWN_TIMEOUT_MS: '20000', LOG_LEVEL: 'info' };
+  const workerEnv = {
+    QUEUE_PREFIX: prefix,
+    WORKER_CONCURRENCY: '16',
+    ISSUE_LEASE_SECONDS: '60',
+    SWEEP_INTERVAL_SECONDS: '2',
+    SHUTDOWN_TIMEOUT_MS: '20000',
+    LOG_LEVEL: 'info',
+  };
   let aws: AwsLocal;
   let prisma: PrismaClient;
   let api: TestApi;
   const workers: WorkerProcess[] = [];
 
   const startWorker = (): WorkerProcess => {
-    const child = spawn(process.execPath, [`${ROOT}/dist/apps/worker/src/main.js`], { cwd: ROOT, env: { ...process.env, ...workerEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [`${ROOT}/dist/apps/worker/src/main.js`], {
+      cwd: ROOT,
+      env: { ...process.env, ...workerEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     // 'close', not 'exit': the process has ended and its output has been read to the end.
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('close', (code, signal) => resolve({ code, signal })),
+    );
     const worker = { child, output: () => output, exited };
     workers.push(worker);
     return worker;
@@ -62,17 +75,30 @@ describe('SIGTERM to a worker in the middle of a lab start', () => {
     const labSessions = () => aws.issuedSessions().filter((s) => s.tags['labkeys:lab'] === room.labId);
     aws.resetCounters();
     // Slow enough that jobs are mid-call when the signal lands; some throttling so retries happen too.
-    aws.setFaults({ latencyByAction: { 'sts:AssumeRole': 400 }, throttleRate: 0.1, actions: ['sts:AssumeRole'], seed: 11 });
+    aws.setFaults({
+      latencyByAction: { 'sts:AssumeRole': 400 },
+      throttleRate: 0.1,
+      actions: ['sts:AssumeRole'],
+      seed: 11,
+    });
 
     const first = startWorker();
-    await eventually(async () => {
-      if (!first.output().includes('worker started')) throw new Error('worker not started');
-    }, 30000, 100);
+    await eventually(
+      async () => {
+        if (!first.output().includes('worker started')) throw new Error('worker not started');
+      },
+      30000,
+      100,
+    );
     await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
-    await eventually(async () => {
-      const active = (await countStates(prisma, room.labId)).ACTIVE ?? 0;
-      if (active < 40) throw new Error(`${active} active`);
-    }, 60000, 50);
+    await eventually(
+      async () => {
+        const active = (await countStates(prisma, room.labId)).ACTIVE ?? 0;
+        if (active < 40) throw new Error(`${active} active`);
+      },
+      60000,
+      50,
+    );
 
     const atSignal = await countStates(prisma, room.labId);
     const signalled = Date.now();
@@ -80,37 +106,54 @@ describe('SIGTERM to a worker in the middle of a lab start', () => {
     const exit = await first.exited;
     const drainMs = Date.now() - signalled;
     const atExit = await countStates(prisma, room.labId);
-    process.stdout.write(`BENCH worker-shutdown: SIGTERM at ${JSON.stringify(atSignal)}, exit ${JSON.stringify(exit)} after ${drainMs} ms at ${JSON.stringify(atExit)}\n`);
+    process.stdout.write(
+      `BENCH worker-shutdown: SIGTERM at ${JSON.stringify(atSignal)}, exit ${JSON.stringify(exit)} after ${drainMs} ms at ${JSON.stringify(atExit)}\n`,
+    );
 
     // A clean exit within the bound, through the drain, with every claimed session finished.
     expect(exit).toEqual({ code: 0, signal: null });
     expect(drainMs).toBeLessThan(20000);
     expect(first.output()).toContain('worker stopping: no new jobs, waiting for running ones');
     expect(first.output()).toMatch(/"drained":true[^\n]*queue workers closed/);
-    expect(first.output()).not.toMatch(/Can't reach database|Connection is closed|database pool closed[\s\S]*queue workers closed/);
+    expect(first.output()).not.toMatch(
+      /Can't reach database|Connection is closed|database pool closed[\s\S]*queue workers closed/,
+    );
     expect(atExit.ACTIVE ?? 0).toBeGreaterThan(atSignal.ACTIVE ?? 0);
     expect(atExit.ISSUING ?? 0).toBe(0);
     expect(atExit.ACTIVE ?? 0).toBeLessThan(STUDENTS);
     // Every credential AWS issued so far is recorded on an ACTIVE row.
     const activeKeys = async () =>
-      new Set((await prisma.labSession.findMany({ where: { labId: room.labId, state: 'ACTIVE' }, select: { accessKeyId: true } })).map((s) => s.accessKeyId));
+      new Set(
+        (
+          await prisma.labSession.findMany({
+            where: { labId: room.labId, state: 'ACTIVE' },
+            select: { accessKeyId: true },
+          })
+        ).map((s) => s.accessKeyId),
+      );
     const issuedByNow = labSessions().map((s) => s.accessKeyId);
     const recordedByNow = await activeKeys();
     expect(issuedByNow.filter((key) => !recordedByNow.has(key))).toEqual([]);
     expect(issuedByNow).toHaveLength(recordedByNow.size);
 
     const second = startWorker();
-    await eventually(async () => {
-      const counts = await countStates(prisma, room.labId);
-      if (counts.ACTIVE !== STUDENTS) throw new Error(`want ${STUDENTS} ACTIVE, have ${JSON.stringify(counts)}`);
-    }, 120000, 200);
+    await eventually(
+      async () => {
+        const counts = await countStates(prisma, room.labId);
+        if (counts.ACTIVE !== STUDENTS) throw new Error(`want ${STUDENTS} ACTIVE, have ${JSON.stringify(counts)}`);
+      },
+      120000,
+      200,
+    );
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
     aws.setFaults({ latencyByAction: {}, throttleRate: 0, actions: null });
 
     const retries = aws.faultedCounters()['sts:AssumeRole'] ?? 0;
     const calls = aws.counters()['sts:AssumeRole'];
-    process.stdout.write(`BENCH worker-shutdown: ${calls} AssumeRole calls for ${STUDENTS} sessions, ${retries} of them throttled by the fault injector\n`);
+    process.stdout.write(
+      `BENCH worker-shutdown: ${calls} AssumeRole calls for ${STUDENTS} sessions, ${retries} of them throttled by the fault injector\n`,
+    );
     expect(retries).toBeGreaterThan(0);
     expect(calls).toBeLessThanOrEqual(STUDENTS + retries);
     const issued = labSessions().map((s) => s.accessKeyId);
@@ -127,19 +170,29 @@ describe('SIGTERM to a worker in the middle of a lab start', () => {
     Object.assign(workerEnv, bounded);
     try {
       const first = startWorker();
-      await eventually(async () => {
-        if (!first.output().includes('worker started')) throw new Error('worker not started');
-      }, 30000, 100);
+      await eventually(
+        async () => {
+          if (!first.output().includes('worker started')) throw new Error('worker not started');
+        },
+        30000,
+        100,
+      );
       await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
-      await eventually(async () => {
-        const issuing = (await countStates(prisma, room.labId)).ISSUING ?? 0;
-        if (issuing < 4) throw new Error(`${issuing} issuing`);
-      }, 30000, 50);
+      await eventually(
+        async () => {
+          const issuing = (await countStates(prisma, room.labId)).ISSUING ?? 0;
+          if (issuing < 4) throw new Error(`${issuing} issuing`);
+        },
+        30000,
+        50,
+      );
       const signalled = Date.now();
       first.child.kill('SIGTERM');
       const exit = await first.exited;
       const drainMs = Date.now() - signalled;
-      process.stdout.write(`BENCH worker-shutdown: with AssumeRole stuck for 8 s, exit ${JSON.stringify(exit)} after ${drainMs} ms (SHUTDOWN_TIMEOUT_MS 3000)\n`);
+      process.stdout.write(
+        `BENCH worker-shutdown: with AssumeRole stuck for 8 s, exit ${JSON.stringify(exit)} after ${drainMs} ms (SHUTDOWN_TIMEOUT_MS 3000)\n`,
+      );
       expect(exit).toEqual({ code: 0, signal: null });
       expect(drainMs).toBeLessThan(3000);
       expect(first.output()).toContain('jobs still running at the shutdown bound');
@@ -150,11 +203,15 @@ describe('SIGTERM to a worker in the middle of a lab start', () => {
 
       aws.setFaults({ latencyByAction: {} });
       const second = startWorker();
-      await eventually(async () => {
-        const counts = await countStates(prisma, room.labId);
-        if (counts.ACTIVE !== 4) throw new Error(`want 4 ACTIVE, have ${JSON.stringify(counts)}`);
-        // The cut jobs come back once BullMQ's job lock (30 s) has expired and the stalled check runs.
-      }, 90000, 200);
+      await eventually(
+        async () => {
+          const counts = await countStates(prisma, room.labId);
+          if (counts.ACTIVE !== 4) throw new Error(`want 4 ACTIVE, have ${JSON.stringify(counts)}`);
+          // The cut jobs come back once BullMQ's job lock (30 s) has expired and the stalled check runs.
+        },
+        90000,
+        200,
+      );
       second.child.kill('SIGTERM');
       await second.exited;
     } finally {

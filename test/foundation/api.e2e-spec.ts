@@ -53,7 +53,10 @@ describe('api foundation', () => {
     const token = `lk_${'Q'.repeat(20)}secretpart${'Z'.repeat(13)}`;
     const opaque = 'opaque-bearer-value-8d1f0c';
     await request(app.getHttpServer()).get('/health').set('Authorization', `Bearer ${token}`).expect(200);
-    await request(app.getHttpServer()).get(`/v1/unknown?token=${token}`).set('Authorization', `Bearer ${opaque}`).expect(404);
+    await request(app.getHttpServer())
+      .get(`/v1/unknown?token=${token}`)
+      .set('Authorization', `Bearer ${opaque}`)
+      .expect(404);
     const text = logs.text;
     expect(text).toContain('"url":"/health"');
     expect(text).toContain('/v1/unknown?token=[redacted]');

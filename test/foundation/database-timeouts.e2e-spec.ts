@@ -24,9 +24,12 @@ describe('database timeouts', () => {
   });
 
   it('the pool ends any statement running past DATABASE_STATEMENT_TIMEOUT_MS', async () => {
-    const prisma = new PrismaService(new AppConfig(testEnv({ DATABASE_URL: db.url, DATABASE_STATEMENT_TIMEOUT_MS: '300' })));
+    const prisma = new PrismaService(
+      new AppConfig(testEnv({ DATABASE_URL: db.url, DATABASE_STATEMENT_TIMEOUT_MS: '300' })),
+    );
     try {
-      const [{ statement_timeout }] = await prisma.$queryRawUnsafe<{ statement_timeout: string }[]>('SHOW statement_timeout');
+      const [{ statement_timeout }] =
+        await prisma.$queryRawUnsafe<{ statement_timeout: string }[]>('SHOW statement_timeout');
       expect(statement_timeout).toBe('300ms');
       const slow = await elapsed(prisma.$queryRawUnsafe('SELECT pg_sleep(5)'));
       expect(slow.result.status).toBe('rejected');
@@ -49,7 +52,11 @@ describe('database timeouts', () => {
       expect(blocked.result.status).toBe('rejected');
       const error = (blocked.result as PromiseRejectedResult).reason as Error;
       expect(error).toBeInstanceOf(MigrationError);
-      expect(error.message).toMatch(new RegExp(`migration lock is still held after 500 ms by advisory lock 72707369 held by pid ${rows[0].pid} \\(application "stuck-deploy"`));
+      expect(error.message).toMatch(
+        new RegExp(
+          `migration lock is still held after 500 ms by advisory lock 72707369 held by pid ${rows[0].pid} \\(application "stuck-deploy"`,
+        ),
+      );
       expect(error.message).toContain('MIGRATION_LOCK_TIMEOUT_MS');
       expect(blocked.ms).toBeLessThan(3000);
     } finally {
@@ -64,7 +71,10 @@ describe('database timeouts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'labkeys-mig-'));
     cpSync(defaultMigrationsDir(), dir, { recursive: true });
     mkdirSync(join(dir, '29991231000000_add_column'));
-    writeFileSync(join(dir, '29991231000000_add_column', 'migration.sql'), 'ALTER TABLE "courses" ADD COLUMN "probe" INTEGER;\n');
+    writeFileSync(
+      join(dir, '29991231000000_add_column', 'migration.sql'),
+      'ALTER TABLE "courses" ADD COLUMN "probe" INTEGER;\n',
+    );
     const reader = new Client({ connectionString: db.url });
     await reader.connect();
     try {
@@ -73,13 +83,17 @@ describe('database timeouts', () => {
       await reader.query('SELECT count(*) FROM "courses"');
       const blocked = await elapsed(runMigrations(db.url, { dir, ddlLockTimeoutMs: 300 }));
       expect(blocked.result.status).toBe('rejected');
-      expect(String((blocked.result as PromiseRejectedResult).reason)).toMatch(/migration 29991231000000_add_column failed: canceling statement due to lock timeout \(a table it changes stayed locked by another session for over 300 ms/);
+      expect(String((blocked.result as PromiseRejectedResult).reason)).toMatch(
+        /migration 29991231000000_add_column failed: canceling statement due to lock timeout \(a table it changes stayed locked by another session for over 300 ms/,
+      );
       expect(blocked.ms).toBeLessThan(3000);
     } finally {
       await reader.query('ROLLBACK');
       await reader.end();
     }
-    const { rows } = await withClient(db.url, (c) => c.query(`SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '29991231000000_add_column'`));
+    const { rows } = await withClient(db.url, (c) =>
+      c.query(`SELECT count(*)::int AS n FROM "_prisma_migrations" WHERE migration_name = '29991231000000_add_column'`),
+    );
     expect(rows[0].n).toBe(0);
     await expect(runMigrations(db.url, { dir })).resolves.toMatchObject({ applied: ['29991231000000_add_column'] });
   });

@@ -29,11 +29,15 @@ describe('/health while Redis goes away and comes back', () => {
     await redis.stop();
     const started = Date.now();
     // An answer is reused for up to a second, so the first call after the stop may still say 200.
-    const down = await eventually(async () => {
-      const res = await request(app.getHttpServer()).get('/health');
-      if (res.status === 200) throw new Error('still the cached answer');
-      return res;
-    }, 5000, 100);
+    const down = await eventually(
+      async () => {
+        const res = await request(app.getHttpServer()).get('/health');
+        if (res.status === 200) throw new Error('still the cached answer');
+        return res;
+      },
+      5000,
+      100,
+    );
     const elapsed = Date.now() - started;
     expect(down.status).toBe(503);
     expect(down.body.checks).toEqual({ database: 'up', redis: 'down' });
@@ -51,11 +55,15 @@ describe('/health while Redis goes away and comes back', () => {
     expect(client.listenerCount('ready')).toBeLessThanOrEqual(1);
 
     await redis.start();
-    const up = await eventually(async () => {
-      const res = await request(app.getHttpServer()).get('/health');
-      if (res.status !== 200) throw new Error(`health still ${res.status}`);
-      return res;
-    }, 15000, 200);
+    const up = await eventually(
+      async () => {
+        const res = await request(app.getHttpServer()).get('/health');
+        if (res.status !== 200) throw new Error(`health still ${res.status}`);
+        return res;
+      },
+      15000,
+      200,
+    );
     expect(up.body.checks.redis).toBe('up');
     expect(client.listenerCount('ready')).toBe(0);
   });

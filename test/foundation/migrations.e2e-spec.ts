@@ -2,7 +2,13 @@ import { cpSync, mkdtempSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { defaultMigrationsDir, MigrationError, PrismaClient, readMigrationFiles, runMigrations } from '@labkeys/database';
+import {
+  defaultMigrationsDir,
+  MigrationError,
+  PrismaClient,
+  readMigrationFiles,
+  runMigrations,
+} from '@labkeys/database';
 import * as generatedEnums from '../../libs/database/src/generated/prisma/enums';
 import { createScratchDatabase, withClient } from '../support/database';
 
@@ -23,17 +29,28 @@ describe('migration runner', () => {
     const second = await runMigrations(db.url);
     expect(second).toEqual({ applied: [], alreadyApplied: files.map((f) => f.name) });
     const rows = await withClient(db.url, (c) =>
-      c.query('SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name'),
+      c.query(
+        'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+      ),
     );
-    expect(rows.rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(files.map((f) => [f.name, f.checksum, 1]));
+    expect(rows.rows.map((r) => [r.migration_name, r.checksum, r.applied_steps_count])).toEqual(
+      files.map((f) => [f.name, f.checksum, 1]),
+    );
     expect(rows.rows.every((r) => r.finished_at instanceof Date)).toBe(true);
   });
 
   it('applies each migration exactly once when several processes start together', async () => {
-    const results = await Promise.all([runMigrations(db.url), runMigrations(db.url), runMigrations(db.url), runMigrations(db.url)]);
+    const results = await Promise.all([
+      runMigrations(db.url),
+      runMigrations(db.url),
+      runMigrations(db.url),
+      runMigrations(db.url),
+    ]);
     const appliedCounts = files.map((f) => results.filter((r) => r.applied.includes(f.name)).length);
     expect(appliedCounts).toEqual(files.map(() => 1));
-    const { rows } = await withClient(db.url, (c) => c.query('SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY 1'));
+    const { rows } = await withClient(db.url, (c) =>
+      c.query('SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY 1'),
+    );
     expect(rows.every((r) => r.n === 1)).toBe(true);
     expect(rows).toHaveLength(files.length);
   });
@@ -46,7 +63,9 @@ describe('migration runner', () => {
     appendFileSync(join(dir, edited, 'migration.sql'), '\n-- an innocent-looking edit\n');
     const attempt = runMigrations(db.url, { dir });
     await expect(attempt).rejects.toBeInstanceOf(MigrationError);
-    await expect(runMigrations(db.url, { dir })).rejects.toThrow(new RegExp(`migration ${edited} was modified after it was applied`));
+    await expect(runMigrations(db.url, { dir })).rejects.toThrow(
+      new RegExp(`migration ${edited} was modified after it was applied`),
+    );
   });
 
   it('leaves no trace of a migration that fails halfway', async () => {
@@ -82,11 +101,13 @@ describe('migration runner', () => {
     expect(expected.filter((column) => !existing.has(column))).toEqual([]);
     const enums = await withClient(db.url, (c) =>
       c.query<{ typname: string; labels: string[] }>(
-        "SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname",
+        'SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname',
       ),
     );
     const inDatabase = Object.fromEntries(enums.rows.map((r) => [r.typname, r.labels]));
-    const inClient = Object.fromEntries(Object.entries(generatedEnums).map(([name, values]) => [name, Object.values(values)]));
+    const inClient = Object.fromEntries(
+      Object.entries(generatedEnums).map(([name, values]) => [name, Object.values(values)]),
+    );
     expect(inDatabase).toEqual(inClient);
   });
 });

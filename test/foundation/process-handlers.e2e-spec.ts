@@ -6,7 +6,9 @@ import { ROOT } from '../support/processes';
 
 function runScript(path: string): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path], { timeout: 15000 }, (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout }));
+    execFile(process.execPath, [path], { timeout: 15000 }, (error, stdout) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
+    );
   });
 }
 
@@ -33,9 +35,21 @@ setTimeout(() => process.stdout.write('never reached\\n'), 5000);
     const run = await runScript(script);
     const lines = run.stdout.split('\n').filter(Boolean);
     const json = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-    expect(json[0]).toMatchObject({ level: 50, process: 'probe', msg: 'unhandled promise rejection', err: { message: 'stream setup failed' } });
-    expect(lines.indexOf('still serving')).toBeGreaterThan(lines.findIndex((l) => l.includes('unhandled promise rejection')));
-    expect(json[1]).toMatchObject({ level: 60, process: 'probe', msg: 'uncaught exception; exiting so the supervisor restarts the process', err: { message: 'state is broken' } });
+    expect(json[0]).toMatchObject({
+      level: 50,
+      process: 'probe',
+      msg: 'unhandled promise rejection',
+      err: { message: 'stream setup failed' },
+    });
+    expect(lines.indexOf('still serving')).toBeGreaterThan(
+      lines.findIndex((l) => l.includes('unhandled promise rejection')),
+    );
+    expect(json[1]).toMatchObject({
+      level: 60,
+      process: 'probe',
+      msg: 'uncaught exception; exiting so the supervisor restarts the process',
+      err: { message: 'state is broken' },
+    });
     expect(run.stdout).not.toContain('never reached');
     expect(run.code).toBe(70);
   });

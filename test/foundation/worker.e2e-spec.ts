@@ -15,9 +15,12 @@ describe('worker', () => {
 
   beforeAll(async () => {
     prisma = testPrisma();
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(testEnv({ SWEEP_INTERVAL_SECONDS: '1' })), {
-      logger: false,
-    });
+    worker = await NestFactory.createApplicationContext(
+      WorkerModule.forRoot(testEnv({ SWEEP_INTERVAL_SECONDS: '1' })),
+      {
+        logger: false,
+      },
+    );
     await worker.init();
   });
   afterAll(async () => {
@@ -27,9 +30,12 @@ describe('worker', () => {
 
   it('registers one repair-sweep schedule however many workers upsert it', async () => {
     const queue = worker.get<Queue>(getQueueToken(QueueName.Maintenance));
-    const second = await NestFactory.createApplicationContext(WorkerModule.forRoot(testEnv({ SWEEP_INTERVAL_SECONDS: '1' })), {
-      logger: false,
-    });
+    const second = await NestFactory.createApplicationContext(
+      WorkerModule.forRoot(testEnv({ SWEEP_INTERVAL_SECONDS: '1' })),
+      {
+        logger: false,
+      },
+    );
     await second.init();
     await second.close();
     const schedulers = await queue.getJobSchedulers();
@@ -43,14 +49,24 @@ describe('worker', () => {
       expiresAt: new Date(Date.now() - 1000),
       sealedSecret: Buffer.from('sealed-bytes'),
     });
-    const current = await createSession(prisma, fixture, 1, { state: 'ACTIVE', expiresAt: new Date(Date.now() + 3_600_000) });
-    const revoked = await createSession(prisma, fixture, 2, { state: 'REVOKED', expiresAt: new Date(Date.now() - 1000) });
+    const current = await createSession(prisma, fixture, 1, {
+      state: 'ACTIVE',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    const revoked = await createSession(prisma, fixture, 2, {
+      state: 'REVOKED',
+      expiresAt: new Date(Date.now() - 1000),
+    });
 
-    const expired = await eventually(async () => {
-      const row = await prisma.labSession.findUniqueOrThrow({ where: { id: overdue.id } });
-      if (row.state !== 'EXPIRED') throw new Error(`still ${row.state}`);
-      return row;
-    }, 10000, 100);
+    const expired = await eventually(
+      async () => {
+        const row = await prisma.labSession.findUniqueOrThrow({ where: { id: overdue.id } });
+        if (row.state !== 'EXPIRED') throw new Error(`still ${row.state}`);
+        return row;
+      },
+      10000,
+      100,
+    );
     expect(expired.sealedSecret).toBeNull();
     expect(expired.endedAt).toBeInstanceOf(Date);
     expect((await prisma.labSession.findUniqueOrThrow({ where: { id: current.id } })).state).toBe('ACTIVE');
@@ -61,10 +77,16 @@ describe('worker', () => {
     const queue = worker.get<Queue>(getQueueToken(QueueName.Maintenance));
     await queue.removeJobScheduler(SWEEP_SCHEDULER_ID);
     expect(await queue.getJobScheduler(SWEEP_SCHEDULER_ID)).toBeFalsy();
-    await eventually(async () => {
-      if (!(await queue.getJobScheduler(SWEEP_SCHEDULER_ID))) throw new Error('schedule not restored yet');
-    }, 5000, 100);
-    const recoveries = (await queue.getJobs(['completed', 'active', 'waiting'])).filter((job) => job.id?.startsWith('sweep-recovery-'));
+    await eventually(
+      async () => {
+        if (!(await queue.getJobScheduler(SWEEP_SCHEDULER_ID))) throw new Error('schedule not restored yet');
+      },
+      5000,
+      100,
+    );
+    const recoveries = (await queue.getJobs(['completed', 'active', 'waiting'])).filter((job) =>
+      job.id?.startsWith('sweep-recovery-'),
+    );
     expect(recoveries.length).toBeGreaterThanOrEqual(1);
   });
 });

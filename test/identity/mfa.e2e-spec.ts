@@ -4,7 +4,11 @@ import { specQueuePrefix } from '../support/env';
 import { testPrisma } from '../support/factories';
 import { Authenticator, Browser, enrolMfa, PASSWORD, signedInOwner } from './support';
 
-const connection = () => ({ name: `conn-${Math.random().toString(36).slice(2)}`, accountId: '123456789012', region: 'us-east-1' });
+const connection = () => ({
+  name: `conn-${Math.random().toString(36).slice(2)}`,
+  accountId: '123456789012',
+  region: 'us-east-1',
+});
 
 describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
   let api: TestApi;
@@ -24,9 +28,13 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
     const started = await owner.browser.post('/v1/account/mfa/enrolment');
     expect(started.status).toBe(200);
     expect(started.body.secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(started.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\/LabKeys:[^?]+\?issuer=LabKeys&secret=[A-Z2-7]{32}&algorithm=SHA1&digits=6&period=30$/);
+    expect(started.body.otpauthUrl).toMatch(
+      /^otpauth:\/\/totp\/LabKeys:[^?]+\?issuer=LabKeys&secret=[A-Z2-7]{32}&algorithm=SHA1&digits=6&period=30$/,
+    );
     expect(started.body.otpauthUrl).toContain(`secret=${started.body.secret}`);
-    const credential = await prisma.instructorCredential.findFirstOrThrow({ where: { instructorId: owner.instructorId } });
+    const credential = await prisma.instructorCredential.findFirstOrThrow({
+      where: { instructorId: owner.instructorId },
+    });
     expect(Buffer.from(credential.totpSealed!).toString('latin1')).not.toContain(started.body.secret);
     const app = new Authenticator(started.body.secret);
     const wrong = await owner.browser.post('/v1/account/mfa/enrolment/confirm', { code: '000000' });
@@ -38,7 +46,10 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
     expect(new Set(confirmed.body.recoveryCodes).size).toBe(10);
     const stored = JSON.stringify(await prisma.recoveryCode.findMany({ where: { instructorId: owner.instructorId } }));
     for (const code of confirmed.body.recoveryCodes) expect(stored).not.toContain(code);
-    expect((await owner.browser.get('/v1/auth/session')).body).toMatchObject({ state: 'signed-in', instructor: { mfaEnabled: true } });
+    expect((await owner.browser.get('/v1/auth/session')).body).toMatchObject({
+      state: 'signed-in',
+      instructor: { mfaEnabled: true },
+    });
     await owner.browser.post('/v1/account/mfa/enrolment').then((res) => expect(res.status).toBe(409));
 
     const browser = new Browser(api);
@@ -84,7 +95,9 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
     const again = await second.post('/v1/auth/mfa/verify', { recoveryCode: recoveryCodes[0] });
     expect(again.status).toBe(400);
     expect(again.body.errors).toEqual([expect.objectContaining({ field: 'recoveryCode' })]);
-    await second.post('/v1/auth/mfa/verify', { recoveryCode: recoveryCodes[1] }).then((res) => expect(res.status).toBe(200));
+    await second
+      .post('/v1/auth/mfa/verify', { recoveryCode: recoveryCodes[1] })
+      .then((res) => expect(res.status).toBe(200));
   });
 
   it('limits wrong codes per instructor, refusing even a right one once over the limit', async () => {
@@ -92,7 +105,8 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
     const { app } = await enrolMfa(owner.browser);
     const browser = new Browser(api);
     await browser.post('/v1/auth/sign-in', { email: owner.email, password: PASSWORD });
-    for (const code of ['111111', '222222', '333333', '444444']) expect((await browser.post('/v1/auth/mfa/verify', { code })).status).toBe(400);
+    for (const code of ['111111', '222222', '333333', '444444'])
+      expect((await browser.post('/v1/auth/mfa/verify', { code })).status).toBe(400);
     const limited = await browser.post('/v1/auth/mfa/verify', { code: await app.code() });
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
@@ -109,7 +123,10 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
     const { app } = await enrolMfa(owner.browser);
     // Confirming the enrolment was a fresh code.
     expect((await owner.browser.post('/v1/connections', connection())).status).toBe(201);
-    await prisma.webSession.updateMany({ where: { instructorId: owner.instructorId }, data: { stepUpAt: new Date(Date.now() - 16 * 60_000) } });
+    await prisma.webSession.updateMany({
+      where: { instructorId: owner.instructorId },
+      data: { stepUpAt: new Date(Date.now() - 16 * 60_000) },
+    });
     const stale = await owner.browser.get('/v1/auth/session');
     expect(stale.body.stepUpUntil).toBeNull();
     const again = await owner.browser.post('/v1/connections', connection());
@@ -119,7 +136,9 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
     expect(new Date(stepped.body.stepUpUntil).getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
     const created = await owner.browser.post('/v1/connections', connection());
     expect(created.status).toBe(201);
-    expect((await owner.browser.patch(`/v1/connections/${created.body.id}`, { name: 'renamed-after-step-up' })).status).toBe(200);
+    expect(
+      (await owner.browser.patch(`/v1/connections/${created.body.id}`, { name: 'renamed-after-step-up' })).status,
+    ).toBe(200);
     // Reads never ask.
     await prisma.webSession.updateMany({ where: { instructorId: owner.instructorId }, data: { stepUpAt: null } });
     expect((await owner.browser.get('/v1/connections')).status).toBe(200);
@@ -128,19 +147,27 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
       await owner.browser.post('/v1/invitations', { email: 'someone@example.edu', role: 'INSTRUCTOR' }),
       await owner.browser.patch('/v1/tenant', { mfaRequired: true }),
       await owner.browser.delete('/v1/account/mfa'),
-    ]) expect(res.body.code).toBe('step_up_required');
+    ])
+      expect(res.body.code).toBe('step_up_required');
   });
 
   it('lets an owner require MFA: an instructor without it may then only enrol', async () => {
     const owner = await signedInOwner(api, prisma);
     const { app } = await enrolMfa(owner.browser);
-    const member = await api.http.post('/v1/invitations').set(bearer(owner.ownerToken)).send({ email: 'member@example.edu', role: 'INSTRUCTOR' }).expect(201);
+    const member = await api.http
+      .post('/v1/invitations')
+      .set(bearer(owner.ownerToken))
+      .send({ email: 'member@example.edu', role: 'INSTRUCTOR' })
+      .expect(201);
     const updated = await owner.browser.patch('/v1/tenant', { mfaRequired: true });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id: owner.tenantId, mfaRequired: true });
 
     const browser = new Browser(api);
-    const accepted = await browser.post('/v1/auth/invitations/accept', { token: member.body.invitationUrl.split('#')[1], password: PASSWORD });
+    const accepted = await browser.post('/v1/auth/invitations/accept', {
+      token: member.body.invitationUrl.split('#')[1],
+      password: PASSWORD,
+    });
     expect(accepted.body).toMatchObject({ state: 'mfa-enrolment-required', tenant: { mfaRequired: true } });
     const blocked = await browser.get('/v1/courses');
     expect(blocked.status).toBe(403);
@@ -151,8 +178,13 @@ describe('MFA (TOTP): enrolment, sign-in, recovery codes, step-up', () => {
 
     // Turning MFA off needs a step-up; the owner's last code was the enrolment's.
     await prisma.webSession.updateMany({ where: { instructorId: owner.instructorId }, data: { stepUpAt: null } });
-    await owner.browser.post('/v1/auth/step-up', { code: await app.code() }).then((res) => expect(res.status).toBe(200));
+    await owner.browser
+      .post('/v1/auth/step-up', { code: await app.code() })
+      .then((res) => expect(res.status).toBe(200));
     await owner.browser.delete('/v1/account/mfa').then((res) => expect(res.status).toBe(204));
-    expect((await owner.browser.get('/v1/auth/session')).body).toMatchObject({ state: 'mfa-enrolment-required', instructor: { mfaEnabled: false } });
+    expect((await owner.browser.get('/v1/auth/session')).body).toMatchObject({
+      state: 'mfa-enrolment-required',
+      instructor: { mfaEnabled: false },
+    });
   });
 });

@@ -13,7 +13,11 @@ describe('dashboard session timeouts', () => {
 
   beforeAll(async () => {
     prisma = testPrisma();
-    api = await startTestApi({ QUEUE_PREFIX: specQueuePrefix('sesst'), SESSION_IDLE_TIMEOUT_SECONDS: String(IDLE_SECONDS), SESSION_ABSOLUTE_TIMEOUT_SECONDS: String(ABSOLUTE_SECONDS) });
+    api = await startTestApi({
+      QUEUE_PREFIX: specQueuePrefix('sesst'),
+      SESSION_IDLE_TIMEOUT_SECONDS: String(IDLE_SECONDS),
+      SESSION_ABSOLUTE_TIMEOUT_SECONDS: String(ABSOLUTE_SECONDS),
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -45,7 +49,9 @@ describe('dashboard session timeouts', () => {
     expect(status).toBe(401);
     // Requests every 100 ms never let it idle: the end came from the absolute timeout.
     expect(Date.now() - started).toBeGreaterThan((ABSOLUTE_SECONDS - 1) * 1000);
-    const row = await prisma.webSession.findFirstOrThrow({ where: { instructorId: owner.instructorId, revokedAt: null } });
+    const row = await prisma.webSession.findFirstOrThrow({
+      where: { instructorId: owner.instructorId, revokedAt: null },
+    });
     expect(row.expiresAt.getTime()).toBeLessThanOrEqual(Date.now());
   });
 });

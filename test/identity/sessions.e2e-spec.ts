@@ -52,22 +52,34 @@ describe('dashboard sessions in the auth guard', () => {
 
   it('refuses a sign-in posted from another origin', async () => {
     const owner = await signedInOwner(api, prisma);
-    const res = await api.http.post('/v1/auth/sign-in').set('origin', 'https://evil.example').send({ email: owner.email, password: PASSWORD }).expect(403);
+    const res = await api.http
+      .post('/v1/auth/sign-in')
+      .set('origin', 'https://evil.example')
+      .send({ email: owner.email, password: PASSWORD })
+      .expect(403);
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 
-  it('opens a lab\'s event stream with the cookie (EventSource sends cookies, not headers)', async () => {
-    const room = await createClassroom(prisma, { students: 1, endpoint: 'http://127.0.0.1:9', externalId: 'session-sse' });
+  it("opens a lab's event stream with the cookie (EventSource sends cookies, not headers)", async () => {
+    const room = await createClassroom(prisma, {
+      students: 1,
+      endpoint: 'http://127.0.0.1:9',
+      externalId: 'session-sse',
+    });
     const owner = await signInOwnerOf(api, prisma, room);
     const { port } = api.app.getHttpServer().address() as AddressInfo;
     const first = await new Promise<{ status: number; type: string; chunk: string }>((resolve, reject) => {
-      const req = request(`http://127.0.0.1:${port}/v1/labs/${room.labId}/events`, { headers: { cookie: `lk_session=${owner.browser.cookie}`, accept: 'text/event-stream' } }, (res) => {
-        res.setEncoding('utf8');
-        res.once('data', (chunk: string) => {
-          resolve({ status: res.statusCode!, type: String(res.headers['content-type']), chunk });
-          req.destroy();
-        });
-      });
+      const req = request(
+        `http://127.0.0.1:${port}/v1/labs/${room.labId}/events`,
+        { headers: { cookie: `lk_session=${owner.browser.cookie}`, accept: 'text/event-stream' } },
+        (res) => {
+          res.setEncoding('utf8');
+          res.once('data', (chunk: string) => {
+            resolve({ status: res.statusCode!, type: String(res.headers['content-type']), chunk });
+            req.destroy();
+          });
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -88,15 +100,25 @@ describe('dashboard sessions in the auth guard', () => {
     await api.http.get('/v1/courses').set(bearer(owner.ownerToken)).expect(200);
   });
 
-  it('stops a disabled instructor\'s sessions, for good', async () => {
+  it("stops a disabled instructor's sessions, for good", async () => {
     const owner = await signedInOwner(api, prisma);
     const member = await signedInMember(api, owner, 'INSTRUCTOR');
     expect((await member.browser.get('/v1/courses')).status).toBe(200);
-    await api.http.patch(`/v1/instructors/${member.instructorId}`).set(bearer(owner.ownerToken)).send({ disabled: true }).expect(200);
+    await api.http
+      .patch(`/v1/instructors/${member.instructorId}`)
+      .set(bearer(owner.ownerToken))
+      .send({ disabled: true })
+      .expect(200);
     expect((await member.browser.get('/v1/courses')).status).toBe(401);
-    await api.http.patch(`/v1/instructors/${member.instructorId}`).set(bearer(owner.ownerToken)).send({ disabled: false }).expect(200);
+    await api.http
+      .patch(`/v1/instructors/${member.instructorId}`)
+      .set(bearer(owner.ownerToken))
+      .send({ disabled: false })
+      .expect(200);
     expect((await member.browser.get('/v1/courses')).status).toBe(401);
-    expect((await new Browser(api).post('/v1/auth/sign-in', { email: member.email, password: PASSWORD })).status).toBe(200);
+    expect((await new Browser(api).post('/v1/auth/sign-in', { email: member.email, password: PASSWORD })).status).toBe(
+      200,
+    );
   });
 
   it('keeps roles: an assistant signed in is read-only but manages their own account; only owners manage invitations', async () => {
@@ -114,7 +136,10 @@ describe('dashboard sessions in the auth guard', () => {
 
   it('answers 401 problem+json to a cookie that opens no session, and to session routes called with a bearer token', async () => {
     const owner = await signedInOwner(api, prisma);
-    const forged = await api.http.get('/v1/courses').set('cookie', `lk_session=${'A'.repeat(43)}`).expect(401);
+    const forged = await api.http
+      .get('/v1/courses')
+      .set('cookie', `lk_session=${'A'.repeat(43)}`)
+      .expect(401);
     expect(forged.headers['content-type']).toMatch(/problem\+json/);
     await api.http.get('/v1/auth/session').set(bearer(owner.ownerToken)).expect(401);
     await api.http.get('/v1/auth/session').expect(401);
@@ -127,7 +152,11 @@ describe('dashboard sessions behind https', () => {
 
   beforeAll(async () => {
     prisma = testPrisma();
-    api = await startTestApi({ QUEUE_PREFIX: specQueuePrefix('sessh'), PUBLIC_URL: 'https://labkeys.example.edu', AUTH_FAILURE_LIMIT: '3' });
+    api = await startTestApi({
+      QUEUE_PREFIX: specQueuePrefix('sessh'),
+      PUBLIC_URL: 'https://labkeys.example.edu',
+      AUTH_FAILURE_LIMIT: '3',
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -138,15 +167,25 @@ describe('dashboard sessions behind https', () => {
     const owner = await signedInOwner(api, prisma);
     expect(owner.browser.origin).toBe('https://labkeys.example.edu');
     const res = await owner.browser.post('/v1/auth/sign-in', { email: owner.email, password: PASSWORD });
-    expect(String(res.headers['set-cookie'])).toMatch(/lk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax/);
-    expect((await owner.browser.post('/v1/auth/sign-out', {}, { origin: 'http://labkeys.example.edu' })).status).toBe(403);
+    expect(String(res.headers['set-cookie'])).toMatch(
+      /lk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    );
+    expect((await owner.browser.post('/v1/auth/sign-out', {}, { origin: 'http://labkeys.example.edu' })).status).toBe(
+      403,
+    );
     expect((await owner.browser.post('/v1/auth/sign-out')).status).toBe(204);
   });
 
   it('does not count a dashboard asking for its session without a cookie as a failed authentication', async () => {
     for (let i = 0; i < 5; i++) await api.http.get('/v1/auth/session').expect(401);
-    for (let i = 0; i < 3; i++) await api.http.get('/v1/auth/session').set('cookie', `lk_session=${'B'.repeat(43)}`).expect(401);
-    await api.http.get('/v1/auth/session').set('cookie', `lk_session=${'B'.repeat(43)}`).expect(429);
+    for (let i = 0; i < 3; i++)
+      await api.http
+        .get('/v1/auth/session')
+        .set('cookie', `lk_session=${'B'.repeat(43)}`)
+        .expect(401);
+    await api.http
+      .get('/v1/auth/session')
+      .set('cookie', `lk_session=${'B'.repeat(43)}`)
+      .expect(429);
   });
 });
-

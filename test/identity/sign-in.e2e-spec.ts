@@ -19,8 +19,18 @@ describe('dashboard sign-in: invitations, passwords, sessions', () => {
 
   it('invites an instructor with a single-use link that sets a password and signs them in', async () => {
     const tenant = await createTenantWithOwner(prisma);
-    const created = await api.http.post('/v1/invitations').set(bearer(tenant.ownerToken)).send({ email: 'Grace@Example.edu', role: 'INSTRUCTOR' }).expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), email: 'grace@example.edu', role: 'INSTRUCTOR', expiresAt: expect.any(String), invitationUrl: expect.stringMatching(/\/invite#[A-Za-z0-9_-]{43}$/) });
+    const created = await api.http
+      .post('/v1/invitations')
+      .set(bearer(tenant.ownerToken))
+      .send({ email: 'Grace@Example.edu', role: 'INSTRUCTOR' })
+      .expect(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      email: 'grace@example.edu',
+      role: 'INSTRUCTOR',
+      expiresAt: expect.any(String),
+      invitationUrl: expect.stringMatching(/\/invite#[A-Za-z0-9_-]{43}$/),
+    });
     const days = (new Date(created.body.expiresAt).getTime() - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(6.99);
     expect(days).toBeLessThan(7.01);
@@ -29,15 +39,29 @@ describe('dashboard sign-in: invitations, passwords, sessions', () => {
     expect(stored).not.toContain(token);
 
     const preview = await api.http.post('/v1/auth/invitations/inspect').send({ token }).expect(200);
-    expect(preview.body).toEqual({ email: 'grace@example.edu', role: 'INSTRUCTOR', tenantName: expect.any(String), expiresAt: created.body.expiresAt });
+    expect(preview.body).toEqual({
+      email: 'grace@example.edu',
+      role: 'INSTRUCTOR',
+      tenantName: expect.any(String),
+      expiresAt: created.body.expiresAt,
+    });
 
     const browser = new Browser(api);
     const short = await browser.post('/v1/auth/invitations/accept', { token, password: 'too short' });
     expect(short.status).toBe(400);
     expect(short.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
-    const accepted = await browser.post('/v1/auth/invitations/accept', { token, password: PASSWORD, name: 'Grace Hopper' });
+    const accepted = await browser.post('/v1/auth/invitations/accept', {
+      token,
+      password: PASSWORD,
+      name: 'Grace Hopper',
+    });
     expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({ state: 'signed-in', instructor: { email: 'grace@example.edu', name: 'Grace Hopper', role: 'INSTRUCTOR', mfaEnabled: false }, tenant: { id: tenant.tenantId, mfaRequired: false }, stepUpUntil: null });
+    expect(accepted.body).toMatchObject({
+      state: 'signed-in',
+      instructor: { email: 'grace@example.edu', name: 'Grace Hopper', role: 'INSTRUCTOR', mfaEnabled: false },
+      tenant: { id: tenant.tenantId, mfaRequired: false },
+      stepUpUntil: null,
+    });
     const setCookie = String(accepted.headers['set-cookie']);
     expect(setCookie).toMatch(/lk_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
     expect(setCookie).not.toContain('Secure');
@@ -59,15 +83,27 @@ describe('dashboard sign-in: invitations, passwords, sessions', () => {
     await api.http.post('/v1/auth/invitations/inspect').send({ token: first }).expect(410);
     await api.http.post('/v1/auth/invitations/inspect').send({ token: second }).expect(200);
 
-    await prisma.instructorInvitation.updateMany({ where: { tenantId: tenant.tenantId, revokedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await prisma.instructorInvitation.updateMany({
+      where: { tenantId: tenant.tenantId, revokedAt: null },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const expired = await new Browser(api).post('/v1/auth/invitations/accept', { token: second, password: PASSWORD });
     expect(expired.status).toBe(410);
     expect(await prisma.instructor.count({ where: { tenantId: tenant.tenantId, email: 'ada@example.edu' } })).toBe(0);
 
-    const third = await api.http.post('/v1/invitations').set(bearer(tenant.ownerToken)).send({ email: 'ada@example.edu', role: 'ASSISTANT' }).expect(201);
+    const third = await api.http
+      .post('/v1/invitations')
+      .set(bearer(tenant.ownerToken))
+      .send({ email: 'ada@example.edu', role: 'ASSISTANT' })
+      .expect(201);
     await api.http.delete(`/v1/invitations/${third.body.id}`).set(bearer(tenant.ownerToken)).expect(204);
-    await new Browser(api).post('/v1/auth/invitations/accept', { token: third.body.invitationUrl.split('#')[1], password: PASSWORD }).then((res) => expect(res.status).toBe(410));
-    await api.http.post('/v1/auth/invitations/inspect').send({ token: 'x'.repeat(43) }).expect(410);
+    await new Browser(api)
+      .post('/v1/auth/invitations/accept', { token: third.body.invitationUrl.split('#')[1], password: PASSWORD })
+      .then((res) => expect(res.status).toBe(410));
+    await api.http
+      .post('/v1/auth/invitations/inspect')
+      .send({ token: 'x'.repeat(43) })
+      .expect(410);
   });
 
   it('signs in with email and password; the cookie held before sign-in stops working (no fixation)', async () => {
@@ -78,18 +114,33 @@ describe('dashboard sign-in: invitations, passwords, sessions', () => {
     expect(res.body.state).toBe('signed-in');
     expect(owner.browser.cookie).not.toBe(before);
     await api.http.get('/v1/auth/session').set('cookie', `lk_session=${before}`).expect(401);
-    expect((await owner.browser.get('/v1/auth/session')).body).toMatchObject({ state: 'signed-in', instructor: { id: owner.instructorId } });
+    expect((await owner.browser.get('/v1/auth/session')).body).toMatchObject({
+      state: 'signed-in',
+      instructor: { id: owner.instructorId },
+    });
     const stored = JSON.stringify(await prisma.webSession.findMany({ where: { instructorId: owner.instructorId } }));
     expect(stored).not.toContain(owner.browser.cookie!);
   });
 
   it('answers an unknown email and a wrong password alike', async () => {
     const owner = await signedInOwner(api, prisma);
-    const wrong = await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password: 'not the password at all' });
-    const unknown = await api.http.post('/v1/auth/sign-in').send({ email: 'nobody-here@example.edu', password: 'not the password at all' });
+    const wrong = await api.http
+      .post('/v1/auth/sign-in')
+      .send({ email: owner.email, password: 'not the password at all' });
+    const unknown = await api.http
+      .post('/v1/auth/sign-in')
+      .send({ email: 'nobody-here@example.edu', password: 'not the password at all' });
     const disabled = await signedInOwner(api, prisma);
-    await api.http.post('/v1/instructors').set(bearer(disabled.ownerToken)).send({ email: 'second-owner@example.edu', role: 'OWNER' }).expect(201);
-    await api.http.patch(`/v1/instructors/${disabled.instructorId}`).set(bearer(disabled.ownerToken)).send({ disabled: true }).expect(200);
+    await api.http
+      .post('/v1/instructors')
+      .set(bearer(disabled.ownerToken))
+      .send({ email: 'second-owner@example.edu', role: 'OWNER' })
+      .expect(201);
+    await api.http
+      .patch(`/v1/instructors/${disabled.instructorId}`)
+      .set(bearer(disabled.ownerToken))
+      .send({ disabled: true })
+      .expect(200);
     const off = await api.http.post('/v1/auth/sign-in').send({ email: disabled.email, password: PASSWORD });
     for (const res of [wrong, unknown, off]) {
       expect(res.status).toBe(401);
@@ -124,13 +175,19 @@ describe('dashboard sign-in: invitations, passwords, sessions', () => {
     const second = await createTenantWithOwner(prisma);
     const email = `twice-${Date.now()}@example.edu`;
     for (const tenant of [first, second]) {
-      await new Browser(api).post('/v1/auth/invitations/accept', { token: await invite(api, tenant.ownerToken, email), password: PASSWORD }).then((res) => expect(res.status).toBe(200));
+      await new Browser(api)
+        .post('/v1/auth/invitations/accept', { token: await invite(api, tenant.ownerToken, email), password: PASSWORD })
+        .then((res) => expect(res.status).toBe(200));
     }
     const both = await api.http.post('/v1/auth/sign-in').send({ email, password: PASSWORD }).expect(409);
     expect(both.body.tenants.map((t: { id: string }) => t.id).sort()).toEqual([first.tenantId, second.tenantId].sort());
     expect(both.body.tenants.every((t: { name: string }) => typeof t.name === 'string')).toBe(true);
     expect(both.headers['set-cookie']).toBeUndefined();
-    const chosen = await new Browser(api).post('/v1/auth/sign-in', { email, password: PASSWORD, tenantId: second.tenantId });
+    const chosen = await new Browser(api).post('/v1/auth/sign-in', {
+      email,
+      password: PASSWORD,
+      tenantId: second.tenantId,
+    });
     expect(chosen.status).toBe(200);
     expect(chosen.body.tenant.id).toBe(second.tenantId);
   });
@@ -145,22 +202,34 @@ describe('dashboard sign-in: invitations, passwords, sessions', () => {
     await api.http.get('/v1/auth/session').set('cookie', `lk_session=${cookie}`).expect(401);
   });
 
-  it('changes the password, ending the account\'s other sessions but not this one', async () => {
+  it("changes the password, ending the account's other sessions but not this one", async () => {
     const owner = await signedInOwner(api, prisma);
     const other = new Browser(api);
-    await other.post('/v1/auth/sign-in', { email: owner.email, password: PASSWORD }).then((res) => expect(res.status).toBe(200));
-    const wrong = await owner.browser.post('/v1/account/password', { currentPassword: 'not the password at all', newPassword: 'a brand new passphrase' });
+    await other
+      .post('/v1/auth/sign-in', { email: owner.email, password: PASSWORD })
+      .then((res) => expect(res.status).toBe(200));
+    const wrong = await owner.browser.post('/v1/account/password', {
+      currentPassword: 'not the password at all',
+      newPassword: 'a brand new passphrase',
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors).toEqual([expect.objectContaining({ field: 'currentPassword' })]);
-    await owner.browser.post('/v1/account/password', { currentPassword: PASSWORD, newPassword: 'short' }).then((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'newPassword' })]));
-    await owner.browser.post('/v1/account/password', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' }).then((res) => expect(res.status).toBe(204));
+    await owner.browser
+      .post('/v1/account/password', { currentPassword: PASSWORD, newPassword: 'short' })
+      .then((res) => expect(res.body.errors).toEqual([expect.objectContaining({ field: 'newPassword' })]));
+    await owner.browser
+      .post('/v1/account/password', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' })
+      .then((res) => expect(res.status).toBe(204));
     expect((await other.get('/v1/courses')).status).toBe(401);
     expect((await owner.browser.get('/v1/courses')).status).toBe(200);
     await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password: PASSWORD }).expect(401);
-    await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password: 'a brand new passphrase' }).expect(200);
+    await api.http
+      .post('/v1/auth/sign-in')
+      .send({ email: owner.email, password: 'a brand new passphrase' })
+      .expect(200);
   });
 
-  it('manages the signed-in instructor\'s own API tokens', async () => {
+  it("manages the signed-in instructor's own API tokens", async () => {
     const owner = await signedInOwner(api, prisma);
     const issued = await owner.browser.post('/v1/account/tokens', { name: 'ci', expiresInDays: 30 });
     expect(issued.status).toBe(201);
@@ -176,12 +245,17 @@ describe('dashboard sign-in: invitations, passwords, sessions', () => {
   it('never writes a password to the log', async () => {
     const owner = await signedInOwner(api, prisma);
     const attempts = ['first wrong passphrase', 'second wrong passphrase'];
-    for (const password of attempts) await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password }).expect(401);
+    for (const password of attempts)
+      await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password }).expect(401);
     await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password: PASSWORD }).expect(200);
-    await owner.browser.post('/v1/account/password', { currentPassword: PASSWORD, newPassword: 'the logged-never passphrase' });
+    await owner.browser.post('/v1/account/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'the logged-never passphrase',
+    });
     await api.http.post('/v1/auth/sign-in').send({ email: owner.email }).expect(400);
     expect(api.logs.lines.length).toBeGreaterThan(5);
-    for (const secret of [...attempts, PASSWORD, 'the logged-never passphrase']) expect(api.logs.text).not.toContain(secret);
+    for (const secret of [...attempts, PASSWORD, 'the logged-never passphrase'])
+      expect(api.logs.text).not.toContain(secret);
   });
 });
 
@@ -191,7 +265,11 @@ describe('sign-in rate limits', () => {
 
   beforeAll(async () => {
     prisma = testPrisma();
-    api = await startTestApi({ QUEUE_PREFIX: specQueuePrefix('signinrl'), SIGN_IN_ACCOUNT_FAILURE_LIMIT: '3', SIGN_IN_ADDRESS_FAILURE_LIMIT: '6' });
+    api = await startTestApi({
+      QUEUE_PREFIX: specQueuePrefix('signinrl'),
+      SIGN_IN_ACCOUNT_FAILURE_LIMIT: '3',
+      SIGN_IN_ADDRESS_FAILURE_LIMIT: '6',
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -200,14 +278,25 @@ describe('sign-in rate limits', () => {
 
   it('refuses every attempt for an email after repeated failures, the right password too, then every attempt from the address', async () => {
     const owner = await signedInOwner(api, prisma);
-    for (let i = 0; i < 3; i++) await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password: `wrong guess ${i} of many` }).expect(401);
-    const limited = await api.http.post('/v1/auth/sign-in').send({ email: owner.email, password: PASSWORD }).expect(429);
+    for (let i = 0; i < 3; i++)
+      await api.http
+        .post('/v1/auth/sign-in')
+        .send({ email: owner.email, password: `wrong guess ${i} of many` })
+        .expect(401);
+    const limited = await api.http
+      .post('/v1/auth/sign-in')
+      .send({ email: owner.email, password: PASSWORD })
+      .expect(429);
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
     expect(limited.body.retryAfterSeconds).toBeGreaterThan(0);
     // Another email from the same address still works until the address is over its own limit.
     const other = await signedInOwner(api, prisma);
     await api.http.post('/v1/auth/sign-in').send({ email: other.email, password: PASSWORD }).expect(200);
-    for (let i = 0; i < 3; i++) await api.http.post('/v1/auth/sign-in').send({ email: `nobody${i}@example.edu`, password: 'wrong guess again' }).expect(401);
+    for (let i = 0; i < 3; i++)
+      await api.http
+        .post('/v1/auth/sign-in')
+        .send({ email: `nobody${i}@example.edu`, password: 'wrong guess again' })
+        .expect(401);
     await api.http.post('/v1/auth/sign-in').send({ email: other.email, password: PASSWORD }).expect(429);
   });
 });

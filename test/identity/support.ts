@@ -108,20 +108,33 @@ export async function signedInOwner(api: TestApi, prisma: PrismaClient): Promise
 }
 
 /** The owner of an existing tenant sets a password through an invitation and is signed in in a browser. */
-export async function signInOwnerOf(api: TestApi, prisma: PrismaClient, tenant: { tenantId: string; ownerToken: string }): Promise<SignedIn> {
+export async function signInOwnerOf(
+  api: TestApi,
+  prisma: PrismaClient,
+  tenant: { tenantId: string; ownerToken: string },
+): Promise<SignedIn> {
   const owner = await prisma.instructor.findFirstOrThrow({ where: { tenantId: tenant.tenantId, role: 'OWNER' } });
   const token = await invite(api, tenant.ownerToken, owner.email, 'OWNER');
   const browser = new Browser(api);
   const res = await browser.post('/v1/auth/invitations/accept', { token, password: PASSWORD });
   if (res.status !== 200) throw new Error(`accept answered ${res.status}: ${res.text}`);
-  return { browser, email: owner.email, instructorId: owner.id, tenantId: tenant.tenantId, ownerToken: tenant.ownerToken };
+  return {
+    browser,
+    email: owner.email,
+    instructorId: owner.id,
+    tenantId: tenant.tenantId,
+    ownerToken: tenant.ownerToken,
+  };
 }
 
 /** An instructor invited by the owner with `role`, signed in in a browser of their own. */
 export async function signedInMember(api: TestApi, owner: SignedIn, role: string): Promise<SignedIn> {
   const email = `${role.toLowerCase()}-${Math.random().toString(36).slice(2)}@example.edu`;
   const browser = new Browser(api);
-  const res = await browser.post('/v1/auth/invitations/accept', { token: await invite(api, owner.ownerToken, email, role), password: PASSWORD });
+  const res = await browser.post('/v1/auth/invitations/accept', {
+    token: await invite(api, owner.ownerToken, email, role),
+    password: PASSWORD,
+  });
   if (res.status !== 200) throw new Error(`accept answered ${res.status}: ${res.text}`);
   return { ...owner, browser, email, instructorId: res.body.instructor.id };
 }

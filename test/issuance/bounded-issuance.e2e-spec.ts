@@ -16,7 +16,10 @@ describe('issuance that keeps failing with a retryable error', () => {
   let pipeline: Pipeline;
 
   beforeAll(async () => {
-    pipeline = await startPipeline([EXTERNAL_ID], { ISSUE_MAX_ATTEMPTS: String(MAX_ATTEMPTS), API_RATE_LIMIT_PER_MINUTE: '100000' });
+    pipeline = await startPipeline([EXTERNAL_ID], {
+      ISSUE_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      API_RATE_LIMIT_PER_MINUTE: '100000',
+    });
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -32,7 +35,8 @@ describe('issuance that keeps failing with a retryable error', () => {
       await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
       await eventually(async () => {
         const states = await prisma.labSession.findMany({ where: { labId: room.labId }, select: { state: true } });
-        if (!states.every((s) => s.state === 'FAILED')) throw new Error(`states ${states.map((s) => s.state).join(',')}`);
+        if (!states.every((s) => s.state === 'FAILED'))
+          throw new Error(`states ${states.map((s) => s.state).join(',')}`);
       }, 60000);
 
       const sessions = await prisma.labSession.findMany({ where: { labId: room.labId } });
@@ -50,7 +54,12 @@ describe('issuance that keeps failing with a retryable error', () => {
       expect(gone.body.failureCode).toBe(mine.failureCode);
       expect(gone.body.detail).toContain(mine.failureReason);
       // The board saw each failure.
-      await board.waitFor((events) => events.filter((e) => e.event === 'session.state' && (e.data as { state: string }).state === 'FAILED').length === 5, 10000);
+      await board.waitFor(
+        (events) =>
+          events.filter((e) => e.event === 'session.state' && (e.data as { state: string }).state === 'FAILED')
+            .length === 5,
+        10000,
+      );
 
       // Repair sweeps find nothing left to retry.
       const sweep = worker.app.get(SweepHandler);

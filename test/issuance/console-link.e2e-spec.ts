@@ -24,10 +24,14 @@ describe('single-use console links', () => {
     const room = await createClassroom(prisma, { students: 2, endpoint: aws.url, externalId: EXTERNAL_ID });
     await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     await eventually(async () => {
-      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== 2) throw new Error('not ACTIVE yet');
+      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== 2)
+        throw new Error('not ACTIVE yet');
     }, 30000);
     const [a, b] = room.students;
-    const creds = (await api.http.get('/v1/me/sessions/current').set(bearer(a.token)).expect(200)).body as { consoleUrl: string; assumedRoleArn: string };
+    const creds = (await api.http.get('/v1/me/sessions/current').set(bearer(a.token)).expect(200)).body as {
+      consoleUrl: string;
+      assumedRoleArn: string;
+    };
     // PUBLIC_URL names the configured port; this api listens on an ephemeral one.
     const local = (url: string) => `${baseUrl}${new URL(url).pathname}`;
     expect(new URL(creds.consoleUrl).pathname).toMatch(/^\/v1\/console\/[A-Za-z0-9_-]{32}$/);
@@ -43,9 +47,16 @@ describe('single-use console links', () => {
     expect(((await again.json()) as { detail: string }).detail).toMatch(/used already or has expired/);
 
     // A link minted before the student was removed no longer opens anything.
-    const other = (await api.http.get('/v1/me/sessions/current').set(bearer(b.token)).expect(200)).body as { consoleUrl: string };
-    const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { courseId: room.courseId, studentId: b.id } });
-    await api.http.delete(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}`).set(bearer(room.ownerToken)).expect(204);
+    const other = (await api.http.get('/v1/me/sessions/current').set(bearer(b.token)).expect(200)).body as {
+      consoleUrl: string;
+    };
+    const enrollment = await prisma.enrollment.findFirstOrThrow({
+      where: { courseId: room.courseId, studentId: b.id },
+    });
+    await api.http
+      .delete(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}`)
+      .set(bearer(room.ownerToken))
+      .expect(204);
     expect((await fetch(local(other.consoleUrl), { redirect: 'manual' })).status).toBe(410);
 
     for (const code of ['x', 'A'.repeat(32), '../../health']) {

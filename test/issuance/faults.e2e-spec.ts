@@ -17,11 +17,21 @@ async function countStates(prisma: PrismaClient, labId: string): Promise<Record<
   return Object.fromEntries(groups.map((g) => [g.state, g._count._all]));
 }
 
-async function allInState(prisma: PrismaClient, labId: string, state: string, n: number, timeoutMs: number): Promise<void> {
-  await eventually(async () => {
-    const counts = await countStates(prisma, labId);
-    if (counts[state] !== n) throw new Error(`want ${n} ${state}, have ${JSON.stringify(counts)}`);
-  }, timeoutMs, 200);
+async function allInState(
+  prisma: PrismaClient,
+  labId: string,
+  state: string,
+  n: number,
+  timeoutMs: number,
+): Promise<void> {
+  await eventually(
+    async () => {
+      const counts = await countStates(prisma, labId);
+      if (counts[state] !== n) throw new Error(`want ${n} ${state}, have ${JSON.stringify(counts)}`);
+    },
+    timeoutMs,
+    200,
+  );
 }
 
 describe('issuance under AWS faults', () => {
@@ -63,18 +73,36 @@ describe('issuance under AWS faults', () => {
       expect(aws.counters()['sts:AssumeRole']).toBe(200 + aws.faultedCounters()['sts:AssumeRole']);
     });
 
-    it('a role that refuses LabKeys fails every session with AWS\'s message, in the API and the instructor stream', async () => {
-      const room = await createClassroom(prisma, { students: 5, endpoint: aws.url, externalId: 'an-external-id-the-role-does-not-trust' });
-      const stream = await SseClient.open(`http://127.0.0.1:${(api.app.getHttpServer().address() as { port: number }).port}/v1/labs/${room.labId}/events`, room.ownerToken);
+    it("a role that refuses LabKeys fails every session with AWS's message, in the API and the instructor stream", async () => {
+      const room = await createClassroom(prisma, {
+        students: 5,
+        endpoint: aws.url,
+        externalId: 'an-external-id-the-role-does-not-trust',
+      });
+      const stream = await SseClient.open(
+        `http://127.0.0.1:${(api.app.getHttpServer().address() as { port: number }).port}/v1/labs/${room.labId}/events`,
+        room.ownerToken,
+      );
       try {
         await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
         await allInState(prisma, room.labId, 'FAILED', 5, 30000);
         const res = await api.http.get(`/v1/labs/${room.labId}/sessions`).set(bearer(room.ownerToken)).expect(200);
         const message = `User: arn:aws:iam::123456789012:user/admin is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/labkeys-lab`;
-        for (const session of res.body.items) expect(session).toMatchObject({ state: 'FAILED', failureCode: 'AccessDenied', failureReason: message });
-        await stream.waitFor((events) => events.filter((e) => e.event === 'session.state' && (e.data as { state: string }).state === 'FAILED').length === 5, 10000);
-        const failed = stream.events.find((e) => e.event === 'session.state' && (e.data as { state: string }).state === 'FAILED')!;
-        expect((failed.data as { detail: { code: string; message: string } }).detail).toEqual({ code: 'AccessDenied', message });
+        for (const session of res.body.items)
+          expect(session).toMatchObject({ state: 'FAILED', failureCode: 'AccessDenied', failureReason: message });
+        await stream.waitFor(
+          (events) =>
+            events.filter((e) => e.event === 'session.state' && (e.data as { state: string }).state === 'FAILED')
+              .length === 5,
+          10000,
+        );
+        const failed = stream.events.find(
+          (e) => e.event === 'session.state' && (e.data as { state: string }).state === 'FAILED',
+        )!;
+        expect((failed.data as { detail: { code: string; message: string } }).detail).toEqual({
+          code: 'AccessDenied',
+          message,
+        });
         const gone = await api.http.get('/v1/me/sessions/current').set(bearer(room.students[0].token)).expect(410);
         expect(gone.body).toMatchObject({ status: 410, failureCode: 'AccessDenied' });
       } finally {
@@ -85,12 +113,22 @@ describe('issuance under AWS faults', () => {
 
   describe('a worker killed halfway', () => {
     const prefix = specQueuePrefix('kill');
-    const workerEnv = { QUEUE_PREFIX: prefix, WORKER_CONCURRENCY: '8', ISSUE_LEASE_SECONDS: '5', SWEEP_INTERVAL_SECONDS: '2', LOG_LEVEL: 'warn' };
+    const workerEnv = {
+      QUEUE_PREFIX: prefix,
+      WORKER_CONCURRENCY: '8',
+      ISSUE_LEASE_SECONDS: '5',
+      SWEEP_INTERVAL_SECONDS: '2',
+      LOG_LEVEL: 'warn',
+    };
     let api: TestApi;
     const children: ChildProcess[] = [];
 
     const startWorkerProcess = () => {
-      const child = spawn(process.execPath, [`${ROOT}/dist/apps/worker/src/main.js`], { cwd: ROOT, env: { ...process.env, ...workerEnv }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [`${ROOT}/dist/apps/worker/src/main.js`], {
+        cwd: ROOT,
+        env: { ...process.env, ...workerEnv },
+        stdio: 'ignore',
+      });
       children.push(child);
       return child;
     };
@@ -109,10 +147,14 @@ describe('issuance under AWS faults', () => {
       aws.setFaults({ latencyByAction: { 'sts:AssumeRole': 40 } });
       const first = startWorkerProcess();
       await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
-      await eventually(async () => {
-        const active = (await countStates(prisma, room.labId)).ACTIVE ?? 0;
-        if (active < 100) throw new Error(`${active} active`);
-      }, 60000, 50);
+      await eventually(
+        async () => {
+          const active = (await countStates(prisma, room.labId)).ACTIVE ?? 0;
+          if (active < 100) throw new Error(`${active} active`);
+        },
+        60000,
+        50,
+      );
       const exited = waitForExit(first);
       first.kill('SIGKILL');
       await exited;
@@ -121,7 +163,10 @@ describe('issuance under AWS faults', () => {
 
       startWorkerProcess();
       await allInState(prisma, room.labId, 'ACTIVE', 500, 120000);
-      const sessions = await prisma.labSession.findMany({ where: { labId: room.labId }, select: { studentId: true, accessKeyId: true } });
+      const sessions = await prisma.labSession.findMany({
+        where: { labId: room.labId },
+        select: { studentId: true, accessKeyId: true },
+      });
       expect(sessions).toHaveLength(500);
       expect(new Set(sessions.map((s) => s.studentId)).size).toBe(500);
       expect(new Set(sessions.map((s) => s.accessKeyId)).size).toBe(500);

@@ -46,11 +46,15 @@ describe('students joining a running lab, and labs starting at their start time'
     const page = await api.http.get(new URL(link.accessLink).pathname).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
     expect(page.text).toContain('/v1/me/sessions/current');
-    const creds = await eventually(async () => {
-      const res = await api.http.get('/v1/me/sessions/current').set(bearer(link.accessToken));
-      if (res.status !== 200) throw new Error(`still ${res.status}`);
-      return res.body;
-    }, 20000, 100);
+    const creds = await eventually(
+      async () => {
+        const res = await api.http.get('/v1/me/sessions/current').set(bearer(link.accessToken));
+        if (res.status !== 200) throw new Error(`still ${res.status}`);
+        return res.body;
+      },
+      20000,
+      100,
+    );
     expect(creds.accessKeyId).toMatch(/^ASIA/);
     expect(await prisma.labSession.count({ where: { labId: room.labId } })).toBe(4);
   });
@@ -60,7 +64,13 @@ describe('students joining a running lab, and labs starting at their start time'
     const none = await api.http.get('/v1/me/sessions/current').set(bearer(idle.students[0].token)).expect(404);
     expect(none.headers['content-type']).toMatch(/problem\+json/);
     await prisma.labSession.create({
-      data: { tenantId: idle.tenantId, labId: idle.labId, studentId: idle.students[0].id, state: 'PENDING', roleSessionName: 'lk-pending-test' },
+      data: {
+        tenantId: idle.tenantId,
+        labId: idle.labId,
+        studentId: idle.students[0].id,
+        state: 'PENDING',
+        roleSessionName: 'lk-pending-test',
+      },
     });
     await api.http.get('/v1/me/sessions/current').set(bearer(idle.students[0].token)).expect(409);
     await api.http.get('/v1/me/sessions/current').set(bearer(room.ownerToken)).expect(401);
@@ -70,15 +80,23 @@ describe('students joining a running lab, and labs starting at their start time'
     const later = await createClassroom(prisma, { students: 2, endpoint: aws.url, externalId: EXTERNAL_ID });
     const startsAt = new Date(Date.now() + 1500).toISOString();
     await api.http.patch(`/v1/labs/${later.labId}`).set(bearer(later.ownerToken)).send({ startsAt }).expect(200);
-    const lab = await eventually(async () => {
-      const row = await prisma.lab.findUniqueOrThrow({ where: { id: later.labId } });
-      if (row.state !== 'RUNNING') throw new Error(`lab still ${row.state}`);
-      return row;
-    }, 20000, 100);
+    const lab = await eventually(
+      async () => {
+        const row = await prisma.lab.findUniqueOrThrow({ where: { id: later.labId } });
+        if (row.state !== 'RUNNING') throw new Error(`lab still ${row.state}`);
+        return row;
+      },
+      20000,
+      100,
+    );
     expect(lab.startedAt!.getTime()).toBeGreaterThanOrEqual(new Date(startsAt).getTime() - 50);
-    await eventually(async () => {
-      const active = await prisma.labSession.count({ where: { labId: later.labId, state: 'ACTIVE' } });
-      if (active !== 2) throw new Error(`${active} active`);
-    }, 20000, 100);
+    await eventually(
+      async () => {
+        const active = await prisma.labSession.count({ where: { labId: later.labId, state: 'ACTIVE' } });
+        if (active !== 2) throw new Error(`${active} active`);
+      },
+      20000,
+      100,
+    );
   });
 });

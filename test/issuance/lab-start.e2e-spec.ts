@@ -58,7 +58,7 @@ describe('starting a lab issues credentials to every student', () => {
   const base = () => `http://127.0.0.1:${(api.app.getHttpServer().address() as { port: number }).port}`;
   const student = (i: number) => room.students[i];
 
-  it('a lab of 50 → 50 ACTIVE, and each student\'s stream carries its own credentials only', async () => {
+  it("a lab of 50 → 50 ACTIVE, and each student's stream carries its own credentials only", async () => {
     for (const s of room.students) streams.set(s.id, await SseClient.open(`${base()}/v1/me/events`, s.token));
     const instructor = await SseClient.open(`${base()}/v1/labs/${room.labId}/events`, room.ownerToken);
 
@@ -66,7 +66,11 @@ describe('starting a lab issues credentials to every student', () => {
     const started = await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     expect(started.body).toMatchObject({ labId: room.labId, state: 'RUNNING', created: 50, alreadyLive: 0 });
 
-    await Promise.all(room.students.map((s) => streams.get(s.id)!).map((stream) => stream.waitFor((events) => events.some((e) => e.event === 'session.issued'), 60000)));
+    await Promise.all(
+      room.students
+        .map((s) => streams.get(s.id)!)
+        .map((stream) => stream.waitFor((events) => events.some((e) => e.event === 'session.issued'), 60000)),
+    );
     const rows = await prisma.labSession.findMany({ where: { labId: room.labId } });
     expect(rows).toHaveLength(50);
     expect(rows.every((r) => r.state === 'ACTIVE')).toBe(true);
@@ -83,23 +87,41 @@ describe('starting a lab issues credentials to every student', () => {
     }
     expect(seenKeys.size).toBe(50);
 
-    await instructor.waitFor((events) => events.some((e) => e.event === 'lab.readiness' && (e.data as { counts: { ACTIVE: number } }).counts.ACTIVE === 50), 10000);
+    await instructor.waitFor(
+      (events) =>
+        events.some(
+          (e) => e.event === 'lab.readiness' && (e.data as { counts: { ACTIVE: number } }).counts.ACTIVE === 50,
+        ),
+      10000,
+    );
     const states = instructor.events.filter((e) => e.event === 'session.state');
     expect(JSON.stringify(states)).not.toMatch(/secretAccessKey|sessionToken/);
     instructor.stop();
   });
 
-  it('the credentials work against AWS with the session policy\'s scope', async () => {
+  it("the credentials work against AWS with the session policy's scope", async () => {
     for (const i of [0, 17, 49]) {
       const creds = streams.get(student(i).id)!.events.find((e) => e.event === 'session.issued')!.data as Creds;
-      const credentials = { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken };
+      const credentials = {
+        accessKeyId: creds.accessKeyId,
+        secretAccessKey: creds.secretAccessKey,
+        sessionToken: creds.sessionToken,
+      };
       const row = await prisma.labSession.findUniqueOrThrow({ where: { id: creds.sessionId } });
-      const who = await new STSClient({ endpoint: aws.url, region: 'us-east-1', credentials }).send(new GetCallerIdentityCommand({}));
+      const who = await new STSClient({ endpoint: aws.url, region: 'us-east-1', credentials }).send(
+        new GetCallerIdentityCommand({}),
+      );
       expect(who.Arn).toBe(row.assumedRoleArn);
       expect(who.Arn).toContain(`assumed-role/labkeys-lab/lk-${student(i).handle}-`);
       const s3 = new S3Client({ endpoint: aws.url, region: 'us-east-1', forcePathStyle: true, credentials });
-      await expect(s3.send(new ListObjectsV2Command({ Bucket: 'class-bucket', Prefix: `students/${student(i).handle}/` }))).resolves.toBeDefined();
-      await expect(s3.send(new ListObjectsV2Command({ Bucket: 'class-bucket', Prefix: `students/${student((i + 1) % 50).handle}/` }))).rejects.toMatchObject({
+      await expect(
+        s3.send(new ListObjectsV2Command({ Bucket: 'class-bucket', Prefix: `students/${student(i).handle}/` })),
+      ).resolves.toBeDefined();
+      await expect(
+        s3.send(
+          new ListObjectsV2Command({ Bucket: 'class-bucket', Prefix: `students/${student((i + 1) % 50).handle}/` }),
+        ),
+      ).rejects.toMatchObject({
         name: 'AccessDenied',
       });
     }
@@ -109,11 +131,20 @@ describe('starting a lab issues credentials to every student', () => {
     const s = student(3);
     const json = await api.http.get('/v1/me/sessions/current').set(bearer(s.token)).expect(200);
     expect(json.headers['cache-control']).toBe('no-store');
-    expect(json.body).toMatchObject({ state: 'ACTIVE', accessKeyId: expect.stringMatching(/^ASIA/), region: 'us-east-1' });
+    expect(json.body).toMatchObject({
+      state: 'ACTIVE',
+      accessKeyId: expect.stringMatching(/^ASIA/),
+      region: 'us-east-1',
+    });
 
     const env = await api.http.get('/v1/me/sessions/current?format=env').set(bearer(s.token)).expect(200);
     const vars = Object.fromEntries([...env.text.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-    expect(vars).toMatchObject({ AWS_ACCESS_KEY_ID: json.body.accessKeyId, AWS_SECRET_ACCESS_KEY: json.body.secretAccessKey, AWS_SESSION_TOKEN: json.body.sessionToken, AWS_REGION: 'us-east-1' });
+    expect(vars).toMatchObject({
+      AWS_ACCESS_KEY_ID: json.body.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: json.body.secretAccessKey,
+      AWS_SESSION_TOKEN: json.body.sessionToken,
+      AWS_REGION: 'us-east-1',
+    });
 
     const ini = await api.http.get('/v1/me/sessions/current?format=ini&profile=lab1').set(bearer(s.token)).expect(200);
     expect(ini.text).toContain('[lab1]');
@@ -137,13 +168,26 @@ describe('starting a lab issues credentials to every student', () => {
       `fetch(${JSON.stringify(`${base()}/v1/me/sessions/current?format=process`)}, { headers: { authorization: 'Bearer ' + process.env.LABKEYS_TOKEN } })` +
         `.then(async (r) => { if (!r.ok) process.exit(1); process.stdout.write(await r.text()); });`,
     );
-    writeFileSync(join(dir, 'config'), `[profile lab]\nregion = us-east-1\ncredential_process = ${process.execPath} ${helper}\n`);
+    writeFileSync(
+      join(dir, 'config'),
+      `[profile lab]\nregion = us-east-1\ncredential_process = ${process.execPath} ${helper}\n`,
+    );
     // Asynchronously: the api answering credential_process runs in this very process.
-    const { stdout: out } = await promisify(execFile)('aws', ['sts', 'get-caller-identity', '--profile', 'lab', '--endpoint-url', aws.url, '--output', 'json'], {
-      env: { PATH: process.env.PATH, HOME: dir, AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'), LABKEYS_TOKEN: s.token },
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    const { stdout: out } = await promisify(execFile)(
+      'aws',
+      ['sts', 'get-caller-identity', '--profile', 'lab', '--endpoint-url', aws.url, '--output', 'json'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: dir,
+          AWS_CONFIG_FILE: join(dir, 'config'),
+          AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none'),
+          LABKEYS_TOKEN: s.token,
+        },
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
     const row = await prisma.labSession.findUniqueOrThrow({ where: { id: json.body.sessionId } });
     expect(JSON.parse(out).Arn).toBe(row.assumedRoleArn);
   });
@@ -168,7 +212,9 @@ describe('starting a lab issues credentials to every student', () => {
     expect(again.body).toMatchObject({ created: 0, alreadyLive: 50 });
     expect(await prisma.labSession.count({ where: { labId: room.labId } })).toBe(50);
 
-    const session = await prisma.labSession.findFirstOrThrow({ where: { labId: room.labId, studentId: student(7).id } });
+    const session = await prisma.labSession.findFirstOrThrow({
+      where: { labId: room.labId, studentId: student(7).id },
+    });
     aws.resetCounters();
     const producer = worker.app.get(JobProducer);
     const ref = { tenantId: room.tenantId, sessionId: session.id };
@@ -178,7 +224,11 @@ describe('starting a lab issues credentials to every student', () => {
     await queue.add(JobName.IssueSession, ref, { ...options, jobId: `redelivery-1-${session.id}` });
     await queue.add(JobName.IssueSession, ref, { ...options, jobId: `redelivery-2-${session.id}` });
     await eventually(async () => {
-      const states = await Promise.all([`redelivery-1-${session.id}`, `redelivery-2-${session.id}`].map(async (id) => (await queue.getJob(id))?.getState()));
+      const states = await Promise.all(
+        [`redelivery-1-${session.id}`, `redelivery-2-${session.id}`].map(async (id) =>
+          (await queue.getJob(id))?.getState(),
+        ),
+      );
       if (!states.every((state) => state === 'completed')) throw new Error(`jobs ${states.join(',')}`);
     });
     expect(aws.counters()['sts:AssumeRole'] ?? 0).toBe(0);
@@ -187,17 +237,28 @@ describe('starting a lab issues credentials to every student', () => {
   });
 
   it('shows instructors states and expiries, never secrets', async () => {
-    const res = await api.http.get(`/v1/labs/${room.labId}/sessions?limit=100`).set(bearer(room.ownerToken)).expect(200);
+    const res = await api.http
+      .get(`/v1/labs/${room.labId}/sessions?limit=100`)
+      .set(bearer(room.ownerToken))
+      .expect(200);
     expect(res.body.items).toHaveLength(50);
-    expect(res.body.items[0]).toMatchObject({ state: 'ACTIVE', expiresAt: expect.any(String), studentHandle: expect.any(String) });
+    expect(res.body.items[0]).toMatchObject({
+      state: 'ACTIVE',
+      expiresAt: expect.any(String),
+      studentHandle: expect.any(String),
+    });
     const text = JSON.stringify(res.body);
     expect(text).not.toMatch(/sealedSecret|secretAccessKey|sessionToken/);
   });
 
   it('keeps no plaintext secret in the database or the logs', async () => {
-    const secrets = room.students.map((s) => streams.get(s.id)!).flatMap((stream) =>
-      stream.events.filter((e) => e.event === 'session.issued').flatMap((e) => [(e.data as Creds).secretAccessKey, (e.data as Creds).sessionToken]),
-    );
+    const secrets = room.students
+      .map((s) => streams.get(s.id)!)
+      .flatMap((stream) =>
+        stream.events
+          .filter((e) => e.event === 'session.issued')
+          .flatMap((e) => [(e.data as Creds).secretAccessKey, (e.data as Creds).sessionToken]),
+      );
     expect(secrets).toHaveLength(100);
     const rows = await prisma.$queryRawUnsafe<{ j: string }[]>(`SELECT row_to_json(t)::text AS j FROM lab_sessions t`);
     const audit = await prisma.$queryRawUnsafe<{ j: string }[]>(`SELECT row_to_json(t)::text AS j FROM audit_events t`);
@@ -214,17 +275,42 @@ describe('starting a lab issues credentials to every student', () => {
 
   it('a job delivered twice at once on a PENDING session makes one AssumeRole call and one ACTIVE row', async () => {
     const handle = makeStudentHandle();
-    const newcomer = await prisma.student.create({ data: { tenantId: room.tenantId, email: `late-${handle}@example.edu`, handle } });
-    await prisma.enrollment.create({ data: { tenantId: room.tenantId, courseId: room.courseId, studentId: newcomer.id, accessTokenHash: hashToken(generateToken('lks')), tokenIssuedAt: new Date() } });
+    const newcomer = await prisma.student.create({
+      data: { tenantId: room.tenantId, email: `late-${handle}@example.edu`, handle },
+    });
+    await prisma.enrollment.create({
+      data: {
+        tenantId: room.tenantId,
+        courseId: room.courseId,
+        studentId: newcomer.id,
+        accessTokenHash: hashToken(generateToken('lks')),
+        tokenIssuedAt: new Date(),
+      },
+    });
     const sessionId = randomUUID();
-    await prisma.labSession.create({ data: { id: sessionId, tenantId: room.tenantId, labId: room.labId, studentId: newcomer.id, state: 'PENDING', roleSessionName: roleSessionNameFor({ studentHandle: handle, sessionId }) } });
+    await prisma.labSession.create({
+      data: {
+        id: sessionId,
+        tenantId: room.tenantId,
+        labId: room.labId,
+        studentId: newcomer.id,
+        state: 'PENDING',
+        roleSessionName: roleSessionNameFor({ studentHandle: handle, sessionId }),
+      },
+    });
 
     // A slow STS keeps the first delivery's call in flight while the second one runs.
     aws.setFaults({ latencyByAction: { 'sts:AssumeRole': 600 } });
     aws.resetCounters();
     const producer = worker.app.get(JobProducer);
     const ids = [`twice-1-${sessionId}`, `twice-2-${sessionId}`];
-    await producer.queue(JOB_QUEUE).addBulk(ids.map((jobId) => ({ name: JobName.IssueSession, data: { tenantId: room.tenantId, sessionId }, opts: { jobId } })));
+    await producer.queue(JOB_QUEUE).addBulk(
+      ids.map((jobId) => ({
+        name: JobName.IssueSession,
+        data: { tenantId: room.tenantId, sessionId },
+        opts: { jobId },
+      })),
+    );
     const jobs = await eventually(async () => {
       const found = await Promise.all(ids.map((id) => producer.queue(JOB_QUEUE).getJob(id)));
       const states = await Promise.all(found.map(async (job) => job?.getState()));

@@ -39,10 +39,14 @@ describe('AssumeRole pace per AWS account, shared by every worker', () => {
     const asked = workers.map((worker) => jest.spyOn(worker.app.get(StsPacer), 'reserve'));
     aws.resetCounters();
     await workers[0].app.get(LabSessionsService).startLab(tenantScopeOf(room.tenantId), room.labId, 'manual');
-    await eventually(async () => {
-      const active = await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } });
-      if (active !== STUDENTS) throw new Error(`${active} of ${STUDENTS} ACTIVE`);
-    }, 120000, 250);
+    await eventually(
+      async () => {
+        const active = await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } });
+        if (active !== STUDENTS) throw new Error(`${active} of ${STUDENTS} ACTIVE`);
+      },
+      120000,
+      250,
+    );
 
     const times = aws.callTimes('sts:AssumeRole');
     expect(times).toHaveLength(STUDENTS);
@@ -50,7 +54,18 @@ describe('AssumeRole pace per AWS account, shared by every worker', () => {
     // n calls span n - 1 intervals.
     const rate = (times.length - 1) / elapsedSeconds;
     const busiest = busiestWindow(times, 1000);
-    console.log(JSON.stringify({ pacing: { limit: LIMIT, calls: times.length, elapsedSeconds, rate: Number(rate.toFixed(2)), busiestSecond: busiest, askedByWorker: asked.map((s) => s.mock.calls.length) } }));
+    console.log(
+      JSON.stringify({
+        pacing: {
+          limit: LIMIT,
+          calls: times.length,
+          elapsedSeconds,
+          rate: Number(rate.toFixed(2)),
+          busiestSecond: busiest,
+          askedByWorker: asked.map((s) => s.mock.calls.length),
+        },
+      }),
+    );
     expect(rate).toBeLessThanOrEqual(LIMIT * 1.1);
     // The pacer lets at most LIMIT + 1 go in any second of Redis' clock; arrivals are timed by aws-local, which
     // shares this process's event loop with both workers, so a stall under load bunches a few calls together.

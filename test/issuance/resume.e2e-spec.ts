@@ -68,9 +68,19 @@ describe('a stream resumed with Last-Event-ID', () => {
     const s = room.students[0];
     const session = await prisma.labSession.findFirstOrThrow({ where: { labId: room.labId, studentId: s.id } });
     await worker.app.get(PushPublisher).publish([
-      { type: 'session.expiring', tenantId: room.tenantId, labId: room.labId, studentId: s.id, sessionId: session.id, state: 'ACTIVE', detail: { sentinel: true }, at: new Date().toISOString() },
+      {
+        type: 'session.expiring',
+        tenantId: room.tenantId,
+        labId: room.labId,
+        studentId: s.id,
+        sessionId: session.id,
+        state: 'ACTIVE',
+        detail: { sentinel: true },
+        at: new Date().toISOString(),
+      },
     ]);
-    const hasSentinel = (events: SseEvent[]) => pushed(events).some((e) => (e.data as { detail?: { sentinel?: boolean } }).detail?.sentinel === true);
+    const hasSentinel = (events: SseEvent[]) =>
+      pushed(events).some((e) => (e.data as { detail?: { sentinel?: boolean } }).detail?.sentinel === true);
     await control.waitFor(hasSentinel, 20000);
     await resumed.waitFor(hasSentinel, 20000);
 

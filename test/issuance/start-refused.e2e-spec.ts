@@ -18,7 +18,7 @@ async function labLockWaiters(prisma: PrismaClient): Promise<number> {
   return n;
 }
 
-describe('a scheduled start refused by the lab\'s state is a permanent failure', () => {
+describe("a scheduled start refused by the lab's state is a permanent failure", () => {
   let aws: AwsLocal;
   let worker: TestWorker;
   let prisma: PrismaClient;
@@ -54,9 +54,13 @@ describe('a scheduled start refused by the lab\'s state is a permanent failure',
       async (tx) => {
         await tx.$queryRaw`SELECT id FROM labs WHERE id = ${room.labId}::uuid FOR UPDATE`;
         await producer.add(JobName.StartLab, payload);
-        await eventually(async () => {
-          if ((await labLockWaiters(prisma)) < 1) throw new Error('the start is not waiting for the lab yet');
-        }, 20_000, 50);
+        await eventually(
+          async () => {
+            if ((await labLockWaiters(prisma)) < 1) throw new Error('the start is not waiting for the lab yet');
+          },
+          20_000,
+          50,
+        );
         await tx.lab.update({ where: { id: room.labId }, data: { state: 'CANCELLED', endedAt: new Date() } });
       },
       { timeout: 30_000 },

@@ -9,13 +9,21 @@ async function status(url: string): Promise<{ status: number; body: Record<strin
 }
 
 /** Polls `url` until it answers `want`; answers how long that took. */
-async function until(url: string, want: number, timeoutMs: number): Promise<{ ms: number; body: Record<string, unknown> }> {
+async function until(
+  url: string,
+  want: number,
+  timeoutMs: number,
+): Promise<{ ms: number; body: Record<string, unknown> }> {
   const started = Date.now();
-  const answer = await eventually(async () => {
-    const got = await status(url);
-    if (got.status !== want) throw new Error(`${url} answered ${got.status}: ${JSON.stringify(got.body)}`);
-    return got;
-  }, timeoutMs, 100);
+  const answer = await eventually(
+    async () => {
+      const got = await status(url);
+      if (got.status !== want) throw new Error(`${url} answered ${got.status}: ${JSON.stringify(got.body)}`);
+      return got;
+    },
+    timeoutMs,
+    100,
+  );
   return { ms: Date.now() - started, body: answer.body };
 }
 
@@ -40,11 +48,17 @@ describe('health of the worker and the api while Redis goes away and comes back'
     const ready = await until(`${worker.url}/health/ready`, 200, 10000);
     expect(ready.body).toEqual({
       status: 'ok',
-      checks: { queues: { issuance: 'up', lifecycle: 'up', labs: 'up', maintenance: 'up', revocation: 'up', mail: 'up' }, sweepSchedule: 'up' },
+      checks: {
+        queues: { issuance: 'up', lifecycle: 'up', labs: 'up', maintenance: 'up', revocation: 'up', mail: 'up' },
+        sweepSchedule: 'up',
+      },
     });
     expect(await status(`${worker.url}/health`)).toEqual({ status: 200, body: { status: 'ok' } });
     const apiReady = await until(`${api.url}/health/ready`, 200, 10000);
-    expect(apiReady.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' }, migrations: { status: 'up' } } });
+    expect(apiReady.body).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, redis: { status: 'up' }, migrations: { status: 'up' } },
+    });
     expect(await status(`${api.url}/health/live`)).toEqual({ status: 200, body: { status: 'ok' } });
   });
 
@@ -57,7 +71,11 @@ describe('health of the worker and the api while Redis goes away and comes back'
     // Liveness says the process runs; a supervisor must not restart it for Redis' outage.
     expect((await status(`${worker.url}/health`)).status).toBe(200);
     const apiDown = await until(`${api.url}/health/ready`, 503, 5000);
-    expect(apiDown.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } }, info: { database: { status: 'up' }, migrations: { status: 'up' } } });
+    expect(apiDown.body).toMatchObject({
+      status: 'error',
+      error: { redis: { status: 'down' } },
+      info: { database: { status: 'up' }, migrations: { status: 'up' } },
+    });
     expect((await status(`${api.url}/health/live`)).status).toBe(200);
 
     await redis.start();

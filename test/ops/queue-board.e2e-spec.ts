@@ -14,7 +14,16 @@ import { eventually } from '../support/processes';
 const EXTERNAL_ID = 'school-external-id-board';
 const OPERATOR_TOKEN = `operator-${randomBytes(24).toString('hex')}`;
 const STUDENTS = 8;
-const JOB_STATES = ['active', 'completed', 'delayed', 'failed', 'paused', 'prioritized', 'waiting', 'waiting-children'] as const;
+const JOB_STATES = [
+  'active',
+  'completed',
+  'delayed',
+  'failed',
+  'paused',
+  'prioritized',
+  'waiting',
+  'waiting-children',
+] as const;
 /** What a job's data may hold: ids of the catalogue's payloads and the request id. */
 const ID_FIELDS = new Set(['tenantId', 'sessionId', 'labId', 'connectionId', 'roleArn', 'deliveryId', 'requestId']);
 
@@ -29,10 +38,14 @@ describe('the queue board at /admin/queues', () => {
     pipe = await startPipeline([EXTERNAL_ID], { OPERATOR_TOKEN, QUEUE_PREFIX: prefix });
     room = await createClassroom(pipe.prisma, { students: STUDENTS, endpoint: pipe.aws.url, externalId: EXTERNAL_ID });
     await pipe.api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
-    await eventually(async () => {
-      const active = await pipe.prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } });
-      if (active !== STUDENTS) throw new Error(`${active} ACTIVE`);
-    }, 30000, 200);
+    await eventually(
+      async () => {
+        const active = await pipe.prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } });
+        if (active !== STUDENTS) throw new Error(`${active} ACTIVE`);
+      },
+      30000,
+      200,
+    );
   });
   afterAll(async () => {
     await pipe?.close();
@@ -72,9 +85,12 @@ describe('the queue board at /admin/queues', () => {
       const attempts = [
         pipe.api.http.put('/admin/queues/api/queues/issuance/retry/failed').set(operator),
         pipe.api.http.put('/admin/queues/api/queues/issuance/clean/completed').set(operator),
-        pipe.api.http.put(`/admin/queues/api/queues/issuance/issue-${(await firstSessionId())}/clean`).set(operator),
+        pipe.api.http.put(`/admin/queues/api/queues/issuance/issue-${await firstSessionId()}/clean`).set(operator),
         pipe.api.http.put('/admin/queues/api/queues/issuance/pause').set(operator),
-        pipe.api.http.post('/admin/queues/api/queues/issuance/add').set(operator).send({ name: 'issue-session', data: {} }),
+        pipe.api.http
+          .post('/admin/queues/api/queues/issuance/add')
+          .set(operator)
+          .send({ name: 'issue-session', data: {} }),
       ];
       for (const res of await Promise.all(attempts)) {
         expect(res.status).toBe(405);
@@ -106,10 +122,18 @@ describe('the queue board at /admin/queues', () => {
             expect({ key, allowed: ID_FIELDS.has(key) }).toEqual({ key, allowed: true });
             expect(typeof value).toBe('string');
           }
-          const stored = JSON.stringify({ data: job.data, returnvalue: job.returnvalue, failedReason: job.failedReason, stacktrace: job.stacktrace });
+          const stored = JSON.stringify({
+            data: job.data,
+            returnvalue: job.returnvalue,
+            failedReason: job.failedReason,
+            stacktrace: job.stacktrace,
+          });
           for (const secret of secrets) expect(stored.includes(secret)).toBe(false);
         }
-        const board = await pipe.api.http.get(`/admin/queues/api/queues?activeQueue=${name}&status=latest&jobsPerPage=1000`).set(operator).expect(200);
+        const board = await pipe.api.http
+          .get(`/admin/queues/api/queues?activeQueue=${name}&status=latest&jobsPerPage=1000`)
+          .set(operator)
+          .expect(200);
         for (const secret of secrets) expect(board.text.includes(secret)).toBe(false);
       } finally {
         await queue.close();
@@ -129,7 +153,9 @@ describe('the queue board when no operator token is set, and with actions on', (
     const app = await createApiApp(testEnv({}), { logStream: new LogCapture() });
     try {
       await app.init();
-      const res = await request(app.getHttpServer()).get('/admin/queues').set('Authorization', 'Bearer anything-at-all');
+      const res = await request(app.getHttpServer())
+        .get('/admin/queues')
+        .set('Authorization', 'Bearer anything-at-all');
       expect(res.status).toBe(404);
     } finally {
       await app.close();
@@ -137,7 +163,10 @@ describe('the queue board when no operator token is set, and with actions on', (
   });
 
   it('lets the operator clean a queue with OPERATOR_QUEUE_ACTIONS=true', async () => {
-    const app: NestExpressApplication = await createApiApp(testEnv({ OPERATOR_TOKEN, OPERATOR_QUEUE_ACTIONS: 'true', QUEUE_PREFIX: specQueuePrefix('boardon') }), { logStream: new LogCapture() });
+    const app: NestExpressApplication = await createApiApp(
+      testEnv({ OPERATOR_TOKEN, OPERATOR_QUEUE_ACTIONS: 'true', QUEUE_PREFIX: specQueuePrefix('boardon') }),
+      { logStream: new LogCapture() },
+    );
     try {
       await app.init();
       const listed = await request(app.getHttpServer()).get('/admin/queues/api/queues').set(operator).expect(200);

@@ -34,8 +34,15 @@ describe('bounded Redis', () => {
     try {
       await pipe.api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
       await student.waitFor((events) => events.some((e) => e.event === 'session.issued'), 60000);
-      await eventually(async () => expect(await pipe.prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })).toBe(3), 60000);
-      await pipe.api.http.get('/v1/courses').set(bearer(generateToken('lk'))).expect(401);
+      await eventually(
+        async () =>
+          expect(await pipe.prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })).toBe(3),
+        60000,
+      );
+      await pipe.api.http
+        .get('/v1/courses')
+        .set(bearer(generateToken('lk')))
+        .expect(401);
       await pipe.api.http.get('/v1/courses').expect(401);
 
       const push = await keysOf(`${prefix}:push:*`);
@@ -50,7 +57,9 @@ describe('bounded Redis', () => {
       expect(limits.some((k) => k.includes(':rl:auth-fail:ip:'))).toBe(true);
       expect(limits.some((k) => k.includes(':rl:auth-fail:tp:'))).toBe(true);
       expect(slots).toHaveLength(2);
-      const ttls = await Promise.all([...push, ...limits, ...slots].map(async (key) => [key, await redis.ttl(key)] as const));
+      const ttls = await Promise.all(
+        [...push, ...limits, ...slots].map(async (key) => [key, await redis.ttl(key)] as const),
+      );
       expect(ttls.filter(([, ttl]) => !(ttl > 0))).toEqual([]);
       for (const key of push) expect(await redis.ttl(key)).toBeGreaterThan(7000);
     } finally {

@@ -29,7 +29,15 @@ describe('lab stream while Postgres is unavailable', () => {
     baseUrl = `http://127.0.0.1:${port}`;
     api = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: pg.url, API_PORT: String(port), QUEUE_PREFIX: specQueuePrefix('pgo'), MIGRATE_ON_START: 'false', LOG_LEVEL: 'warn', DATABASE_ACQUIRE_TIMEOUT_MS: '2000' },
+      env: {
+        ...process.env,
+        DATABASE_URL: pg.url,
+        API_PORT: String(port),
+        QUEUE_PREFIX: specQueuePrefix('pgo'),
+        MIGRATE_ON_START: 'false',
+        LOG_LEVEL: 'warn',
+        DATABASE_ACQUIRE_TIMEOUT_MS: '2000',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     api.stderr!.on('data', (d) => (stderr += d));
@@ -46,7 +54,10 @@ describe('lab stream while Postgres is unavailable', () => {
   });
 
   it('ends the stream with an error event, stays up, and serves new streams once Postgres is back', async () => {
-    const tenant = await createTenant(standaloneDatabase(prisma), { name: `Outage ${Date.now()}`, ownerEmail: `owner${Date.now()}@example.edu` });
+    const tenant = await createTenant(standaloneDatabase(prisma), {
+      name: `Outage ${Date.now()}`,
+      ownerEmail: `owner${Date.now()}@example.edu`,
+    });
     const { labId } = await createLabInTenant(prisma, tenant.tenantId);
     const url = `${baseUrl}/v1/labs/${labId}/events`;
     const healthy = await openRawStream(url, tenant.ownerToken);
@@ -62,13 +73,21 @@ describe('lab stream while Postgres is unavailable', () => {
     const during = await openRawStream(url, tenant.ownerToken);
     expect(during.status).toBe(200);
     await eventually(async () => {
-      const { rows } = await locker.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
+      const { rows } = await locker.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`,
+      );
       expect(rows[0].n).toBeGreaterThan(0);
     });
     await pg.stop();
     await locker.end().catch(() => undefined);
 
-    await eventually(async () => expect({ ended: during.ended, text: during.text(), stderr: stderr.slice(-3000) }).toMatchObject({ ended: true }), 30000);
+    await eventually(
+      async () =>
+        expect({ ended: during.ended, text: during.text(), stderr: stderr.slice(-3000) }).toMatchObject({
+          ended: true,
+        }),
+      30000,
+    );
     const error = /event: error\ndata: (.*)\n/.exec(during.text());
     expect(error).not.toBeNull();
     expect(JSON.parse(error![1])).toMatchObject({ status: 503, title: 'Service Unavailable' });
@@ -82,15 +101,19 @@ describe('lab stream while Postgres is unavailable', () => {
     expect((await fetch(`${baseUrl}/health`)).status).toBeGreaterThanOrEqual(200);
 
     await pg.start();
-    await eventually(async () => {
-      const again = await openRawStream(url, tenant.ownerToken);
-      try {
-        expect(again.status).toBe(200);
-        await eventually(async () => expect(again.text()).toContain('event: lab.readiness'), 3000);
-      } finally {
-        again.close();
-      }
-    }, 30000, 500);
+    await eventually(
+      async () => {
+        const again = await openRawStream(url, tenant.ownerToken);
+        try {
+          expect(again.status).toBe(200);
+          await eventually(async () => expect(again.text()).toContain('event: lab.readiness'), 3000);
+        } finally {
+          again.close();
+        }
+      },
+      30000,
+      500,
+    );
     expect(api.exitCode).toBeNull();
     expect(stderr).not.toMatch(/unhandled/i);
   }, 120000);

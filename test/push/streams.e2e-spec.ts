@@ -92,7 +92,9 @@ describe('SSE streams: per-token limit, slow clients, setup failures', () => {
     try {
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       socket.pause(); // never reads a byte
-      socket.write(`GET /v1/labs/${labId}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tenant.ownerToken}\r\nAccept: text/event-stream\r\n\r\n`);
+      socket.write(
+        `GET /v1/labs/${labId}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tenant.ownerToken}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
       await eventually(async () => expect(await redis.zcard(slotKey())).toBe(1));
       expect(hub().openStreamCount).toBe(before + 1);
 
@@ -132,7 +134,9 @@ describe('SSE streams: per-token limit, slow clients, setup failures', () => {
     for (let i = 0; i < 20; i++) {
       const socket = connect(Number(port), '127.0.0.1');
       socket.on('error', () => undefined);
-      socket.write(`GET /v1/labs/${labId}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tenant.ownerToken}\r\n\r\n`);
+      socket.write(
+        `GET /v1/labs/${labId}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tenant.ownerToken}\r\n\r\n`,
+      );
       sockets.push(socket);
       // Leave at different points of the server's setup: before, during and after authentication and subscription.
       setTimeout(() => socket.destroy(), i * 3);
@@ -173,13 +177,20 @@ describe('SSE streams: a failed Last-Event-ID replay ends the stream', () => {
     expect(hub.openStreamCount).toBe(1);
 
     await privateRedis.stop();
-    const resumed = await openRawStream(`${baseUrl}/v1/labs/${labId}/events`, tenant.ownerToken, { 'last-event-id': '1-0' });
+    const resumed = await openRawStream(`${baseUrl}/v1/labs/${labId}/events`, tenant.ownerToken, {
+      'last-event-id': '1-0',
+    });
     try {
       expect(resumed.status).toBe(200);
       await eventually(async () => expect(resumed.ended).toBe(true), 20000);
       const error = /event: error\ndata: (.*)\n/.exec(resumed.text());
       expect(error).not.toBeNull();
-      expect(JSON.parse(error![1])).toEqual({ type: expect.any(String), title: 'Service Unavailable', status: 503, detail: expect.any(String) });
+      expect(JSON.parse(error![1])).toEqual({
+        type: expect.any(String),
+        title: 'Service Unavailable',
+        status: 503,
+        detail: expect.any(String),
+      });
       expect(resumed.text()).not.toMatch(/redis|ECONNREFUSED|127\.0\.0\.1/i);
       expect(hub.openStreamCount).toBe(1);
     } finally {

@@ -37,12 +37,19 @@ describe('a Redis flush in the middle of an auto-renew lab', () => {
 
   it('still issues successors before expiry and sends each expiring notice once', async () => {
     const { api, aws, prisma, baseUrl } = pipeline;
-    const room = await createClassroom(prisma, { students: STUDENTS, endpoint: aws.url, externalId: EXTERNAL_ID, durationSeconds: 900, autoRenew: true });
+    const room = await createClassroom(prisma, {
+      students: STUDENTS,
+      endpoint: aws.url,
+      externalId: EXTERNAL_ID,
+      durationSeconds: 900,
+      autoRenew: true,
+    });
     const streams = await Promise.all(room.students.map((s) => SseClient.open(`${baseUrl}/v1/me/events`, s.token)));
     try {
       await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
       await eventually(async () => {
-        if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== STUDENTS) throw new Error('not ACTIVE yet');
+        if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== STUDENTS)
+          throw new Error('not ACTIVE yet');
       }, 30000);
       const firsts = await prisma.labSession.findMany({ where: { labId: room.labId } });
 
@@ -53,7 +60,13 @@ describe('a Redis flush in the middle of an auto-renew lab', () => {
 
       for (const [i, stream] of streams.entries()) {
         const first = firsts.find((s) => s.studentId === room.students[i].id)!;
-        await stream.waitFor((events) => events.some((e) => e.event === 'session.expiring' && (e.data as { sessionId: string }).sessionId === first.id), 40000);
+        await stream.waitFor(
+          (events) =>
+            events.some(
+              (e) => e.event === 'session.expiring' && (e.data as { sessionId: string }).sessionId === first.id,
+            ),
+          40000,
+        );
         await stream.waitFor((events) => events.some((e) => e.event === 'session.renewed'), 40000);
       }
       const rows = await prisma.labSession.findMany({ where: { labId: room.labId }, orderBy: { createdAt: 'asc' } });
@@ -63,11 +76,15 @@ describe('a Redis flush in the middle of an auto-renew lab', () => {
         const next = successors.find((s) => s.predecessorId === first.id)!;
         expect(next.state).toBe('ACTIVE');
         expect(next.issuedAt!.getTime()).toBeLessThan(first.expiresAt!.getTime());
-        expect((await prisma.labSession.findUniqueOrThrow({ where: { id: first.id } })).expiringNotifiedAt).not.toBeNull();
+        expect(
+          (await prisma.labSession.findUniqueOrThrow({ where: { id: first.id } })).expiringNotifiedAt,
+        ).not.toBeNull();
       }
       // Told once per session, however many sweeps ran since.
       for (const stream of streams) {
-        const notices = stream.events.filter((e) => e.event === 'session.expiring').map((e) => (e.data as { sessionId: string }).sessionId);
+        const notices = stream.events
+          .filter((e) => e.event === 'session.expiring')
+          .map((e) => (e.data as { sessionId: string }).sessionId);
         expect(new Set(notices).size).toBe(notices.length);
       }
     } finally {

@@ -36,15 +36,24 @@ describe('a Redis flush in the middle of a running lab', () => {
     });
     // Slow enough that most of the class is still PENDING at the flush.
     pipeline.aws.faults = { latencyByAction: { 'sts:AssumeRole': 800 } };
-    room = await createClassroom(pipeline.prisma, { students: STUDENTS, endpoint: pipeline.aws.url, externalId: EXTERNAL_ID });
-    ending = await createClassroom(pipeline.prisma, { students: DUE, endpoint: pipeline.aws.url, externalId: EXTERNAL_ID });
+    room = await createClassroom(pipeline.prisma, {
+      students: STUDENTS,
+      endpoint: pipeline.aws.url,
+      externalId: EXTERNAL_ID,
+    });
+    ending = await createClassroom(pipeline.prisma, {
+      students: DUE,
+      endpoint: pipeline.aws.url,
+      externalId: EXTERNAL_ID,
+    });
   });
   afterAll(async () => {
     await pipeline?.close();
     await redis?.stop();
   });
 
-  const count = (labId: string, state: string) => pipeline.prisma.labSession.count({ where: { labId, state: state as never } });
+  const count = (labId: string, state: string) =>
+    pipeline.prisma.labSession.count({ where: { labId, state: state as never } });
 
   it('the sweep issues every pending session and expires every due one, on time', async () => {
     const { prisma, api, worker, aws } = pipeline;
@@ -66,7 +75,12 @@ describe('a Redis flush in the middle of a running lab', () => {
     }));
     await prisma.labSession.createMany({ data: due });
     const producer = worker.app.get(JobProducer);
-    for (const s of due) await producer.add(JobName.ExpireSession, { tenantId: s.tenantId, sessionId: s.id }, { delay: dueAt.getTime() - Date.now() });
+    for (const s of due)
+      await producer.add(
+        JobName.ExpireSession,
+        { tenantId: s.tenantId, sessionId: s.id },
+        { delay: dueAt.getTime() - Date.now() },
+      );
 
     await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     await eventually(async () => expect(await count(room.labId, 'ACTIVE')).toBeGreaterThanOrEqual(4), 20000, 50);
@@ -96,15 +110,24 @@ describe('a Redis flush in the middle of a running lab', () => {
       Math.max(0, twoSweeps - Date.now()),
       100,
     ).catch(async (error: unknown) => {
-      const states = await prisma.labSession.groupBy({ by: ['labId', 'state'], _count: true, where: { labId: { in: [room.labId, ending.labId] } } });
+      const states = await prisma.labSession.groupBy({
+        by: ['labId', 'state'],
+        _count: true,
+        where: { labId: { in: [room.labId, ending.labId] } },
+      });
       // Says whether the sweep's own schedule survived the flush, which is what the repair depends on.
       const schedulers = await maintenance.getJobSchedulersCount();
       const summary = JSON.stringify(states.map((s) => [s.labId === room.labId ? 'class' : 'due', s.state, s._count]));
-      throw new Error(`${SWEEP_MS * 2} ms after FLUSHALL: ${summary}; sweep schedulers in Redis: ${schedulers}; ${String(error)}`);
+      throw new Error(
+        `${SWEEP_MS * 2} ms after FLUSHALL: ${summary}; sweep schedulers in Redis: ${schedulers}; ${String(error)}`,
+      );
     });
 
     // None stayed ACTIVE past its expiry plus one sweep interval, and each secret is gone.
-    const ended = await prisma.labSession.findMany({ where: { labId: ending.labId }, select: { state: true, endedAt: true, expiresAt: true, sealedSecret: true } });
+    const ended = await prisma.labSession.findMany({
+      where: { labId: ending.labId },
+      select: { state: true, endedAt: true, expiresAt: true, sealedSecret: true },
+    });
     for (const s of ended) {
       expect(s.state).toBe('EXPIRED');
       expect(s.sealedSecret).toBeNull();

@@ -37,7 +37,8 @@ describe('access ends when LabKeys says it ends', () => {
 
   const base = () => `http://127.0.0.1:${(api.app.getHttpServer().address() as { port: number }).port}`;
   const activeCount = (labId: string) => prisma.labSession.count({ where: { labId, state: 'ACTIVE' } });
-  const credsOf = async (token: string): Promise<Creds> => (await api.http.get('/v1/me/sessions/current').set(bearer(token)).expect(200)).body as Creds;
+  const credsOf = async (token: string): Promise<Creds> =>
+    (await api.http.get('/v1/me/sessions/current').set(bearer(token)).expect(200)).body as Creds;
 
   async function startAndWait(room: Classroom, labId = room.labId): Promise<void> {
     await api.http.post(`/v1/labs/${labId}/start`).set(bearer(room.ownerToken)).expect(202);
@@ -49,7 +50,11 @@ describe('access ends when LabKeys says it ends', () => {
   beforeAll(async () => {
     prisma = testPrisma();
     aws = await startAwsLocal({ port: 0, state: twoRoleWorld() });
-    const env = { QUEUE_PREFIX: specQueuePrefix('accessends'), API_RATE_LIMIT_PER_MINUTE: '100000', RENEW_LEAD_SECONDS: '885' };
+    const env = {
+      QUEUE_PREFIX: specQueuePrefix('accessends'),
+      API_RATE_LIMIT_PER_MINUTE: '100000',
+      RENEW_LEAD_SECONDS: '885',
+    };
     api = await startTestApi(env);
     worker = await startTestWorker(env);
   });
@@ -65,24 +70,43 @@ describe('access ends when LabKeys says it ends', () => {
     const owner = bearer(room.ownerToken);
     await startAndWait(room);
     const aEra = await Promise.all(room.students.map((s) => credsOf(s.token)));
-    expect((await prisma.labSession.findMany({ where: { labId: room.labId } })).map((s) => s.roleArn)).toEqual([LAB_ROLE_ARN, LAB_ROLE_ARN, LAB_ROLE_ARN]);
+    expect((await prisma.labSession.findMany({ where: { labId: room.labId } })).map((s) => s.roleArn)).toEqual([
+      LAB_ROLE_ARN,
+      LAB_ROLE_ARN,
+      LAB_ROLE_ARN,
+    ]);
 
     // The lab is live on role A: moving its template to role B is refused, naming the field.
-    const refused = await api.http.patch(`/v1/templates/${room.templateId}`).set(owner).send({ roleArn: ROLE_B_ARN }).expect(409);
+    const refused = await api.http
+      .patch(`/v1/templates/${room.templateId}`)
+      .set(owner)
+      .send({ roleArn: ROLE_B_ARN })
+      .expect(409);
     expect(refused.headers['content-type']).toContain('application/problem+json');
     expect(refused.body.field).toBe('roleArn');
-    expect((await prisma.roleTemplate.findUniqueOrThrow({ where: { id: room.templateId } })).roleArn).toBe(LAB_ROLE_ARN);
+    expect((await prisma.roleTemplate.findUniqueOrThrow({ where: { id: room.templateId } })).roleArn).toBe(
+      LAB_ROLE_ARN,
+    );
 
     // Ended, the template may move; a new lab on it issues on role B.
     await api.http.post(`/v1/labs/${room.labId}/end`).set(owner).expect(202);
     await eventually(async () => {
-      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'REVOKED' } })) !== 3) throw new Error('lab A not revoked yet');
+      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'REVOKED' } })) !== 3)
+        throw new Error('lab A not revoked yet');
     }, 20000);
     await api.http.patch(`/v1/templates/${room.templateId}`).set(owner).send({ roleArn: ROLE_B_ARN }).expect(200);
-    const labB = (await api.http.post('/v1/labs').set(owner).send({ name: 'On role B', courseId: room.courseId, templateId: room.templateId, sessionDurationSeconds: 3600 }).expect(201)).body.id as string;
+    const labB = (
+      await api.http
+        .post('/v1/labs')
+        .set(owner)
+        .send({ name: 'On role B', courseId: room.courseId, templateId: room.templateId, sessionDurationSeconds: 3600 })
+        .expect(201)
+    ).body.id as string;
     await startAndWait(room, labB);
     const bEra = await Promise.all(room.students.map((s) => credsOf(s.token)));
-    expect((await prisma.labSession.findMany({ where: { labId: labB } })).every((s) => s.roleArn === ROLE_B_ARN)).toBe(true);
+    expect((await prisma.labSession.findMany({ where: { labId: labB } })).every((s) => s.roleArn === ROLE_B_ARN)).toBe(
+      true,
+    );
 
     // An A-era session still live in the lab whose template now says B (issued before the edit): revoking it
     // must write the deny on role A, where its credentials came from.
@@ -107,16 +131,27 @@ describe('access ends when LabKeys says it ends', () => {
   });
 
   it('a removed student loses their credentials, their stream and their token, and is never renewed', async () => {
-    const room = await createClassroom(prisma, { students: 3, endpoint: aws.url, externalId: EXTERNAL_ID, durationSeconds: 900, autoRenew: true });
+    const room = await createClassroom(prisma, {
+      students: 3,
+      endpoint: aws.url,
+      externalId: EXTERNAL_ID,
+      durationSeconds: 900,
+      autoRenew: true,
+    });
     const [leaver, stayer] = room.students;
     const stream = await SseClient.open(`${base()}/v1/me/events`, leaver.token);
     const classmate = await SseClient.open(`${base()}/v1/me/events`, stayer.token);
     try {
       await startAndWait(room);
       const creds = await credsOf(leaver.token);
-      const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { courseId: room.courseId, studentId: leaver.id } });
+      const enrollment = await prisma.enrollment.findFirstOrThrow({
+        where: { courseId: room.courseId, studentId: leaver.id },
+      });
 
-      await api.http.delete(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}`).set(bearer(room.ownerToken)).expect(204);
+      await api.http
+        .delete(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}`)
+        .set(bearer(room.ownerToken))
+        .expect(204);
       await stream.waitClosed(10000);
       await api.http.get('/v1/me/sessions/current').set(bearer(leaver.token)).expect(401);
       await eventually(async () => {
@@ -131,7 +166,12 @@ describe('access ends when LabKeys says it ends', () => {
       // Renewals come due 15 s after issue: the classmates get successors, the leaver none.
       await classmate.waitFor((events) => events.some((e) => e.event === 'session.renewed'), 30000);
       await eventually(async () => {
-        if ((await prisma.labSession.count({ where: { labId: room.labId, predecessorId: { not: null }, state: 'ACTIVE' } })) !== 2) throw new Error('classmates not renewed');
+        if (
+          (await prisma.labSession.count({
+            where: { labId: room.labId, predecessorId: { not: null }, state: 'ACTIVE' },
+          })) !== 2
+        )
+          throw new Error('classmates not renewed');
       }, 30000);
       expect(await prisma.labSession.count({ where: { labId: room.labId, studentId: leaver.id } })).toBe(1);
       expect(aws.counters()['sts:AssumeRole']).toBe(2);
@@ -154,17 +194,23 @@ describe('access ends when LabKeys says it ends', () => {
       const creds = await Promise.all(room.students.map((s) => credsOf(s.token)));
       await api.http.post(`/v1/labs/${room.labId}/revoke`).set(bearer(room.ownerToken)).expect(202);
       await eventually(async () => {
-        if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'REVOKED' } })) !== 2) throw new Error('not revoked yet');
+        if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'REVOKED' } })) !== 2)
+          throw new Error('not revoked yet');
       }, 20000);
       for (const c of creds) expect(explicitlyDenied(aws, c.accessKeyId)).toBe(true);
-      for (const [i, c] of creds.entries()) expect(await listOwnPrefix(aws, c, room.students[i].handle)).toBe('AccessDenied');
+      for (const [i, c] of creds.entries())
+        expect(await listOwnPrefix(aws, c, room.students[i].handle)).toBe('AccessDenied');
     } finally {
       aws.faults = { clockSkewMs: 0 };
     }
   });
 
   /** An ACTIVE session of `labId` holding real role-A credentials, as one issued before its template moved to B. */
-  async function arrangeAEraSession(room: Classroom, labId: string, studentId: string): Promise<{ sessionId: string; creds: Creds }> {
+  async function arrangeAEraSession(
+    room: Classroom,
+    labId: string,
+    studentId: string,
+  ): Promise<{ sessionId: string; creds: Creds }> {
     const sessionId = randomUUID();
     const sts = new STSClient({ endpoint: aws.url, region: 'us-east-1', credentials: ADMIN_CREDENTIALS });
     const out = await sts.send(
@@ -182,7 +228,9 @@ describe('access ends when LabKeys says it ends', () => {
     );
     sts.destroy();
     const c = out.Credentials!;
-    const { sealed, keyId } = api.app.get(SessionSecrets).seal(room.tenantId, sessionId, { secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
+    const { sealed, keyId } = api.app
+      .get(SessionSecrets)
+      .seal(room.tenantId, sessionId, { secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! });
     await prisma.labSession.create({
       data: {
         id: sessionId,
@@ -202,6 +250,14 @@ describe('access ends when LabKeys says it ends', () => {
         expiresAt: c.Expiration!,
       },
     });
-    return { sessionId, creds: { sessionId, accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } };
+    return {
+      sessionId,
+      creds: {
+        sessionId,
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      },
+    };
   }
 });

@@ -31,7 +31,8 @@ describe('two revocation appliers for the same role', () => {
     const owner = bearer(room.ownerToken);
     await api.http.post(`/v1/labs/${room.labId}/start`).set(owner).expect(202);
     await eventually(async () => {
-      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== 3) throw new Error('not ACTIVE yet');
+      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== 3)
+        throw new Error('not ACTIVE yet');
     }, 30000);
     const [first, second] = await prisma.labSession.findMany({ where: { labId: room.labId }, orderBy: { id: 'asc' } });
 
@@ -39,14 +40,22 @@ describe('two revocation appliers for the same role', () => {
     aws.resetCounters();
     aws.faults = { latencyByAction: { 'iam:PutRolePolicy': 3000 } };
     await api.http.post(`/v1/labs/${room.labId}/sessions/${first.id}/revoke`).set(owner).expect(202);
-    await eventually(async () => {
-      if ((aws.counters()['iam:PutRolePolicy'] ?? 0) < 1) throw new Error('first write not sent yet');
-    }, 20000, 20);
+    await eventually(
+      async () => {
+        if ((aws.counters()['iam:PutRolePolicy'] ?? 0) < 1) throw new Error('first write not sent yet');
+      },
+      20000,
+      20,
+    );
     aws.faults = { latencyByAction: { 'iam:PutRolePolicy': 0 } };
 
     // Meanwhile a second revocation, and a second applier of the same role (a redelivered job).
     await api.http.post(`/v1/labs/${room.labId}/sessions/${second.id}/revoke`).set(owner).expect(202);
-    await worker.app.get(RevocationApplier).apply(tenantScopeOf(room.tenantId), { tenantId: room.tenantId, connectionId: room.connectionId, roleArn: LAB_ROLE_ARN });
+    await worker.app.get(RevocationApplier).apply(tenantScopeOf(room.tenantId), {
+      tenantId: room.tenantId,
+      connectionId: room.connectionId,
+      roleArn: LAB_ROLE_ARN,
+    });
 
     await eventually(async () => {
       const rows = await prisma.labSession.findMany({ where: { id: { in: [first.id, second.id] } } });
@@ -55,7 +64,13 @@ describe('two revocation appliers for the same role', () => {
     // Once the slow write has landed too (the worker's revocation job is done), AWS holds both denies.
     const revocations = worker.app.get(JobProducer).queue(QueueName.Revocation);
     await eventually(async () => {
-      if ((await revocations.getActiveCount()) + (await revocations.getWaitingCount()) + (await revocations.getDelayedCount()) > 0) throw new Error('revocation job still running');
+      if (
+        (await revocations.getActiveCount()) +
+          (await revocations.getWaitingCount()) +
+          (await revocations.getDelayedCount()) >
+        0
+      )
+        throw new Error('revocation job still running');
     }, 20000);
     const doc = JSON.stringify(aws.iam.getRole(LAB_ROLE)!.inlinePolicies[`LabKeysRevocations-${room.connectionId}`]);
     expect(doc).toContain(first.id);

@@ -34,7 +34,12 @@ describe('expired credentials', () => {
     const env = { QUEUE_PREFIX: PREFIX, API_RATE_LIMIT_PER_MINUTE: '100000' };
     api = await startTestApi(env);
     worker = await startTestWorker(env);
-    room = await createClassroom(prisma, { students: 2, endpoint: aws.url, externalId: EXTERNAL_ID, durationSeconds: 900 });
+    room = await createClassroom(prisma, {
+      students: 2,
+      endpoint: aws.url,
+      externalId: EXTERNAL_ID,
+      durationSeconds: 900,
+    });
     const base = `http://127.0.0.1:${(api.app.getHttpServer().address() as { port: number }).port}`;
     stream = await SseClient.open(`${base}/v1/me/events`, room.students[0].token);
     await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
@@ -58,7 +63,11 @@ describe('expired credentials', () => {
         maxAttempts: 1,
         // One attempt leaves no room for the SDK's own skew correction: sign on aws-local's clock.
         systemClockOffset: offsetMs,
-        credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+        credentials: {
+          accessKeyId: creds.accessKeyId,
+          secretAccessKey: creds.secretAccessKey,
+          sessionToken: creds.sessionToken,
+        },
       }).send(new ListObjectsV2Command({ Bucket: 'class-bucket', Prefix: `students/${room.students[0].handle}/` }));
     await expect(call(0)).resolves.toBeDefined();
 
@@ -76,7 +85,9 @@ describe('expired credentials', () => {
     const after = await prisma.labSession.findUniqueOrThrow({ where: { id: row.id } });
     expect(after.sealedSecret).toBeNull();
     expect(after.sealKeyId).toBeNull();
-    await stream.waitFor((events) => events.some((e) => e.event === 'session.ended' && (e.data as { state: string }).state === 'EXPIRED'));
+    await stream.waitFor((events) =>
+      events.some((e) => e.event === 'session.ended' && (e.data as { state: string }).state === 'EXPIRED'),
+    );
     const ended = await api.http.get('/v1/me/sessions/current').set(bearer(room.students[0].token)).expect(410);
     expect(ended.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(ended.body).toMatchObject({ status: 410, state: 'EXPIRED' });

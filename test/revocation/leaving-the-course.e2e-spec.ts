@@ -15,7 +15,10 @@ describe('leaving a course ends access', () => {
   let pipeline: Pipeline;
 
   beforeAll(async () => {
-    pipeline = await startPipeline([EXTERNAL_ID], { API_RATE_LIMIT_PER_MINUTE: '100000', STUDENT_TOKEN_LIFETIME_DAYS: '30' });
+    pipeline = await startPipeline([EXTERNAL_ID], {
+      API_RATE_LIMIT_PER_MINUTE: '100000',
+      STUDENT_TOKEN_LIFETIME_DAYS: '30',
+    });
   });
   afterAll(async () => {
     await pipeline?.close();
@@ -26,7 +29,8 @@ describe('leaving a course ends access', () => {
     const room = await createClassroom(prisma, { students, endpoint: aws.url, externalId: EXTERNAL_ID });
     await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     await eventually(async () => {
-      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== students) throw new Error('not ACTIVE yet');
+      if ((await prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })) !== students)
+        throw new Error('not ACTIVE yet');
     }, 30000);
     return room;
   }
@@ -34,7 +38,8 @@ describe('leaving a course ends access', () => {
   const revokedAndDenied = async (labId: string, studentIds: string[]) =>
     eventually(async () => {
       const rows = await pipeline.prisma.labSession.findMany({ where: { labId, studentId: { in: studentIds } } });
-      if (rows.length !== studentIds.length || rows.some((r) => r.state !== 'REVOKED')) throw new Error(`states ${rows.map((r) => r.state).join(',')}`);
+      if (rows.length !== studentIds.length || rows.some((r) => r.state !== 'REVOKED'))
+        throw new Error(`states ${rows.map((r) => r.state).join(',')}`);
       for (const r of rows) expect(explicitlyDenied(pipeline.aws, r.accessKeyId!)).toBe(true);
     }, 20000);
 
@@ -42,11 +47,16 @@ describe('leaving a course ends access', () => {
     const room = await runningClass(2);
     const { api } = pipeline;
     await api.http.post(`/v1/courses/${room.courseId}/archive`).set(bearer(room.ownerToken)).expect(200);
-    await revokedAndDenied(room.labId, room.students.map((s) => s.id));
+    await revokedAndDenied(
+      room.labId,
+      room.students.map((s) => s.id),
+    );
     for (const s of room.students) await api.http.get('/v1/me/sessions/current').set(bearer(s.token)).expect(401);
     // Archiving twice records one archive and revokes nothing more.
     await api.http.post(`/v1/courses/${room.courseId}/archive`).set(bearer(room.ownerToken)).expect(200);
-    expect(await pipeline.prisma.auditEvent.count({ where: { tenantId: room.tenantId, action: 'course.archived' } })).toBe(1);
+    expect(
+      await pipeline.prisma.auditEvent.count({ where: { tenantId: room.tenantId, action: 'course.archived' } }),
+    ).toBe(1);
   });
 
   it('deleting a student revokes them, erases their personal data and frees their email', async () => {
@@ -62,11 +72,17 @@ describe('leaving a course ends access', () => {
     expect(row.email).not.toBe(gone.email);
     expect(row.displayName).toBeNull();
     await api.http.get(`/v1/students/${gone.id}`).set(bearer(room.ownerToken)).expect(404);
-    const listed = (await api.http.get('/v1/students').set(bearer(room.ownerToken)).expect(200)).body.items as { id: string }[];
+    const listed = (await api.http.get('/v1/students').set(bearer(room.ownerToken)).expect(200)).body.items as {
+      id: string;
+    }[];
     expect(listed.map((s) => s.id)).toEqual([stays.id]);
     await api.http.delete(`/v1/students/${gone.id}`).set(bearer(room.ownerToken)).expect(204);
     // The email can join again, as a new student.
-    const again = await api.http.post(`/v1/courses/${room.courseId}/students`).set(bearer(room.ownerToken)).send({ students: [{ email: gone.email }] }).expect(200);
+    const again = await api.http
+      .post(`/v1/courses/${room.courseId}/students`)
+      .set(bearer(room.ownerToken))
+      .send({ students: [{ email: gone.email }] })
+      .expect(200);
     expect(again.body.students.created).toBe(1);
   });
 
@@ -76,13 +92,24 @@ describe('leaving a course ends access', () => {
     const [a, b] = room.students;
     await api.http.get('/v1/me/sessions/current').set(bearer(a.token)).expect(404);
     // 31 days old with a 30-day lifetime.
-    await prisma.enrollment.updateMany({ where: { courseId: room.courseId, studentId: a.id }, data: { tokenIssuedAt: new Date(Date.now() - 31 * 86_400_000) } });
+    await prisma.enrollment.updateMany({
+      where: { courseId: room.courseId, studentId: a.id },
+      data: { tokenIssuedAt: new Date(Date.now() - 31 * 86_400_000) },
+    });
     await api.http.get('/v1/me/sessions/current').set(bearer(a.token)).expect(401);
     await api.http.get('/v1/me/sessions/current').set(bearer(b.token)).expect(404);
     // A course end overrides the lifetime either way.
-    await api.http.patch(`/v1/courses/${room.courseId}`).set(bearer(room.ownerToken)).send({ endsAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(200);
+    await api.http
+      .patch(`/v1/courses/${room.courseId}`)
+      .set(bearer(room.ownerToken))
+      .send({ endsAt: new Date(Date.now() + 86_400_000).toISOString() })
+      .expect(200);
     await api.http.get('/v1/me/sessions/current').set(bearer(a.token)).expect(404);
-    await api.http.patch(`/v1/courses/${room.courseId}`).set(bearer(room.ownerToken)).send({ endsAt: new Date(Date.now() - 1000).toISOString() }).expect(200);
+    await api.http
+      .patch(`/v1/courses/${room.courseId}`)
+      .set(bearer(room.ownerToken))
+      .send({ endsAt: new Date(Date.now() - 1000).toISOString() })
+      .expect(200);
     await api.http.get('/v1/me/sessions/current').set(bearer(b.token)).expect(401);
   });
 
@@ -93,8 +120,15 @@ describe('leaving a course ends access', () => {
     const old = await SseClient.open(`${baseUrl}/v1/me/events`, student.token);
     try {
       await old.waitFor((events) => events.some((e) => e.event === 'session.current'), 10000);
-      const enrollment = await prisma.enrollment.findFirstOrThrow({ where: { courseId: room.courseId, studentId: student.id } });
-      const fresh = (await api.http.post(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}/access-link`).set(bearer(room.ownerToken)).expect(200)).body.accessToken as string;
+      const enrollment = await prisma.enrollment.findFirstOrThrow({
+        where: { courseId: room.courseId, studentId: student.id },
+      });
+      const fresh = (
+        await api.http
+          .post(`/v1/courses/${room.courseId}/enrollments/${enrollment.id}/access-link`)
+          .set(bearer(room.ownerToken))
+          .expect(200)
+      ).body.accessToken as string;
       await old.waitClosed(10000);
       expect(old.events.filter((e) => e.event === 'session.current')).toHaveLength(1);
       await api.http.get('/v1/me/sessions/current').set(bearer(student.token)).expect(401);

@@ -35,7 +35,7 @@ function denies(st: Statement, s: { id: string; labId: string; issuedAt: Date | 
  * 500 revocations one by one on one lab role. The ACTIVE sessions are written straight into Postgres
  * (issuing 500 through STS adds nothing here); everything from the revoke request on is the real path.
  */
-describe('the revocation policy stays within the role\'s inline budget', () => {
+describe("the revocation policy stays within the role's inline budget", () => {
   let aws: AwsLocal;
   let api: TestApi;
   let worker: TestWorker;
@@ -53,7 +53,17 @@ describe('the revocation policy stays within the role\'s inline budget', () => {
     worker = await startTestWorker(env);
     room = await createClassroom(prisma, { students: 167, endpoint: aws.url, externalId: EXTERNAL_ID });
     const more = await Promise.all(
-      [2, 3].map((n) => prisma.lab.create({ data: { tenantId: room.tenantId, courseId: room.courseId, templateId: room.templateId, name: `Lab ${n}`, sessionDurationSeconds: 43200 } })),
+      [2, 3].map((n) =>
+        prisma.lab.create({
+          data: {
+            tenantId: room.tenantId,
+            courseId: room.courseId,
+            templateId: room.templateId,
+            name: `Lab ${n}`,
+            sessionDurationSeconds: 43200,
+          },
+        }),
+      ),
     );
     labs = [room.labId, ...more.map((l) => l.id)];
     await prisma.lab.updateMany({ where: { id: { in: labs } }, data: { state: 'RUNNING', startedAt: new Date() } });
@@ -90,11 +100,16 @@ describe('the revocation policy stays within the role\'s inline budget', () => {
   });
 
   it('revoking 500 sessions one by one across 3 labs never takes the role past 10,240 characters', async () => {
-    const order = (await prisma.labSession.findMany({ where: { labId: { in: labs } }, orderBy: [{ issuedAt: 'asc' }] })).map((s) => s);
+    const order = (
+      await prisma.labSession.findMany({ where: { labId: { in: labs } }, orderBy: [{ issuedAt: 'asc' }] })
+    ).map((s) => s);
     expect(order).toHaveLength(500);
     let largest = 0;
     for (const session of order) {
-      await api.http.post(`/v1/labs/${session.labId}/sessions/${session.id}/revoke`).set(bearer(room.ownerToken)).expect(202, { revoked: 0, revoking: 1 });
+      await api.http
+        .post(`/v1/labs/${session.labId}/sessions/${session.id}/revoke`)
+        .set(bearer(room.ownerToken))
+        .expect(202, { revoked: 0, revoking: 1 });
       await eventually(
         async () => {
           const row = await prisma.labSession.findUniqueOrThrow({ where: { id: session.id } });
@@ -118,7 +133,9 @@ describe('the revocation policy stays within the role\'s inline budget', () => {
 
   it('entries are pruned once their sessions have expired, and the policy goes with the last one', async () => {
     const entries = await prisma.revocationEntry.findMany({ where: { tenantId: room.tenantId } });
-    const sessions = new Map((await prisma.labSession.findMany({ where: { labId: { in: labs } } })).map((s) => [s.id, s]));
+    const sessions = new Map(
+      (await prisma.labSession.findMany({ where: { labId: { in: labs } } })).map((s) => [s.id, s]),
+    );
     for (const e of entries) expect(e.coversUntil).toEqual(sessions.get(e.sessionId!)!.expiresAt);
 
     const producer = worker.app.get(JobProducer);
@@ -130,7 +147,8 @@ describe('the revocation policy stays within the role\'s inline budget', () => {
     const before = role().inlinePolicySize;
     await producer.add(JobName.Sweep, {});
     await eventually(async () => {
-      if ((await prisma.revocationEntry.count({ where: { labId: labs[0], state: 'PRUNED' } })) !== 167) throw new Error('not pruned yet');
+      if ((await prisma.revocationEntry.count({ where: { labId: labs[0], state: 'PRUNED' } })) !== 167)
+        throw new Error('not pruned yet');
     }, 20000);
     const doc = JSON.stringify(role().inlinePolicies[policyName()]);
     expect(doc).not.toContain(labs[0]);
@@ -142,10 +160,13 @@ describe('the revocation policy stays within the role\'s inline budget', () => {
     await producer.add(JobName.Sweep, {});
     await eventually(async () => {
       if (role().inlinePolicies[policyName()] !== undefined) throw new Error('policy still there');
-      if ((await prisma.revocationEntry.count({ where: { tenantId: room.tenantId, state: { not: 'PRUNED' } } })) > 0) throw new Error('entries not pruned');
+      if ((await prisma.revocationEntry.count({ where: { tenantId: room.tenantId, state: { not: 'PRUNED' } } })) > 0)
+        throw new Error('entries not pruned');
     }, 20000);
     expect(Object.keys(role().inlinePolicies)).toEqual(['lab-permissions']);
-    expect(await prisma.revocationEntry.count({ where: { tenantId: room.tenantId, state: { not: 'PRUNED' } } })).toBe(0);
+    expect(await prisma.revocationEntry.count({ where: { tenantId: room.tenantId, state: { not: 'PRUNED' } } })).toBe(
+      0,
+    );
     expect(await prisma.labSession.count({ where: { labId: { in: labs }, state: 'REVOKED' } })).toBe(500);
   });
 });

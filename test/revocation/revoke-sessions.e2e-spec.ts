@@ -25,7 +25,8 @@ describe('revoking students, sessions and labs denies their credentials in AWS',
   const creds = new Map<string, Creds>();
 
   const base = () => `http://127.0.0.1:${(api.app.getHttpServer().address() as { port: number }).port}`;
-  const sessionOf = (studentIndex: number, labId: string) => prisma.labSession.findFirstOrThrow({ where: { labId, studentId: room.students[studentIndex].id } });
+  const sessionOf = (studentIndex: number, labId: string) =>
+    prisma.labSession.findFirstOrThrow({ where: { labId, studentId: room.students[studentIndex].id } });
 
   /** Waits for REVOKED and checks, at the moment LabKeys says so, that AWS already denies the credentials. */
   async function expectRevokedAndDenied(sessionIds: string[]): Promise<void> {
@@ -53,14 +54,29 @@ describe('revoking students, sessions and labs denies their credentials in AWS',
     worker = await startTestWorker(env);
     room = await createClassroom(prisma, { students: 6, endpoint: aws.url, externalId: EXTERNAL_ID });
     // A second lab of the course on the same lab role.
-    labB = (await prisma.lab.create({ data: { tenantId: room.tenantId, courseId: room.courseId, templateId: room.templateId, name: 'Lab B', sessionDurationSeconds: 3600 } })).id;
+    labB = (
+      await prisma.lab.create({
+        data: {
+          tenantId: room.tenantId,
+          courseId: room.courseId,
+          templateId: room.templateId,
+          name: 'Lab B',
+          sessionDurationSeconds: 3600,
+        },
+      })
+    ).id;
     for (const s of room.students) streams.set(s.id, await SseClient.open(`${base()}/v1/me/events`, s.token));
     instructor = await SseClient.open(`${base()}/v1/labs/${room.labId}/events`, room.ownerToken);
     await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     await api.http.post(`/v1/labs/${labB}/start`).set(bearer(room.ownerToken)).expect(202);
-    await Promise.all(room.students.map((s) => streams.get(s.id)!.waitFor((events) => events.filter((e) => e.event === 'session.issued').length === 2, 60000)));
+    await Promise.all(
+      room.students.map((s) =>
+        streams.get(s.id)!.waitFor((events) => events.filter((e) => e.event === 'session.issued').length === 2, 60000),
+      ),
+    );
     for (const stream of streams.values()) {
-      for (const e of stream.events.filter((x) => x.event === 'session.issued')) creds.set((e.data as Creds).sessionId, e.data as Creds);
+      for (const e of stream.events.filter((x) => x.event === 'session.issued'))
+        creds.set((e.data as Creds).sessionId, e.data as Creds);
     }
   });
   afterAll(async () => {
@@ -78,7 +94,10 @@ describe('revoking students, sessions and labs denies their credentials in AWS',
     const classmate = await sessionOf(1, room.labId);
     expect(await listOwnPrefix(aws, creds.get(revokedA.id)!, room.students[0].handle)).toBe('ok');
 
-    const res = await api.http.post(`/v1/students/${room.students[0].id}/revoke`).set(bearer(room.ownerToken)).expect(202);
+    const res = await api.http
+      .post(`/v1/students/${room.students[0].id}/revoke`)
+      .set(bearer(room.ownerToken))
+      .expect(202);
     expect(res.body).toEqual({ revoked: 0, revoking: 2 });
     await expectRevokedAndDenied([revokedA.id, revokedB.id]);
 
@@ -88,24 +107,43 @@ describe('revoking students, sessions and labs denies their credentials in AWS',
     }
     expect(await listOwnPrefix(aws, creds.get(classmate.id)!, room.students[1].handle)).toBe('ok');
     // No explicit deny touches the classmate (the session policy alone decides their scope).
-    expect(aws.authorize(classmate.accessKeyId!, 's3:ListBucket', 'arn:aws:s3:::class-bucket')?.decision).not.toBe('deny');
+    expect(aws.authorize(classmate.accessKeyId!, 's3:ListBucket', 'arn:aws:s3:::class-bucket')?.decision).not.toBe(
+      'deny',
+    );
 
-    await streams.get(room.students[0].id)!.waitFor((events) => events.filter((e) => e.event === 'session.ended').length >= 2);
-    await instructor.waitFor((events) => events.some((e) => e.event === 'session.state' && (e.data as { sessionId: string; state: string }).sessionId === revokedA.id && (e.data as { state: string }).state === 'REVOKED'));
-    const audit = await prisma.auditEvent.findMany({ where: { tenantId: room.tenantId, action: { in: ['student.revoked', 'revocation.applied'] } } });
+    await streams
+      .get(room.students[0].id)!
+      .waitFor((events) => events.filter((e) => e.event === 'session.ended').length >= 2);
+    await instructor.waitFor((events) =>
+      events.some(
+        (e) =>
+          e.event === 'session.state' &&
+          (e.data as { sessionId: string; state: string }).sessionId === revokedA.id &&
+          (e.data as { state: string }).state === 'REVOKED',
+      ),
+    );
+    const audit = await prisma.auditEvent.findMany({
+      where: { tenantId: room.tenantId, action: { in: ['student.revoked', 'revocation.applied'] } },
+    });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['student.revoked', 'revocation.applied']));
   });
 
-  it('one revoked session is denied while the same student\'s other lab keeps working', async () => {
+  it("one revoked session is denied while the same student's other lab keeps working", async () => {
     const target = await sessionOf(1, labB);
     const other = await sessionOf(1, room.labId);
-    const res = await api.http.post(`/v1/labs/${labB}/sessions/${target.id}/revoke`).set(bearer(room.ownerToken)).expect(202);
+    const res = await api.http
+      .post(`/v1/labs/${labB}/sessions/${target.id}/revoke`)
+      .set(bearer(room.ownerToken))
+      .expect(202);
     expect(res.body).toEqual({ revoked: 0, revoking: 1 });
     await expectRevokedAndDenied([target.id]);
     expect(await listOwnPrefix(aws, creds.get(target.id)!, room.students[1].handle)).toBe('AccessDenied');
     expect(await listOwnPrefix(aws, creds.get(other.id)!, room.students[1].handle)).toBe('ok');
     // Revoking it again changes nothing.
-    await api.http.post(`/v1/labs/${labB}/sessions/${target.id}/revoke`).set(bearer(room.ownerToken)).expect(202, { revoked: 0, revoking: 0 });
+    await api.http
+      .post(`/v1/labs/${labB}/sessions/${target.id}/revoke`)
+      .set(bearer(room.ownerToken))
+      .expect(202, { revoked: 0, revoking: 0 });
   });
 
   it('a revoked lab denies all its sessions while the other lab on the same role still works, and a restart re-issues nobody', async () => {
@@ -114,13 +152,19 @@ describe('revoking students, sessions and labs denies their credentials in AWS',
     const res = await api.http.post(`/v1/labs/${room.labId}/revoke`).set(bearer(room.ownerToken)).expect(202);
     expect(res.body).toEqual({ revoked: 0, revoking: 5 });
     await expectRevokedAndDenied(labA.map((s) => s.id));
-    const policy = aws.iam.getRole('labkeys-lab')!.inlinePolicies[`LabKeysRevocations-${room.connectionId}`] as { Statement: { Condition: Record<string, Record<string, unknown>> }[] };
-    expect(policy.Statement.some((s) => s.Condition.StringEquals['aws:PrincipalTag/labkeys:lab'] === room.labId)).toBe(true);
+    const policy = aws.iam.getRole('labkeys-lab')!.inlinePolicies[`LabKeysRevocations-${room.connectionId}`] as {
+      Statement: { Condition: Record<string, Record<string, unknown>> }[];
+    };
+    expect(policy.Statement.some((s) => s.Condition.StringEquals['aws:PrincipalTag/labkeys:lab'] === room.labId)).toBe(
+      true,
+    );
 
     for (const i of [2, 3, 4, 5]) {
       const b = await sessionOf(i, labB);
       expect(await listOwnPrefix(aws, creds.get(b.id)!, room.students[i].handle)).toBe('ok');
-      expect(await listOwnPrefix(aws, creds.get((await sessionOf(i, room.labId)).id)!, room.students[i].handle)).toBe('AccessDenied');
+      expect(await listOwnPrefix(aws, creds.get((await sessionOf(i, room.labId)).id)!, room.students[i].handle)).toBe(
+        'AccessDenied',
+      );
     }
     const again = await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     expect(again.body).toMatchObject({ created: 0 });
@@ -140,18 +184,34 @@ describe('revoking students, sessions and labs denies their credentials in AWS',
     expect((await prisma.lab.findUniqueOrThrow({ where: { id: labB } })).state).toBe('ENDED');
     await api.http.post(`/v1/labs/${labB}/start`).set(bearer(room.ownerToken)).expect(409);
 
-    const scheduled = await prisma.lab.create({ data: { tenantId: room.tenantId, courseId: room.courseId, templateId: room.templateId, name: 'Later', sessionDurationSeconds: 3600 } });
+    const scheduled = await prisma.lab.create({
+      data: {
+        tenantId: room.tenantId,
+        courseId: room.courseId,
+        templateId: room.templateId,
+        name: 'Later',
+        sessionDurationSeconds: 3600,
+      },
+    });
     const conflict = await api.http.post(`/v1/labs/${scheduled.id}/end`).set(bearer(room.ownerToken)).expect(409);
     expect(conflict.headers['content-type']).toContain('application/problem+json');
   });
 
   it('a lab ends by itself at its end time, and its sessions are denied', async () => {
     const lab = await prisma.lab.create({
-      data: { tenantId: room.tenantId, courseId: room.courseId, templateId: room.templateId, name: 'Short', sessionDurationSeconds: 3600, endsAt: new Date(Date.now() + 4000) },
+      data: {
+        tenantId: room.tenantId,
+        courseId: room.courseId,
+        templateId: room.templateId,
+        name: 'Short',
+        sessionDurationSeconds: 3600,
+        endsAt: new Date(Date.now() + 4000),
+      },
     });
     await api.http.post(`/v1/labs/${lab.id}/start`).set(bearer(room.ownerToken)).expect(202);
     await eventually(async () => {
-      if ((await prisma.lab.findUniqueOrThrow({ where: { id: lab.id } })).state !== 'ENDED') throw new Error('still running');
+      if ((await prisma.lab.findUniqueOrThrow({ where: { id: lab.id } })).state !== 'ENDED')
+        throw new Error('still running');
     }, 20000);
     const sessions = await prisma.labSession.findMany({ where: { labId: lab.id } });
     expect(sessions).toHaveLength(6);

@@ -21,10 +21,20 @@ export function explicitlyDenied(aws: AwsLocal, accessKeyId: string): boolean {
 
 /** A real S3 call with the student's credentials on their own prefix: what a student actually does. */
 // Only the keys: the pushed `expiration` is a string where the SDK expects a Date.
-const keys = (c: Creds) => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
+const keys = (c: Creds) => ({
+  accessKeyId: c.accessKeyId,
+  secretAccessKey: c.secretAccessKey,
+  sessionToken: c.sessionToken,
+});
 
 export async function listOwnPrefix(aws: AwsLocal, creds: Creds, handle: string): Promise<string> {
-  const s3 = new S3Client({ endpoint: aws.url, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: keys(creds) });
+  const s3 = new S3Client({
+    endpoint: aws.url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: keys(creds),
+  });
   try {
     await s3.send(new ListObjectsV2Command({ Bucket: 'class-bucket', Prefix: `students/${handle}/` }));
     return 'ok';
@@ -36,7 +46,13 @@ export async function listOwnPrefix(aws: AwsLocal, creds: Creds, handle: string)
 }
 
 export async function listBuckets(aws: AwsLocal, creds: Creds): Promise<string> {
-  const s3 = new S3Client({ endpoint: aws.url, region: 'us-east-1', forcePathStyle: true, maxAttempts: 1, credentials: keys(creds) });
+  const s3 = new S3Client({
+    endpoint: aws.url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: keys(creds),
+  });
   try {
     await s3.send(new ListBucketsCommand({}));
     return 'ok';

@@ -29,7 +29,10 @@ export async function startTestApi(overrides: Record<string, string> = {}, port 
 let counter = 0;
 
 /** A new tenant with its owner, as `npm run admin -- tenant create` makes it. */
-export function createTenantWithOwner(prisma: PrismaClient, name = `School ${++counter}-${Date.now()}`): Promise<CreatedTenant> {
+export function createTenantWithOwner(
+  prisma: PrismaClient,
+  name = `School ${++counter}-${Date.now()}`,
+): Promise<CreatedTenant> {
   return createTenant(standaloneDatabase(prisma), { name, ownerEmail: `owner${counter}-${Date.now()}@example.edu` });
 }
 

@@ -13,9 +13,17 @@ const suffix = () => randomBytes(4).toString('hex');
 export async function createLabFixture(prisma: PrismaClient, options: { students?: number } = {}) {
   const tenant = await prisma.tenant.create({ data: { name: `Tenant ${suffix()}` } });
   const connection = await prisma.awsConnection.create({
-    data: { tenantId: tenant.id, name: `conn-${suffix()}`, accountId: '123456789012', region: 'us-east-1', externalId: `ext-${suffix()}` },
+    data: {
+      tenantId: tenant.id,
+      name: `conn-${suffix()}`,
+      accountId: '123456789012',
+      region: 'us-east-1',
+      externalId: `ext-${suffix()}`,
+    },
   });
-  const course = await prisma.course.create({ data: { tenantId: tenant.id, code: `C${suffix()}`, title: 'Cloud Basics' } });
+  const course = await prisma.course.create({
+    data: { tenantId: tenant.id, code: `C${suffix()}`, title: 'Cloud Basics' },
+  });
   const template = await prisma.roleTemplate.create({
     data: {
       tenantId: tenant.id,
@@ -26,12 +34,21 @@ export async function createLabFixture(prisma: PrismaClient, options: { students
     },
   });
   const lab = await prisma.lab.create({
-    data: { tenantId: tenant.id, courseId: course.id, templateId: template.id, name: 'Lab 1', sessionDurationSeconds: 3600, state: 'RUNNING' },
+    data: {
+      tenantId: tenant.id,
+      courseId: course.id,
+      templateId: template.id,
+      name: 'Lab 1',
+      sessionDurationSeconds: 3600,
+      state: 'RUNNING',
+    },
   });
   const students = [];
   for (let i = 0; i < (options.students ?? 1); i++) {
     students.push(
-      await prisma.student.create({ data: { tenantId: tenant.id, email: `s${i}-${suffix()}@example.edu`, handle: `s-${suffix()}` } }),
+      await prisma.student.create({
+        data: { tenantId: tenant.id, email: `s${i}-${suffix()}@example.edu`, handle: `s-${suffix()}` },
+      }),
     );
   }
   return { tenant, connection, course, template, lab, students };

@@ -30,7 +30,11 @@ export async function killSpawned(): Promise<void> {
 }
 
 function spawnBuilt(entry: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   spawned.add(child);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -68,23 +72,39 @@ function running(child: ChildProcess, url: string, output: () => string): Runnin
 /** The api on a free port; resolves once /health answers. */
 export async function spawnApi(env: Record<string, string>): Promise<RunningProcess> {
   const port = await freePort();
-  const { child, output } = spawnBuilt('dist/apps/api/src/main.js', { LOG_LEVEL: 'info', ...env, API_PORT: String(port) });
+  const { child, output } = spawnBuilt('dist/apps/api/src/main.js', {
+    LOG_LEVEL: 'info',
+    ...env,
+    API_PORT: String(port),
+  });
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`api exited ${child.exitCode}: ${output().slice(-2000)}`);
-    if ((await fetch(`${url}/health`)).status >= 500) throw new Error('api not healthy yet');
-  }, 60000, 100);
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`api exited ${child.exitCode}: ${output().slice(-2000)}`);
+      if ((await fetch(`${url}/health`)).status >= 500) throw new Error('api not healthy yet');
+    },
+    60000,
+    100,
+  );
   return running(child, url, output);
 }
 
 /** The worker with its listener on a free port (read from its boot log); resolves once it started. */
 export async function spawnWorker(env: Record<string, string>): Promise<RunningProcess> {
-  const { child, output } = spawnBuilt('dist/apps/worker/src/main.js', { LOG_LEVEL: 'info', WORKER_HTTP_PORT: '0', ...env });
-  const url = await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}: ${output().slice(-2000)}`);
-    const match = /worker http listening on ([\d.]+):(\d+)/.exec(output());
-    if (!match || !output().includes('worker started')) throw new Error('worker not started yet');
-    return `http://${match[1]}:${match[2]}`;
-  }, 60000, 100);
+  const { child, output } = spawnBuilt('dist/apps/worker/src/main.js', {
+    LOG_LEVEL: 'info',
+    WORKER_HTTP_PORT: '0',
+    ...env,
+  });
+  const url = await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`worker exited ${child.exitCode}: ${output().slice(-2000)}`);
+      const match = /worker http listening on ([\d.]+):(\d+)/.exec(output());
+      if (!match || !output().includes('worker started')) throw new Error('worker not started yet');
+      return `http://${match[1]}:${match[2]}`;
+    },
+    60000,
+    100,
+  );
   return running(child, url, output);
 }

@@ -35,14 +35,36 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const pwfile = join(dir, 'pw');
   writeFileSync(pwfile, `${PASSWORD}\n`);
   if (pgUid !== undefined) chownSync(pwfile, pgUid, pgUid);
-  await asPostgres(asRoot, join(bin, 'initdb'), ['-D', data, '-U', USER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C']);
+  await asPostgres(asRoot, join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    USER,
+    `--pwfile=${pwfile}`,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ]);
   rmSync(pwfile);
 
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=100 -c fsync=off -c full_page_writes=off`;
   let running = false;
   const start = async () => {
-    await asPostgres(asRoot, join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', options, 'start']);
+    await asPostgres(asRoot, join(bin, 'pg_ctl'), [
+      '-D',
+      data,
+      '-l',
+      join(dir, 'postgres.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      options,
+      'start',
+    ]);
     running = true;
   };
   const stop = async () => {
@@ -51,7 +73,10 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     running = false;
   };
   await start();
-  const database = await createMigratedDatabase(`postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, 'labkeys');
+  const database = await createMigratedDatabase(
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    'labkeys',
+  );
   return {
     url: database.url,
     start,
@@ -67,7 +92,8 @@ function postgresBin(): string {
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin/pg_ctl'))) : [];
   versions.sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) throw new Error('Postgres binaries not found under /usr/lib/postgresql; scripts/services.sh installs them');
+  if (versions.length === 0)
+    throw new Error('Postgres binaries not found under /usr/lib/postgresql; scripts/services.sh installs them');
   return join(root, versions[0], 'bin');
 }
 

@@ -106,7 +106,8 @@ function parseSample(line: string, where: string): Sample {
   }
   if (line[i] !== ' ') throw new Error(`expected a space before the value at ${where}`);
   const [raw, timestamp, ...extra] = line.slice(i + 1).split(' ');
-  if (extra.length > 0 || (timestamp !== undefined && !/^-?\d+$/.test(timestamp))) throw new Error(`bad timestamp at ${where}`);
+  if (extra.length > 0 || (timestamp !== undefined && !/^-?\d+$/.test(timestamp)))
+    throw new Error(`bad timestamp at ${where}`);
   return { name, labels, value: parseValue(raw, where) };
 }
 
@@ -132,16 +133,24 @@ function checkHistogram(family: Family): void {
   }
   for (const [key, { buckets, count }] of series) {
     for (let k = 1; k < buckets.length; k++) {
-      if (!(buckets[k][0] > buckets[k - 1][0]) || buckets[k][1] < buckets[k - 1][1]) throw new Error(`${family.name}${key}: buckets not cumulative`);
+      if (!(buckets[k][0] > buckets[k - 1][0]) || buckets[k][1] < buckets[k - 1][1])
+        throw new Error(`${family.name}${key}: buckets not cumulative`);
     }
     const last = buckets[buckets.length - 1];
-    if (!last || last[0] !== Infinity || last[1] !== count) throw new Error(`${family.name}${key}: +Inf bucket missing or not equal to _count`);
+    if (!last || last[0] !== Infinity || last[1] !== count)
+      throw new Error(`${family.name}${key}: +Inf bucket missing or not equal to _count`);
   }
 }
 
 /** The value of one sample (labels must match exactly those given; others may be present). */
-export function sampleValue(families: Map<string, Family>, sampleName: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(
+  families: Map<string, Family>,
+  sampleName: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const family = familyOf(families, sampleName);
-  const sample = family?.samples.find((s) => s.name === sampleName && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  const sample = family?.samples.find(
+    (s) => s.name === sampleName && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
   return sample?.value;
 }

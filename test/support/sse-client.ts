@@ -18,32 +18,42 @@ export class SseClient {
   static open(url: string, token: string, lastEventId?: string): Promise<SseClient> {
     const client = new SseClient();
     return new Promise((resolve, reject) => {
-      const req = request(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } }, (res) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`SSE ${url} answered ${res.statusCode}`));
-          res.resume();
-          return;
-        }
-        let buffer = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          let index: number;
-          while ((index = buffer.indexOf('\n\n')) >= 0) {
-            client.parse(buffer.slice(0, index));
-            buffer = buffer.slice(index + 2);
+      const req = request(
+        url,
+        {
+          headers: {
+            authorization: `Bearer ${token}`,
+            accept: 'text/event-stream',
+            ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+          },
+        },
+        (res) => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`SSE ${url} answered ${res.statusCode}`));
+            res.resume();
+            return;
           }
-        });
-        const ended = () => {
-          if (client.closed) return;
-          client.closed = true;
-          for (const waiter of client.closeWaiters.splice(0)) waiter();
-        };
-        res.on('end', ended);
-        res.on('close', ended);
-        client.close = () => req.destroy();
-        resolve(client);
-      });
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let index: number;
+            while ((index = buffer.indexOf('\n\n')) >= 0) {
+              client.parse(buffer.slice(0, index));
+              buffer = buffer.slice(index + 2);
+            }
+          });
+          const ended = () => {
+            if (client.closed) return;
+            client.closed = true;
+            for (const waiter of client.closeWaiters.splice(0)) waiter();
+          };
+          res.on('end', ended);
+          res.on('close', ended);
+          client.close = () => req.destroy();
+          resolve(client);
+        },
+      );
       req.on('error', (error) => (client.close ? undefined : reject(error)));
       req.end();
     });
@@ -66,7 +76,15 @@ export class SseClient {
   waitFor(predicate: (events: SseEvent[]) => boolean, timeoutMs = 30000): Promise<void> {
     if (predicate(this.events)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`SSE condition not met within ${timeoutMs} ms; got ${this.events.map((e) => e.event).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `SSE condition not met within ${timeoutMs} ms; got ${this.events.map((e) => e.event).join(', ')}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ predicate, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }

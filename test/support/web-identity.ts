@@ -11,7 +11,14 @@ import { specQueuePrefix } from './env';
 import { testPrisma } from './factories';
 import { startTestWorker, type TestWorker } from './worker';
 
-const AWS_CREDENTIAL_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'];
+const AWS_CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+];
 
 /**
  * Removes every AWS credential source from this process' environment (the SDK reads process.env; the global
@@ -34,7 +41,6 @@ export function withoutAwsCredentials(): { restore(): void } {
   };
 }
 
-
 export interface WebIdentityPipeline {
   aws: AwsLocal;
   api: TestApi;
@@ -55,7 +61,12 @@ export async function startWebIdentityPipeline(env: Record<string, string> = {})
   const aws = await startAwsLocal({ port: 0 });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const shared = { QUEUE_PREFIX: specQueuePrefix('wid'), PUBLIC_URL: baseUrl, API_RATE_LIMIT_PER_MINUTE: '100000', ...env };
+  const shared = {
+    QUEUE_PREFIX: specQueuePrefix('wid'),
+    PUBLIC_URL: baseUrl,
+    API_RATE_LIMIT_PER_MINUTE: '100000',
+    ...env,
+  };
   const api = await startTestApi(shared, port);
   const worker = await startTestWorker(shared);
   return {
@@ -79,15 +90,24 @@ export async function startWebIdentityPipeline(env: Record<string, string> = {})
  * (admin) credentials: create the IAM OIDC provider for LabKeys' issuer (once per account) and both roles.
  */
 export async function applyWebIdentitySetup(pipe: WebIdentityPipeline, ownerToken: string, connectionId: string) {
-  const setup = (await pipe.api.http.get(`/v1/connections/${connectionId}/setup`).set(bearer(ownerToken)).expect(200)).body;
+  const setup = (await pipe.api.http.get(`/v1/connections/${connectionId}/setup`).set(bearer(ownerToken)).expect(200))
+    .body;
   await createFromSetup(pipe.aws.url, setup);
   return setup;
 }
 
-export async function createFromSetup(awsUrl: string, setup: { oidcProvider: { url: string; clientIds: string[] } } & Parameters<typeof createRolesFromSetup>[2]): Promise<void> {
+export async function createFromSetup(
+  awsUrl: string,
+  setup: { oidcProvider: { url: string; clientIds: string[] } } & Parameters<typeof createRolesFromSetup>[2],
+): Promise<void> {
   const iam = new IAMClient({ endpoint: awsUrl, region: 'us-east-1', credentials: ADMIN_CREDENTIALS });
   try {
-    await iam.send(new CreateOpenIDConnectProviderCommand({ Url: setup.oidcProvider.url, ClientIDList: setup.oidcProvider.clientIds }));
+    await iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: setup.oidcProvider.url,
+        ClientIDList: setup.oidcProvider.clientIds,
+      }),
+    );
   } catch (error) {
     if ((error as { name?: string }).name !== 'EntityAlreadyExistsException') throw error;
   } finally {

@@ -14,9 +14,12 @@ export interface TestWorker {
 /** The real worker (in-process) on the run's Postgres and Redis. */
 export async function startTestWorker(overrides: Record<string, string> = {}): Promise<TestWorker> {
   const logs = new LogCapture();
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(testEnv({ LOG_LEVEL: 'info', ...overrides }), { logStream: logs }), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.createApplicationContext(
+    WorkerModule.forRoot(testEnv({ LOG_LEVEL: 'info', ...overrides }), { logStream: logs }),
+    {
+      bufferLogs: true,
+    },
+  );
   app.useLogger(app.get(Logger));
   await app.init();
   return { app, logs, close: () => app.close() };

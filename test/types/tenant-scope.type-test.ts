@@ -3,7 +3,14 @@
  * (`tsc -p tsconfig.json --noEmit`): each `@ts-expect-error` line must fail to compile, or the
  * directive itself becomes the error. Nothing here runs.
  */
-import { tenantScopeOf, type CourseRepository, type LabRepository, type TenantScope, type Tx, type UnitOfWork } from '@labkeys/database';
+import {
+  tenantScopeOf,
+  type CourseRepository,
+  type LabRepository,
+  type TenantScope,
+  type Tx,
+  type UnitOfWork,
+} from '@labkeys/database';
 
 declare const labs: LabRepository;
 declare const courses: CourseRepository;

@@ -5,7 +5,12 @@ import { OidcIssuer } from '@labkeys/oidc';
 import { bearer } from '../support/api';
 import { createClassroom, type Classroom } from '../support/classroom';
 import { eventually, ROOT } from '../support/processes';
-import { applyWebIdentitySetup, startWebIdentityPipeline, withoutAwsCredentials, type WebIdentityPipeline } from '../support/web-identity';
+import {
+  applyWebIdentitySetup,
+  startWebIdentityPipeline,
+  withoutAwsCredentials,
+  type WebIdentityPipeline,
+} from '../support/web-identity';
 import { listOwnPrefix, type Creds } from '../revocation/support';
 
 const run = promisify(execFile);
@@ -13,8 +18,10 @@ const LIFETIME_SECONDS = 5;
 const PUBLISH_LEAD_SECONDS = 2;
 const MARGIN_SECONDS = 1;
 
-const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string };
-const payload = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number };
+const header = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string };
+const payload = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number };
 
 /**
  * Issue 14, acceptance 3: `npm run admin -- oidc rotate` during a running lab. The new key is in the JWKS before
@@ -27,14 +34,19 @@ describe('OIDC key rotation during a running lab', () => {
   let env: { restore(): void };
   const creds = new Map<string, Creds & { handle: string }>();
 
-  const jwksKids = async () => ((await pipe.api.http.get('/oidc/jwks').expect(200)).body.keys as { kid: string }[]).map((k) => k.kid);
+  const jwksKids = async () =>
+    ((await pipe.api.http.get('/oidc/jwks').expect(200)).body.keys as { kid: string }[]).map((k) => k.kid);
   const workerToken = () => pipe.worker.app.get(OidcIssuer).token({ subject: `labkeys:${room.tenantId}:probe` });
   const fetchCreds = async (student: { id: string; token: string; handle: string }) => {
-    const body = await eventually(async () => {
-      const res = await pipe.api.http.get('/v1/me/sessions/current').set(bearer(student.token));
-      if (res.status !== 200) throw new Error(`still ${res.status}`);
-      return res.body;
-    }, 30_000, 100);
+    const body = await eventually(
+      async () => {
+        const res = await pipe.api.http.get('/v1/me/sessions/current').set(bearer(student.token));
+        if (res.status !== 200) throw new Error(`still ${res.status}`);
+        return res.body;
+      },
+      30_000,
+      100,
+    );
     creds.set(student.id, { ...body, handle: student.handle });
   };
 
@@ -45,7 +57,11 @@ describe('OIDC key rotation during a running lab', () => {
       OIDC_KEY_PUBLISH_LEAD_SECONDS: String(PUBLISH_LEAD_SECONDS),
       REVOCATION_CLOCK_MARGIN_SECONDS: String(MARGIN_SECONDS),
     });
-    room = await createClassroom(pipe.prisma, { students: 3, endpoint: pipe.aws.url, externalId: 'unused-in-web-identity' });
+    room = await createClassroom(pipe.prisma, {
+      students: 3,
+      endpoint: pipe.aws.url,
+      externalId: 'unused-in-web-identity',
+    });
     await pipe.prisma.awsConnection.update({ where: { id: room.connectionId }, data: { mode: 'WEB_IDENTITY' } });
     await applyWebIdentitySetup(pipe, room.ownerToken, room.connectionId);
     await pipe.api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
@@ -63,7 +79,10 @@ describe('OIDC key rotation during a running lab', () => {
 
     // The operator's command, with the deployment's configuration (the same publish lead as the api and worker).
     const cli = { ...process.env, OIDC_KEY_PUBLISH_LEAD_SECONDS: String(PUBLISH_LEAD_SECONDS) };
-    const out = await run(process.execPath, [join(ROOT, 'dist/apps/admin/src/main.js'), 'oidc', 'rotate'], { cwd: ROOT, env: cli });
+    const out = await run(process.execPath, [join(ROOT, 'dist/apps/admin/src/main.js'), 'oidc', 'rotate'], {
+      cwd: ROOT,
+      env: cli,
+    });
     const rotation = JSON.parse(out.stdout.trim()) as { kid: string; activatesAt: string; retiring: string[] };
     expect(rotation.retiring).toEqual([oldKid]);
     const activatesAt = Date.parse(rotation.activatesAt);
@@ -82,9 +101,13 @@ describe('OIDC key rotation during a running lab', () => {
     const firstKid = await observe();
     if (Date.now() < activatesAt - 500) expect(firstKid).toBe(oldKid);
     // Tokens switch to the new key once it activates (polled; the worker re-reads keys every second here).
-    await eventually(async () => {
-      if ((await observe()) !== rotation.kid) throw new Error('still the old key');
-    }, 15_000, 50);
+    await eventually(
+      async () => {
+        if ((await observe()) !== rotation.kid) throw new Error('still the old key');
+      },
+      15_000,
+      50,
+    );
     // Not a token before its activation (a few ms of clock difference between Postgres and this process allowed).
     expect(Date.now()).toBeGreaterThanOrEqual(activatesAt - 100);
 
@@ -97,7 +120,9 @@ describe('OIDC key rotation during a running lab', () => {
     const joined = imported.body.accessLinks as { studentId: string; accessToken: string }[];
     expect(joined).toHaveLength(2);
     for (const link of joined) {
-      const student = await pipe.prisma.student.findFirstOrThrow({ where: { tenantId: room.tenantId, id: link.studentId } });
+      const student = await pipe.prisma.student.findFirstOrThrow({
+        where: { tenantId: room.tenantId, id: link.studentId },
+      });
       await fetchCreds({ id: student.id, token: link.accessToken, handle: student.handle });
     }
     expect(await pipe.prisma.labSession.count({ where: { labId: room.labId, state: 'ACTIVE' } })).toBe(5);
@@ -105,15 +130,19 @@ describe('OIDC key rotation during a running lab', () => {
 
     // The old key stays published until every token it signed has expired, then leaves.
     let lastSeen = 0;
-    const goneAt = await eventually(async () => {
-      const kids = await jwksKids();
-      expect(kids).toContain(rotation.kid);
-      if (kids.includes(oldKid)) {
-        lastSeen = Date.now();
-        throw new Error('old key still published');
-      }
-      return Date.now();
-    }, 30_000, 100);
+    const goneAt = await eventually(
+      async () => {
+        const kids = await jwksKids();
+        expect(kids).toContain(rotation.kid);
+        if (kids.includes(oldKid)) {
+          lastSeen = Date.now();
+          throw new Error('old key still published');
+        }
+        return Date.now();
+      },
+      30_000,
+      100,
+    );
     expect(lastSeen).toBeGreaterThan(activatesAt);
     expect(goneAt).toBeGreaterThanOrEqual(lastOldExp * 1000);
     expect(goneAt).toBeGreaterThanOrEqual(activatesAt + LIFETIME_SECONDS * 1000);
@@ -129,10 +158,16 @@ describe('OIDC key rotation during a running lab', () => {
     const open = async (kid: string) => (await store.load(24 * 3600_000)).keys.find((k) => k.kid === kid)!.privateKey();
     await expect(open(b.kid)).resolves.toBeDefined();
     try {
-      await pipe.prisma.oidcSigningKey.update({ where: { kid: b.kid }, data: { sealedPrivateKey: a.sealedPrivateKey, sealKeyId: a.sealKeyId } });
+      await pipe.prisma.oidcSigningKey.update({
+        where: { kid: b.kid },
+        data: { sealedPrivateKey: a.sealedPrivateKey, sealKeyId: a.sealKeyId },
+      });
       await expect(open(b.kid)).rejects.toMatchObject({ name: 'SealedSecretError' });
     } finally {
-      await pipe.prisma.oidcSigningKey.update({ where: { kid: b.kid }, data: { sealedPrivateKey: b.sealedPrivateKey, sealKeyId: b.sealKeyId } });
+      await pipe.prisma.oidcSigningKey.update({
+        where: { kid: b.kid },
+        data: { sealedPrivateKey: b.sealedPrivateKey, sealKeyId: b.sealKeyId },
+      });
     }
   });
 });

@@ -49,7 +49,9 @@ describe('a webIdentity deployment boots and issues without AWS credentials', ()
   it('starts, serves its issuer, issues a lab and the credentials work', async () => {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const env: NodeJS.ProcessEnv = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')),
+    );
     Object.assign(env, {
       AWS_CONFIG_FILE: '/nonexistent/aws-config',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
@@ -61,34 +63,58 @@ describe('a webIdentity deployment boots and issues without AWS credentials', ()
       MIGRATE_ON_START: 'false',
       LOG_LEVEL: 'info',
     });
-    expect(Object.keys(env).filter((k) => /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(k))).toEqual([]);
+    expect(
+      Object.keys(env).filter((k) => /^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(k)),
+    ).toEqual([]);
     spawnBuilt('api', 'dist/apps/api/src/main.js', env);
     spawnBuilt('worker', 'dist/apps/worker/src/main.js', env);
-    await eventually(async () => {
-      const res = await fetch(`${baseUrl}/health`);
-      if (res.status !== 200) throw new Error(`health ${res.status}`);
-    }, 30_000, 200);
-    await eventually(async () => {
-      if (!output.get('worker')!.includes('worker started')) throw new Error('worker not started');
-    }, 30_000, 100);
+    await eventually(
+      async () => {
+        const res = await fetch(`${baseUrl}/health`);
+        if (res.status !== 200) throw new Error(`health ${res.status}`);
+      },
+      30_000,
+      200,
+    );
+    await eventually(
+      async () => {
+        if (!output.get('worker')!.includes('worker started')) throw new Error('worker not started');
+      },
+      30_000,
+      100,
+    );
 
-    const room = await createClassroom(prisma, { students: 3, endpoint: aws.url, externalId: 'unused-in-web-identity' });
+    const room = await createClassroom(prisma, {
+      students: 3,
+      endpoint: aws.url,
+      externalId: 'unused-in-web-identity',
+    });
     await prisma.awsConnection.update({ where: { id: room.connectionId }, data: { mode: 'WEB_IDENTITY' } });
     const auth = { authorization: `Bearer ${room.ownerToken}` };
-    const setup: Json = await (await fetch(`${baseUrl}/v1/connections/${room.connectionId}/setup`, { headers: auth })).json();
+    const setup: Json = await (
+      await fetch(`${baseUrl}/v1/connections/${room.connectionId}/setup`, { headers: auth })
+    ).json();
     expect(setup.oidcProvider.url).toBe(`${baseUrl}/oidc`);
     await createFromSetup(aws.url, setup);
-    const verify: Json = await (await fetch(`${baseUrl}/v1/connections/${room.connectionId}/verify`, { method: 'POST', headers: auth })).json();
+    const verify: Json = await (
+      await fetch(`${baseUrl}/v1/connections/${room.connectionId}/verify`, { method: 'POST', headers: auth })
+    ).json();
     expect(verify.failures).toEqual([]);
     expect(verify.verified).toBe(true);
 
     expect((await fetch(`${baseUrl}/v1/labs/${room.labId}/start`, { method: 'POST', headers: auth })).status).toBe(202);
     for (const s of room.students) {
-      const creds = await eventually(async () => {
-        const res = await fetch(`${baseUrl}/v1/me/sessions/current`, { headers: { authorization: `Bearer ${s.token}` } });
-        if (res.status !== 200) throw new Error(`still ${res.status}`);
-        return (await res.json()) as Creds;
-      }, 30_000, 100);
+      const creds = await eventually(
+        async () => {
+          const res = await fetch(`${baseUrl}/v1/me/sessions/current`, {
+            headers: { authorization: `Bearer ${s.token}` },
+          });
+          if (res.status !== 200) throw new Error(`still ${res.status}`);
+          return (await res.json()) as Creds;
+        },
+        30_000,
+        100,
+      );
       expect(await listOwnPrefix(aws, creds, s.handle)).toBe('ok');
     }
     const jwks: Json = await (await fetch(`${baseUrl}/oidc/jwks`)).json();
@@ -96,6 +122,7 @@ describe('a webIdentity deployment boots and issues without AWS credentials', ()
     expect(aws.counters()['sts:AssumeRole'] ?? 0).toBe(0);
     expect(aws.counters()['sts:AssumeRoleWithWebIdentity']).toBeGreaterThanOrEqual(3);
     // Nothing tried to find credentials and failed quietly along the way.
-    for (const name of ['api', 'worker']) expect(output.get(name)).not.toMatch(/CredentialsProviderError|Could not load credentials/);
+    for (const name of ['api', 'worker'])
+      expect(output.get(name)).not.toMatch(/CredentialsProviderError|Could not load credentials/);
   }, 90_000);
 });

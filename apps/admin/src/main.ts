@@ -26,9 +26,15 @@ async function main(argv: string[]): Promise<void> {
   if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL);
   const db = openStandaloneDatabase(env.DATABASE_URL);
   try {
-    const created = await createTenant(db, { name: values.name, ownerEmail: values.owner, ownerName: values['owner-name'] });
+    const created = await createTenant(db, {
+      name: values.name,
+      ownerEmail: values.owner,
+      ownerName: values['owner-name'],
+    });
     const ownerInvitationUrl = await inviteOwner(env, created, values.owner);
-    process.stdout.write(`${JSON.stringify({ tenantId: created.tenantId, ownerToken: created.ownerToken, ownerInvitationUrl })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ tenantId: created.tenantId, ownerToken: created.ownerToken, ownerInvitationUrl })}\n`,
+    );
   } finally {
     await db.close();
   }
@@ -67,8 +73,12 @@ async function rotateOidcKey(): Promise<void> {
   const ring = keyRingOf(env.LABKEYS_MASTER_KEY, env.LOCAL_KEY_FILE);
   const db = openStandaloneDatabase(env.DATABASE_URL);
   try {
-    const rotation = await new OidcKeyStore(db.uow, db.oidcKeys, new SecretSealer(ring)).rotate(env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000);
-    process.stdout.write(`${JSON.stringify({ kid: rotation.kid, activatesAt: rotation.activatesAt.toISOString(), retiring: rotation.retiring })}\n`);
+    const rotation = await new OidcKeyStore(db.uow, db.oidcKeys, new SecretSealer(ring)).rotate(
+      env.OIDC_KEY_PUBLISH_LEAD_SECONDS * 1000,
+    );
+    process.stdout.write(
+      `${JSON.stringify({ kid: rotation.kid, activatesAt: rotation.activatesAt.toISOString(), retiring: rotation.retiring })}\n`,
+    );
   } finally {
     await db.close();
   }

@@ -39,7 +39,20 @@ export interface ApiModuleOptions {
 }
 
 /** Feature modules of the instructor and student API. */
-export const FEATURE_MODULES = [HealthModule, InstructorsModule, AuditModule, MeModule, CoursesModule, StudentsModule, EnrollmentsModule, ConnectionsModule, TemplatesModule, LabsModule, OidcRoutesModule, IdentityModule];
+export const FEATURE_MODULES = [
+  HealthModule,
+  InstructorsModule,
+  AuditModule,
+  MeModule,
+  CoursesModule,
+  StudentsModule,
+  EnrollmentsModule,
+  ConnectionsModule,
+  TemplatesModule,
+  LabsModule,
+  OidcRoutesModule,
+  IdentityModule,
+];
 
 @Module({})
 export class ApiModule implements NestModule {

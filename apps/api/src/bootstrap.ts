@@ -22,11 +22,15 @@ export async function createApiApp(env: EnvSchema, options: ApiModuleOptions = {
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  if (env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
+  if (env.TRUST_PROXY)
+    app.set('trust proxy', /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY);
   // HTTP metrics, /metrics and the queue board, ahead of every Nest route (and any catch-all among them).
   mountOperationsRoutes(app, env);
   // Depth and array sizes are checked on the raw bytes, before anything recursive sees the document.
-  app.useBodyParser('json', { limit: '1mb', verify: (_req: unknown, _res: unknown, raw: Buffer) => checkJsonShape(raw) });
+  app.useBodyParser('json', {
+    limit: '1mb',
+    verify: (_req: unknown, _res: unknown, raw: Buffer) => checkJsonShape(raw),
+  });
   // Unstorable text is refused before validation, so every field is named whatever its validators are.
   app.useGlobalPipes(new StorableTextPipe(), createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
@@ -41,7 +45,10 @@ export async function createApiApp(env: EnvSchema, options: ApiModuleOptions = {
 
 function setupOpenApi(app: INestApplication): void {
   const document = buildOpenApiDocument(app);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1), yamlDocumentUrl: 'docs/openapi.yaml' });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1),
+    yamlDocumentUrl: 'docs/openapi.yaml',
+  });
 }
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -51,9 +58,26 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('LabKeys API')
       .setDescription('Temporary, scoped AWS access for student labs. Errors are application/problem+json (RFC 9457).')
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Instructor API token (lk_…) or student access token (lks_…)' })
-      .addCookieAuth('lk_session', { type: 'apiKey', in: 'cookie', description: 'Dashboard session (POST /v1/auth/sign-in); changes also need the x-csrf-token header' })
-      .addCookieAuth('lks_session', { type: 'apiKey', in: 'cookie', description: "Student page session (POST /v1/me/session with the access token); changes must come from LabKeys' origin" }, 'lks_session')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'Instructor API token (lk_…) or student access token (lks_…)',
+      })
+      .addCookieAuth('lk_session', {
+        type: 'apiKey',
+        in: 'cookie',
+        description: 'Dashboard session (POST /v1/auth/sign-in); changes also need the x-csrf-token header',
+      })
+      .addCookieAuth(
+        'lks_session',
+        {
+          type: 'apiKey',
+          in: 'cookie',
+          description:
+            "Student page session (POST /v1/me/session with the access token); changes must come from LabKeys' origin",
+        },
+        'lks_session',
+      )
       .build(),
     // Tags come from @ApiTags on each controller or route (one controller may serve routes of two tags), never
     // from a class name, so moving a route between controllers leaves the document as it was.

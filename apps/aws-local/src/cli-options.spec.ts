@@ -3,7 +3,20 @@ import { parseCliOptions } from './cli-options';
 describe('aws-local command line', () => {
   it('reads port, state and faults', () => {
     expect(
-      parseCliOptions(['--port', '4566', '--state', 'world.json', '--latency-ms', '20', '--throttle-rate', '0.3', '--error-rate', '0.1', '--clock-skew-ms', '-5000']),
+      parseCliOptions([
+        '--port',
+        '4566',
+        '--state',
+        'world.json',
+        '--latency-ms',
+        '20',
+        '--throttle-rate',
+        '0.3',
+        '--error-rate',
+        '0.1',
+        '--clock-skew-ms',
+        '-5000',
+      ]),
     ).toEqual({
       port: 4566,
       state: 'world.json',

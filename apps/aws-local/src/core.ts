@@ -102,7 +102,8 @@ export class AwsLocalCore {
     if (!p) return undefined;
     const expired = p.kind !== 'user' && p.session.expiration.getTime() <= this.clock.nowMs();
     const arn = p.kind === 'assumed-role' ? (p.session.assumedRoleArn as string) : p.user.arn;
-    if (expired) return { decision: 'deny', statement: null, policy: 'expired credentials', principalArn: arn, expired };
+    if (expired)
+      return { decision: 'deny', statement: null, policy: 'expired credentials', principalArn: arn, expired };
     return { ...this.backend.authorizer.authorize(p, action, resource, region, context), principalArn: arn, expired };
   }
 }

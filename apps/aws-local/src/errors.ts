@@ -16,6 +16,5 @@ export class AwsError extends Error {
 
 export const accessDenied = (message: string): AwsError => new AwsError('AccessDenied', message, 403);
 export const validationError = (message: string): AwsError => new AwsError('ValidationError', message, 400);
-export const malformedPolicy = (message: string): AwsError =>
-  new AwsError('MalformedPolicyDocument', message, 400);
+export const malformedPolicy = (message: string): AwsError => new AwsError('MalformedPolicyDocument', message, 400);
 export const noSuchEntity = (message: string): AwsError => new AwsError('NoSuchEntity', message, 404);

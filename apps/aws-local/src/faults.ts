@@ -89,7 +89,8 @@ export class FaultInjector {
     if (throttleRate === 0 && errorRate === 0) return null;
     if (actions && !actions.includes(service) && !actions.includes(`${service}:${action}`)) return null;
     if (throttleRate > 0 && this.random() < throttleRate) return { kind: 'throttle', error: throttlingError(service) };
-    if (errorRate > 0 && this.random() < errorRate) return { kind: 'error', error: serverError(service, this.random()) };
+    if (errorRate > 0 && this.random() < errorRate)
+      return { kind: 'error', error: serverError(service, this.random()) };
     return null;
   }
 }
@@ -100,7 +101,8 @@ function throttlingError(service: string): AwsError {
 }
 
 function serverError(service: string, draw: number): AwsError {
-  if (service === 's3') return new AwsError('InternalError', 'We encountered an internal error. Please try again.', 500, 'Receiver');
+  if (service === 's3')
+    return new AwsError('InternalError', 'We encountered an internal error. Please try again.', 500, 'Receiver');
   return draw < 0.5
     ? new AwsError('InternalFailure', 'An internal error occurred.', 500, 'Receiver')
     : new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again later.', 503, 'Receiver');

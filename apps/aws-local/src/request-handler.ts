@@ -54,7 +54,10 @@ export function createRequestHandler(core: AwsLocalCore) {
     if (path.startsWith('/_aws-local/')) return handleAdmin(core, req, res, path, new URLSearchParams(rawQuery));
     if (path === '/federation' || path === '/console') {
       const params = new URLSearchParams(rawQuery);
-      const reply = path === '/federation' ? handleFederation(core.backend, core.signin, params, origin) : handleConsole(core.backend, core.signin, params);
+      const reply =
+        path === '/federation'
+          ? handleFederation(core.backend, core.signin, params, origin)
+          : handleConsole(core.backend, core.signin, params);
       return send(res, reply.status, reply.headers, reply.body);
     }
     const requestId = newRequestId();
@@ -76,10 +79,18 @@ export function createRequestHandler(core: AwsLocalCore) {
         if (fault) throw fault;
         if (service === 'sts' && isUnsignedStsAction(action)) {
           const unsigned = { action, params, region: auth?.region ?? 'us-east-1', requestId };
-          return send(res, 200, headers, queryResponse(action, namespace, await handleUnsignedSts(core.backend, unsigned), requestId));
+          return send(
+            res,
+            200,
+            headers,
+            queryResponse(action, namespace, await handleUnsignedSts(core.backend, unsigned), requestId),
+          );
         }
         if (!auth) throw new AuthFailure(req.headers.authorization ? 'malformed' : 'missing');
-        const principal = await core.verifier.verify({ method: req.method ?? 'POST', path, query, headers: req.headers, body }, auth);
+        const principal = await core.verifier.verify(
+          { method: req.method ?? 'POST', path, query, headers: req.headers, body },
+          auth,
+        );
         const ctx = { action, params, principal, region: auth.region, requestId };
         const resultXml = service === 'sts' ? handleSts(core.backend, ctx) : handleIam(core.backend, ctx);
         return send(res, 200, headers, queryResponse(action, namespace, resultXml, requestId));
@@ -91,7 +102,12 @@ export function createRequestHandler(core: AwsLocalCore) {
     if (service === 's3') {
       const method = req.method ?? 'GET';
       const op = resolveS3Operation(method, path, query);
-      const headers = { ...common, 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId };
+      const headers = {
+        ...common,
+        'content-type': 'application/xml',
+        'x-amz-request-id': requestId,
+        'x-amz-id-2': requestId,
+      };
       try {
         const fault = await runWithFaults(core, 's3', op.name);
         if (fault) throw fault;

@@ -84,7 +84,12 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
       core.backend.sessions
         .list()
         .filter((s) => s.kind === 'assumed-role')
-        .map((s) => ({ accessKeyId: s.accessKeyId, sessionName: s.sessionName, roleArn: s.role?.arn, tags: { ...s.tags } })),
+        .map((s) => ({
+          accessKeyId: s.accessKeyId,
+          sessionName: s.sessionName,
+          roleArn: s.role?.arn,
+          tags: { ...s.tags },
+        })),
     now: () => core.clock.now(),
   };
 }

@@ -37,7 +37,8 @@ export class ConstraintCollector {
     if (value === undefined) return;
     const len = [...value].length;
     if (len < min) this.add(value, field, `have length greater than or equal to ${min}`, sensitive);
-    else if (max !== undefined && len > max) this.add(value, field, `have length less than or equal to ${max}`, sensitive);
+    else if (max !== undefined && len > max)
+      this.add(value, field, `have length less than or equal to ${max}`, sensitive);
   }
 
   /** `pattern` is the regular expression as AWS prints it; it must match the whole value. */
@@ -69,6 +70,7 @@ export class ConstraintCollector {
 /** Integer parameter, or a ValidationError naming it when not an integer. */
 export function intParam(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^-?\d+$/.test(raw)) throw validationError(`Value '${raw}' for parameter ${name} is invalid. Must be an integer.`);
+  if (!/^-?\d+$/.test(raw))
+    throw validationError(`Value '${raw}' for parameter ${name} is invalid. Must be an integer.`);
   return Number(raw);
 }

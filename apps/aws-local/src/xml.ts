@@ -18,7 +18,11 @@ export function wrap(name: string, innerXml: string): string {
 }
 
 /** A Query-protocol list: `<Name><member>…</member></Name>`. */
-export function memberList(name: string, items: string[], itemXml: (item: string) => string = (i) => escapeXml(i)): string {
+export function memberList(
+  name: string,
+  items: string[],
+  itemXml: (item: string) => string = (i) => escapeXml(i),
+): string {
   return `<${name}>${items.map((i) => `<member>${itemXml(i)}</member>`).join('')}</${name}>`;
 }
 

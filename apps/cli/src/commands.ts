@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
-import { ALL_FORMATS, credentialProcessOutput, credentialsFileEntries, renderCredentialFormat, type CredentialFormatName } from '@labkeys/credentials';
+import {
+  ALL_FORMATS,
+  credentialProcessOutput,
+  credentialsFileEntries,
+  renderCredentialFormat,
+  type CredentialFormatName,
+} from '@labkeys/credentials';
 import { awsConfigPath, awsCredentialsPath, writeAwsSection } from './aws-files';
 import { CliError, EXIT } from './cli-error';
 import { ProfileStore } from './profile-store';
@@ -34,14 +40,19 @@ export async function login(link: string | undefined, o: Options, io: Io): Promi
   try {
     await new StudentClient(profile).current();
   } catch (error) {
-    if (!(error instanceof CliError) || (error.exitCode !== EXIT.notReady && error.exitCode !== EXIT.ended)) throw error;
+    if (!(error instanceof CliError) || (error.exitCode !== EXIT.notReady && error.exitCode !== EXIT.ended))
+      throw error;
   }
   store().set(o.profile, profile);
   io.out(`Logged in to ${profile.url} as profile "${o.profile}". Next: labkeys configure --profile ${o.profile}\n`);
 }
 
 export function logout(o: Options, io: Io): void {
-  io.out(store().remove(o.profile) ? `Forgot the access link of profile "${o.profile}".\n` : `Profile "${o.profile}" was not logged in.\n`);
+  io.out(
+    store().remove(o.profile)
+      ? `Forgot the access link of profile "${o.profile}".\n`
+      : `Profile "${o.profile}" was not logged in.\n`,
+  );
 }
 
 export async function status(o: Options, io: Io): Promise<void> {
@@ -53,7 +64,8 @@ export async function status(o: Options, io: Io): Promise<void> {
 
 export async function creds(o: Options, io: Io): Promise<void> {
   const format = (o.format ?? 'json') as CredentialFormatName;
-  if (!(ALL_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${ALL_FORMATS.join(', ')}`, EXIT.usage);
+  if (!(ALL_FORMATS as readonly string[]).includes(format))
+    throw new CliError(`--format must be one of ${ALL_FORMATS.join(', ')}`, EXIT.usage);
   const text = renderCredentialFormat(await credentials(o, io), format, o.profile);
   io.out(text.endsWith('\n') ? text : `${text}\n`);
 }
@@ -85,7 +97,9 @@ export async function write(o: Options, io: Io): Promise<void> {
   const c = await credentials(o, io);
   const path = awsCredentialsPath();
   writeAwsSection(path, o.profile, credentialsFileEntries(c), 0o600);
-  io.out(`Wrote [${o.profile}] to ${path}; these keys expire ${c.expiration} (labkeys configure keeps a profile current by itself).\n`);
+  io.out(
+    `Wrote [${o.profile}] to ${path}; these keys expire ${c.expiration} (labkeys configure keeps a profile current by itself).\n`,
+  );
 }
 
 export async function consoleLink(o: Options, io: Io): Promise<void> {
@@ -95,7 +109,12 @@ export async function consoleLink(o: Options, io: Io): Promise<void> {
 }
 
 function openBrowser(url: string): Promise<boolean> {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => resolve(false));

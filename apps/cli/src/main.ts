@@ -33,7 +33,8 @@ Stores the access link (…/student#token=…) for the profile in $XDG_CONFIG_HO
 you only. A link LabKeys refuses is not stored.
 `,
   logout: 'usage: labkeys logout [--profile NAME]\n\nForgets the stored access link of the profile.\n',
-  status: 'usage: labkeys status [--profile NAME] [--wait]\n\nPrints the lab, the state and the expiry; exits non-zero with the reason when there is no access.\n',
+  status:
+    'usage: labkeys status [--profile NAME] [--wait]\n\nPrints the lab, the state and the expiry; exits non-zero with the reason when there is no access.\n',
   creds: `usage: labkeys creds [--format json|env|fish|powershell|cmd|ini] [--profile NAME] [--wait]
 
   env          bash/zsh:   eval "$(labkeys creds --format env)"
@@ -49,13 +50,15 @@ Writes [profile NAME] with "credential_process = labkeys credential-process --pr
 into ~/.aws/config (or $AWS_CONFIG_FILE), keeping every other section and comment; running it again changes
 nothing. The AWS CLI and SDKs then fetch current credentials themselves, renewals included.
 `,
-  'credential-process': 'usage: labkeys credential-process [--profile NAME]\n\nPrints credential_process Version 1 JSON; waits while credentials are being issued.\n',
+  'credential-process':
+    'usage: labkeys credential-process [--profile NAME]\n\nPrints credential_process Version 1 JSON; waits while credentials are being issued.\n',
   write: `usage: labkeys write [--profile NAME]
 
 Writes the current keys as [NAME] into ~/.aws/credentials (or $AWS_SHARED_CREDENTIALS_FILE), mode 0600, keeping every
 other section. The keys stop working when they expire: prefer "labkeys configure", which stays current.
 `,
-  console: 'usage: labkeys console [--print] [--profile NAME]\n\nOpens the AWS console signed in with your lab credentials; --print prints the one-time link (valid 15 minutes).\n',
+  console:
+    'usage: labkeys console [--print] [--profile NAME]\n\nOpens the AWS console signed in with your lab credentials; --print prints the one-time link (valid 15 minutes).\n',
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -83,15 +86,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP[rest[0] ?? 'labkeys'] ?? HELP.labkeys);
     return command ? EXIT.ok : EXIT.usage;
   }
-  if (!(command in HELP) || command === 'labkeys') throw new CliError(`unknown command "${command}"\n\n${HELP.labkeys}`, EXIT.usage);
+  if (!(command in HELP) || command === 'labkeys')
+    throw new CliError(`unknown command "${command}"\n\n${HELP.labkeys}`, EXIT.usage);
   if (v.help) {
     process.stdout.write(HELP[command]);
     return EXIT.ok;
   }
   const waitSeconds = v['wait-seconds'] === undefined ? 300 : Number(v['wait-seconds']);
-  if (!Number.isFinite(waitSeconds) || waitSeconds < 0) throw new CliError('--wait-seconds must be a number of seconds', EXIT.usage);
+  if (!Number.isFinite(waitSeconds) || waitSeconds < 0)
+    throw new CliError('--wait-seconds must be a number of seconds', EXIT.usage);
   const profile = v.profile ?? 'labkeys';
-  if (!/^[\w.-]{1,64}$/.test(profile)) throw new CliError('--profile must be 1-64 letters, digits, _ . or -', EXIT.usage);
+  if (!/^[\w.-]{1,64}$/.test(profile))
+    throw new CliError('--profile must be 1-64 letters, digits, _ . or -', EXIT.usage);
   const options: commands.Options = { profile, format: v.format, wait: v.wait, print: v.print, waitSeconds };
   const io: commands.Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(`${t}\n`) };
   // How the AWS CLI runs this same program again for credential_process.

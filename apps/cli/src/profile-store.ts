@@ -16,7 +16,10 @@ interface StoreFile {
 
 /** `$XDG_CONFIG_HOME/labkeys/profiles.json` (`~/.config/labkeys/…` by default), mode 0600 in a 0700 folder. */
 export function profileStorePath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), '.config');
+  const base =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/')
+      ? env.XDG_CONFIG_HOME
+      : join(env.HOME ?? homedir(), '.config');
   return join(base, 'labkeys', 'profiles.json');
 }
 
@@ -25,7 +28,11 @@ export class ProfileStore {
 
   get(name: string): StoredProfile {
     const profile = this.read().profiles[name];
-    if (!profile) throw new CliError(`No access link stored for profile "${name}". Run: labkeys login <access-link> --profile ${name}`, EXIT.notLoggedIn);
+    if (!profile)
+      throw new CliError(
+        `No access link stored for profile "${name}". Run: labkeys login <access-link> --profile ${name}`,
+        EXIT.notLoggedIn,
+      );
     return profile;
   }
 

@@ -37,7 +37,8 @@ export class StudentClient {
       try {
         return await this.current();
       } catch (error) {
-        if (!(error instanceof CliError) || error.exitCode !== EXIT.notReady || Date.now() + delay > deadline) throw error;
+        if (!(error instanceof CliError) || error.exitCode !== EXIT.notReady || Date.now() + delay > deadline)
+          throw error;
         onWait?.(error.message);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -53,14 +54,20 @@ export class StudentClient {
         redirect: 'manual',
       });
     } catch (error) {
-      throw new CliError(`Could not reach LabKeys at ${this.profile.url}: ${(error as Error).message}`, EXIT.unavailable);
+      throw new CliError(
+        `Could not reach LabKeys at ${this.profile.url}: ${(error as Error).message}`,
+        EXIT.unavailable,
+      );
     }
     if (res.ok) return (await res.json()) as T;
     const problem = ((await res.json().catch(() => ({}))) ?? {}) as Problem;
     const detail = problem.detail ?? res.statusText;
     switch (res.status) {
       case 401:
-        throw new CliError(`LabKeys refused this access link: ${detail} Ask your instructor for a new link if you are still in the course.`, EXIT.linkRefused);
+        throw new CliError(
+          `LabKeys refused this access link: ${detail} Ask your instructor for a new link if you are still in the course.`,
+          EXIT.linkRefused,
+        );
       case 404:
         throw new CliError(`No credentials yet: ${detail}`, EXIT.notReady);
       case 409:
@@ -70,7 +77,10 @@ export class StudentClient {
       case 429:
         throw new CliError(`LabKeys asks to slow down: ${detail}`, EXIT.unavailable);
       default:
-        throw new CliError(`LabKeys answered ${res.status}: ${detail}`, res.status >= 500 ? EXIT.unavailable : EXIT.failed);
+        throw new CliError(
+          `LabKeys answered ${res.status}: ${detail}`,
+          res.status >= 500 ? EXIT.unavailable : EXIT.failed,
+        );
     }
   }
 }
@@ -81,11 +91,17 @@ export function parseAccessLink(link: string): StoredProfile {
   try {
     url = new URL(link);
   } catch {
-    throw new CliError('That is not an access link; copy the whole link your instructor sent (https://…/student#token=…).', EXIT.usage);
+    throw new CliError(
+      'That is not an access link; copy the whole link your instructor sent (https://…/student#token=…).',
+      EXIT.usage,
+    );
   }
   const token = new URLSearchParams(url.hash.replace(/^#/, '')).get('token');
   if (!token || !/^lks_[A-Za-z0-9_-]{20,}$/.test(token) || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new CliError('That link has no access token; copy the whole link your instructor sent (https://…/student#token=…).', EXIT.usage);
+    throw new CliError(
+      'That link has no access token; copy the whole link your instructor sent (https://…/student#token=…).',
+      EXIT.usage,
+    );
   }
   const base = url.pathname.replace(/\/student\/?$/, '').replace(/\/$/, '');
   return { url: `${url.origin}${base}`, token };

@@ -23,11 +23,17 @@ import { StudentPage } from './student/StudentPage';
 function RequireSession({ children }: { children: ReactNode }) {
   const { data: session, isLoading, error } = useSession();
   const location = useLocation();
-  if (isLoading || error) return <main id="main" className="narrow"><QueryState isLoading={isLoading} error={error} /></main>;
+  if (isLoading || error)
+    return (
+      <main id="main" className="narrow">
+        <QueryState isLoading={isLoading} error={error} />
+      </main>
+    );
   const next = encodeURIComponent(location.pathname + location.search);
   if (!session) return <Navigate to={`/sign-in?next=${next}`} replace />;
   if (session.state === 'mfa-required') return <Navigate to={`/mfa?next=${next}`} replace />;
-  if (session.state === 'mfa-enrolment-required' && location.pathname !== '/mfa/enrol') return <Navigate to="/mfa/enrol" replace />;
+  if (session.state === 'mfa-enrolment-required' && location.pathname !== '/mfa/enrol')
+    return <Navigate to="/mfa/enrol" replace />;
   return <Shell>{children}</Shell>;
 }
 
@@ -60,8 +66,7 @@ function Shell({ children }: { children: ReactNode }) {
       </a>
       <header className="top">
         <div className="brand">
-          <Logo />{' '}
-          LabKeys <span className="tenant">{session?.tenant.name}</span>
+          <Logo /> LabKeys <span className="tenant">{session?.tenant.name}</span>
         </div>
         <nav aria-label="Main">
           <ul>

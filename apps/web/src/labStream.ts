@@ -47,8 +47,12 @@ export function useLabStream(labId: string, handlers: Handlers): StreamStatus {
         setStatus('live');
         if (fresh) latest.current.resync();
       };
-      source.addEventListener('lab.readiness', (e) => latest.current.readiness((JSON.parse((e as MessageEvent<string>).data) as { counts: Counts }).counts));
-      source.addEventListener('session.state', (e) => latest.current.session(JSON.parse((e as MessageEvent<string>).data) as SessionStateEvent));
+      source.addEventListener('lab.readiness', (e) =>
+        latest.current.readiness((JSON.parse((e as MessageEvent<string>).data) as { counts: Counts }).counts),
+      );
+      source.addEventListener('session.state', (e) =>
+        latest.current.session(JSON.parse((e as MessageEvent<string>).data) as SessionStateEvent),
+      );
       source.onerror = () => {
         if (stopped || !source) return;
         if (source.readyState === EventSource.CLOSED) {

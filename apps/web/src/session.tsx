@@ -51,23 +51,26 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
   const [needsEnrolment, setNeedsEnrolment] = useState(false);
   const pending = useRef<Pending | null>(null);
 
-  const withStepUp = useCallback(async <T,>(action: () => Promise<T>): Promise<T> => {
-    try {
-      return await action();
-    } catch (error) {
-      if (!(error instanceof ApiProblem && error.status === 403 && error.code === 'step_up_required')) throw error;
-      const session = client.getQueryData<Session | null>(SESSION_KEY);
-      await new Promise<void>((resolve, reject) => {
-        pending.current = { resolve, reject };
-        setCode('');
-        setProblem(null);
-        // Without an authenticator there is no code to give: the change waits for MFA enrolment.
-        setNeedsEnrolment(!session?.instructor.mfaEnabled);
-        setOpen(true);
-      });
-      return action();
-    }
-  }, [client]);
+  const withStepUp = useCallback(
+    async <T,>(action: () => Promise<T>): Promise<T> => {
+      try {
+        return await action();
+      } catch (error) {
+        if (!(error instanceof ApiProblem && error.status === 403 && error.code === 'step_up_required')) throw error;
+        const session = client.getQueryData<Session | null>(SESSION_KEY);
+        await new Promise<void>((resolve, reject) => {
+          pending.current = { resolve, reject };
+          setCode('');
+          setProblem(null);
+          // Without an authenticator there is no code to give: the change waits for MFA enrolment.
+          setNeedsEnrolment(!session?.instructor.mfaEnabled);
+          setOpen(true);
+        });
+        return action();
+      }
+    },
+    [client],
+  );
 
   const close = () => {
     setOpen(false);
@@ -92,7 +95,10 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
     <StepUpContext.Provider value={withStepUp}>
       {children}
       <Dialog open={open && needsEnrolment} title="Two-factor sign-in needed" onClose={close}>
-        <p>This change (AWS connections, revocations, instructors) needs a fresh code from an authenticator app, and your account has none yet.</p>
+        <p>
+          This change (AWS connections, revocations, instructors) needs a fresh code from an authenticator app, and your
+          account has none yet.
+        </p>
         <div className="actions">
           <Link
             className="button primary"
@@ -118,11 +124,29 @@ export function StepUpProvider({ children }: { children: ReactNode }) {
           <p>This change needs a fresh code from your authenticator app.</p>
           <ProblemAlert problem={problem} shown={['code']} />
           <label htmlFor="step-up-code">Authenticator code</label>
-          <input id="step-up-code" name="code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} aria-invalid={!!problem} autoFocus required />
-          {problem?.messagesFor('code').map((m) => <p key={m} className="field-error">{m}</p>)}
+          <input
+            id="step-up-code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            aria-invalid={!!problem}
+            autoFocus
+            required
+          />
+          {problem?.messagesFor('code').map((m) => (
+            <p key={m} className="field-error">
+              {m}
+            </p>
+          ))}
           <div className="actions">
-            <button type="submit" className="primary" disabled={busy}>Confirm</button>
-            <button type="button" onClick={close}>Cancel</button>
+            <button type="submit" className="primary" disabled={busy}>
+              Confirm
+            </button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
           </div>
         </form>
       </Dialog>

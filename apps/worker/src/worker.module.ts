@@ -30,17 +30,31 @@ import { RevocationApplier } from './revocation/revocation-applier';
 import { SweepScheduler } from './scheduling/sweep-scheduler';
 
 /** Every job handler of the worker; checked against the catalogue before boot. */
-export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [IssueSessionHandler, ExpireSessionHandler, RenewSessionHandler, StartLabHandler, SweepHandler, EndLabHandler, ApplyRevocationsHandler, SendAccessLinkHandler];
+export const WORKER_JOB_HANDLERS: readonly JobHandlerClass[] = [
+  IssueSessionHandler,
+  ExpireSessionHandler,
+  RenewSessionHandler,
+  StartLabHandler,
+  SweepHandler,
+  EndLabHandler,
+  ApplyRevocationsHandler,
+  SendAccessLinkHandler,
+];
 
 @Module({})
 export class WorkerModule {
-  static forRoot(env: EnvSchema, options: { logStream?: DestinationStream; handlers?: readonly JobHandlerClass[] } = {}): DynamicModule {
+  static forRoot(
+    env: EnvSchema,
+    options: { logStream?: DestinationStream; handlers?: readonly JobHandlerClass[] } = {},
+  ): DynamicModule {
     const handlers = options.handlers ?? WORKER_JOB_HANDLERS;
     return {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(env),
-        LoggerModule.forRoot({ pinoHttp: [baseLoggerOptions(env.LOG_LEVEL, 'worker'), options.logStream ?? process.stdout] }),
+        LoggerModule.forRoot({
+          pinoHttp: [baseLoggerOptions(env.LOG_LEVEL, 'worker'), options.logStream ?? process.stdout],
+        }),
         DatabaseModule,
         QueuesModule.forRoot(env, 'worker'),
         // Signs the web identity tokens of issuance and revocation.
@@ -53,11 +67,19 @@ export class WorkerModule {
       providers: [
         ...handlers,
         ...QUEUE_PROCESSORS,
-        { provide: WorkerDrain, inject: [AppConfig, ...QUEUE_PROCESSORS], useFactory: (config: AppConfig, ...processors: CatalogueProcessor[]) => new WorkerDrain(processors, config) },
+        {
+          provide: WorkerDrain,
+          inject: [AppConfig, ...QUEUE_PROCESSORS],
+          useFactory: (config: AppConfig, ...processors: CatalogueProcessor[]) => new WorkerDrain(processors, config),
+        },
         SweepScheduler,
         MailSender,
         RevocationApplier,
-        { provide: StsPacer, useFactory: (redis: Redis, config: AppConfig) => new StsPacer(redis, config), inject: [CORE_REDIS, AppConfig] },
+        {
+          provide: StsPacer,
+          useFactory: (redis: Redis, config: AppConfig) => new StsPacer(redis, config),
+          inject: [CORE_REDIS, AppConfig],
+        },
         {
           provide: JobDispatcher,
           // Injecting the handlers makes Nest construct them before the dispatcher.

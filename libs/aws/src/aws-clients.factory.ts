@@ -32,7 +32,7 @@ export interface AwsClientOptions {
 export function endpointOverrideRefused(): AwsCallError {
   return new AwsCallError(
     'EndpointOverrideRefused',
-    'This AWS connection has an endpoint override, which production refuses: LabKeys calls only real AWS endpoints there. Clear the connection\'s endpointOverride.',
+    "This AWS connection has an endpoint override, which production refuses: LabKeys calls only real AWS endpoints there. Clear the connection's endpointOverride.",
     null,
     false,
   );

@@ -1,4 +1,10 @@
-import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, startAwsLocal, type AwsLocal, type WorldStateFile } from '@labkeys/aws-local';
+import {
+  DEFAULT_ACCESS_KEY_ID,
+  DEFAULT_SECRET_ACCESS_KEY,
+  startAwsLocal,
+  type AwsLocal,
+  type WorldStateFile,
+} from '@labkeys/aws-local';
 import { AwsCallError } from './aws-call.error';
 import { AwsClientsFactory } from './aws-clients.factory';
 import { ConsoleLinkMinter } from './console-link.minter';
@@ -21,7 +27,12 @@ function world(): WorldStateFile {
         id: ACCOUNT,
         users: [{ name: 'admin', accessKeys: [ADMIN], inlinePolicies: { AdministratorAccess: allowAll } }],
         roles: [
-          { name: 'LabKeysLab', maxSessionDuration: 14400, trustPolicy: labRoleTrustPolicy(ADMIN_ARN, EXTERNAL_ID), inlinePolicies: { lab: allowAll } },
+          {
+            name: 'LabKeysLab',
+            maxSessionDuration: 14400,
+            trustPolicy: labRoleTrustPolicy(ADMIN_ARN, EXTERNAL_ID),
+            inlinePolicies: { lab: allowAll },
+          },
           {
             name: 'LabKeysManagement',
             trustPolicy: managementRoleTrustPolicy(ADMIN_ARN, EXTERNAL_ID),
@@ -29,12 +40,24 @@ function world(): WorldStateFile {
           },
           {
             name: 'LabKeysService',
-            trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN_ARN }, Action: 'sts:AssumeRole' }] },
+            trustPolicy: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { AWS: ADMIN_ARN }, Action: 'sts:AssumeRole' }],
+            },
             inlinePolicies: { all: allowAll },
           },
           {
             name: 'Chained',
-            trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/LabKeysService` }, Action: 'sts:AssumeRole' }] },
+            trustPolicy: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/LabKeysService` },
+                  Action: 'sts:AssumeRole',
+                },
+              ],
+            },
           },
         ],
       },
@@ -46,7 +69,13 @@ describe('AWS gateways against aws-local', () => {
   let aws: AwsLocal;
   let clients: AwsClientsFactory;
   let sts: StsGateway;
-  const target = () => ({ accountId: ACCOUNT, region: 'us-east-1', partition: 'aws', externalId: EXTERNAL_ID, endpointOverride: aws.url });
+  const target = () => ({
+    accountId: ACCOUNT,
+    region: 'us-east-1',
+    partition: 'aws',
+    externalId: EXTERNAL_ID,
+    endpointOverride: aws.url,
+  });
 
   beforeEach(async () => {
     aws = await startAwsLocal({ state: world() });
@@ -65,7 +94,10 @@ describe('AWS gateways against aws-local', () => {
       RoleSessionName: 'lk-s-abc-12345678',
       DurationSeconds: 900,
       ExternalId: EXTERNAL_ID,
-      Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }),
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+      }),
       Tags: [{ Key: 'labkeys:session', Value: 'x' }],
       SourceIdentity: 's-abc',
     });
@@ -79,28 +111,45 @@ describe('AWS gateways against aws-local', () => {
     expect(typeof out.packedPolicySize).toBe('number');
   });
 
-  it('reports AWS\'s AccessDenied exactly, as permanent, for a wrong external id', async () => {
-    const error = await sts.assumeRole(target(), { RoleArn: LAB_ROLE_ARN, RoleSessionName: 'x1', ExternalId: 'lk-wrong' }).catch((e: unknown) => e);
+  it("reports AWS's AccessDenied exactly, as permanent, for a wrong external id", async () => {
+    const error = await sts
+      .assumeRole(target(), { RoleArn: LAB_ROLE_ARN, RoleSessionName: 'x1', ExternalId: 'lk-wrong' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AwsCallError);
     expect(error).toMatchObject({ code: 'AccessDenied', httpStatus: 403, retryable: false });
-    expect((error as AwsCallError).message).toBe(`User: ${ADMIN_ARN} is not authorized to perform: sts:AssumeRole on resource: ${LAB_ROLE_ARN}`);
+    expect((error as AwsCallError).message).toBe(
+      `User: ${ADMIN_ARN} is not authorized to perform: sts:AssumeRole on resource: ${LAB_ROLE_ARN}`,
+    );
   });
 
   it('classifies injected throttling as retryable and, with maxAttempts 1, makes exactly one call', async () => {
     aws.setFaults({ throttleRate: 1, actions: ['sts:AssumeRole'] });
     aws.resetCounters();
-    const error = await sts.assumeRole(target(), { RoleArn: LAB_ROLE_ARN, RoleSessionName: 'x1', ExternalId: EXTERNAL_ID }).catch((e: unknown) => e);
+    const error = await sts
+      .assumeRole(target(), { RoleArn: LAB_ROLE_ARN, RoleSessionName: 'x1', ExternalId: EXTERNAL_ID })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'Throttling', retryable: true });
     expect(aws.counters()['sts:AssumeRole']).toBe(1);
   });
 
-  it('tells whether LabKeys\' own identity is an assumed role (role chaining)', async () => {
-    expect(await sts.callerIdentity(target())).toEqual({ arn: ADMIN_ARN, account: ACCOUNT, userId: expect.any(String), isAssumedRole: false });
-    const service = await sts.assumeRole(target(), { RoleArn: `arn:aws:iam::${ACCOUNT}:role/LabKeysService`, RoleSessionName: 'worker-1' });
+  it("tells whether LabKeys' own identity is an assumed role (role chaining)", async () => {
+    expect(await sts.callerIdentity(target())).toEqual({
+      arn: ADMIN_ARN,
+      account: ACCOUNT,
+      userId: expect.any(String),
+      isAssumedRole: false,
+    });
+    const service = await sts.assumeRole(target(), {
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/LabKeysService`,
+      RoleSessionName: 'worker-1',
+    });
     const chained = new AwsClientsFactory({ credentials: service });
     try {
       const me = await new StsGateway(chained).callerIdentity(target());
-      expect(me).toMatchObject({ arn: `arn:aws:sts::${ACCOUNT}:assumed-role/LabKeysService/worker-1`, isAssumedRole: true });
+      expect(me).toMatchObject({
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/LabKeysService/worker-1`,
+        isAssumedRole: true,
+      });
     } finally {
       chained.destroy();
     }
@@ -121,19 +170,35 @@ describe('AWS gateways against aws-local', () => {
     expect(aws.counters()['sts:AssumeRole']).toBe(1);
     // The management policy covers the lab role only.
     await expect(iam.getRole(conn, 'LabKeysService')).rejects.toMatchObject({ code: 'AccessDenied', retryable: false });
-    await expect(iam.getRolePolicy(conn, 'NoSuchRole', 'x')).rejects.toMatchObject({ code: expect.stringMatching(/AccessDenied|NoSuchEntity/) });
+    await expect(iam.getRolePolicy(conn, 'NoSuchRole', 'x')).rejects.toMatchObject({
+      code: expect.stringMatching(/AccessDenied|NoSuchEntity/),
+    });
   });
 
-  it('uses LabKeys\' own identity for IAM when no management role is set', async () => {
+  it("uses LabKeys' own identity for IAM when no management role is set", async () => {
     const iam = new IamGateway(clients, sts);
-    await expect(iam.getRole(target(), 'Missing')).rejects.toMatchObject({ code: 'NoSuchEntity', httpStatus: 404, retryable: false });
+    await expect(iam.getRole(target(), 'Missing')).rejects.toMatchObject({
+      code: 'NoSuchEntity',
+      httpStatus: 404,
+      retryable: false,
+    });
     expect((await iam.getRole(target(), 'LabKeysService')).maxSessionDuration).toBe(3600);
   });
 
   it('mints a console link that signs in, and omits nothing AWS needs', async () => {
-    const creds = await sts.assumeRole(target(), { RoleArn: LAB_ROLE_ARN, RoleSessionName: 'console', ExternalId: EXTERNAL_ID });
+    const creds = await sts.assumeRole(target(), {
+      RoleArn: LAB_ROLE_ARN,
+      RoleSessionName: 'console',
+      ExternalId: EXTERNAL_ID,
+    });
     const minter = new ConsoleLinkMinter();
-    const link = await minter.mint({ partition: 'aws', endpointOverride: aws.url, credentials: creds, sessionDurationSeconds: 900, issuer: 'https://labkeys.example.edu/' });
+    const link = await minter.mint({
+      partition: 'aws',
+      endpointOverride: aws.url,
+      credentials: creds,
+      sessionDurationSeconds: 900,
+      issuer: 'https://labkeys.example.edu/',
+    });
     const url = new URL(link);
     expect(`${url.origin}${url.pathname}`).toBe(`${aws.url}/federation`);
     expect(url.searchParams.get('Action')).toBe('login');
@@ -146,8 +211,11 @@ describe('AWS gateways against aws-local', () => {
     expect(signin.headers.get('location')).toContain('/console?session=');
   });
 
-  it('reports the federation endpoint\'s refusal of SessionDuration for role-chained credentials', async () => {
-    const service = await sts.assumeRole(target(), { RoleArn: `arn:aws:iam::${ACCOUNT}:role/LabKeysService`, RoleSessionName: 'svc' });
+  it("reports the federation endpoint's refusal of SessionDuration for role-chained credentials", async () => {
+    const service = await sts.assumeRole(target(), {
+      RoleArn: `arn:aws:iam::${ACCOUNT}:role/LabKeysService`,
+      RoleSessionName: 'svc',
+    });
     const chainedClients = new AwsClientsFactory({ credentials: service });
     try {
       const chained = await new StsGateway(chainedClients).assumeRole(target(), {
@@ -155,7 +223,12 @@ describe('AWS gateways against aws-local', () => {
         RoleSessionName: 'student',
       });
       const minter = new ConsoleLinkMinter();
-      const input = { partition: 'aws', endpointOverride: aws.url, credentials: chained, issuer: 'https://labkeys.example.edu/' };
+      const input = {
+        partition: 'aws',
+        endpointOverride: aws.url,
+        credentials: chained,
+        issuer: 'https://labkeys.example.edu/',
+      };
       await expect(minter.mint({ ...input, sessionDurationSeconds: 3600 })).rejects.toMatchObject({
         code: 'FederationError',
         httpStatus: 400,

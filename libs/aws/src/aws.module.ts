@@ -28,10 +28,15 @@ export class AwsModule {
         // Production refuses endpoint overrides where they would be used (the config module is global).
         {
           provide: AwsClientsFactory,
-          useFactory: (config: AppConfig) => new AwsClientsFactory({ refuseEndpointOverride: config.isProduction, ...options }),
+          useFactory: (config: AppConfig) =>
+            new AwsClientsFactory({ refuseEndpointOverride: config.isProduction, ...options }),
           inject: [AppConfig],
         },
-        { provide: AwsClientsLifecycle, useFactory: (c: AwsClientsFactory) => new AwsClientsLifecycle(c), inject: [AwsClientsFactory] },
+        {
+          provide: AwsClientsLifecycle,
+          useFactory: (c: AwsClientsFactory) => new AwsClientsLifecycle(c),
+          inject: [AwsClientsFactory],
+        },
         { provide: StsGateway, useFactory: (c: AwsClientsFactory) => new StsGateway(c), inject: [AwsClientsFactory] },
         // The token source comes from the (global) OidcModule when the process has one.
         {
@@ -41,10 +46,15 @@ export class AwsModule {
         },
         {
           provide: IamGateway,
-          useFactory: (c: AwsClientsFactory, s: StsGateway, t?: WebIdentityTokenSource) => new IamGateway(c, s, { webIdentityTokens: t ?? null }),
+          useFactory: (c: AwsClientsFactory, s: StsGateway, t?: WebIdentityTokenSource) =>
+            new IamGateway(c, s, { webIdentityTokens: t ?? null }),
           inject: [AwsClientsFactory, StsGateway, { token: WEB_IDENTITY_TOKEN_SOURCE, optional: true }],
         },
-        { provide: ConsoleLinkMinter, useFactory: (config: AppConfig) => new ConsoleLinkMinter({ refuseEndpointOverride: config.isProduction }), inject: [AppConfig] },
+        {
+          provide: ConsoleLinkMinter,
+          useFactory: (config: AppConfig) => new ConsoleLinkMinter({ refuseEndpointOverride: config.isProduction }),
+          inject: [AppConfig],
+        },
       ],
       exports: [AwsClientsFactory, StsGateway, SessionIssuer, IamGateway, ConsoleLinkMinter],
     };

@@ -49,7 +49,8 @@ export class ConsoleLinkMinter {
       sessionToken: input.credentials.sessionToken,
     });
     const tokenQuery = new URLSearchParams({ Action: 'getSigninToken' });
-    if (input.sessionDurationSeconds !== undefined) tokenQuery.set('SessionDuration', String(input.sessionDurationSeconds));
+    if (input.sessionDurationSeconds !== undefined)
+      tokenQuery.set('SessionDuration', String(input.sessionDurationSeconds));
     tokenQuery.set('Session', session);
     const signinToken = await this.requestToken(`${federation}?${tokenQuery.toString()}`);
     const login = new URLSearchParams({
@@ -68,7 +69,13 @@ export class ConsoleLinkMinter {
       response = await this.fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {
       const timedOut = (error as Error)?.name === 'TimeoutError';
-      throw new AwsCallError(timedOut ? 'TimeoutError' : 'NetworkError', `Federation endpoint unreachable: ${(error as Error)?.message ?? 'unknown error'}`, null, true, { cause: error });
+      throw new AwsCallError(
+        timedOut ? 'TimeoutError' : 'NetworkError',
+        `Federation endpoint unreachable: ${(error as Error)?.message ?? 'unknown error'}`,
+        null,
+        true,
+        { cause: error },
+      );
     }
     const text = await response.text();
     if (!response.ok) {
@@ -82,7 +89,12 @@ export class ConsoleLinkMinter {
       token = undefined;
     }
     if (typeof token !== 'string' || token === '') {
-      throw new AwsCallError('FederationError', 'Federation endpoint answered without a SigninToken', response.status, true);
+      throw new AwsCallError(
+        'FederationError',
+        'Federation endpoint answered without a SigninToken',
+        response.status,
+        true,
+      );
     }
     return token;
   }

@@ -73,38 +73,59 @@ export class IamGateway {
   async getRole(target: AwsConnectionTarget, roleName: string): Promise<RoleInfo> {
     const out = await this.call(target, (iam) => iam.send(new GetRoleCommand({ RoleName: roleName })));
     const role = out.Role;
-    if (!role?.RoleName || !role.RoleId || !role.Arn) throw new AwsCallError('IncompleteResponse', 'GetRole answered without a role', null, true);
-    return { roleName: role.RoleName, roleId: role.RoleId, arn: role.Arn, maxSessionDuration: role.MaxSessionDuration ?? 3600 };
+    if (!role?.RoleName || !role.RoleId || !role.Arn)
+      throw new AwsCallError('IncompleteResponse', 'GetRole answered without a role', null, true);
+    return {
+      roleName: role.RoleName,
+      roleId: role.RoleId,
+      arn: role.Arn,
+      maxSessionDuration: role.MaxSessionDuration ?? 3600,
+    };
   }
 
   async getOpenIdConnectProvider(target: AwsConnectionTarget, providerArn: string): Promise<OidcProviderInfo> {
-    const out = await this.call(target, (iam) => iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn })));
+    const out = await this.call(target, (iam) =>
+      iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: providerArn })),
+    );
     return { url: out.Url ?? '', clientIds: out.ClientIDList ?? [] };
   }
 
   /** The inline policy's document as JSON text, or null when the role has no policy of that name. */
   async getRolePolicy(target: AwsConnectionTarget, roleName: string, policyName: string): Promise<string | null> {
     try {
-      const out = await this.call(target, (iam) => iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })));
+      const out = await this.call(target, (iam) =>
+        iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+      );
       // IAM answers the document URL-encoded.
       return out.PolicyDocument === undefined ? null : decodeURIComponent(out.PolicyDocument);
     } catch (error) {
-      if (error instanceof AwsCallError && error.code === 'NoSuchEntity' && (await this.roleExists(target, roleName))) return null;
+      if (error instanceof AwsCallError && error.code === 'NoSuchEntity' && (await this.roleExists(target, roleName)))
+        return null;
       throw error;
     }
   }
 
-  async putRolePolicy(target: AwsConnectionTarget, roleName: string, policyName: string, document: string): Promise<void> {
-    await this.call(target, (iam) => iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: document })));
+  async putRolePolicy(
+    target: AwsConnectionTarget,
+    roleName: string,
+    policyName: string,
+    document: string,
+  ): Promise<void> {
+    await this.call(target, (iam) =>
+      iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: document })),
+    );
   }
 
   /** False when the policy was already gone, so a repeated delete is harmless. */
   async deleteRolePolicy(target: AwsConnectionTarget, roleName: string, policyName: string): Promise<boolean> {
     try {
-      await this.call(target, (iam) => iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })));
+      await this.call(target, (iam) =>
+        iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+      );
       return true;
     } catch (error) {
-      if (error instanceof AwsCallError && error.code === 'NoSuchEntity' && (await this.roleExists(target, roleName))) return false;
+      if (error instanceof AwsCallError && error.code === 'NoSuchEntity' && (await this.roleExists(target, roleName)))
+        return false;
       throw error;
     }
   }
@@ -113,7 +134,9 @@ export class IamGateway {
     const names: string[] = [];
     let marker: string | undefined;
     do {
-      const out = await this.call(target, (iam) => iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker })));
+      const out = await this.call(target, (iam) =>
+        iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
+      );
       names.push(...(out.PolicyNames ?? []));
       marker = out.IsTruncated ? out.Marker : undefined;
     } while (marker);
@@ -138,7 +161,12 @@ export class IamGateway {
   private client(target: AwsConnectionTarget): IAMClient {
     if (!target.managementRoleArn && target.mode === 'WEB_IDENTITY') {
       // LabKeys holds no AWS identity of its own for such a connection: only the management role can act.
-      throw new AwsCallError('ManagementRoleRequired', 'A webIdentity connection needs a managementRoleArn for IAM calls (revocation, verify).', null, false);
+      throw new AwsCallError(
+        'ManagementRoleRequired',
+        'A webIdentity connection needs a managementRoleArn for IAM calls (revocation, verify).',
+        null,
+        false,
+      );
     }
     if (!target.managementRoleArn) return this.clients.iam(target);
     const key = managementKey(target);
@@ -156,10 +184,20 @@ export class IamGateway {
     const fresh = this.issuer
       .issue(
         target,
-        { RoleArn: target.managementRoleArn!, RoleSessionName: MANAGEMENT_SESSION_NAME, ExternalId: target.externalId, DurationSeconds: this.sessionSeconds },
+        {
+          RoleArn: target.managementRoleArn!,
+          RoleSessionName: MANAGEMENT_SESSION_NAME,
+          ExternalId: target.externalId,
+          DurationSeconds: this.sessionSeconds,
+        },
         MANAGEMENT_SUBJECT,
       )
-      .then(({ accessKeyId, secretAccessKey, sessionToken, expiration }) => ({ accessKeyId, secretAccessKey, sessionToken, expiration }));
+      .then(({ accessKeyId, secretAccessKey, sessionToken, expiration }) => ({
+        accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        expiration,
+      }));
     this.cache.set(key, fresh);
     fresh.catch(() => {
       if (this.cache.get(key) === fresh) this.cache.delete(key);

@@ -2,7 +2,7 @@ import { assumedRoleName, isAssumedRoleArn, parseRoleArn, roleArn } from './arn.
 import { defaultConsoleDestination, federationEndpointFor } from './partition.util';
 
 describe('partition hosts', () => {
-  it('names each partition\'s federation endpoint and console home', () => {
+  it("names each partition's federation endpoint and console home", () => {
     expect(federationEndpointFor('aws')).toBe('https://signin.aws.amazon.com/federation');
     expect(federationEndpointFor('aws-us-gov')).toBe('https://signin.amazonaws-us-gov.com/federation');
     expect(federationEndpointFor('aws-cn')).toBe('https://signin.amazonaws.cn/federation');
@@ -23,13 +23,28 @@ describe('partition hosts', () => {
 
 describe('ARNs', () => {
   it('parses role ARNs with and without a path', () => {
-    expect(parseRoleArn('arn:aws:iam::123456789012:role/LabKeysLab')).toEqual({ partition: 'aws', accountId: '123456789012', path: '/', roleName: 'LabKeysLab' });
+    expect(parseRoleArn('arn:aws:iam::123456789012:role/LabKeysLab')).toEqual({
+      partition: 'aws',
+      accountId: '123456789012',
+      path: '/',
+      roleName: 'LabKeysLab',
+    });
     const nested = parseRoleArn('arn:aws-us-gov:iam::123456789012:role/labs/2026/Student')!;
-    expect(nested).toEqual({ partition: 'aws-us-gov', accountId: '123456789012', path: '/labs/2026/', roleName: 'Student' });
+    expect(nested).toEqual({
+      partition: 'aws-us-gov',
+      accountId: '123456789012',
+      path: '/labs/2026/',
+      roleName: 'Student',
+    });
     expect(roleArn(nested)).toBe('arn:aws-us-gov:iam::123456789012:role/labs/2026/Student');
   });
 
-  it.each(['arn:aws:iam::123456789012:user/admin', 'arn:aws:iam::12345:role/x', 'arn:aws:sts::123456789012:assumed-role/x/y', 'role/x'])('%s is not a role ARN', (arn) => {
+  it.each([
+    'arn:aws:iam::123456789012:user/admin',
+    'arn:aws:iam::12345:role/x',
+    'arn:aws:sts::123456789012:assumed-role/x/y',
+    'role/x',
+  ])('%s is not a role ARN', (arn) => {
     expect(parseRoleArn(arn)).toBeNull();
   });
 

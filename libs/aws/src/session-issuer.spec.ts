@@ -4,13 +4,27 @@ import type { AssumedRole, StsGateway } from './sts.gateway';
 import type { WebIdentityTokenRequest, WebIdentityTokenSource } from './web-identity';
 
 // One class under test; STS and the token source are stand-ins recording what they were asked.
-const ISSUED: AssumedRole = { accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date(), assumedRoleId: 'AROA:x', assumedRoleArn: 'arn' };
+const ISSUED: AssumedRole = {
+  accessKeyId: 'ASIA',
+  secretAccessKey: 's',
+  sessionToken: 't',
+  expiration: new Date(),
+  assumedRoleId: 'AROA:x',
+  assumedRoleArn: 'arn',
+};
 
 function setup() {
-  const calls: { assumeRole: AssumeRoleCommandInput[]; webIdentity: AssumeRoleWithWebIdentityCommandInput[]; tokens: WebIdentityTokenRequest[] } = { assumeRole: [], webIdentity: [], tokens: [] };
+  const calls: {
+    assumeRole: AssumeRoleCommandInput[];
+    webIdentity: AssumeRoleWithWebIdentityCommandInput[];
+    tokens: WebIdentityTokenRequest[];
+  } = { assumeRole: [], webIdentity: [], tokens: [] };
   const sts = {
     assumeRole: async (_t: unknown, input: AssumeRoleCommandInput) => (calls.assumeRole.push(input), ISSUED),
-    assumeRoleWithWebIdentity: async (_t: unknown, input: AssumeRoleWithWebIdentityCommandInput) => (calls.webIdentity.push(input), ISSUED),
+    assumeRoleWithWebIdentity: async (_t: unknown, input: AssumeRoleWithWebIdentityCommandInput) => (
+      calls.webIdentity.push(input),
+      ISSUED
+    ),
   } as unknown as StsGateway;
   const tokens: WebIdentityTokenSource = { token: async (request) => (calls.tokens.push(request), 'signed.jwt.token') };
   return { calls, issuer: new SessionIssuer(sts, tokens) };
@@ -42,17 +56,30 @@ describe('SessionIssuer', () => {
 
   it('webIdentity connections sign a token for labkeys:<tenant>:<subject> carrying tags and source identity', async () => {
     const { calls, issuer } = setup();
-    await expect(issuer.issue({ tenantId: 't1', mode: 'WEB_IDENTITY', region: 'us-east-1' } as never, input, 's-abc')).resolves.toBe(ISSUED);
-    expect(calls.tokens).toEqual([{ subject: 'labkeys:t1:s-abc', tags: input.Tags, transitiveTagKeys: ['course'], sourceIdentity: 's-abc' }]);
+    await expect(
+      issuer.issue({ tenantId: 't1', mode: 'WEB_IDENTITY', region: 'us-east-1' } as never, input, 's-abc'),
+    ).resolves.toBe(ISSUED);
+    expect(calls.tokens).toEqual([
+      { subject: 'labkeys:t1:s-abc', tags: input.Tags, transitiveTagKeys: ['course'], sourceIdentity: 's-abc' },
+    ]);
     // No ExternalId, Tags or SourceIdentity parameters: AssumeRoleWithWebIdentity takes them from the token.
     expect(calls.webIdentity).toEqual([
-      { RoleArn: input.RoleArn, RoleSessionName: input.RoleSessionName, WebIdentityToken: 'signed.jwt.token', DurationSeconds: 3600, Policy: input.Policy, PolicyArns: input.PolicyArns },
+      {
+        RoleArn: input.RoleArn,
+        RoleSessionName: input.RoleSessionName,
+        WebIdentityToken: 'signed.jwt.token',
+        DurationSeconds: 3600,
+        Policy: input.Policy,
+        PolicyArns: input.PolicyArns,
+      },
     ]);
     expect(calls.assumeRole).toEqual([]);
   });
 
   it('refuses web identity permanently when the process has no issuer', async () => {
     const issuer = new SessionIssuer({} as StsGateway, null);
-    await expect(issuer.issue({ tenantId: 't1', mode: 'WEB_IDENTITY', region: 'us-east-1' } as never, input, 's-abc')).rejects.toMatchObject({ code: 'WebIdentityUnavailable', retryable: false });
+    await expect(
+      issuer.issue({ tenantId: 't1', mode: 'WEB_IDENTITY', region: 'us-east-1' } as never, input, 's-abc'),
+    ).rejects.toMatchObject({ code: 'WebIdentityUnavailable', retryable: false });
   });
 });

@@ -21,21 +21,35 @@ export class SessionIssuer {
   ) {}
 
   async issue(connection: AwsConnectionTarget, input: SessionRequest, subjectName: string): Promise<AssumedRole> {
-    if (connection.mode !== 'WEB_IDENTITY') return issuanceMetrics.timeSts('AssumeRole', this.sts.assumeRole(connection, input));
+    if (connection.mode !== 'WEB_IDENTITY')
+      return issuanceMetrics.timeSts('AssumeRole', this.sts.assumeRole(connection, input));
     const token = await this.webIdentityToken(connection, subjectName, input);
-    return issuanceMetrics.timeSts('AssumeRoleWithWebIdentity', this.sts.assumeRoleWithWebIdentity(connection, {
-      RoleArn: input.RoleArn,
-      RoleSessionName: input.RoleSessionName,
-      WebIdentityToken: token,
-      ...(input.DurationSeconds !== undefined && { DurationSeconds: input.DurationSeconds }),
-      ...(input.Policy !== undefined && { Policy: input.Policy }),
-      ...(input.PolicyArns !== undefined && input.PolicyArns.length > 0 && { PolicyArns: input.PolicyArns }),
-    }));
+    return issuanceMetrics.timeSts(
+      'AssumeRoleWithWebIdentity',
+      this.sts.assumeRoleWithWebIdentity(connection, {
+        RoleArn: input.RoleArn,
+        RoleSessionName: input.RoleSessionName,
+        WebIdentityToken: token,
+        ...(input.DurationSeconds !== undefined && { DurationSeconds: input.DurationSeconds }),
+        ...(input.Policy !== undefined && { Policy: input.Policy }),
+        ...(input.PolicyArns !== undefined && input.PolicyArns.length > 0 && { PolicyArns: input.PolicyArns }),
+      }),
+    );
   }
 
   /** A signed token for one call; exposed for verify's cross-tenant probe. */
-  webIdentityToken(connection: AwsConnectionTarget, subjectName: string, input: Pick<AssumeRoleCommandInput, 'Tags' | 'TransitiveTagKeys' | 'SourceIdentity'> = {}): Promise<string> {
-    if (!this.tokens) throw new AwsCallError('WebIdentityUnavailable', 'This process has no OIDC issuer to sign web identity tokens.', null, false);
+  webIdentityToken(
+    connection: AwsConnectionTarget,
+    subjectName: string,
+    input: Pick<AssumeRoleCommandInput, 'Tags' | 'TransitiveTagKeys' | 'SourceIdentity'> = {},
+  ): Promise<string> {
+    if (!this.tokens)
+      throw new AwsCallError(
+        'WebIdentityUnavailable',
+        'This process has no OIDC issuer to sign web identity tokens.',
+        null,
+        false,
+      );
     if (!connection.tenantId) throw new Error('A web identity connection must name its tenant');
     return this.tokens.token({
       subject: webIdentitySubject(connection.tenantId, subjectName),

@@ -9,7 +9,13 @@ export type PolicyDocument = {
 export const LAB_ROLE_TRUST_ACTIONS = ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'] as const;
 
 /** Revocation writes deny statements into an inline policy of the lab role; verification reads its limits. */
-export const MANAGEMENT_ACTIONS = ['iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'] as const;
+export const MANAGEMENT_ACTIONS = [
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:ListRolePolicies',
+] as const;
 
 /**
  * The lab role's trust policy: only LabKeys' principal, and only with this connection's external id, so no
@@ -60,13 +66,26 @@ export function managementRolePolicy(labRoleArns: string[], oidcProviderArn?: st
         Action: [...MANAGEMENT_ACTIONS],
         Resource: labRoleArns.length === 1 ? labRoleArns[0] : [...labRoleArns],
       },
-      ...(oidcProviderArn ? [{ Sid: 'LabKeysChecksItsProvider', Effect: 'Allow', Action: 'iam:GetOpenIDConnectProvider', Resource: oidcProviderArn }] : []),
+      ...(oidcProviderArn
+        ? [
+            {
+              Sid: 'LabKeysChecksItsProvider',
+              Effect: 'Allow',
+              Action: 'iam:GetOpenIDConnectProvider',
+              Resource: oidcProviderArn,
+            },
+          ]
+        : []),
     ],
   };
 }
 
 /** Everything issuance does on the lab role through web identity: the token carries the tags and source identity. */
-export const LAB_ROLE_WEB_IDENTITY_TRUST_ACTIONS = ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession', 'sts:SetSourceIdentity'] as const;
+export const LAB_ROLE_WEB_IDENTITY_TRUST_ACTIONS = [
+  'sts:AssumeRoleWithWebIdentity',
+  'sts:TagSession',
+  'sts:SetSourceIdentity',
+] as const;
 
 /** `host/path` of an issuer URL: the provider's name in its ARN and in trust-policy condition keys. */
 export function oidcProviderKey(issuerUrl: string): string {
@@ -77,7 +96,13 @@ export function oidcProviderArn(partition: string, accountId: string, issuerUrl:
   return `arn:${partition}:iam::${accountId}:oidc-provider/${oidcProviderKey(issuerUrl)}`;
 }
 
-function webIdentityTrust(sid: string, providerArn: string, issuerUrl: string, actions: string | string[], subject: string): PolicyDocument {
+function webIdentityTrust(
+  sid: string,
+  providerArn: string,
+  issuerUrl: string,
+  actions: string | string[],
+  subject: string,
+): PolicyDocument {
   const key = oidcProviderKey(issuerUrl);
   return {
     Version: '2012-10-17',
@@ -97,11 +122,31 @@ function webIdentityTrust(sid: string, providerArn: string, issuerUrl: string, a
  * The lab role's trust on a web identity connection: LabKeys' OIDC provider, and only subjects of this tenant
  * (`labkeys:<tenant id>:*`), so a token LabKeys signs for another tenant is refused by this account.
  */
-export function labRoleWebIdentityTrustPolicy(providerArn: string, issuerUrl: string, tenantId: string): PolicyDocument {
-  return webIdentityTrust('LabKeysIssuesStudentSessions', providerArn, issuerUrl, [...LAB_ROLE_WEB_IDENTITY_TRUST_ACTIONS], `labkeys:${tenantId}:*`);
+export function labRoleWebIdentityTrustPolicy(
+  providerArn: string,
+  issuerUrl: string,
+  tenantId: string,
+): PolicyDocument {
+  return webIdentityTrust(
+    'LabKeysIssuesStudentSessions',
+    providerArn,
+    issuerUrl,
+    [...LAB_ROLE_WEB_IDENTITY_TRUST_ACTIONS],
+    `labkeys:${tenantId}:*`,
+  );
 }
 
 /** The management role's trust: the same provider, only this tenant's management subject. */
-export function managementRoleWebIdentityTrustPolicy(providerArn: string, issuerUrl: string, tenantId: string): PolicyDocument {
-  return webIdentityTrust('LabKeysManagesLabRoles', providerArn, issuerUrl, 'sts:AssumeRoleWithWebIdentity', `labkeys:${tenantId}:management`);
+export function managementRoleWebIdentityTrustPolicy(
+  providerArn: string,
+  issuerUrl: string,
+  tenantId: string,
+): PolicyDocument {
+  return webIdentityTrust(
+    'LabKeysManagesLabRoles',
+    providerArn,
+    issuerUrl,
+    'sts:AssumeRoleWithWebIdentity',
+    `labkeys:${tenantId}:management`,
+  );
 }

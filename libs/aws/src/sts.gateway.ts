@@ -42,8 +42,13 @@ export class StsGateway {
    * Unsigned, as AWS defines the call (the SDK's auth scheme for it is noAuth): the token is the only
    * credential, so no AWS key of LabKeys' own is needed or resolved.
    */
-  async assumeRoleWithWebIdentity(target: StsTarget, input: AssumeRoleWithWebIdentityCommandInput): Promise<AssumedRole> {
-    return toAssumedRole(await awsCall(() => this.clients.sts(target).send(new AssumeRoleWithWebIdentityCommand(input))));
+  async assumeRoleWithWebIdentity(
+    target: StsTarget,
+    input: AssumeRoleWithWebIdentityCommandInput,
+  ): Promise<AssumedRole> {
+    return toAssumedRole(
+      await awsCall(() => this.clients.sts(target).send(new AssumeRoleWithWebIdentityCommand(input))),
+    );
   }
 
   async callerIdentity(target: StsTarget): Promise<CallerIdentity> {
@@ -53,7 +58,9 @@ export class StsGateway {
   }
 }
 
-function toAssumedRole(out: Pick<AssumeRoleCommandOutput, 'Credentials' | 'AssumedRoleUser' | 'PackedPolicySize'>): AssumedRole {
+function toAssumedRole(
+  out: Pick<AssumeRoleCommandOutput, 'Credentials' | 'AssumedRoleUser' | 'PackedPolicySize'>,
+): AssumedRole {
   const c = out.Credentials;
   const user = out.AssumedRoleUser;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration || !user?.AssumedRoleId || !user.Arn) {

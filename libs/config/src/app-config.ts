@@ -63,8 +63,17 @@ export class AppConfig {
    * Jobs each worker process runs at once, per queue (keys are the queue names). The STS and lifecycle queues
    * follow WORKER_CONCURRENCY; the sweep runs alone; revocations run one role per job, several roles at once.
    */
-  get queueConcurrency(): Readonly<Record<'issuance' | 'lifecycle' | 'labs' | 'maintenance' | 'revocation' | 'mail', number>> {
-    return { issuance: this.workerConcurrency, lifecycle: this.workerConcurrency, labs: 4, maintenance: 1, revocation: 8, mail: 4 };
+  get queueConcurrency(): Readonly<
+    Record<'issuance' | 'lifecycle' | 'labs' | 'maintenance' | 'revocation' | 'mail', number>
+  > {
+    return {
+      issuance: this.workerConcurrency,
+      lifecycle: this.workerConcurrency,
+      labs: 4,
+      maintenance: 1,
+      revocation: 8,
+      mail: 4,
+    };
   }
   get sweepIntervalSeconds() {
     return this.env.SWEEP_INTERVAL_SECONDS;
@@ -160,7 +169,10 @@ export class AppConfig {
   }
   /** Origins whose cookie-authenticated changes are accepted: PUBLIC_URL's, and WEB_ALLOWED_ORIGINS. */
   get webOrigins(): string[] {
-    return [new URL(this.publicUrl).origin, ...(this.env.WEB_ALLOWED_ORIGINS?.split(',') ?? []).map((origin) => new URL(origin).origin)];
+    return [
+      new URL(this.publicUrl).origin,
+      ...(this.env.WEB_ALLOWED_ORIGINS?.split(',') ?? []).map((origin) => new URL(origin).origin),
+    ];
   }
   /** Session cookies are `Secure` when the api is reached over https. */
   get secureCookies(): boolean {

@@ -3,7 +3,13 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? (['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) ? true : ['0', 'false', 'no', 'off'].includes(value.toLowerCase()) ? false : value) : value;
+  typeof value === 'string'
+    ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase())
+      ? true
+      : ['0', 'false', 'no', 'off'].includes(value.toLowerCase())
+        ? false
+        : value
+    : value;
 
 /**
  * Every environment variable LabKeys reads, with its local default. The demo
@@ -195,7 +201,9 @@ export class EnvSchema {
 
   /** LabKeys' own AWS principal (role or user ARN) that tenants' lab-role trust policies allow; discovered through STS when unset. */
   @IsOptional()
-  @Matches(/^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/, { message: 'LABKEYS_AWS_PRINCIPAL_ARN must be an IAM role or user ARN' })
+  @Matches(/^arn:aws(?:-[a-z]+)*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]+$/, {
+    message: 'LABKEYS_AWS_PRINCIPAL_ARN must be an IAM role or user ARN',
+  })
   LABKEYS_AWS_PRINCIPAL_ARN?: string;
 
   /** SMTP server for access-link emails (smtp://, smtps://; user:password@ in the URL when it needs them). */
@@ -268,7 +276,9 @@ export class EnvSchema {
 
   /** Origins besides PUBLIC_URL's whose cookie-authenticated changes are accepted (comma-separated, e.g. a dashboard dev server). */
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, { message: 'WEB_ALLOWED_ORIGINS must be comma-separated http(s)://host[:port] origins' })
+  @Matches(/^https?:\/\/[^\s,/]+(,https?:\/\/[^\s,/]+)*$/, {
+    message: 'WEB_ALLOWED_ORIGINS must be comma-separated http(s)://host[:port] origins',
+  })
   WEB_ALLOWED_ORIGINS?: string;
 
   /** Express "trust proxy" setting, for deployments behind a load balancer (e.g. 1, or loopback). */

@@ -24,7 +24,14 @@ export interface CoreModuleOptions {
 }
 
 /** The use cases shared by the api and the worker. */
-const USE_CASES = [LabSessionsService, RevocationRequestsService, SessionSecrets, AccessLinkSecrets, CallerIdentityCache, LabContextCache];
+const USE_CASES = [
+  LabSessionsService,
+  RevocationRequestsService,
+  SessionSecrets,
+  AccessLinkSecrets,
+  CallerIdentityCache,
+  LabContextCache,
+];
 
 // Closed in the last shutdown phase: jobs and requests still finishing before it publish through it.
 class CoreRedisCloser implements OnApplicationShutdown {
@@ -57,12 +64,17 @@ export class CoreModule {
         ...USE_CASES,
         options.auditWriter,
         { provide: AuditWriter, useExisting: options.auditWriter },
-        { provide: CORE_REDIS, inject: [AppConfig], useFactory: (config: AppConfig) => coreRedis(options.role, config) },
+        {
+          provide: CORE_REDIS,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => coreRedis(options.role, config),
+        },
         { provide: CoreRedisCloser, inject: [CORE_REDIS], useFactory: (redis: Redis) => new CoreRedisCloser(redis) },
         {
           provide: PushPublisher,
           inject: [CORE_REDIS, AppConfig],
-          useFactory: (redis: Redis, config: AppConfig) => new PushPublisher(redis, config.queuePrefix, config.pushStreamTtlSeconds),
+          useFactory: (redis: Redis, config: AppConfig) =>
+            new PushPublisher(redis, config.queuePrefix, config.pushStreamTtlSeconds),
         },
       ],
       exports: [...USE_CASES, options.auditWriter, AuditWriter, PushPublisher, CORE_REDIS],

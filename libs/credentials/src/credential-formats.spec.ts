@@ -1,6 +1,12 @@
 import { renderCredentialFormat, renderProfileFormat, type CredentialSet } from './credential-formats';
 
-const creds: CredentialSet = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: "se'cr$et`x", sessionToken: 'tok/en+==', expiration: '2026-12-01T21:00:00Z', region: 'us-east-1' };
+const creds: CredentialSet = {
+  accessKeyId: 'ASIAEXAMPLE',
+  secretAccessKey: "se'cr$et`x",
+  sessionToken: 'tok/en+==',
+  expiration: '2026-12-01T21:00:00Z',
+  region: 'us-east-1',
+};
 
 describe('credential formats', () => {
   it('quotes every value for its shell', () => {
@@ -29,7 +35,11 @@ describe('credential formats', () => {
       'region = us-east-1',
       '',
     ]);
-    expect(renderProfileFormat({ ...creds, endpointUrl: 'http://127.0.0.1:4566' }, 'config', 'lab').split('\n').slice(1)).toEqual([
+    expect(
+      renderProfileFormat({ ...creds, endpointUrl: 'http://127.0.0.1:4566' }, 'config', 'lab')
+        .split('\n')
+        .slice(1),
+    ).toEqual([
       '[profile lab]',
       'credential_process = labkeys credential-process --profile lab',
       'region = us-east-1',
@@ -45,7 +55,9 @@ describe('credential formats', () => {
       const text = renderProfileFormat(hostile, format, 'lab]\n[default');
       expect(text.match(/^\[/gm)).toHaveLength(1);
     }
-    expect(renderProfileFormat(creds, 'config', 'a b;rm -rf ~')).toContain("credential_process = labkeys credential-process --profile 'a b;rm -rf ~'");
+    expect(renderProfileFormat(creds, 'config', 'a b;rm -rf ~')).toContain(
+      "credential_process = labkeys credential-process --profile 'a b;rm -rf ~'",
+    );
   });
 
   it('prints credential_process version 1', () => {

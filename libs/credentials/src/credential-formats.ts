@@ -76,7 +76,12 @@ export function renderCredentialFormat(c: CredentialSet, format: CredentialForma
     case 'cmd':
       return [...vars.map(([n, v]) => `set "${n}=${quote.cmd(v)}"`), `rem ${expires}`, ''].join('\r\n');
     case 'ini':
-      return [`# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}; ${expires}`, `[${profileName(profile)}]`, ...credentialsFileEntries(c).map(([k, v]) => `${k} = ${v}`), ''].join('\n');
+      return [
+        `# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}; ${expires}`,
+        `[${profileName(profile)}]`,
+        ...credentialsFileEntries(c).map(([k, v]) => `${k} = ${v}`),
+        '',
+      ].join('\n');
     case 'process':
       return JSON.stringify(credentialProcessOutput(c));
     case 'json':
@@ -95,7 +100,13 @@ export function credentialsFileEntries(c: CredentialSet): [string, string][] {
 
 /** credential_process v1: the AWS CLI and SDKs call the process again once Expiration has passed. */
 export function credentialProcessOutput(c: CredentialSet) {
-  return { Version: 1, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration };
+  return {
+    Version: 1,
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: c.secretAccessKey,
+    SessionToken: c.sessionToken,
+    Expiration: c.expiration,
+  };
 }
 
 /** Profiles for the AWS CLI and SDKs' own files, with the region they need beside the keys. */
@@ -110,10 +121,25 @@ export type ProfileFormatName = (typeof PROFILE_FORMATS)[number];
 export function renderProfileFormat(c: CredentialSet, format: ProfileFormatName, profile = 'labkeys'): string {
   const name = profileName(profile);
   const endpoint: [string, string][] = c.endpointUrl ? [['endpoint_url', clean(c.endpointUrl)]] : [];
-  const lines = (section: string, entries: [string, string][]) => [`[${section}]`, ...entries.map(([k, v]) => `${k} = ${v}`)];
+  const lines = (section: string, entries: [string, string][]) => [
+    `[${section}]`,
+    ...entries.map(([k, v]) => `${k} = ${v}`),
+  ];
   if (format === 'credentials') {
-    return [`# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}; expires ${clean(c.expiration)}`, ...lines(name, [...credentialsFileEntries(c), ['region', clean(c.region)], ...endpoint]), ''].join('\n');
+    return [
+      `# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}; expires ${clean(c.expiration)}`,
+      ...lines(name, [...credentialsFileEntries(c), ['region', clean(c.region)], ...endpoint]),
+      '',
+    ].join('\n');
   }
   const command = `labkeys credential-process --profile ${quote.sh(name)}`;
-  return [`# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}: the labkeys CLI (labkeys login) fetches current keys`, ...lines(name === 'default' ? 'default' : `profile ${name}`, [['credential_process', command], ['region', clean(c.region)], ...endpoint]), ''].join('\n');
+  return [
+    `# LabKeys${c.labName ? ` ${clean(c.labName)}` : ''}: the labkeys CLI (labkeys login) fetches current keys`,
+    ...lines(name === 'default' ? 'default' : `profile ${name}`, [
+      ['credential_process', command],
+      ['region', clean(c.region)],
+      ...endpoint,
+    ]),
+    '',
+  ].join('\n');
 }

@@ -1,14 +1,23 @@
 import { upsertIniSection } from './ini-section';
 
 describe('upsertIniSection', () => {
-  const file = '# mine\n[default]\nregion = eu-west-1\n\n[profile lab]\n# keep this comment\nregion = us-west-2\noutput = text\n\n[profile other]\nregion = ap-south-1\n';
+  const file =
+    '# mine\n[default]\nregion = eu-west-1\n\n[profile lab]\n# keep this comment\nregion = us-west-2\noutput = text\n\n[profile other]\nregion = ap-south-1\n';
 
   it('replaces keys of one section and keeps every other line', () => {
-    const out = upsertIniSection(file, 'profile lab', [['region', 'us-east-1'], ['credential_process', 'labkeys credential-process']]);
+    const out = upsertIniSection(file, 'profile lab', [
+      ['region', 'us-east-1'],
+      ['credential_process', 'labkeys credential-process'],
+    ]);
     expect(out).toBe(
       '# mine\n[default]\nregion = eu-west-1\n\n[profile lab]\n# keep this comment\nregion = us-east-1\noutput = text\ncredential_process = labkeys credential-process\n\n[profile other]\nregion = ap-south-1\n',
     );
-    expect(upsertIniSection(out, 'profile lab', [['region', 'us-east-1'], ['credential_process', 'labkeys credential-process']])).toBe(out);
+    expect(
+      upsertIniSection(out, 'profile lab', [
+        ['region', 'us-east-1'],
+        ['credential_process', 'labkeys credential-process'],
+      ]),
+    ).toBe(out);
   });
 
   it('appends a missing section, into an empty file too', () => {

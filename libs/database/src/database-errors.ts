@@ -4,7 +4,8 @@ import { Prisma } from './generated/prisma/client';
 // P1008), connection closed (P1017), pool acquire timeout (P2024), too many connections (P2037).
 const OUTAGE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2037']);
 
-const knownCode = (error: unknown): string | undefined => (error instanceof Prisma.PrismaClientKnownRequestError ? error.code : undefined);
+const knownCode = (error: unknown): string | undefined =>
+  error instanceof Prisma.PrismaClientKnownRequestError ? error.code : undefined;
 
 /** A write refused by a unique index (two writers raced past the same check). */
 export function isUniqueViolation(error: unknown): boolean {

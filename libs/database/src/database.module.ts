@@ -38,14 +38,37 @@ const CATALOGUE_REPOSITORIES = [
 ];
 
 /** Sign-in: dashboard and student page sessions, passwords and TOTP, invitations. */
-const IDENTITY_REPOSITORIES = [WebSessionRepository, InstructorCredentialRepository, InvitationRepository, StudentWebSessionRepository];
+const IDENTITY_REPOSITORIES = [
+  WebSessionRepository,
+  InstructorCredentialRepository,
+  InvitationRepository,
+  StudentWebSessionRepository,
+];
 
 /** Labs and their sessions, revocation entries and mail deliveries. */
 const LAB_REPOSITORIES = [LabRepository, LabSessionRepository, RevocationEntryRepository, MailDeliveryRepository];
 
 @Global()
 @Module({
-  providers: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES, OperationsRepository],
-  exports: [PrismaService, UnitOfWork, DatabaseClock, DatabaseHealth, ...CATALOGUE_REPOSITORIES, ...LAB_REPOSITORIES, ...IDENTITY_REPOSITORIES, OperationsRepository],
+  providers: [
+    PrismaService,
+    UnitOfWork,
+    DatabaseClock,
+    DatabaseHealth,
+    ...CATALOGUE_REPOSITORIES,
+    ...LAB_REPOSITORIES,
+    ...IDENTITY_REPOSITORIES,
+    OperationsRepository,
+  ],
+  exports: [
+    PrismaService,
+    UnitOfWork,
+    DatabaseClock,
+    DatabaseHealth,
+    ...CATALOGUE_REPOSITORIES,
+    ...LAB_REPOSITORIES,
+    ...IDENTITY_REPOSITORIES,
+    OperationsRepository,
+  ],
 })
 export class DatabaseModule {}

@@ -35,9 +35,14 @@ export function decodeCursor(cursor: string): string {
 export type SortDirection = 'asc' | 'desc';
 
 /** `-createdAt` → { field: 'createdAt', direction: 'desc' }. */
-export function parseSort<F extends string>(sort: string | undefined, fallback: `${'' | '-'}${F}`): { field: F; direction: SortDirection } {
+export function parseSort<F extends string>(
+  sort: string | undefined,
+  fallback: `${'' | '-'}${F}`,
+): { field: F; direction: SortDirection } {
   const value = sort ?? fallback;
-  return value.startsWith('-') ? { field: value.slice(1) as F, direction: 'desc' } : { field: value as F, direction: 'asc' };
+  return value.startsWith('-')
+    ? { field: value.slice(1) as F, direction: 'desc' }
+    : { field: value as F, direction: 'asc' };
 }
 
 /**
@@ -45,7 +50,11 @@ export function parseSort<F extends string>(sort: string | undefined, fallback: 
  * so a cursor from another tenant finds nothing; the id breaks ties so the
  * order is total.
  */
-export function pageArgs<F extends string>(tenantId: string, page: PageRequest, sort: { field: F; direction: SortDirection }) {
+export function pageArgs<F extends string>(
+  tenantId: string,
+  page: PageRequest,
+  sort: { field: F; direction: SortDirection },
+) {
   const cursorId = page.cursor ? decodeCursor(page.cursor) : undefined;
   return {
     take: page.limit + 1,
@@ -54,7 +63,11 @@ export function pageArgs<F extends string>(tenantId: string, page: PageRequest, 
   };
 }
 
-export function toPage<T extends { id: string }, R = T>(rows: T[], page: PageRequest, map: (row: T) => R = (row) => row as unknown as R): Page<R> {
+export function toPage<T extends { id: string }, R = T>(
+  rows: T[],
+  page: PageRequest,
+  map: (row: T) => R = (row) => row as unknown as R,
+): Page<R> {
   const more = rows.length > page.limit;
   const items = more ? rows.slice(0, page.limit) : rows;
   return { items: items.map(map), nextCursor: more ? encodeCursor(items[items.length - 1].id) : null };

@@ -24,7 +24,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   /** Connections of this process's pool: open, idle, and requests waiting for one. */
   poolStats(): { total: number; idle: number; waiting: number; max: number } {
-    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount, max: this.pool.options.max ?? 10 };
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+      max: this.pool.options.max ?? 10,
+    };
   }
 
   async onModuleInit(): Promise<void> {

@@ -35,7 +35,10 @@ export function standaloneDatabase(client: PrismaClient): StandaloneDatabase {
 }
 
 /** A small pool of one short-lived program's own (the admin CLI), with the repositories over it. */
-export function openStandaloneDatabase(url: string, maxConnections = 2): StandaloneDatabase & { close(): Promise<void> } {
+export function openStandaloneDatabase(
+  url: string,
+  maxConnections = 2,
+): StandaloneDatabase & { close(): Promise<void> } {
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: maxConnections }) });
   return { ...standaloneDatabase(client), close: () => client.$disconnect() };
 }

@@ -11,9 +11,16 @@ export const UNCAUGHT_EXIT_CODE = 70;
  * is logged and the process exits non-zero, to be restarted by its supervisor (systemd Restart=, a
  * container restart policy, Kubernetes). Both go through the structured, redacted logger.
  */
-export function installProcessHandlers(processName: string, level: string, logger: Logger = pino(baseLoggerOptions(level, processName), pino.destination({ sync: true }))): Logger {
+export function installProcessHandlers(
+  processName: string,
+  level: string,
+  logger: Logger = pino(baseLoggerOptions(level, processName), pino.destination({ sync: true })),
+): Logger {
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason instanceof Error ? reason : { message: String(reason) } }, 'unhandled promise rejection');
+    logger.error(
+      { err: reason instanceof Error ? reason : { message: String(reason) } },
+      'unhandled promise rejection',
+    );
   });
   process.on('uncaughtException', (error, origin) => {
     logger.fatal({ err: error, origin }, 'uncaught exception; exiting so the supervisor restarts the process');

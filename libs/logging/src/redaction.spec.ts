@@ -27,7 +27,10 @@ describe('log redaction', () => {
 
   it('redacts secret fields at any depth one below the root and in messages', () => {
     const { lines, logger } = capture();
-    logger.info({ session: { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG', sessionToken: 'FwoGZXIvYXdzE' } }, `issued with ${token}`);
+    logger.info(
+      { session: { secretAccessKey: 'wJalrXUtnFEMI/K7MDENG', sessionToken: 'FwoGZXIvYXdzE' } },
+      `issued with ${token}`,
+    );
     const line = lines.join('');
     expect(line).not.toContain('wJalrXUtnFEMI');
     expect(line).not.toContain('FwoGZXIvYXdzE');

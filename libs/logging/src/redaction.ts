@@ -31,7 +31,8 @@ export const REDACTED = '[redacted]';
 // LabKeys tokens (lk_/lks_ + 43 base64url chars) and bearer values in free text.
 const TOKEN_PATTERN = /\b(lks?_)[A-Za-z0-9_-]{16,}/g;
 const BEARER_PATTERN = /(bearer\s+)[^\s"',;]+/gi;
-const QUERY_SECRET_PATTERN = /([?&](?:token|access_token|SigninToken|Session|X-Amz-Security-Token|X-Amz-Signature)=)[^&#\s"]*/gi;
+const QUERY_SECRET_PATTERN =
+  /([?&](?:token|access_token|SigninToken|Session|X-Amz-Security-Token|X-Amz-Signature)=)[^&#\s"]*/gi;
 
 export function scrubSecrets(text: string): string {
   return text

@@ -8,7 +8,8 @@ export interface AccessLinkMail {
   link: string;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The access-link message, as plain text and HTML. Instructor-written text (course title, names) is escaped. */
 export function accessLinkMail(m: AccessLinkMail): OutgoingMail {

@@ -36,12 +36,22 @@ export class MailSender implements OnModuleDestroy {
 
   async send(mail: OutgoingMail): Promise<void> {
     try {
-      await this.transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, disableFileAccess: true, disableUrlAccess: true });
+      await this.transport.sendMail({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      });
     } catch (error) {
       const e = error as { responseCode?: number; response?: string; code?: string; message?: string };
       const status = typeof e.responseCode === 'number' ? e.responseCode : null;
       const words = e.response ?? e.message ?? String(error);
-      throw new MailSendError(status ? `SMTP ${status}: ${words}` : `${e.code ?? 'SMTP'}: ${words}`, status === null || status < 500);
+      throw new MailSendError(
+        status ? `SMTP ${status}: ${words}` : `${e.code ?? 'SMTP'}: ${words}`,
+        status === null || status < 500,
+      );
     }
   }
 

@@ -26,18 +26,70 @@ export function codeLabel(code: string | null | undefined): string {
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const LONG_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
-const httpRequests = new Counter({ name: 'labkeys_http_requests_total', help: 'HTTP requests answered, by route template and status', labelNames: ['method', 'route', 'status'], registers: [metricsRegistry] });
-const httpDuration = new Histogram({ name: 'labkeys_http_request_duration_seconds', help: 'Time to answer an HTTP request (SSE streams: until they end)', labelNames: ['method', 'route', 'status'], buckets: SECONDS, registers: [metricsRegistry] });
+const httpRequests = new Counter({
+  name: 'labkeys_http_requests_total',
+  help: 'HTTP requests answered, by route template and status',
+  labelNames: ['method', 'route', 'status'],
+  registers: [metricsRegistry],
+});
+const httpDuration = new Histogram({
+  name: 'labkeys_http_request_duration_seconds',
+  help: 'Time to answer an HTTP request (SSE streams: until they end)',
+  labelNames: ['method', 'route', 'status'],
+  buckets: SECONDS,
+  registers: [metricsRegistry],
+});
 
-const queueWait = new Histogram({ name: 'labkeys_issuance_queue_wait_seconds', help: 'From an issuance job being queued to its first STS call (pacing delays included)', buckets: LONG_SECONDS, registers: [metricsRegistry] });
-const stsCall = new Histogram({ name: 'labkeys_sts_call_duration_seconds', help: 'STS calls that issue a session, by operation and outcome', labelNames: ['operation', 'outcome'], buckets: SECONDS, registers: [metricsRegistry] });
-const stsErrors = new Counter({ name: 'labkeys_sts_errors_total', help: 'STS calls that failed, by AWS error code', labelNames: ['operation', 'code'], registers: [metricsRegistry] });
-const timeToActive = new Histogram({ name: 'labkeys_issuance_time_to_active_seconds', help: 'From an issuance job being queued to its session being ACTIVE', buckets: LONG_SECONDS, registers: [metricsRegistry] });
-const retries = new Counter({ name: 'labkeys_issuance_retries_total', help: 'Issuance attempts given back for a retry (throttling, 5xx, timeouts)', labelNames: ['code'], registers: [metricsRegistry] });
-const failures = new Counter({ name: 'labkeys_issuance_failures_total', help: 'Sessions that ended FAILED, by error code', labelNames: ['code'], registers: [metricsRegistry] });
+const queueWait = new Histogram({
+  name: 'labkeys_issuance_queue_wait_seconds',
+  help: 'From an issuance job being queued to its first STS call (pacing delays included)',
+  buckets: LONG_SECONDS,
+  registers: [metricsRegistry],
+});
+const stsCall = new Histogram({
+  name: 'labkeys_sts_call_duration_seconds',
+  help: 'STS calls that issue a session, by operation and outcome',
+  labelNames: ['operation', 'outcome'],
+  buckets: SECONDS,
+  registers: [metricsRegistry],
+});
+const stsErrors = new Counter({
+  name: 'labkeys_sts_errors_total',
+  help: 'STS calls that failed, by AWS error code',
+  labelNames: ['operation', 'code'],
+  registers: [metricsRegistry],
+});
+const timeToActive = new Histogram({
+  name: 'labkeys_issuance_time_to_active_seconds',
+  help: 'From an issuance job being queued to its session being ACTIVE',
+  buckets: LONG_SECONDS,
+  registers: [metricsRegistry],
+});
+const retries = new Counter({
+  name: 'labkeys_issuance_retries_total',
+  help: 'Issuance attempts given back for a retry (throttling, 5xx, timeouts)',
+  labelNames: ['code'],
+  registers: [metricsRegistry],
+});
+const failures = new Counter({
+  name: 'labkeys_issuance_failures_total',
+  help: 'Sessions that ended FAILED, by error code',
+  labelNames: ['code'],
+  registers: [metricsRegistry],
+});
 
-const expiryLag = new Histogram({ name: 'labkeys_session_expiry_lag_seconds', help: "From a session's expiry job being due to the session being EXPIRED", buckets: SECONDS.concat([60, 120]), registers: [metricsRegistry] });
-const revocationLatency = new Histogram({ name: 'labkeys_revocation_apply_latency_seconds', help: 'From a revocation being requested to IAM accepting its deny (Postgres clock)', buckets: LONG_SECONDS, registers: [metricsRegistry] });
+const expiryLag = new Histogram({
+  name: 'labkeys_session_expiry_lag_seconds',
+  help: "From a session's expiry job being due to the session being EXPIRED",
+  buckets: SECONDS.concat([60, 120]),
+  registers: [metricsRegistry],
+});
+const revocationLatency = new Histogram({
+  name: 'labkeys_revocation_apply_latency_seconds',
+  help: 'From a revocation being requested to IAM accepting its deny (Postgres clock)',
+  buckets: LONG_SECONDS,
+  registers: [metricsRegistry],
+});
 
 export const issuanceMetrics = {
   /** The first STS call of a job: how long it waited since it was queued. */
@@ -82,7 +134,8 @@ const BUDGET_ROLES_KEPT = 10_000;
 export const revocationMetrics = {
   /** Entries IAM just accepted: their request-to-applied latency, on the database's clock. */
   applied(entries: readonly { state: string; createdAt: Date }[], now: Date): void {
-    for (const e of entries) if (e.state === 'PENDING') revocationLatency.observe(Math.max(0, now.getTime() - e.createdAt.getTime()) / 1000);
+    for (const e of entries)
+      if (e.state === 'PENDING') revocationLatency.observe(Math.max(0, now.getTime() - e.createdAt.getTime()) / 1000);
   },
   /** Share of a role's 10,240 inline characters the deny plus the role's other inline policies need (above 1: does not fit). */
   budget(roleKey: string, ratio: number): void {
@@ -120,7 +173,11 @@ export function setMetricSource<K extends keyof MetricSources>(name: K, source: 
  * A reading refreshed at most every `ttlMs`; callers during a refresh share it. A refresh is bounded by
  * `timeoutMs` (a store that hangs must not hang the scrape); a failed one keeps the last value.
  */
-export function cachedReading<T>(ttlMs: number, read: () => Promise<T>, timeoutMs = 2000): () => Promise<T | undefined> {
+export function cachedReading<T>(
+  ttlMs: number,
+  read: () => Promise<T>,
+  timeoutMs = 2000,
+): () => Promise<T | undefined> {
   let last: { value: T; at: number } | undefined;
   let running: Promise<T | undefined> | undefined;
   return () => {
@@ -132,7 +189,6 @@ export function cachedReading<T>(ttlMs: number, read: () => Promise<T>, timeoutM
     return running;
   };
 }
-
 
 const SESSION_STATES = ['PENDING', 'ISSUING', 'ACTIVE', 'REVOKING', 'REVOKED', 'EXPIRED', 'FAILED'];
 
@@ -166,7 +222,8 @@ new Gauge({
   async collect() {
     const byQueue = await sources.queueJobs?.();
     if (!byQueue) return;
-    for (const [queue, counts] of Object.entries(byQueue)) for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
+    for (const [queue, counts] of Object.entries(byQueue))
+      for (const [state, n] of Object.entries(counts)) this.set({ queue, state }, n);
   },
 });
 
@@ -225,6 +282,10 @@ export const httpMetrics = {
 
 /** What `labkeys_redis_*` reads from an ioredis client: ready or not, and commands in flight or queued. */
 export function redisReading(client: { status: string }): () => { connected: boolean; pendingCommands: number } {
-  const queued = (name: string) => ((client as unknown as Record<string, { length?: number } | undefined>)[name]?.length ?? 0);
-  return () => ({ connected: client.status === 'ready', pendingCommands: queued('commandQueue') + queued('offlineQueue') });
+  const queued = (name: string) =>
+    (client as unknown as Record<string, { length?: number } | undefined>)[name]?.length ?? 0;
+  return () => ({
+    connected: client.status === 'ready',
+    pendingCommands: queued('commandQueue') + queued('offlineQueue'),
+  });
 }

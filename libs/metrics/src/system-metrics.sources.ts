@@ -21,14 +21,25 @@ export class SystemMetricsSources implements OnModuleInit {
 
   onModuleInit(): void {
     enableProcessMetrics();
-    setMetricSource('sessionsByState', cachedReading(POSTGRES_READ_EVERY_MS, () => this.operations.systemCountSessionsByState()));
-    setMetricSource('revocationsPending', cachedReading(POSTGRES_READ_EVERY_MS, () => this.operations.systemCountPendingRevocations()));
-    setMetricSource('queueJobs', cachedReading(QUEUE_READ_EVERY_MS, () => this.queueCounts()));
+    setMetricSource(
+      'sessionsByState',
+      cachedReading(POSTGRES_READ_EVERY_MS, () => this.operations.systemCountSessionsByState()),
+    );
+    setMetricSource(
+      'revocationsPending',
+      cachedReading(POSTGRES_READ_EVERY_MS, () => this.operations.systemCountPendingRevocations()),
+    );
+    setMetricSource(
+      'queueJobs',
+      cachedReading(QUEUE_READ_EVERY_MS, () => this.queueCounts()),
+    );
     setMetricSource('databasePool', () => this.database.poolStats());
   }
 
   private async queueCounts(): Promise<Record<string, Record<string, number>>> {
-    const entries = await Promise.all(ALL_QUEUES.map(async (name) => [name, await this.producer.queue(name).getJobCounts(...JOB_STATES)] as const));
+    const entries = await Promise.all(
+      ALL_QUEUES.map(async (name) => [name, await this.producer.queue(name).getJobCounts(...JOB_STATES)] as const),
+    );
     return Object.fromEntries(entries);
   }
 }

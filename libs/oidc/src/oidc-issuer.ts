@@ -61,13 +61,25 @@ export class OidcIssuer implements WebIdentityTokenSource {
       response_types_supported: ['id_token'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
-      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'https://aws.amazon.com/tags', 'https://aws.amazon.com/source_identity'],
+      claims_supported: [
+        'iss',
+        'sub',
+        'aud',
+        'exp',
+        'iat',
+        'nbf',
+        'jti',
+        'https://aws.amazon.com/tags',
+        'https://aws.amazon.com/source_identity',
+      ],
     };
   }
 
   async jwks(): Promise<{ keys: PublicJwk[] }> {
     const { keys, now } = await this.current();
-    const published = keys.filter((k) => k.createdAt.getTime() <= now && (k.retiredAt === null || k.retiredAt.getTime() + this.retainMs > now));
+    const published = keys.filter(
+      (k) => k.createdAt.getTime() <= now && (k.retiredAt === null || k.retiredAt.getTime() + this.retainMs > now),
+    );
     return { keys: published.map((k) => k.publicJwk) };
   }
 
@@ -95,7 +107,9 @@ export class OidcIssuer implements WebIdentityTokenSource {
       jti: randomUUID(),
       ...(tags.length > 0 && {
         'https://aws.amazon.com/tags': {
-          principal_tags: Object.fromEntries(tags.map((t): [string, (string | undefined)[]] => [String(t.Key), [t.Value]])),
+          principal_tags: Object.fromEntries(
+            tags.map((t): [string, (string | undefined)[]] => [String(t.Key), [t.Value]]),
+          ),
           transitive_tag_keys: request.transitiveTagKeys ?? [],
         },
       }),
@@ -112,7 +126,9 @@ export class OidcIssuer implements WebIdentityTokenSource {
       if (!s || Date.now() - s.loadedAt >= this.refreshMs) snapshot = null;
     }
     if (!snapshot) {
-      const loading = this.store.load(this.retainMs).then(({ now, keys }) => ({ keys, offsetMs: now.getTime() - Date.now(), loadedAt: Date.now() }));
+      const loading = this.store
+        .load(this.retainMs)
+        .then(({ now, keys }) => ({ keys, offsetMs: now.getTime() - Date.now(), loadedAt: Date.now() }));
       this.snapshot = snapshot = loading;
       loading.catch(() => {
         if (this.snapshot === loading) this.snapshot = null;
@@ -125,5 +141,7 @@ export class OidcIssuer implements WebIdentityTokenSource {
 
 /** The newest key that has activated and not yet retired. */
 function signingKey(keys: LoadedKey[], now: number): LoadedKey | undefined {
-  return keys.filter((k) => k.activatesAt.getTime() <= now && (k.retiredAt === null || k.retiredAt.getTime() > now)).at(-1);
+  return keys
+    .filter((k) => k.activatesAt.getTime() <= now && (k.retiredAt === null || k.retiredAt.getTime() > now))
+    .at(-1);
 }

@@ -62,7 +62,10 @@ export class OidcKeyStore {
         createdAt: row.createdAt,
         activatesAt: row.activatesAt,
         retiredAt: row.retiredAt,
-        privateKey: () => (opened ??= createPrivateKey(this.sealer.open(row.sealKeyId, Buffer.from(row.sealedPrivateKey), aad(row.kid)).toString('utf8'))),
+        privateKey: () =>
+          (opened ??= createPrivateKey(
+            this.sealer.open(row.sealKeyId, Buffer.from(row.sealedPrivateKey), aad(row.kid)).toString('utf8'),
+          )),
       };
     });
     return { now, keys };
@@ -71,7 +74,17 @@ export class OidcKeyStore {
   private async insert(tx: Tx, now: Date, activatesAt = now): Promise<string> {
     const key = generateSigningKey();
     const { keyId, sealed } = this.sealer.seal(key.privatePem, aad(key.kid));
-    await this.keys.systemInsert({ kid: key.kid, publicJwk: key.publicJwk as unknown as JsonInput, sealedPrivateKey: sealed, sealKeyId: keyId, createdAt: now, activatesAt }, tx);
+    await this.keys.systemInsert(
+      {
+        kid: key.kid,
+        publicJwk: key.publicJwk as unknown as JsonInput,
+        sealedPrivateKey: sealed,
+        sealKeyId: keyId,
+        createdAt: now,
+        activatesAt,
+      },
+      tx,
+    );
     return key.kid;
   }
 }

@@ -38,7 +38,12 @@ export interface SessionSubject {
 }
 
 /** The subject of a session row (its `id` is the session's). */
-export const sessionSubjectOf = (session: { id: string; tenantId: string; labId: string; studentId: string }): SessionSubject => ({
+export const sessionSubjectOf = (session: {
+  id: string;
+  tenantId: string;
+  labId: string;
+  studentId: string;
+}): SessionSubject => ({
   tenantId: session.tenantId,
   labId: session.labId,
   studentId: session.studentId,
@@ -48,13 +53,42 @@ export const sessionSubjectOf = (session: { id: string; tenantId: string; labId:
 export type SessionEventType = Exclude<PushEventType, 'access.ended'>;
 
 /** An event about one session, as every publisher writes it; `at` is when it happened (now by default). */
-export function sessionEvent(type: SessionEventType, subject: SessionSubject, state: string, detail?: PushEvent['detail'], at: Date = new Date()): PushEvent {
-  return { type, tenantId: subject.tenantId, labId: subject.labId, studentId: subject.studentId, sessionId: subject.sessionId, state, detail, at: at.toISOString() };
+export function sessionEvent(
+  type: SessionEventType,
+  subject: SessionSubject,
+  state: string,
+  detail?: PushEvent['detail'],
+  at: Date = new Date(),
+): PushEvent {
+  return {
+    type,
+    tenantId: subject.tenantId,
+    labId: subject.labId,
+    studentId: subject.studentId,
+    sessionId: subject.sessionId,
+    state,
+    detail,
+    at: at.toISOString(),
+  };
 }
 
 /** To the student's channel only: streams re-check their token and close when it is no longer current. */
-export function accessEndedEvent(tenantId: string, studentId: string, reason: string, at: Date = new Date()): PushEvent {
-  return { type: 'access.ended', tenantId, labId: '', studentId, sessionId: '', state: 'ENDED', detail: { reason }, at: at.toISOString() };
+export function accessEndedEvent(
+  tenantId: string,
+  studentId: string,
+  reason: string,
+  at: Date = new Date(),
+): PushEvent {
+  return {
+    type: 'access.ended',
+    tenantId,
+    labId: '',
+    studentId,
+    sessionId: '',
+    state: 'ENDED',
+    detail: { reason },
+    at: at.toISOString(),
+  };
 }
 
 export interface DeliveredEvent {
@@ -63,10 +97,13 @@ export interface DeliveredEvent {
   event: PushEvent;
 }
 
-export type PushChannel = { kind: 'student'; tenantId: string; studentId: string } | { kind: 'lab'; tenantId: string; labId: string };
+export type PushChannel =
+  { kind: 'student'; tenantId: string; studentId: string } | { kind: 'lab'; tenantId: string; labId: string };
 
 export function channelKey(channel: PushChannel): string {
-  return channel.kind === 'student' ? `student:${channel.tenantId}:${channel.studentId}` : `lab:${channel.tenantId}:${channel.labId}`;
+  return channel.kind === 'student'
+    ? `student:${channel.tenantId}:${channel.studentId}`
+    : `lab:${channel.tenantId}:${channel.labId}`;
 }
 
 /** Every event goes to the student's stream and, when it is about a lab, to the lab's stream. */

@@ -18,7 +18,16 @@ redis.call('PUBLISH', KEYS[2], '{"key":' .. ARGV[3] .. ',"id":"' .. id .. '","ev
 return id`;
 
 // In a pipeline the script command queues and chains; its result arrives with exec().
-type PushPipeline = ChainableCommander & { labkeysPushAppend(stream: string, channel: string, retention: string, event: string, key: string, ttlSeconds: string): PushPipeline };
+type PushPipeline = ChainableCommander & {
+  labkeysPushAppend(
+    stream: string,
+    channel: string,
+    retention: string,
+    event: string,
+    key: string,
+    ttlSeconds: string,
+  ): PushPipeline;
+};
 
 /**
  * Appends an event to the Redis stream of each of its channels (for replay)
@@ -31,7 +40,8 @@ export class PushPublisher {
     private readonly prefix: string,
     private readonly ttlSeconds = DEFAULT_STREAM_TTL_SECONDS,
   ) {
-    if (!('labkeysPushAppend' in redis)) redis.defineCommand('labkeysPushAppend', { numberOfKeys: 2, lua: APPEND_AND_ANNOUNCE });
+    if (!('labkeysPushAppend' in redis))
+      redis.defineCommand('labkeysPushAppend', { numberOfKeys: 2, lua: APPEND_AND_ANNOUNCE });
   }
 
   get pubsubChannel(): string {
@@ -45,7 +55,14 @@ export class PushPublisher {
       const json = JSON.stringify(event);
       for (const channel of channelsOf(event)) {
         const key = channelKey(channel);
-        pipeline.labkeysPushAppend(streamKeyOf(this.prefix, key), this.pubsubChannel, String(STREAM_RETENTION), json, JSON.stringify(key), String(this.ttlSeconds));
+        pipeline.labkeysPushAppend(
+          streamKeyOf(this.prefix, key),
+          this.pubsubChannel,
+          String(STREAM_RETENTION),
+          json,
+          JSON.stringify(key),
+          String(this.ttlSeconds),
+        );
       }
     }
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;

@@ -22,7 +22,8 @@ export class PushSubscriber {
     this.started ??= (async () => {
       this.subscriber.on('message', (_channel: string, raw: string) => {
         const message = JSON.parse(raw) as { key: string; id: string; event: PushEvent };
-        for (const listener of this.listeners.get(message.key) ?? []) listener({ id: message.id, event: message.event });
+        for (const listener of this.listeners.get(message.key) ?? [])
+          listener({ id: message.id, event: message.event });
       });
       await this.subscriber.subscribe(pubsubChannelOf(this.prefix));
     })();
@@ -44,7 +45,13 @@ export class PushSubscriber {
 
   /** Events after `lastId` still kept in the channel's stream, oldest first. */
   async replay(channel: PushChannel, lastId: string): Promise<DeliveredEvent[]> {
-    const entries = await this.reader.xrange(streamKeyOf(this.prefix, channelKey(channel)), `(${lastId}`, '+', 'COUNT', 2000);
+    const entries = await this.reader.xrange(
+      streamKeyOf(this.prefix, channelKey(channel)),
+      `(${lastId}`,
+      '+',
+      'COUNT',
+      2000,
+    );
     return entries.map(([id, fields]) => ({ id, event: JSON.parse(fields[fields.indexOf('e') + 1]) as PushEvent }));
   }
 }

@@ -8,7 +8,9 @@ describe('job identity comes from the catalogue', () => {
     expect(jobIdOf(JobName.IssueSession, { tenantId, sessionId: id })).toBe(`issue-${id}`);
     expect(jobIdOf(JobName.RenewSession, { tenantId, sessionId: id })).toBe(`renew-${id}`);
     expect(jobIdOf(JobName.SendAccessLink, { tenantId, deliveryId: id })).toBe(`mail-${id}`);
-    expect(jobIdOf(JobName.ApplyRevocations, { tenantId, connectionId: id, roleArn: 'arn:aws:iam::123456789012:role/Lab' })).toMatch(/^revoke-[0-9a-f]{32}$/);
+    expect(
+      jobIdOf(JobName.ApplyRevocations, { tenantId, connectionId: id, roleArn: 'arn:aws:iam::123456789012:role/Lab' }),
+    ).toMatch(/^revoke-[0-9a-f]{32}$/);
   });
 
   it('gives the job of a moved time an id of its own, carrying the time', () => {
@@ -27,7 +29,10 @@ describe('job identity comes from the catalogue', () => {
   });
 
   it('never puts a colon in an id (BullMQ refuses them)', () => {
-    const ids = [jobIdOf(JobName.ApplyRevocations, { tenantId, connectionId: id, roleArn: 'arn:aws:iam::1:role/x' }), jobIdOf(JobName.EndLab, { tenantId, labId: id, at: 1 })];
+    const ids = [
+      jobIdOf(JobName.ApplyRevocations, { tenantId, connectionId: id, roleArn: 'arn:aws:iam::1:role/x' }),
+      jobIdOf(JobName.EndLab, { tenantId, labId: id, at: 1 }),
+    ];
     for (const jobId of ids) expect(jobId).not.toContain(':');
   });
 });

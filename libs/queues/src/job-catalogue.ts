@@ -100,19 +100,40 @@ export interface JobDefinition<N extends JobName = JobName> {
 // Keep finished jobs briefly so duplicate enqueues within that window are dropped by id,
 // without Redis growing with every session ever issued.
 const keep = { removeOnComplete: { age: 3600, count: 20000 }, removeOnFail: { age: 86400, count: 20000 } };
-const retrying = (attempts: number, delay: number): JobsOptions => ({ attempts, backoff: { type: 'exponential', delay, jitter: 0.5 }, ...keep });
+const retrying = (attempts: number, delay: number): JobsOptions => ({
+  attempts,
+  backoff: { type: 'exponential', delay, jitter: 0.5 },
+  ...keep,
+});
 /** `<prefix>-<id>`, or `<prefix>-<id>-<at>` for the job of a moved time. */
-const dueAt = (prefix: string, id: string, p: DueAt) => (p.at === undefined ? `${prefix}-${id}` : `${prefix}-${id}-${p.at}`);
+const dueAt = (prefix: string, id: string, p: DueAt) =>
+  p.at === undefined ? `${prefix}-${id}` : `${prefix}-${id}-${p.at}`;
 
 /** Scheduler id of the repeating sweep: one id, so N workers register one schedule. */
 export const SWEEP_SCHEDULER_ID = 'repair-sweep';
 
 export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
-  [JobName.IssueSession]: { queue: QueueName.Issuance, options: retrying(10, 250), jobId: (p) => `issue-${p.sessionId}` },
+  [JobName.IssueSession]: {
+    queue: QueueName.Issuance,
+    options: retrying(10, 250),
+    jobId: (p) => `issue-${p.sessionId}`,
+  },
   // First due a notice period before expiry; put back under the expiry's time for the expiry itself.
-  [JobName.ExpireSession]: { queue: QueueName.Lifecycle, options: retrying(8, 500), jobId: (p) => dueAt('expire', p.sessionId, p) },
-  [JobName.RenewSession]: { queue: QueueName.Lifecycle, options: retrying(8, 500), jobId: (p) => `renew-${p.sessionId}` },
-  [JobName.StartLab]: { queue: QueueName.Labs, options: retrying(8, 1000), jobId: (p) => dueAt('start-lab', p.labId, p) },
+  [JobName.ExpireSession]: {
+    queue: QueueName.Lifecycle,
+    options: retrying(8, 500),
+    jobId: (p) => dueAt('expire', p.sessionId, p),
+  },
+  [JobName.RenewSession]: {
+    queue: QueueName.Lifecycle,
+    options: retrying(8, 500),
+    jobId: (p) => `renew-${p.sessionId}`,
+  },
+  [JobName.StartLab]: {
+    queue: QueueName.Labs,
+    options: retrying(8, 1000),
+    jobId: (p) => dueAt('start-lab', p.labId, p),
+  },
   [JobName.EndLab]: { queue: QueueName.Labs, options: retrying(8, 1000), jobId: (p) => dueAt('end-lab', p.labId, p) },
   // Removed as soon as it finishes: a kept job under the fixed id would swallow the next revocation's add.
   // A burst while one is waiting coalesces into it; the handler re-reads entries until none is new.
@@ -120,7 +141,12 @@ export const JOB_CATALOGUE: { readonly [N in JobName]: JobDefinition<N> } = {
   // is retried at a steady pace instead of ever-growing delays.
   [JobName.ApplyRevocations]: {
     queue: QueueName.Revocation,
-    options: { attempts: 6, backoff: { type: 'exponential', delay: 500, jitter: 0.5 }, removeOnComplete: true, removeOnFail: true },
+    options: {
+      attempts: 6,
+      backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+      removeOnComplete: true,
+      removeOnFail: true,
+    },
     jobId: (p) => applyRevocationsJobId(p),
   },
   [JobName.Sweep]: {

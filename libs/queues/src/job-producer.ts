@@ -6,7 +6,13 @@ import type { JobCorrelation } from './job-correlation';
 export type AddOptions = Pick<JobsOptions, 'delay'>;
 
 /** States of a job that will still run; a job under its id in any other state would swallow a new add. */
-const TO_RUN: ReadonlySet<JobState | 'unknown'> = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+const TO_RUN: ReadonlySet<JobState | 'unknown'> = new Set([
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+]);
 
 /**
  * Adds catalogue jobs with their catalogue options and the ids the catalogue derives from their payloads;
@@ -34,7 +40,9 @@ export class JobProducer {
   /** One round trip per queue for many jobs (a class of 1,000 starts at once). */
   async addBulk<N extends JobName>(name: N, payloads: JobOf<N>[], extra: AddOptions = {}): Promise<void> {
     if (payloads.length === 0) return;
-    await this.queueOf(name).addBulk(payloads.map((payload) => ({ name, data: this.correlated(payload), opts: this.optionsOf(name, payload, extra) })));
+    await this.queueOf(name).addBulk(
+      payloads.map((payload) => ({ name, data: this.correlated(payload), opts: this.optionsOf(name, payload, extra) })),
+    );
   }
 
   /**
@@ -58,7 +66,11 @@ export class JobProducer {
   async schedule<N extends JobName>(name: N, payload: JobOf<N>, everyMs: number): Promise<void> {
     const def = this.definitionOf(name);
     if (!def.schedulerId) throw new Error(`job "${name}" has no schedule in the catalogue`);
-    await this.queueOf(name).upsertJobScheduler(def.schedulerId, { every: everyMs }, { name, data: payload, opts: def.options });
+    await this.queueOf(name).upsertJobScheduler(
+      def.schedulerId,
+      { every: everyMs },
+      { name, data: payload, opts: def.options },
+    );
   }
 
   /** Puts the schedule back when Redis lost it; answers true when it had to. */

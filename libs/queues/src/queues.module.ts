@@ -15,15 +15,22 @@ import { producerRedisOptions, workerRedisOptions } from './redis-connection';
 @Module({})
 export class QueuesModule {
   static forRoot(env: EnvSchema, role: 'api' | 'worker'): DynamicModule {
-    const connection = role === 'worker' ? workerRedisOptions(env.REDIS_URL) : { ...producerRedisOptions(env.REDIS_URL), enableOfflineQueue: true };
+    const connection =
+      role === 'worker'
+        ? workerRedisOptions(env.REDIS_URL)
+        : { ...producerRedisOptions(env.REDIS_URL), enableOfflineQueue: true };
     return {
       module: QueuesModule,
-      imports: [BullModule.forRoot({ connection, prefix: env.QUEUE_PREFIX }), BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })))],
+      imports: [
+        BullModule.forRoot({ connection, prefix: env.QUEUE_PREFIX }),
+        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+      ],
       providers: [
         {
           provide: JobProducer,
           inject: [{ token: JOB_CORRELATION, optional: true }, ...ALL_QUEUES.map((name) => getQueueToken(name))],
-          useFactory: (correlation: JobCorrelation | undefined, ...queues: Queue[]) => new JobProducer(queues, correlation),
+          useFactory: (correlation: JobCorrelation | undefined, ...queues: Queue[]) =>
+            new JobProducer(queues, correlation),
         },
       ],
       exports: [BullModule, JobProducer],

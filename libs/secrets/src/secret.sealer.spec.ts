@@ -83,14 +83,24 @@ describe('SecretSealer', () => {
   });
 
   it('binds the key id: a ciphertext relabelled with another key id does not open', () => {
-    const both = new SecretSealer(ring('k1', [['k1', k1], ['k2', k1]]));
+    const both = new SecretSealer(
+      ring('k1', [
+        ['k1', k1],
+        ['k2', k1],
+      ]),
+    );
     const { sealed } = both.seal('secret', AAD);
     expectOpenFailure(() => both.open('k2', sealed, AAD), 'authentication-failed');
   });
 
   it('after rotation, opens old rows, seals new ones under the new key and flags old rows for re-seal', () => {
     const before = sealer.seal('old-secret', AAD);
-    const rotated = new SecretSealer(ring('k2', [['k2', k2], ['k1', k1]]));
+    const rotated = new SecretSealer(
+      ring('k2', [
+        ['k2', k2],
+        ['k1', k1],
+      ]),
+    );
     expect(rotated.needsReseal(before.keyId)).toBe(true);
     const plaintext = rotated.open(before.keyId, before.sealed, AAD);
     const resealed = rotated.seal(plaintext, AAD);

@@ -9,17 +9,21 @@ const ctx = assumeRoleContext();
 describe('renderSessionPolicy', () => {
   it('renders placeholders into string values and keys, minified', () => {
     const template = roleTemplate({
-      sessionPolicyTemplate: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 's3:*',
-            Resource: 'arn:{{partition}}:s3:::{{ course.code }}/{{student.handle}}/*',
-            Condition: { StringEquals: { 'aws:ResourceTag/{{course.code}}': '{{lab.id}}' } },
-          },
-        ],
-      }, null, 2),
+      sessionPolicyTemplate: JSON.stringify(
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 's3:*',
+              Resource: 'arn:{{partition}}:s3:::{{ course.code }}/{{student.handle}}/*',
+              Condition: { StringEquals: { 'aws:ResourceTag/{{course.code}}': '{{lab.id}}' } },
+            },
+          ],
+        },
+        null,
+        2,
+      ),
     });
     expect(renderSessionPolicy(template, ctx)).toBe(
       '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*",' +
@@ -31,7 +35,9 @@ describe('renderSessionPolicy', () => {
   it('keeps the document intact around characters that need escaping', () => {
     const policy = {
       Version: '2012-10-17',
-      Statement: [{ Sid: 'A', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/"quoted"\\{{course.code}}\n' }],
+      Statement: [
+        { Sid: 'A', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/"quoted"\\{{course.code}}\n' },
+      ],
     };
     const rendered = renderSessionPolicy(roleTemplate({ sessionPolicyTemplate: JSON.stringify(policy) }), {
       ...ctx,
@@ -65,8 +71,13 @@ describe('renderSessionPolicy', () => {
       Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-1', 'eu-central-1'] } },
     };
     const allowedRegions = ['eu-west-1', 'eu-central-1', 'eu-west-1'];
-    const single = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } });
-    expect(JSON.parse(renderSessionPolicy(roleTemplate({ sessionPolicyTemplate: single, allowedRegions }), ctx)!)).toEqual({
+    const single = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    });
+    expect(
+      JSON.parse(renderSessionPolicy(roleTemplate({ sessionPolicyTemplate: single, allowedRegions }), ctx)!),
+    ).toEqual({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, guard],
     });
@@ -84,7 +95,8 @@ describe('renderSessionPolicy', () => {
 describe('buildAssumeRoleInput', () => {
   it('produces the exact AssumeRole parameters', () => {
     const template = roleTemplate({
-      sessionPolicyTemplate: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{course.code}}/{{student.handle}}/*"}]}',
+      sessionPolicyTemplate:
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{course.code}}/{{student.handle}}/*"}]}',
     });
     expect(buildAssumeRoleInput(template, ctx)).toStrictEqual({
       RoleArn: 'arn:aws:iam::123456789012:role/labs/LabKeysStudent',
@@ -111,7 +123,14 @@ describe('buildAssumeRoleInput', () => {
       roleTemplate({ sessionPolicyTemplate: null, managedPolicyArns: [], sessionTags: [], transitiveTagKeys: [] }),
       { ...ctx, roleSessionName: 'custom-name', durationSeconds: 900 },
     );
-    expect(Object.keys(input)).toEqual(['RoleArn', 'RoleSessionName', 'DurationSeconds', 'Tags', 'SourceIdentity', 'ExternalId']);
+    expect(Object.keys(input)).toEqual([
+      'RoleArn',
+      'RoleSessionName',
+      'DurationSeconds',
+      'Tags',
+      'SourceIdentity',
+      'ExternalId',
+    ]);
     expect(input.RoleSessionName).toBe('custom-name');
     expect(input.DurationSeconds).toBe(900);
     expect(input.Tags!.map((t) => t.Key)).toEqual([...RESERVED_TAG_KEYS]);

@@ -26,7 +26,12 @@ export async function checkActions(
   // More action strings than a session policy can hold: the policy fails its size limit anyway, and
   // matching each against the catalogue would only spend time on a document that cannot be used.
   if (references.length > MAX_POLICY_ACTIONS) {
-    return [{ field: references[MAX_POLICY_ACTIONS].field, message: `A session policy holds at most ${MAX_POLICY_ACTIONS} actions` }];
+    return [
+      {
+        field: references[MAX_POLICY_ACTIONS].field,
+        message: `A session policy holds at most ${MAX_POLICY_ACTIONS} actions`,
+      },
+    ];
   }
   const results = await Promise.all(references.map((reference) => checkAction(reference, catalog)));
   return results.flatMap((violation) => (violation ? [violation] : []));

@@ -11,7 +11,12 @@ export const S3_LAB_POLICY = {
       Resource: 'arn:{{partition}}:s3:::labkeys-{{course.code}}/{{student.handle}}/*',
       Condition: { StringEquals: { 'aws:RequestedRegion': '{{region}}' } },
     },
-    { Effect: 'Deny', NotAction: 'ec2:Describe*', Resource: '*', Condition: { 'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': ['x*'] } } },
+    {
+      Effect: 'Deny',
+      NotAction: 'ec2:Describe*',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringLikeIfExists': { 'aws:TagKeys': ['x*'] } },
+    },
   ],
 };
 

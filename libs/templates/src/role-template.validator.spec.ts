@@ -5,12 +5,15 @@ import type { RoleTemplateInput } from './role-template.types';
 const policyWith = (statement: Record<string, unknown>, top: Record<string, unknown> = {}) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [statement], ...top });
 const allow = { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
-const fieldsOf = async (input: RoleTemplateInput, opts = {}) => (await validateRoleTemplate(input, opts)).map((v) => v.field);
+const fieldsOf = async (input: RoleTemplateInput, opts = {}) =>
+  (await validateRoleTemplate(input, opts)).map((v) => v.field);
 
 describe('validateRoleTemplate', () => {
   it('accepts a valid template', async () => {
     expect(await validateRoleTemplate(roleTemplate(), { maxSessionDuration: 3600 })).toEqual([]);
-    expect(await validateRoleTemplate(roleTemplate({ sessionPolicyTemplate: null, allowedRegions: ['eu-west-1'] }))).toEqual([]);
+    expect(
+      await validateRoleTemplate(roleTemplate({ sessionPolicyTemplate: null, allowedRegions: ['eu-west-1'] })),
+    ).toEqual([]);
   });
 
   it('reports malformed JSON on the policy field', async () => {
@@ -44,17 +47,29 @@ describe('validateRoleTemplate', () => {
       'sessionPolicyTemplate.Statement[0].Condition.StringEquals["aws:RequestedRegion"]',
     ],
     ['unknown action', { ...allow, Action: 's3:GetObjekt' }, 'sessionPolicyTemplate.Statement[0].Action'],
-    ['unknown service', { ...allow, Action: ['s3:GetObject', 'nosuchsvc:Get'] }, 'sessionPolicyTemplate.Statement[0].Action[1]'],
+    [
+      'unknown service',
+      { ...allow, Action: ['s3:GetObject', 'nosuchsvc:Get'] },
+      'sessionPolicyTemplate.Statement[0].Action[1]',
+    ],
     ['wildcard matching nothing', { ...allow, Action: 's3:Fly*' }, 'sessionPolicyTemplate.Statement[0].Action'],
     ['placeholder in an action', { ...allow, Action: 's3:{{lab.id}}' }, 'sessionPolicyTemplate.Statement[0].Action'],
-    ['unknown placeholder', { ...allow, Resource: 'arn:aws:s3:::b/{{student.email}}/*' }, 'sessionPolicyTemplate.Statement[0].Resource'],
+    [
+      'unknown placeholder',
+      { ...allow, Resource: 'arn:aws:s3:::b/{{student.email}}/*' },
+      'sessionPolicyTemplate.Statement[0].Resource',
+    ],
   ])('rejects %s with the field named', async (_case, statement, field) => {
     expect(await fieldsOf(roleTemplate({ sessionPolicyTemplate: policyWith(statement) }))).toEqual([field]);
   });
 
   it('names the unknown placeholder and the unknown action in the message', async () => {
     const input = roleTemplate({
-      sessionPolicyTemplate: policyWith({ ...allow, Action: 's3:GetObjekt', Resource: 'arn:aws:s3:::{{student.email}}' }),
+      sessionPolicyTemplate: policyWith({
+        ...allow,
+        Action: 's3:GetObjekt',
+        Resource: 'arn:aws:s3:::{{student.email}}',
+      }),
     });
     const messages = (await validateRoleTemplate(input)).map((v) => v.message).join('\n');
     expect(messages).toContain('{{student.email}}');
@@ -84,18 +99,29 @@ describe('validateRoleTemplate', () => {
       'sessionPolicyTemplate.Version',
       'sessionPolicyTemplate.Statement',
     ]);
-    const dup = JSON.stringify({ Version: '2012-10-17', Statement: [{ ...allow, Sid: 'A' }, { ...allow, Sid: 'A' }] });
-    expect(await fieldsOf(roleTemplate({ sessionPolicyTemplate: dup }))).toEqual(['sessionPolicyTemplate.Statement[1].Sid']);
+    const dup = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { ...allow, Sid: 'A' },
+        { ...allow, Sid: 'A' },
+      ],
+    });
+    expect(await fieldsOf(roleTemplate({ sessionPolicyTemplate: dup }))).toEqual([
+      'sessionPolicyTemplate.Statement[1].Sid',
+    ]);
   });
 
   it('rejects a template that fits as written but not with the longest placeholder values', async () => {
     const resources: string[] = [];
     const policy = () => JSON.stringify({ Version: '2012-10-17', Statement: [{ ...allow, Resource: resources }] });
-    while (policy().length < 1900) resources.push(`arn:aws:s3:::b/{{session.id}}{{tenant.id}}{{lab.id}}${resources.length}`);
+    while (policy().length < 1900)
+      resources.push(`arn:aws:s3:::b/{{session.id}}{{tenant.id}}{{lab.id}}${resources.length}`);
     expect(policy().length).toBeLessThan(2048);
 
     const violations = await validateRoleTemplate(roleTemplate({ sessionPolicyTemplate: policy() }));
-    expect(violations).toEqual([{ field: 'sessionPolicyTemplate', message: expect.stringMatching(/can render to \d{4} characters.*2048/) }]);
+    expect(violations).toEqual([
+      { field: 'sessionPolicyTemplate', message: expect.stringMatching(/can render to \d{4} characters.*2048/) },
+    ]);
   });
 
   it('counts the allowed-regions deny towards the size limit', async () => {
@@ -104,7 +130,9 @@ describe('validateRoleTemplate', () => {
     while (policy().length < 1950) resources.push(`arn:aws:s3:::bucket-${resources.length}`);
     const input = roleTemplate({ sessionPolicyTemplate: policy() });
     expect(await validateRoleTemplate(input)).toEqual([]);
-    expect(await fieldsOf({ ...input, allowedRegions: ['eu-west-1', 'eu-central-1'] })).toEqual(['sessionPolicyTemplate']);
+    expect(await fieldsOf({ ...input, allowedRegions: ['eu-west-1', 'eu-central-1'] })).toEqual([
+      'sessionPolicyTemplate',
+    ]);
   });
 
   it('rejects policy characters AWS does not accept', async () => {
@@ -127,7 +155,9 @@ describe('validateRoleTemplate', () => {
   });
 
   it('accepts the longest duration when the role allows it', async () => {
-    expect(await validateRoleTemplate(roleTemplate({ durationSeconds: 43200 }), { maxSessionDuration: 43200 })).toEqual([]);
+    expect(await validateRoleTemplate(roleTemplate({ durationSeconds: 43200 }), { maxSessionDuration: 43200 })).toEqual(
+      [],
+    );
   });
 
   it.each([

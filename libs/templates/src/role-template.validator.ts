@@ -62,7 +62,8 @@ function validateRoleArn(roleArn: unknown, opts: ValidateRoleTemplateOptions): T
 
 function validateDuration(duration: unknown, maxSessionDuration: number | undefined): TemplateViolation[] {
   const fail = (message: string) => [{ field: 'durationSeconds', message }];
-  if (typeof duration !== 'number' || !Number.isInteger(duration)) return fail('Duration must be a whole number of seconds');
+  if (typeof duration !== 'number' || !Number.isInteger(duration))
+    return fail('Duration must be a whole number of seconds');
   if (duration < MIN_DURATION_SECONDS || duration > MAX_DURATION_SECONDS) {
     return fail(`Duration must be between ${MIN_DURATION_SECONDS} and ${MAX_DURATION_SECONDS} seconds`);
   }
@@ -114,7 +115,10 @@ function validateAllowedRegions(regions: unknown): TemplateViolation[] {
   );
 }
 
-async function validateSessionPolicy(input: RoleTemplateInput, catalog: IamActionCatalog): Promise<TemplateViolation[]> {
+async function validateSessionPolicy(
+  input: RoleTemplateInput,
+  catalog: IamActionCatalog,
+): Promise<TemplateViolation[]> {
   const field = 'sessionPolicyTemplate';
   const text = input.sessionPolicyTemplate;
   const hasText = typeof text === 'string' && text.trim() !== '';
@@ -133,7 +137,10 @@ async function validateSessionPolicy(input: RoleTemplateInput, catalog: IamActio
       return [...violations, { field, message: `Session policy is not valid JSON: ${(error as Error).message}` }];
     }
     if (exceedsJsonDepth(parsed, POLICY_MAX_DEPTH)) {
-      return [...violations, { field, message: `Session policy nests deeper than ${POLICY_MAX_DEPTH} levels; IAM policies never do` }];
+      return [
+        ...violations,
+        { field, message: `Session policy nests deeper than ${POLICY_MAX_DEPTH} levels; IAM policies never do` },
+      ];
     }
     const grammar = validatePolicyGrammar(parsed, field);
     violations.push(...grammar.violations, ...(await checkActions(grammar.actions, catalog)));

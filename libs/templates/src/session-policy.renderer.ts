@@ -66,7 +66,10 @@ export function composeSessionPolicy(rendered: JsonObject | undefined, template:
 
 /** Minified session policy for one student, or undefined when the template has none. */
 export function renderSessionPolicy(template: Template, ctx: RenderContext): string | undefined {
-  const policy = composeSessionPolicy(parseTemplate(template, (name) => contextValue(ctx, name)), template);
+  const policy = composeSessionPolicy(
+    parseTemplate(template, (name) => contextValue(ctx, name)),
+    template,
+  );
   if (!policy) return undefined;
   const text = JSON.stringify(policy);
   if (text.length > SESSION_POLICY_MAX_CHARS) {

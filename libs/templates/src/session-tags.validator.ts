@@ -13,7 +13,9 @@ import { placeholderProblems, substitute, worstCaseValue } from './placeholder.c
 import type { RoleTemplateInput, TemplateViolation } from './role-template.types';
 
 /** Session tags and transitive tag keys; values may carry placeholders, keys may not. */
-export function validateSessionTags(input: Pick<RoleTemplateInput, 'sessionTags' | 'transitiveTagKeys'>): TemplateViolation[] {
+export function validateSessionTags(
+  input: Pick<RoleTemplateInput, 'sessionTags' | 'transitiveTagKeys'>,
+): TemplateViolation[] {
   const violations: TemplateViolation[] = [];
   const fail = (field: string, message: string) => violations.push({ field, message });
   const tags = input.sessionTags ?? [];
@@ -39,13 +41,19 @@ export function validateSessionTags(input: Pick<RoleTemplateInput, 'sessionTags'
     } else if (RESERVED_TAG_PREFIXES.some((prefix) => key.toLowerCase().startsWith(prefix))) {
       fail(keyPath, `Tag keys starting with ${RESERVED_TAG_PREFIXES.join(' or ')} are reserved`);
     } else if (seen.has(key.toLowerCase())) {
-      fail(keyPath, `Tag key "${key}" repeats sessionTags[${seen.get(key.toLowerCase())}].key (keys are case-insensitive)`);
+      fail(
+        keyPath,
+        `Tag key "${key}" repeats sessionTags[${seen.get(key.toLowerCase())}].key (keys are case-insensitive)`,
+      );
     } else {
       seen.set(key.toLowerCase(), index);
     }
     if (typeof value !== 'string') return fail(valuePath, 'Tag value must be a string');
     if (value.length > TAG_VALUE_TEMPLATE_MAX_CHARS) {
-      return fail(valuePath, `Tag value must be at most ${TAG_VALUE_TEMPLATE_MAX_CHARS} characters before placeholders are expanded`);
+      return fail(
+        valuePath,
+        `Tag value must be at most ${TAG_VALUE_TEMPLATE_MAX_CHARS} characters before placeholders are expanded`,
+      );
     }
     const problems = placeholderProblems(value);
     for (const problem of problems) fail(valuePath, problem.message);
@@ -69,7 +77,10 @@ export function validateSessionTags(input: Pick<RoleTemplateInput, 'sessionTags'
   const known = new Set([...seen.keys(), ...RESERVED_TAG_KEYS]);
   transitive.forEach((key, index) => {
     if (typeof key !== 'string' || !known.has(key.toLowerCase())) {
-      fail(fieldPath('transitiveTagKeys', index), `Transitive tag key ${JSON.stringify(key)} is not one of the session tags`);
+      fail(
+        fieldPath('transitiveTagKeys', index),
+        `Transitive tag key ${JSON.stringify(key)} is not one of the session tags`,
+      );
     }
   });
   return violations;

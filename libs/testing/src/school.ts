@@ -1,6 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, type WorldStateFile } from '@labkeys/aws-local';
-import { STS_AUDIENCE, labRoleWebIdentityTrustPolicy, managementRoleWebIdentityTrustPolicy, oidcProviderArn } from '@labkeys/aws';
+import {
+  STS_AUDIENCE,
+  labRoleWebIdentityTrustPolicy,
+  managementRoleWebIdentityTrustPolicy,
+  oidcProviderArn,
+} from '@labkeys/aws';
 import { createTenant } from '@labkeys/core';
 import { standaloneDatabase, type PrismaClient } from '@labkeys/database';
 import { generateToken, hashToken } from '@labkeys/secrets';
@@ -28,7 +33,12 @@ export function schoolWorld(externalIds: string[]): WorldStateFile {
           {
             name: 'admin',
             accessKeys: [ADMIN_CREDENTIALS],
-            inlinePolicies: { AdministratorAccess: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+            inlinePolicies: {
+              AdministratorAccess: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+              },
+            },
           },
         ],
         roles: [
@@ -37,17 +47,51 @@ export function schoolWorld(externalIds: string[]): WorldStateFile {
             maxSessionDuration: 43200,
             trustPolicy: {
               Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Principal: { AWS: LABKEYS_PRINCIPAL }, Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'], Condition: trusted }],
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: LABKEYS_PRINCIPAL },
+                  Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+                  Condition: trusted,
+                },
+              ],
             },
-            inlinePolicies: { 'lab-permissions': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+            inlinePolicies: {
+              'lab-permissions': {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+              },
+            },
           },
           {
             name: 'labkeys-management',
-            trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: LABKEYS_PRINCIPAL }, Action: 'sts:AssumeRole', Condition: trusted }] },
+            trustPolicy: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { AWS: LABKEYS_PRINCIPAL },
+                  Action: 'sts:AssumeRole',
+                  Condition: trusted,
+                },
+              ],
+            },
             inlinePolicies: {
               'manage-lab-role': {
                 Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Action: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies'], Resource: LAB_ROLE_ARN }],
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: [
+                      'iam:GetRole',
+                      'iam:GetRolePolicy',
+                      'iam:PutRolePolicy',
+                      'iam:DeleteRolePolicy',
+                      'iam:ListRolePolicies',
+                    ],
+                    Resource: LAB_ROLE_ARN,
+                  },
+                ],
               },
             },
           },
@@ -61,7 +105,12 @@ export function schoolWorld(externalIds: string[]): WorldStateFile {
 export const SCOPED_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [
-    { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::class-bucket', Condition: { StringLike: { 's3:prefix': 'students/{{student.handle}}/*' } } },
+    {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: 'arn:aws:s3:::class-bucket',
+      Condition: { StringLike: { 's3:prefix': 'students/{{student.handle}}/*' } },
+    },
   ],
 });
 
@@ -92,7 +141,10 @@ export interface ClassroomOptions {
  */
 export async function createClassroom(prisma: PrismaClient, options: ClassroomOptions): Promise<Classroom> {
   const suffix = randomBytes(3).toString('hex');
-  const tenant = await createTenant(standaloneDatabase(prisma), { name: `School ${suffix}`, ownerEmail: `owner-${suffix}@example.edu` });
+  const tenant = await createTenant(standaloneDatabase(prisma), {
+    name: `School ${suffix}`,
+    ownerEmail: `owner-${suffix}@example.edu`,
+  });
   const roleArn = options.roleArn ?? LAB_ROLE_ARN;
   const duration = options.durationSeconds ?? 3600;
   const connection = await prisma.awsConnection.create({
@@ -107,7 +159,9 @@ export async function createClassroom(prisma: PrismaClient, options: ClassroomOp
       endpointOverride: options.endpoint,
     },
   });
-  const course = await prisma.course.create({ data: { tenantId: tenant.tenantId, code: `CLOUD-${suffix}`, title: 'Cloud Foundations' } });
+  const course = await prisma.course.create({
+    data: { tenantId: tenant.tenantId, code: `CLOUD-${suffix}`, title: 'Cloud Foundations' },
+  });
   const template = await prisma.roleTemplate.create({
     data: {
       tenantId: tenant.tenantId,
@@ -121,7 +175,14 @@ export async function createClassroom(prisma: PrismaClient, options: ClassroomOp
     },
   });
   const lab = await prisma.lab.create({
-    data: { tenantId: tenant.tenantId, courseId: course.id, templateId: template.id, name: `Lab ${suffix}`, sessionDurationSeconds: duration, autoRenew: options.autoRenew ?? false },
+    data: {
+      tenantId: tenant.tenantId,
+      courseId: course.id,
+      templateId: template.id,
+      name: `Lab ${suffix}`,
+      sessionDurationSeconds: duration,
+      autoRenew: options.autoRenew ?? false,
+    },
   });
   const students = Array.from({ length: options.students }, (_, i) => ({
     id: randomUUID(),
@@ -132,9 +193,17 @@ export async function createClassroom(prisma: PrismaClient, options: ClassroomOp
   // Chunks keep a class of 10,000 within Postgres' bind-parameter limit.
   for (let i = 0; i < students.length; i += 1000) {
     const chunk = students.slice(i, i + 1000);
-    await prisma.student.createMany({ data: chunk.map((s) => ({ id: s.id, tenantId: tenant.tenantId, email: s.email, handle: s.handle })) });
+    await prisma.student.createMany({
+      data: chunk.map((s) => ({ id: s.id, tenantId: tenant.tenantId, email: s.email, handle: s.handle })),
+    });
     await prisma.enrollment.createMany({
-      data: chunk.map((s) => ({ tenantId: tenant.tenantId, courseId: course.id, studentId: s.id, accessTokenHash: hashToken(s.token), tokenIssuedAt: new Date() })),
+      data: chunk.map((s) => ({
+        tenantId: tenant.tenantId,
+        courseId: course.id,
+        studentId: s.id,
+        accessTokenHash: hashToken(s.token),
+        tokenIssuedAt: new Date(),
+      })),
     });
   }
   return {

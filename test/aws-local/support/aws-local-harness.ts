@@ -29,9 +29,14 @@ export function testWorld(): WorldStateFile {
           { name: 'admin', accessKeys: [ADMIN], inlinePolicies: { AdministratorAccess: ADMIN_POLICY } },
           {
             name: 'limited',
-            accessKeys: [{ accessKeyId: 'AKIALIMITEDEXAMPLE01', secretAccessKey: 'limitedSecretKeyExample0000000000000000/' }],
+            accessKeys: [
+              { accessKeyId: 'AKIALIMITEDEXAMPLE01', secretAccessKey: 'limitedSecretKeyExample0000000000000000/' },
+            ],
             inlinePolicies: {
-              readCallerOnly: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }] },
+              readCallerOnly: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }],
+              },
             },
           },
         ],
@@ -50,13 +55,20 @@ export function testWorld(): WorldStateFile {
                 },
               ],
             },
-            inlinePolicies: { 'lab-permissions': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+            inlinePolicies: {
+              'lab-permissions': {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }],
+              },
+            },
           },
           {
             name: 'plain',
             trustPolicy: {
               Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' },
+              ],
             },
             inlinePolicies: { all: ADMIN_POLICY },
           },
@@ -64,7 +76,9 @@ export function testWorld(): WorldStateFile {
             name: 'chained',
             trustPolicy: {
               Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/plain` }, Action: 'sts:AssumeRole' }],
+              Statement: [
+                { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/plain` }, Action: 'sts:AssumeRole' },
+              ],
             },
           },
         ],

@@ -53,7 +53,13 @@ export class TestIssuer {
       const base = new URL(issuer?.url ?? 'http://x').pathname.replace(/\/$/, '');
       if (req.url === `${base}/.well-known/openid-configuration`) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ issuer: issuer?.url, jwks_uri: `${issuer?.url}/jwks`, id_token_signing_alg_values_supported: ['RS256'] }));
+        res.end(
+          JSON.stringify({
+            issuer: issuer?.url,
+            jwks_uri: `${issuer?.url}/jwks`,
+            id_token_signing_alg_values_supported: ['RS256'],
+          }),
+        );
       } else if (req.url === `${base}/jwks`) {
         if (issuer) issuer.jwksFetches++;
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -80,7 +86,16 @@ export class TestIssuer {
   /** A token with sensible defaults (iss, aud sts.amazonaws.com, five minutes' lifetime, jti); `overrides` win. */
   token(overrides: Claims = {}, opts: { kid?: string | null; key?: KeyObject; nowSeconds?: number } = {}): string {
     const now = opts.nowSeconds ?? Math.floor(Date.now() / 1000);
-    const claims: Claims = { iss: this.url, aud: 'sts.amazonaws.com', sub: 'student', iat: now, nbf: now, exp: now + 300, jti: randomUUID(), ...overrides };
+    const claims: Claims = {
+      iss: this.url,
+      aud: 'sts.amazonaws.com',
+      sub: 'student',
+      iat: now,
+      nbf: now,
+      exp: now + 300,
+      jti: randomUUID(),
+      ...overrides,
+    };
     const kid = opts.kid === undefined ? this.current.kid : opts.kid;
     return signJwt(claims, opts.key ?? this.current.privateKey, kid);
   }

@@ -1,5 +1,8 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AssumeRoleWithWebIdentityCommandInput, AssumeRoleWithWebIdentityCommandOutput } from '@aws-sdk/client-sts';
+import type {
+  AssumeRoleWithWebIdentityCommandInput,
+  AssumeRoleWithWebIdentityCommandOutput,
+} from '@aws-sdk/client-sts';
 import type { AwsLocal, WorldStateFile } from '@labkeys/aws-local';
 import { ACCOUNT, testWorld } from './aws-local-harness';
 
@@ -22,7 +25,10 @@ export function webIdentityTrust(
         Effect: 'Allow',
         Principal: { Federated: federated },
         Action: actions,
-        Condition: { StringEquals: { [`${providerKey}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${providerKey}:sub`]: subject } },
+        Condition: {
+          StringEquals: { [`${providerKey}:aud`]: 'sts.amazonaws.com' },
+          StringLike: { [`${providerKey}:sub`]: subject },
+        },
       },
     ],
   };
@@ -46,16 +52,28 @@ export function webIdentityWorld(issuerUrls: string[]): WorldStateFile {
       name: 'wi-lab',
       maxSessionDuration: 7200,
       trustPolicy: webIdentityTrust(key, ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession', 'sts:SetSourceIdentity']),
-      inlinePolicies: { lab: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'iam:GetRole'], Resource: '*' }] } },
+      inlinePolicies: {
+        lab: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['s3:*', 'iam:GetRole'], Resource: '*' }],
+        },
+      },
     },
     {
       name: 'wi-no-tags',
       trustPolicy: webIdentityTrust(key, ['sts:AssumeRoleWithWebIdentity']),
-      inlinePolicies: { lab: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } },
+      inlinePolicies: {
+        lab: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+      },
     },
     {
       name: 'wi-other-idp',
-      trustPolicy: webIdentityTrust(key, ['sts:AssumeRoleWithWebIdentity'], TENANT_SUBJECT_PATTERN, `arn:aws:iam::${ACCOUNT}:oidc-provider/other.example`),
+      trustPolicy: webIdentityTrust(
+        key,
+        ['sts:AssumeRoleWithWebIdentity'],
+        TENANT_SUBJECT_PATTERN,
+        `arn:aws:iam::${ACCOUNT}:oidc-provider/other.example`,
+      ),
     },
   ];
   return world;
@@ -68,7 +86,10 @@ export const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
 export function studentClaims(session: string, sub = `labkeys:tenant-a:${session}`): Record<string, unknown> {
   return {
     sub,
-    [TAGS_CLAIM]: { principal_tags: { 'labkeys:session': [session], 'labkeys:tenant': ['tenant-a'] }, transitive_tag_keys: ['labkeys:session'] },
+    [TAGS_CLAIM]: {
+      principal_tags: { 'labkeys:session': [session], 'labkeys:tenant': ['tenant-a'] },
+      transitive_tag_keys: ['labkeys:session'],
+    },
     [SOURCE_IDENTITY_CLAIM]: session,
   };
 }
@@ -90,6 +111,11 @@ export function assumeWithToken(
   input: Partial<AssumeRoleWithWebIdentityCommandInput> = {},
 ): Promise<AssumeRoleWithWebIdentityCommandOutput> {
   return anonymousSts(aws).send(
-    new AssumeRoleWithWebIdentityCommand({ RoleArn: WEB_LAB_ROLE_ARN, RoleSessionName: 'student', WebIdentityToken: token, ...input }),
+    new AssumeRoleWithWebIdentityCommand({
+      RoleArn: WEB_LAB_ROLE_ARN,
+      RoleSessionName: 'student',
+      WebIdentityToken: token,
+      ...input,
+    }),
   );
 }

@@ -11,7 +11,12 @@ export class AuthenticatorApp {
   private used = -1;
 
   constructor(base32Secret: string) {
-    this.totp = new TOTP({ secret: Secret.fromBase32(base32Secret.replace(/\s+/g, '')), digits: 6, period: PERIOD_S, algorithm: 'SHA1' });
+    this.totp = new TOTP({
+      secret: Secret.fromBase32(base32Secret.replace(/\s+/g, '')),
+      digits: 6,
+      period: PERIOD_S,
+      algorithm: 'SHA1',
+    });
   }
 
   async nextCode(): Promise<string> {

@@ -21,18 +21,36 @@ export async function look(page: Page, name: string, testInfo: TestInfo): Promis
   for (const size of SIZES) {
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+    const axe = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+      .analyze();
     const severe = axe.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      }));
     expect(severe, `axe on ${name} at ${size.name} size`).toEqual([]);
     const { overflow, widest } = await page.evaluate(() => {
       const width = document.documentElement.clientWidth;
       // The outermost elements that stick out, to name in the failure.
-      const out = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > width + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1) && !el.closest('.table-scroll, pre'));
-      return { overflow: document.documentElement.scrollWidth - width, widest: out.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}`) };
+      const out = [...document.querySelectorAll('body *')].filter(
+        (el) =>
+          el.getBoundingClientRect().right > width + 1 &&
+          !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1) &&
+          !el.closest('.table-scroll, pre'),
+      );
+      return {
+        overflow: document.documentElement.scrollWidth - width,
+        widest: out.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${el.className}`),
+      };
     });
-    expect(overflow, `${name} at ${size.name} size is wider than the screen by ${overflow}px: ${widest.join(', ')}`).toBeLessThanOrEqual(0);
+    expect(
+      overflow,
+      `${name} at ${size.name} size is wider than the screen by ${overflow}px: ${widest.join(', ')}`,
+    ).toBeLessThanOrEqual(0);
     const path = join(SCREENSHOTS, `${name}-${size.name}.png`);
     await page.screenshot({ path, fullPage: true });
     await testInfo.attach(`${name}-${size.name}`, { path, contentType: 'image/png' });

@@ -15,7 +15,19 @@ export class AuditService extends AuditWriter {
 
   list(scope: TenantScope, q: ListAuditQueryDto) {
     const { action, subjectType, subjectId, actorId, sort } = q;
-    return this.audit.list(scope, { action, subjectType, subjectId, actorId, sort, since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined }, q);
+    return this.audit.list(
+      scope,
+      {
+        action,
+        subjectType,
+        subjectId,
+        actorId,
+        sort,
+        since: q.since ? new Date(q.since) : undefined,
+        until: q.until ? new Date(q.until) : undefined,
+      },
+      q,
+    );
   }
 
   protected async write(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void> {

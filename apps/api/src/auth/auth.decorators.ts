@@ -21,7 +21,8 @@ export const OwnerOnly = () => SetMetadata(AUTH_MODE, 'owner' satisfies AuthMode
  * Only the dashboard session cookie (API tokens are not accepted here). `pending` also admits a session that
  * still owes its second factor or its MFA enrolment.
  */
-export const SessionRoute = (options: { pending?: boolean } = {}) => SetMetadata(AUTH_MODE, (options.pending ? 'session-pending' : 'session') satisfies AuthMode);
+export const SessionRoute = (options: { pending?: boolean } = {}) =>
+  SetMetadata(AUTH_MODE, (options.pending ? 'session-pending' : 'session') satisfies AuthMode);
 /** With the session cookie, a fresh TOTP code (step-up) is needed first; API tokens are not asked for one. */
 export const StepUp = () => SetMetadata(STEP_UP, true);
 /** The caller's own account: assistants, read-only elsewhere, may change it too. */

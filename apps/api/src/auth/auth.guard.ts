@@ -1,4 +1,12 @@
-import { ForbiddenException, HttpException, HttpStatus, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { AppConfig } from '@labkeys/config';
@@ -56,7 +64,13 @@ export class AuthGuard implements CanActivate {
     if (studentCookie) {
       actor = await this.studentSessionActor(req, res, studentCookie);
     } else if (cookie) {
-      actor = await this.sessionActor(req, res, cookie, mode, this.reflector.getAllAndOverride<boolean>(STEP_UP, targets) ?? false);
+      actor = await this.sessionActor(
+        req,
+        res,
+        cookie,
+        mode,
+        this.reflector.getAllAndOverride<boolean>(STEP_UP, targets) ?? false,
+      );
     } else if (sessionOnly) {
       actor = null;
     } else {
@@ -65,22 +79,35 @@ export class AuthGuard implements CanActivate {
     if (!actor) {
       // A dashboard asking whether it is signed in, with no cookie at all, guessed nothing: not counted.
       const counted = !sessionOnly || Boolean(cookie);
-      const verdict = counted ? await this.failures.recordFailure(req.ip ?? 'unknown', wellFormedToken(req)) : { limited: false, retryAfterSeconds: 0 };
+      const verdict = counted
+        ? await this.failures.recordFailure(req.ip ?? 'unknown', wellFormedToken(req))
+        : { limited: false, retryAfterSeconds: 0 };
       if (verdict.limited) {
         res.setHeader('retry-after', String(verdict.retryAfterSeconds));
-        throw new HttpException({ detail: 'Too many failed authentication attempts; try again later.' }, HttpStatus.TOO_MANY_REQUESTS);
+        throw new HttpException(
+          { detail: 'Too many failed authentication attempts; try again later.' },
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
       }
-      if (studentCookie) throw new UnauthorizedException({ detail: 'Your LabKeys session has ended; open your access link again.' });
+      if (studentCookie)
+        throw new UnauthorizedException({ detail: 'Your LabKeys session has ended; open your access link again.' });
       if (cookie || sessionOnly) {
-        throw new UnauthorizedException({ detail: cookie ? 'The session has ended; sign in again.' : 'Sign in first: this route needs the dashboard session.' });
+        throw new UnauthorizedException({
+          detail: cookie
+            ? 'The session has ended; sign in again.'
+            : 'Sign in first: this route needs the dashboard session.',
+        });
       }
       res.setHeader('www-authenticate', `Bearer realm="labkeys"${raw ? ', error="invalid_token"' : ''}`);
       throw new UnauthorizedException({
-        detail: raw ? 'The token is invalid, expired or revoked.' : `A bearer token is required (${mode === 'student' ? 'student access token' : 'API token'}).`,
+        detail: raw
+          ? 'The token is invalid, expired or revoked.'
+          : `A bearer token is required (${mode === 'student' ? 'student access token' : 'API token'}).`,
       });
     }
     if (actor.kind === 'instructor') {
-      if (mode === 'owner' && actor.role !== 'OWNER') throw new ForbiddenException({ detail: 'Only tenant owners may do this.' });
+      if (mode === 'owner' && actor.role !== 'OWNER')
+        throw new ForbiddenException({ detail: 'Only tenant owners may do this.' });
       const ownAccount = sessionOnly || (this.reflector.getAllAndOverride<boolean>(OWN_ACCOUNT, targets) ?? false);
       if (actor.role === 'ASSISTANT' && !READ_METHODS.has(req.method) && !ownAccount) {
         throw new ForbiddenException({ detail: 'Assistants have read-only access.' });
@@ -106,7 +133,13 @@ export class AuthGuard implements CanActivate {
   }
 
   /** The instructor of a session cookie, or null when the session does not work (any more). */
-  private async sessionActor(req: AuthRequest, res: Response, raw: string, mode: AuthMode, stepUp: boolean): Promise<InstructorActor | null> {
+  private async sessionActor(
+    req: AuthRequest,
+    res: Response,
+    raw: string,
+    mode: AuthMode,
+    stepUp: boolean,
+  ): Promise<InstructorActor | null> {
     if (mode === 'student') return null;
     const live = await this.sessions.open(raw);
     if (!live) {
@@ -127,11 +160,21 @@ export class AuthGuard implements CanActivate {
     }
     if (stepUp && !live.stepUpFresh) {
       throw new ForbiddenException({
-        detail: live.mfaEnabled ? 'Confirm with a fresh code from your authenticator app (POST /v1/auth/step-up).' : 'This change needs MFA from the dashboard: enrol an authenticator app, then confirm with a code.',
+        detail: live.mfaEnabled
+          ? 'Confirm with a fresh code from your authenticator app (POST /v1/auth/step-up).'
+          : 'This change needs MFA from the dashboard: enrol an authenticator app, then confirm with a code.',
         code: 'step_up_required',
       });
     }
     req.webSession = { live, raw };
-    return { kind: 'instructor', tenantId: live.tenantId, scope: tenantScopeOf(live.tenantId), instructorId: live.instructorId, role: live.role, tokenId: null, sessionId: live.id };
+    return {
+      kind: 'instructor',
+      tenantId: live.tenantId,
+      scope: tenantScopeOf(live.tenantId),
+      instructorId: live.instructorId,
+      role: live.role,
+      tokenId: null,
+      sessionId: live.id,
+    };
   }
 }

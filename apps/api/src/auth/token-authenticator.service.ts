@@ -22,12 +22,21 @@ export class TokenAuthenticator {
     if (!looksLikeToken(raw, 'lk')) return null;
     const token = await this.apiTokens.systemFindByHash(hashToken(raw));
     const now = new Date();
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now) || token.instructor.disabledAt) return null;
+    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now) || token.instructor.disabledAt)
+      return null;
     const scope = tenantScopeOf(token.tenantId);
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TokenAuthenticator.LAST_USED_RESOLUTION_MS) {
       await this.apiTokens.touchLastUsed(scope, token.id, now);
     }
-    return { kind: 'instructor', tenantId: token.tenantId, scope, instructorId: token.instructorId, role: token.instructor.role, tokenId: token.id, sessionId: null };
+    return {
+      kind: 'instructor',
+      tenantId: token.tenantId,
+      scope,
+      instructorId: token.instructorId,
+      role: token.instructor.role,
+      tokenId: token.id,
+      sessionId: null,
+    };
   }
 
   async student(raw: string): Promise<StudentActor | null> {
@@ -36,11 +45,25 @@ export class TokenAuthenticator {
     const enrollment = await this.currentEnrollment(tokenHash);
     if (!enrollment) return null;
     const scope = tenantScopeOf(enrollment.tenantId);
-    return { kind: 'student', tenantId: enrollment.tenantId, scope, studentId: enrollment.studentId, enrollmentId: enrollment.id, courseId: enrollment.courseId, tokenHash, webSessionId: null };
+    return {
+      kind: 'student',
+      tenantId: enrollment.tenantId,
+      scope,
+      studentId: enrollment.studentId,
+      enrollmentId: enrollment.id,
+      courseId: enrollment.courseId,
+      tokenHash,
+      webSessionId: null,
+    };
   }
 
   /** The student of a page session, while the token it was exchanged for still opens the same enrollment. */
-  async studentOfSession(session: { id: string; tenantId: string; enrollmentId: string; tokenHash: string }): Promise<StudentActor | null> {
+  async studentOfSession(session: {
+    id: string;
+    tenantId: string;
+    enrollmentId: string;
+    tokenHash: string;
+  }): Promise<StudentActor | null> {
     const enrollment = await this.currentEnrollment(session.tokenHash);
     if (!enrollment || enrollment.id !== session.enrollmentId || enrollment.tenantId !== session.tenantId) return null;
     return {
@@ -68,7 +91,8 @@ export class TokenAuthenticator {
    */
   private async currentEnrollment(tokenHash: string) {
     const enrollment = await this.enrollments.systemFindByTokenHash(tokenHash);
-    if (!enrollment || enrollment.unenrolledAt || enrollment.course.archivedAt || enrollment.student.deletedAt) return null;
+    if (!enrollment || enrollment.unenrolledAt || enrollment.course.archivedAt || enrollment.student.deletedAt)
+      return null;
     const issued = enrollment.tokenIssuedAt ?? new Date(0);
     const expires = enrollment.course.endsAt ?? new Date(issued.getTime() + this.config.studentTokenLifetimeMs);
     return expires.getTime() > Date.now() ? enrollment : null;

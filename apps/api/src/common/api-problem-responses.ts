@@ -1,5 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiProperty, ApiPropertyOptional, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 
 export class FieldProblemDto {
   @ApiProperty({ example: 'sessionTags[3].key' }) field!: string;
@@ -24,7 +32,7 @@ export function ApiProblemResponses() {
   return applyDecorators(
     ApiBadRequestResponse({ ...problem, description: 'Invalid input; `errors` names each field.' }),
     ApiUnauthorizedResponse({ ...problem, description: 'Missing, invalid, expired or revoked token.' }),
-    ApiForbiddenResponse({ ...problem, description: 'The token\'s role may not do this.' }),
+    ApiForbiddenResponse({ ...problem, description: "The token's role may not do this." }),
     ApiNotFoundResponse({ ...problem, description: 'No such resource in this tenant.' }),
     ApiTooManyRequestsResponse({ ...problem, description: 'Rate limit or too many failed authentications.' }),
   );

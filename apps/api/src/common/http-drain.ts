@@ -42,7 +42,10 @@ export class HttpDrain implements OnModuleDestroy, BeforeApplicationShutdown {
     // A keep-alive socket becomes idle when its last response is written; close it then, not at its timeout.
     const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
     let timer: NodeJS.Timeout | undefined;
-    const drained = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), budget)))]);
+    const drained = await Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), budget))),
+    ]);
     clearInterval(sweep);
     clearTimeout(timer);
     if (!drained) {

@@ -39,7 +39,8 @@ export function checkJsonShape(raw: Buffer): void {
     }
     if (byte === QUOTE) inString = true;
     else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
-      if (itemsAt.length >= MAX_JSON_DEPTH) throw new JsonShapeError(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      if (itemsAt.length >= MAX_JSON_DEPTH)
+        throw new JsonShapeError(`The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`);
       itemsAt.push(1);
       isArrayAt.push(byte === OPEN_ARRAY);
     } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
@@ -47,7 +48,8 @@ export function checkJsonShape(raw: Buffer): void {
       isArrayAt.pop();
     } else if (byte === COMMA && isArrayAt[isArrayAt.length - 1]) {
       const items = ++itemsAt[itemsAt.length - 1];
-      if (items > MAX_JSON_ARRAY_ITEMS) throw new JsonShapeError(`A JSON array in the body has more than ${MAX_JSON_ARRAY_ITEMS} items.`);
+      if (items > MAX_JSON_ARRAY_ITEMS)
+        throw new JsonShapeError(`A JSON array in the body has more than ${MAX_JSON_ARRAY_ITEMS} items.`);
     }
   }
 }

@@ -4,7 +4,13 @@ import { AwsCallError } from '@labkeys/aws';
 import { DomainError, ValidationError, type DomainErrorCode } from '@labkeys/core';
 import { InvalidCursorError, isRecordNotFound, isUniqueViolation } from '@labkeys/database';
 import { JsonShapeError } from './json-shape';
-import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, ValidationProblemException, type ProblemDetails } from './problem';
+import {
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  statusTitle,
+  ValidationProblemException,
+  type ProblemDetails,
+} from './problem';
 import { STORE_RETRY_AFTER_SECONDS, storeOutage, type Store } from './store-outage';
 
 interface BodyParserError {
@@ -23,14 +29,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request & { id?: string }>();
     const res = ctx.getResponse<Response>();
-    const outage = exception instanceof HttpException || exception instanceof DomainError ? undefined : storeOutage(exception);
+    const outage =
+      exception instanceof HttpException || exception instanceof DomainError ? undefined : storeOutage(exception);
     const problem = outage ? outageProblem(outage) : this.toProblem(exception);
     problem.instance = req.originalUrl?.split('?')[0];
     if (req.id) problem.requestId = String(req.id);
     if (outage) {
       // Expected while a store restarts; the message says which and why, without the stack of every request.
       const e = exception as { name?: string; code?: unknown; message?: string };
-      this.logger.warn({ store: outage, error: { name: e?.name, code: e?.code, message: e?.message }, requestId: req.id }, 'store unavailable');
+      this.logger.warn(
+        { store: outage, error: { name: e?.name, code: e?.code, message: e?.message }, requestId: req.id },
+        'store unavailable',
+      );
     } else if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId: req.id }, 'unhandled error');
     }
@@ -51,39 +61,81 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof DomainError) return domainProblem(exception);
     if (exception instanceof InvalidCursorError) {
-      return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: exception.message, errors: [{ field: 'cursor', message: exception.message }] };
+      return {
+        type: problemType('validation'),
+        title: 'Invalid request',
+        status: 400,
+        detail: exception.message,
+        errors: [{ field: 'cursor', message: exception.message }],
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const extra = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-      const message = typeof body === 'string' ? body : extra.detail ?? extra.message;
+      const message = typeof body === 'string' ? body : (extra.detail ?? extra.message);
       const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
       const { message: _m, error: _e, statusCode: _s, detail: _d, ...extensions } = extra;
       return { type: problemType(slug(status)), title: statusTitle(status), status, detail, ...extensions };
     }
     // The connection must change before anything can work; nothing was sent to the overridden endpoint.
     if (exception instanceof AwsCallError && exception.code === 'EndpointOverrideRefused') {
-      return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: exception.message, code: exception.code };
+      return {
+        type: problemType('conflict'),
+        title: 'Conflict',
+        status: 409,
+        detail: exception.message,
+        code: exception.code,
+      };
     }
     if (exception instanceof JsonShapeError) {
-      return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: exception.message, errors: [{ field: 'body', message: exception.message }] };
+      return {
+        type: problemType('validation'),
+        title: 'Invalid request',
+        status: 400,
+        detail: exception.message,
+        errors: [{ field: 'body', message: exception.message }],
+      };
     }
     const parserError = exception as BodyParserError;
     if (parserError?.type === 'entity.parse.failed') {
-      return { type: problemType('malformed-body'), title: 'Bad Request', status: 400, detail: 'The request body is not valid JSON.' };
+      return {
+        type: problemType('malformed-body'),
+        title: 'Bad Request',
+        status: 400,
+        detail: 'The request body is not valid JSON.',
+      };
     }
     if (parserError?.type === 'entity.too.large') {
-      return { type: problemType('payload-too-large'), title: 'Payload Too Large', status: 413, detail: 'The request body is too large.' };
+      return {
+        type: problemType('payload-too-large'),
+        title: 'Payload Too Large',
+        status: 413,
+        detail: 'The request body is too large.',
+      };
     }
     if (parserError?.expose && typeof parserError.status === 'number' && parserError.status < 500) {
-      return { type: problemType(slug(parserError.status)), title: statusTitle(parserError.status), status: parserError.status };
+      return {
+        type: problemType(slug(parserError.status)),
+        title: statusTitle(parserError.status),
+        status: parserError.status,
+      };
     }
     if (isUniqueViolation(exception)) {
-      return { type: problemType('conflict'), title: 'Conflict', status: 409, detail: 'A resource with the same unique value already exists.' };
+      return {
+        type: problemType('conflict'),
+        title: 'Conflict',
+        status: 409,
+        detail: 'A resource with the same unique value already exists.',
+      };
     }
     if (isRecordNotFound(exception)) {
-      return { type: problemType('not-found'), title: 'Not Found', status: 404, detail: 'The resource does not exist.' };
+      return {
+        type: problemType('not-found'),
+        title: 'Not Found',
+        status: 404,
+        detail: 'The resource does not exist.',
+      };
     }
     return {
       type: problemType('internal'),
@@ -105,10 +157,22 @@ const DOMAIN_STATUS: Record<DomainErrorCode, HttpStatus> = {
 
 function domainProblem(error: DomainError): ProblemDetails {
   if (error instanceof ValidationError) {
-    return { type: problemType('validation'), title: 'Invalid request', status: 400, detail: error.message, errors: [...error.problems] };
+    return {
+      type: problemType('validation'),
+      title: 'Invalid request',
+      status: 400,
+      detail: error.message,
+      errors: [...error.problems],
+    };
   }
   const status = DOMAIN_STATUS[error.code];
-  return { type: problemType(slug(status)), title: statusTitle(status), status, detail: error.message, ...error.details };
+  return {
+    type: problemType(slug(status)),
+    title: statusTitle(status),
+    status,
+    detail: error.message,
+    ...error.details,
+  };
 }
 
 function outageProblem(store: Store): ProblemDetails {

@@ -22,7 +22,10 @@ export const problemType = (slug: string) => `urn:labkeys:problem:${slug}`;
 
 /** 400 naming each invalid field; thrown by the global ValidationPipe and by use cases. */
 export class ValidationProblemException extends BadRequestException {
-  constructor(readonly errors: FieldProblem[], detail = 'The request has invalid fields.') {
+  constructor(
+    readonly errors: FieldProblem[],
+    detail = 'The request has invalid fields.',
+  ) {
     super({ errors, detail });
   }
 }

@@ -28,13 +28,21 @@ export function unstorableFields(root: unknown, rootPath: string): FieldProblem[
   while (stack.length > 0 && problems.length < MAX_REPORTED) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) problems.push({ field: path || 'body', message: `${path || 'body'} must not contain NUL characters or unpaired UTF-16 surrogates` });
+      if (UNSTORABLE.test(value))
+        problems.push({
+          field: path || 'body',
+          message: `${path || 'body'} must not contain NUL characters or unpaired UTF-16 surrogates`,
+        });
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => stack.push([item, `${path}[${index}]`]));
     } else if (isPlainObject(value)) {
       for (const [key, item] of Object.entries(value)) {
         const itemPath = path ? `${path}.${key}` : key;
-        if (UNSTORABLE.test(key)) problems.push({ field: itemPath, message: 'field names must not contain NUL characters or unpaired UTF-16 surrogates' });
+        if (UNSTORABLE.test(key))
+          problems.push({
+            field: itemPath,
+            message: 'field names must not contain NUL characters or unpaired UTF-16 surrogates',
+          });
         else stack.push([item, itemPath]);
       }
     }

@@ -8,19 +8,33 @@ export type Store = 'database' | 'redis';
 // SQLSTATEs of a server that is going away or not there yet (admin shutdown, crash shutdown, starting up,
 // connection failures) and of statements it cancelled under load (statement or lock timeout).
 const PG_OUTAGE_STATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '57014', '55P03']);
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+]);
 
 // What the drivers say when the code is lost on the way up (the database client wraps adapter errors in messages;
 // node-postgres' own errors carry no code). Matched against messages only, never against user input.
-const DATABASE_MESSAGES = /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|Timed out fetching a new connection|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command|Server has closed the connection|Query read timeout|statement timeout/i;
-const REDIS_MESSAGES = /Connection is closed|Stream isn't writeable and enableOfflineQueue|Reached the max retries per request limit|Command timed out/i;
+const DATABASE_MESSAGES =
+  /Can't reach database server|Connection terminated|timeout exceeded when trying to connect|Timed out fetching a new connection|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery)|terminating connection due to administrator command|Server has closed the connection|Query read timeout|statement timeout/i;
+const REDIS_MESSAGES =
+  /Connection is closed|Stream isn't writeable and enableOfflineQueue|Reached the max retries per request limit|Command timed out/i;
 
 /**
  * Which store, if any, the error says is unavailable. Such an error is not the request's fault and not a
  * bug: it answers 503 with Retry-After while Postgres or Redis restarts, fails over or is overloaded.
  */
 export function storeOutage(error: unknown): Store | undefined {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const found = classify(e as Record<string, unknown>);
     if (found) return found;
   }

@@ -78,11 +78,21 @@ export function renderCloudFormation(doc: SetupDocuments): { json: Record<string
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `LabKeys connection ${doc.connectionName}: ${oidc ? 'OIDC provider, ' : ''}lab role and management role (deploy with CAPABILITY_NAMED_IAM).`,
     Resources: {
-      ...(oidc && { LabKeysOidcProvider: { Type: 'AWS::IAM::OIDCProvider', Properties: { Url: oidc.url, ClientIdList: oidc.clientIds } } }),
+      ...(oidc && {
+        LabKeysOidcProvider: {
+          Type: 'AWS::IAM::OIDCProvider',
+          Properties: { Url: oidc.url, ClientIdList: oidc.clientIds },
+        },
+      }),
       LabKeysLabRole: {
         Type: 'AWS::IAM::Role',
         ...dependsOn,
-        Properties: { RoleName: lab.roleName, Path: lab.path, MaxSessionDuration: lab.maxSessionDuration, AssumeRolePolicyDocument: lab.trustPolicy },
+        Properties: {
+          RoleName: lab.roleName,
+          Path: lab.path,
+          MaxSessionDuration: lab.maxSessionDuration,
+          AssumeRolePolicyDocument: lab.trustPolicy,
+        },
       },
       LabKeysManagementRole: {
         Type: 'AWS::IAM::Role',

@@ -43,10 +43,13 @@ export class ConnectionSetupService {
     const { accountId, partition } = connection;
     // webIdentity: the account's IAM OIDC provider for LabKeys' issuer is the principal; no STS call, no AWS key.
     const issuer = this.config.oidcIssuerUrl;
-    const principal = webIdentity ? oidcProviderArn(partition, accountId, issuer) : await this.labkeysPrincipal(connection);
+    const principal = webIdentity
+      ? oidcProviderArn(partition, accountId, issuer)
+      : await this.labkeysPrincipal(connection);
     const fallback = (roleName: string): RoleArnParts => ({ partition, accountId, path: '/', roleName });
     const lab = (connection.labRoleArn && parseRoleArn(connection.labRoleArn)) || fallback(DEFAULT_LAB_ROLE);
-    const mgmt = (connection.managementRoleArn && parseRoleArn(connection.managementRoleArn)) || fallback(DEFAULT_MANAGEMENT_ROLE);
+    const mgmt =
+      (connection.managementRoleArn && parseRoleArn(connection.managementRoleArn)) || fallback(DEFAULT_MANAGEMENT_ROLE);
     const labRoleArn = roleArn(lab);
     // Revocation writes to every role the connection's templates issue on, not only the default lab role.
     const managedArns = [...new Set([labRoleArn, ...(await this.templates.roleArnsOnConnection(scope, id))])].sort();
@@ -54,10 +57,16 @@ export class ConnectionSetupService {
     const documents: SetupDocuments = {
       connectionName: connection.name,
       accountId,
-      labRole: { ...role(lab), trustPolicy: this.labTrust(connection, principal), maxSessionDuration: RECOMMENDED_MAX_SESSION },
+      labRole: {
+        ...role(lab),
+        trustPolicy: this.labTrust(connection, principal),
+        maxSessionDuration: RECOMMENDED_MAX_SESSION,
+      },
       managementRole: {
         ...role(mgmt),
-        trustPolicy: webIdentity ? managementRoleWebIdentityTrustPolicy(principal, issuer, tenantId) : managementRoleTrustPolicy(principal, connection.externalId),
+        trustPolicy: webIdentity
+          ? managementRoleWebIdentityTrustPolicy(principal, issuer, tenantId)
+          : managementRoleTrustPolicy(principal, connection.externalId),
         policyName: MANAGEMENT_POLICY_NAME,
         policy: managementRolePolicy(managedArns, webIdentity ? principal : undefined),
       },
@@ -72,13 +81,13 @@ export class ConnectionSetupService {
           url: issuer,
           arn: principal,
           clientIds: [STS_AUDIENCE],
-          note: 'Create this IAM OIDC provider in the account (IAM → Identity providers → OpenID Connect, audience sts.amazonaws.com). AWS fetches the issuer\'s discovery document and keys over HTTPS, so PUBLIC_URL/oidc must be publicly reachable.',
+          note: "Create this IAM OIDC provider in the account (IAM → Identity providers → OpenID Connect, audience sts.amazonaws.com). AWS fetches the issuer's discovery document and keys over HTTPS, so PUBLIC_URL/oidc must be publicly reachable.",
         },
       }),
       labRole: {
         ...documents.labRole,
         trustedActions: webIdentity ? [...LAB_ROLE_WEB_IDENTITY_TRUST_ACTIONS] : [...LAB_ROLE_TRUST_ACTIONS],
-        note: 'Attach the permissions students may use to this role; each session is narrowed further by the role template\'s session policy.',
+        note: "Attach the permissions students may use to this role; each session is narrowed further by the role template's session policy.",
       },
       managementRole: documents.managementRole,
       terraform: renderTerraform(documents),
@@ -87,7 +96,8 @@ export class ConnectionSetupService {
   }
 
   private labTrust(connection: AwsConnection, principal: string) {
-    if (connection.mode === 'WEB_IDENTITY') return labRoleWebIdentityTrustPolicy(principal, this.config.oidcIssuerUrl, connection.tenantId);
+    if (connection.mode === 'WEB_IDENTITY')
+      return labRoleWebIdentityTrustPolicy(principal, this.config.oidcIssuerUrl, connection.tenantId);
     return labRoleTrustPolicy(principal, connection.externalId);
   }
 
@@ -102,7 +112,9 @@ export class ConnectionSetupService {
       return `arn:${partition}:iam::${me.account}:role/${name}`;
     } catch (error) {
       const reason = error instanceof AwsCallError ? `${error.code}: ${error.message}` : 'STS could not be reached';
-      throw new ConflictException({ detail: `LabKeys' AWS principal is not configured (LABKEYS_AWS_PRINCIPAL_ARN) and STS could not tell it (${reason}).` });
+      throw new ConflictException({
+        detail: `LabKeys' AWS principal is not configured (LABKEYS_AWS_PRINCIPAL_ARN) and STS could not tell it (${reason}).`,
+      });
     }
   }
 }

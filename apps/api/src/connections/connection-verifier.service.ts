@@ -1,7 +1,13 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { IamGateway, MANAGEMENT_SUBJECT, SessionIssuer, StsGateway, oidcProviderKey, parseRoleArn } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
-import { ConnectionRepository, UnitOfWork, type AwsConnection, type JsonInput, type TenantScope } from '@labkeys/database';
+import {
+  ConnectionRepository,
+  UnitOfWork,
+  type AwsConnection,
+  type JsonInput,
+  type TenantScope,
+} from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ConnectionsService } from './connections.service';
 import { probeExternalId, type ExternalIdProbes } from './external-id.probe';
@@ -9,7 +15,8 @@ import { probeInlinePolicyAccess, type InlinePolicyAccess } from './inline-polic
 import { failed, settle, type Check, type VerifyFailure } from './verify-checks';
 import { checkOidcProvider, probeOtherTenant } from './web-identity.probe';
 
-const NOT_APPLICABLE = 'External id probes do not apply to a webIdentity connection: its trust policy\'s sub condition (labkeys:<tenant id>:*) keeps other tenants out, checked by otherTenantRefused.';
+const NOT_APPLICABLE =
+  "External id probes do not apply to a webIdentity connection: its trust policy's sub condition (labkeys:<tenant id>:*) keeps other tenants out, checked by otherTenantRefused.";
 
 const VERIFY_SESSION_NAME = 'labkeys-verify';
 const SHORTEST_SESSION_SECONDS = 900;
@@ -41,24 +48,34 @@ export class ConnectionVerifierService {
     const { tenantId } = scope;
     const connection = await this.connections.find(scope, id);
     const lab = connection.labRoleArn ? parseRoleArn(connection.labRoleArn) : null;
-    if (!connection.labRoleArn || !lab) throw new ConflictException({ detail: 'Set the connection\'s labRoleArn before verifying it.', field: 'labRoleArn' });
+    if (!connection.labRoleArn || !lab)
+      throw new ConflictException({
+        detail: "Set the connection's labRoleArn before verifying it.",
+        field: 'labRoleArn',
+      });
 
     const webIdentity = connection.mode === 'WEB_IDENTITY';
     // A webIdentity deployment may have no AWS identity at all: it is not asked for one.
     const identity = webIdentity ? {} : await settle(() => this.sts.callerIdentity(connection));
     const trust = await this.checkTrust(tenantId, connection);
     const externalId: ExternalIdProbes = webIdentity
-      ? { enforced: null, withoutExternalId: { refused: null, message: NOT_APPLICABLE }, wrongExternalId: { refused: null, message: NOT_APPLICABLE } }
+      ? {
+          enforced: null,
+          withoutExternalId: { refused: null, message: NOT_APPLICABLE },
+          wrongExternalId: { refused: null, message: NOT_APPLICABLE },
+        }
       : await probeExternalId(this.sts, connection);
     const otherTenant = webIdentity ? await probeOtherTenant(this.issuer, connection) : null;
     const oidcProvider = webIdentity ? await checkOidcProvider(this.iam, connection, this.config.oidcIssuerUrl) : null;
     const management = connection.managementRoleArn ? await this.checkManagementAssume(connection) : null;
     const role = await settle(() => this.iam.getRole(connection, lab.roleName));
-    const inlinePolicies = management?.ok === false
-      ? refusedManagement(connection, management)
-      : await probeInlinePolicyAccess(this.iam, connection, lab.roleName, identity.value?.arn ?? null);
+    const inlinePolicies =
+      management?.ok === false
+        ? refusedManagement(connection, management)
+        : await probeInlinePolicyAccess(this.iam, connection, lab.roleName, identity.value?.arn ?? null);
     // When the management role cannot be assumed, GetRole failed for that reason alone: it is named once, as sts:AssumeRole.
-    if (role.error && management?.ok !== false) inlinePolicies.missing.unshift({ action: 'iam:GetRole', code: role.error.code, message: role.error.message });
+    if (role.error && management?.ok !== false)
+      inlinePolicies.missing.unshift({ action: 'iam:GetRole', code: role.error.code, message: role.error.message });
     inlinePolicies.ok = inlinePolicies.missing.length === 0;
 
     const failures = verifyFailures(trust, webIdentity ? undefined : externalId.enforced, inlinePolicies, connection);
@@ -66,12 +83,18 @@ export class ConnectionVerifierService {
       failures.push({
         check: 'otherTenant',
         code: otherTenant.refused === false ? 'OtherTenantsAdmitted' : 'OtherTenantUnknown',
-        message: otherTenant.refused === false
-          ? `${otherTenant.message} The lab role's trust policy must require ${oidcProviderKey(this.config.oidcIssuerUrl)}:sub like labkeys:${tenantId}:* (see /setup).`
-          : `AWS did not answer whether the lab role refuses other tenants' tokens (${otherTenant.code}: ${otherTenant.message}); verify again.`,
+        message:
+          otherTenant.refused === false
+            ? `${otherTenant.message} The lab role's trust policy must require ${oidcProviderKey(this.config.oidcIssuerUrl)}:sub like labkeys:${tenantId}:* (see /setup).`
+            : `AWS did not answer whether the lab role refuses other tenants' tokens (${otherTenant.code}: ${otherTenant.message}); verify again.`,
       });
     }
-    if (oidcProvider && !oidcProvider.ok) failures.push({ check: 'oidcProvider', code: oidcProvider.code ?? 'Unknown', message: oidcProvider.message ?? 'The OIDC provider could not be read.' });
+    if (oidcProvider && !oidcProvider.ok)
+      failures.push({
+        check: 'oidcProvider',
+        code: oidcProvider.code ?? 'Unknown',
+        message: oidcProvider.message ?? 'The OIDC provider could not be read.',
+      });
     const verified = failures.length === 0;
     const maxSessionDuration = role.value?.maxSessionDuration ?? null;
     const checkedAt = new Date();
@@ -79,10 +102,20 @@ export class ConnectionVerifierService {
       verified,
       trust,
       externalIdEnforced: externalId.enforced,
-      externalIdProbes: { withoutExternalId: externalId.withoutExternalId, wrongExternalId: externalId.wrongExternalId },
-      ...(webIdentity && { externalIdNote: NOT_APPLICABLE, otherTenantRefused: otherTenant!.refused, otherTenantProbe: otherTenant, oidcProvider }),
+      externalIdProbes: {
+        withoutExternalId: externalId.withoutExternalId,
+        wrongExternalId: externalId.wrongExternalId,
+      },
+      ...(webIdentity && {
+        externalIdNote: NOT_APPLICABLE,
+        otherTenantRefused: otherTenant!.refused,
+        otherTenantProbe: otherTenant,
+        oidcProvider,
+      }),
       maxSessionDuration,
-      ...(role.error && { maxSessionDurationNote: `IAM GetRole on the lab role was not permitted or failed (${role.error.code}: ${role.error.message}); durations are checked against 43200 s until it is.` }),
+      ...(role.error && {
+        maxSessionDurationNote: `IAM GetRole on the lab role was not permitted or failed (${role.error.code}: ${role.error.message}); durations are checked against 43200 s until it is.`,
+      }),
       managementRole: connection.managementRoleArn ? managementCheck(management, inlinePolicies) : null,
       inlinePolicies,
       // AssumeRoleWithWebIdentity is never role chaining.
@@ -108,21 +141,26 @@ export class ConnectionVerifierService {
         },
         tx,
       );
-      if (!stored) throw new ConflictException({ detail: 'The connection changed while it was being verified; verify it again.' });
-      await this.audit.record(scope, {
-        action: 'connection.verified',
-        subjectType: 'connection',
-        subjectId: id,
-        summary: {
-          verified,
-          trustOk: trust.ok,
-          code: trust.code ?? null,
-          externalIdEnforced: externalId.enforced,
-          missing: inlinePolicies.missing.map((m) => m.action),
-          maxSessionDuration,
-          roleChaining: result.roleChaining,
+      if (!stored)
+        throw new ConflictException({ detail: 'The connection changed while it was being verified; verify it again.' });
+      await this.audit.record(
+        scope,
+        {
+          action: 'connection.verified',
+          subjectType: 'connection',
+          subjectId: id,
+          summary: {
+            verified,
+            trustOk: trust.ok,
+            code: trust.code ?? null,
+            externalIdEnforced: externalId.enforced,
+            missing: inlinePolicies.missing.map((m) => m.action),
+            maxSessionDuration,
+            roleChaining: result.roleChaining,
+          },
         },
-      }, tx);
+        tx,
+      );
     });
     return result;
   }
@@ -150,7 +188,12 @@ export class ConnectionVerifierService {
     const assumed = await settle(() =>
       this.issuer.issue(
         connection,
-        { RoleArn: connection.managementRoleArn!, RoleSessionName: VERIFY_SESSION_NAME, DurationSeconds: SHORTEST_SESSION_SECONDS, ExternalId: connection.externalId },
+        {
+          RoleArn: connection.managementRoleArn!,
+          RoleSessionName: VERIFY_SESSION_NAME,
+          DurationSeconds: SHORTEST_SESSION_SECONDS,
+          ExternalId: connection.externalId,
+        },
         MANAGEMENT_SUBJECT,
       ),
     );
@@ -164,7 +207,13 @@ function refusedManagement(connection: AwsConnection, management: Check): Inline
     principal: 'managementRole',
     principalArn: connection.managementRoleArn,
     probePolicyName: '',
-    missing: [{ action: 'sts:AssumeRole', code: management.code ?? 'Unknown', message: management.message ?? 'AssumeRole on the management role failed.' }],
+    missing: [
+      {
+        action: 'sts:AssumeRole',
+        code: management.code ?? 'Unknown',
+        message: management.message ?? 'AssumeRole on the management role failed.',
+      },
+    ],
   };
 }
 
@@ -176,9 +225,19 @@ function managementCheck(assume: Check | null, inline: InlinePolicyAccess): Chec
 }
 
 /** `externalIdEnforced` undefined: not applicable (webIdentity). */
-function verifyFailures(trust: Check, externalIdEnforced: boolean | null | undefined, inline: InlinePolicyAccess, connection: AwsConnection): VerifyFailure[] {
+function verifyFailures(
+  trust: Check,
+  externalIdEnforced: boolean | null | undefined,
+  inline: InlinePolicyAccess,
+  connection: AwsConnection,
+): VerifyFailure[] {
   const failures: VerifyFailure[] = [];
-  if (!trust.ok) failures.push({ check: 'trust', code: trust.code ?? 'Unknown', message: trust.message ?? 'AssumeRole on the lab role failed.' });
+  if (!trust.ok)
+    failures.push({
+      check: 'trust',
+      code: trust.code ?? 'Unknown',
+      message: trust.message ?? 'AssumeRole on the lab role failed.',
+    });
   if (externalIdEnforced === false) {
     failures.push({
       check: 'externalId',
@@ -186,8 +245,18 @@ function verifyFailures(trust: Check, externalIdEnforced: boolean | null | undef
       message: `The lab role can be assumed without this connection's external id or with a wrong one; its trust policy must require sts:ExternalId = ${connection.externalId} (see /setup).`,
     });
   } else if (externalIdEnforced === null) {
-    failures.push({ check: 'externalId', code: 'ExternalIdUnknown', message: 'AWS did not answer whether the lab role requires the external id; verify again.' });
+    failures.push({
+      check: 'externalId',
+      code: 'ExternalIdUnknown',
+      message: 'AWS did not answer whether the lab role requires the external id; verify again.',
+    });
   }
-  for (const m of inline.missing) failures.push({ check: m.action === 'sts:AssumeRole' ? 'managementRole' : 'inlinePolicies', action: m.action, code: m.code, message: m.message });
+  for (const m of inline.missing)
+    failures.push({
+      check: m.action === 'sts:AssumeRole' ? 'managementRole' : 'inlinePolicies',
+      action: m.action,
+      code: m.code,
+      message: m.message,
+    });
   return failures;
 }

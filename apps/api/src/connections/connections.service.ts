@@ -1,6 +1,18 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { ConnectionRepository, jsonInputOf, mapPage, TemplateRepository, UnitOfWork, type AwsConnection, type ConnectionMode, type Page, type PageRequest, type TenantScope, type Tx } from '@labkeys/database';
+import {
+  ConnectionRepository,
+  jsonInputOf,
+  mapPage,
+  TemplateRepository,
+  UnitOfWork,
+  type AwsConnection,
+  type ConnectionMode,
+  type Page,
+  type PageRequest,
+  type TenantScope,
+  type Tx,
+} from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException, type FieldProblem } from '../common/problem';
 import { roleArnProblems } from './connection-input.validator';
@@ -42,7 +54,10 @@ export class ConnectionsService {
   }
 
   async create(scope: TenantScope, input: CreateConnectionDto): Promise<ConnectionView> {
-    this.assertValid([...roleArnProblems(input, input.accountId, input.partition), ...this.endpointProblems(input.endpointOverride)]);
+    this.assertValid([
+      ...roleArnProblems(input, input.accountId, input.partition),
+      ...this.endpointProblems(input.endpointOverride),
+    ]);
     return this.uow.run(async (tx) => {
       await this.assertNameFree(tx, scope, input.name);
       const row = await this.connections.create(
@@ -61,7 +76,11 @@ export class ConnectionsService {
         tx,
       );
       const { externalId: _e, ...summary } = view(row);
-      await this.audit.record(scope, { action: 'connection.created', subjectType: 'connection', subjectId: row.id, summary: jsonInputOf(summary) }, tx);
+      await this.audit.record(
+        scope,
+        { action: 'connection.created', subjectType: 'connection', subjectId: row.id, summary: jsonInputOf(summary) },
+        tx,
+      );
       return view(row);
     });
   }
@@ -69,15 +88,33 @@ export class ConnectionsService {
   async update(scope: TenantScope, id: string, input: UpdateConnectionDto): Promise<ConnectionView> {
     return this.uow.run(async (tx) => {
       const current = await this.find(scope, id, tx);
-      this.assertValid([...roleArnProblems(input, current.accountId, current.partition), ...this.endpointProblems(input.endpointOverride)]);
+      this.assertValid([
+        ...roleArnProblems(input, current.accountId, current.partition),
+        ...this.endpointProblems(input.endpointOverride),
+      ]);
       if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(tx, scope, input.name);
       // What the last verification learned no longer holds once the role, the endpoint or the region changes.
       const changed = (['region', 'labRoleArn', 'managementRoleArn', 'endpointOverride'] as const).some(
         (field) => input[field] !== undefined && input[field] !== current[field],
       );
       const { name, region, labRoleArn, managementRoleArn, endpointOverride } = input;
-      const row = await this.connections.update(scope, id, { name, region, labRoleArn, managementRoleArn, endpointOverride }, changed, tx);
-      await this.audit.record(scope, { action: 'connection.updated', subjectType: 'connection', subjectId: id, summary: { ...input, verificationReset: changed } }, tx);
+      const row = await this.connections.update(
+        scope,
+        id,
+        { name, region, labRoleArn, managementRoleArn, endpointOverride },
+        changed,
+        tx,
+      );
+      await this.audit.record(
+        scope,
+        {
+          action: 'connection.updated',
+          subjectType: 'connection',
+          subjectId: id,
+          summary: { ...input, verificationReset: changed },
+        },
+        tx,
+      );
       return view(row);
     });
   }
@@ -86,20 +123,38 @@ export class ConnectionsService {
     await this.uow.run(async (tx) => {
       const current = await this.find(scope, id, tx);
       const templates = await this.templates.countOnConnection(scope, id, tx);
-      if (templates > 0) throw new ConflictException({ detail: `${templates} role template(s) use this connection; delete them first.` });
+      if (templates > 0)
+        throw new ConflictException({
+          detail: `${templates} role template(s) use this connection; delete them first.`,
+        });
       await this.connections.delete(scope, id, tx);
-      await this.audit.record(scope, { action: 'connection.deleted', subjectType: 'connection', subjectId: id, summary: { name: current.name, accountId: current.accountId } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          action: 'connection.deleted',
+          subjectType: 'connection',
+          subjectId: id,
+          summary: { name: current.name, accountId: current.accountId },
+        },
+        tx,
+      );
     });
   }
 
   private async assertNameFree(tx: Tx, scope: TenantScope, name: string): Promise<void> {
-    if (await this.connections.nameTaken(scope, name, tx)) throw new ConflictException({ detail: 'A connection with this name already exists.', field: 'name' });
+    if (await this.connections.nameTaken(scope, name, tx))
+      throw new ConflictException({ detail: 'A connection with this name already exists.', field: 'name' });
   }
 
   // Production talks to real AWS only: an override would let a tenant point LabKeys' signed calls anywhere.
   private endpointProblems(endpoint: string | null | undefined): FieldProblem[] {
     if (!endpoint || !this.config.isProduction) return [];
-    return [{ field: 'endpointOverride', message: 'Endpoint overrides are for local development and tests; production uses real AWS' }];
+    return [
+      {
+        field: 'endpointOverride',
+        message: 'Endpoint overrides are for local development and tests; production uses real AWS',
+      },
+    ];
   }
 
   private assertValid(problems: FieldProblem[]): void {

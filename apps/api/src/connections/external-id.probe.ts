@@ -36,7 +36,11 @@ export async function probeExternalId(sts: StsGateway, connection: AwsConnection
         ...(externalId !== undefined && { ExternalId: externalId }),
       }),
     );
-    if (!out.error) return { refused: false, message: `AssumeRole on ${connection.labRoleArn} succeeded ${externalId === undefined ? 'without an external id' : 'with a wrong external id'}.` };
+    if (!out.error)
+      return {
+        refused: false,
+        message: `AssumeRole on ${connection.labRoleArn} succeeded ${externalId === undefined ? 'without an external id' : 'with a wrong external id'}.`,
+      };
     if (out.error.retryable) return { refused: null, code: out.error.code, message: out.error.message };
     return { refused: true, code: out.error.code, message: out.error.message };
   };

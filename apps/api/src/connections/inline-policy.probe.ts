@@ -39,9 +39,13 @@ export async function probeInlinePolicyAccess(
     return !out.error;
   };
   await attempt('iam:ListRolePolicies', () => iam.listRolePolicies(connection, roleName));
-  const written = await attempt('iam:PutRolePolicy', () => iam.putRolePolicy(connection, roleName, probePolicyName, probeDocument(marker)));
+  const written = await attempt('iam:PutRolePolicy', () =>
+    iam.putRolePolicy(connection, roleName, probePolicyName, probeDocument(marker)),
+  );
   await attempt('iam:GetRolePolicy', () => iam.getRolePolicy(connection, roleName, probePolicyName));
-  const deleted = await attempt('iam:DeleteRolePolicy', () => iam.deleteRolePolicy(connection, roleName, probePolicyName));
+  const deleted = await attempt('iam:DeleteRolePolicy', () =>
+    iam.deleteRolePolicy(connection, roleName, probePolicyName),
+  );
   return {
     ok: missing.length === 0,
     principal: connection.managementRoleArn ? 'managementRole' : 'labkeysIdentity',

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
@@ -42,7 +49,10 @@ export class CoursesController {
 
   @Post(':courseId/archive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Archive a course', description: 'Idempotent. Archived courses refuse imports; existing enrollments stay.' })
+  @ApiOperation({
+    summary: 'Archive a course',
+    description: 'Idempotent. Archived courses refuse imports; existing enrollments stay.',
+  })
   @ApiOkResponse({ type: CourseDto })
   archive(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') id: string) {
     return this.courses.setArchived(me.scope, id, true);

@@ -1,6 +1,17 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { RevocationRequestsService } from '@labkeys/core';
-import { CourseRepository, EnrollmentRepository, isUniqueViolation, mapPage, UnitOfWork, type Course, type CourseWithCounts, type Page, type TenantScope, type Tx } from '@labkeys/database';
+import {
+  CourseRepository,
+  EnrollmentRepository,
+  isUniqueViolation,
+  mapPage,
+  UnitOfWork,
+  type Course,
+  type CourseWithCounts,
+  type Page,
+  type TenantScope,
+  type Tx,
+} from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import type { CourseDto, CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './dto/course.dto';
 
@@ -32,8 +43,21 @@ export class CoursesService {
     return this.uniqueCode(() =>
       this.uow.run(async (tx) => {
         await this.assertCodeFree(tx, scope, input.code);
-        const row = await this.courses.create(scope, { code: input.code, title: input.title, endsAt: input.endsAt ? new Date(input.endsAt) : null }, tx);
-        await this.audit.record(scope, { action: 'course.created', subjectType: 'course', subjectId: row.id, summary: { code: row.code, title: row.title } }, tx);
+        const row = await this.courses.create(
+          scope,
+          { code: input.code, title: input.title, endsAt: input.endsAt ? new Date(input.endsAt) : null },
+          tx,
+        );
+        await this.audit.record(
+          scope,
+          {
+            action: 'course.created',
+            subjectType: 'course',
+            subjectId: row.id,
+            summary: { code: row.code, title: row.title },
+          },
+          tx,
+        );
         return toDto(row);
       }),
     );
@@ -44,12 +68,19 @@ export class CoursesService {
       this.uow.run(async (tx) => {
         const current = await this.courses.findById(scope, id, tx);
         if (!current) throw new NotFoundException({ detail: 'Course not found.' });
-        if (input.code !== undefined && input.code !== current.code) await this.assertCodeFree(tx, scope, input.code, id);
+        if (input.code !== undefined && input.code !== current.code)
+          await this.assertCodeFree(tx, scope, input.code, id);
         const endsAt = input.endsAt === undefined ? undefined : input.endsAt === null ? null : new Date(input.endsAt);
         const row = await this.courses.update(scope, id, { code: input.code, title: input.title, endsAt }, tx);
-        const changes = Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && current[key as keyof Course] !== value));
+        const changes = Object.fromEntries(
+          Object.entries(input).filter(([key, value]) => value !== undefined && current[key as keyof Course] !== value),
+        );
         if (Object.keys(changes).length) {
-          await this.audit.record(scope, { action: 'course.updated', subjectType: 'course', subjectId: id, summary: changes }, tx);
+          await this.audit.record(
+            scope,
+            { action: 'course.updated', subjectType: 'course', subjectId: id, summary: changes },
+            tx,
+          );
         }
         return toDto(row);
       }),
@@ -69,7 +100,14 @@ export class CoursesService {
       if (!row) throw new NotFoundException({ detail: 'Course not found.' });
       if (!changed) return null;
       const studentIds = await this.enrollments.activeStudentIds(scope, id, tx);
-      return { studentIds, courseIds: [id], action: 'course.archived', subjectType: 'course', subjectId: id, summary: { code: row.code } };
+      return {
+        studentIds,
+        courseIds: [id],
+        action: 'course.archived',
+        subjectType: 'course',
+        subjectId: id,
+        summary: { code: row.code },
+      };
     });
     return this.get(scope, id);
   }
@@ -80,7 +118,11 @@ export class CoursesService {
       const row = await this.courses.findWithCounts(scope, id, tx);
       if (!row) throw new NotFoundException({ detail: 'Course not found.' });
       if (changed) {
-        await this.audit.record(scope, { action: 'course.unarchived', subjectType: 'course', subjectId: id, summary: { code: row.code } }, tx);
+        await this.audit.record(
+          scope,
+          { action: 'course.unarchived', subjectType: 'course', subjectId: id, summary: { code: row.code } },
+          tx,
+        );
       }
       return toDto(row);
     });

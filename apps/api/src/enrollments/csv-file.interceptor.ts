@@ -1,4 +1,10 @@
-import { BadRequestException, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Observable } from 'rxjs';
 import { ValidationProblemException } from '../common/problem';
@@ -20,7 +26,9 @@ export class CsvFileInterceptor implements NestInterceptor {
       return await this.multer.intercept(context, next);
     } catch (error) {
       if (error instanceof BadRequestException && !(error instanceof ValidationProblemException)) {
-        throw new ValidationProblemException([{ field: 'file', message: `${error.message}; send one CSV file in the multipart field "file"` }]);
+        throw new ValidationProblemException([
+          { field: 'file', message: `${error.message}; send one CSV file in the multipart field "file"` },
+        ]);
       }
       throw error;
     }

@@ -1,4 +1,9 @@
-import { createParamDecorator, PayloadTooLargeException, UnsupportedMediaTypeException, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
 import { ValidationProblemException } from '../common/problem';
@@ -7,7 +12,8 @@ import { ValidationProblemException } from '../common/problem';
 export const MAX_CSV_BYTES = 5 * 1024 * 1024;
 export const CSV_MEDIA_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
-export const csvTooLarge = () => new PayloadTooLargeException({ detail: `The CSV file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB.` });
+export const csvTooLarge = () =>
+  new PayloadTooLargeException({ detail: `The CSV file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB.` });
 
 /** Minimal shape of multer's file; @types/multer is not a dependency. */
 interface UploadedCsvFile {
@@ -23,16 +29,23 @@ interface UploadedCsvFile {
 export const CsvUpload = createParamDecorator((_: unknown, ctx: ExecutionContext): Readable | Buffer => {
   const req = ctx.switchToHttp().getRequest<Request & { file?: UploadedCsvFile }>();
   if (req.is('multipart/form-data')) {
-    if (!req.file) throw new ValidationProblemException([{ field: 'file', message: 'attach the CSV file as the multipart field "file"' }]);
+    if (!req.file)
+      throw new ValidationProblemException([
+        { field: 'file', message: 'attach the CSV file as the multipart field "file"' },
+      ]);
     return req.file.buffer;
   }
   if (req.is(CSV_MEDIA_TYPES)) {
     const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-    if (encoding !== 'identity') throw new UnsupportedMediaTypeException({ detail: 'Send the CSV uncompressed (no Content-Encoding).' });
+    if (encoding !== 'identity')
+      throw new UnsupportedMediaTypeException({ detail: 'Send the CSV uncompressed (no Content-Encoding).' });
     const charset = /;\s*charset=("?)([^";]+)\1/i.exec(req.headers['content-type'] ?? '')?.[2].toLowerCase();
-    if (charset && charset !== 'utf-8' && charset !== 'utf8') throw new UnsupportedMediaTypeException({ detail: 'The CSV must be UTF-8.' });
+    if (charset && charset !== 'utf-8' && charset !== 'utf8')
+      throw new UnsupportedMediaTypeException({ detail: 'The CSV must be UTF-8.' });
     if (Number(req.headers['content-length'] ?? 0) > MAX_CSV_BYTES) throw csvTooLarge();
     return req;
   }
-  throw new UnsupportedMediaTypeException({ detail: 'Send the roster as text/csv or as multipart/form-data with a "file" field.' });
+  throw new UnsupportedMediaTypeException({
+    detail: 'Send the roster as text/csv or as multipart/form-data with a "file" field.',
+  });
 });

@@ -1,7 +1,15 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
-import { CourseRepository, EnrollmentRepository, mapPage, StudentRepository, UnitOfWork, type Page, type TenantScope } from '@labkeys/database';
+import {
+  CourseRepository,
+  EnrollmentRepository,
+  mapPage,
+  StudentRepository,
+  UnitOfWork,
+  type Page,
+  type TenantScope,
+} from '@labkeys/database';
 import { makeStudentHandle } from '@labkeys/templates';
 import { AuditService } from '../audit/audit.service';
 import { accessLink, newAccessToken, type NewAccessToken } from './access-token';
@@ -38,26 +46,44 @@ export class EnrollmentsService {
    * enrolls the ones not enrolled, reactivates unenrolled ones with a new token, leaves the rest. One
    * transaction, so a failure writes nothing. `rows` must already be validated and free of duplicates.
    */
-  async importStudents(scope: TenantScope, courseId: string, rows: readonly StudentRow[], source: 'json' | 'csv'): Promise<RosterImport> {
+  async importStudents(
+    scope: TenantScope,
+    courseId: string,
+    rows: readonly StudentRow[],
+    source: 'json' | 'csv',
+  ): Promise<RosterImport> {
     const imported = await this.importInTransaction(scope, courseId, rows, source);
     const { tenantId } = scope;
     // After commit: students who just joined get credentials in the course's running labs. The access links
     // exist only in this answer, so nothing here may turn it into an error (enqueue failures are already
     // left to the sweep inside; this catches the store failing between the two transactions).
     try {
-      await this.labSessions.issueForNewEnrollments(tenantId, courseId, imported.result.accessLinks.map((link) => link.studentId));
+      await this.labSessions.issueForNewEnrollments(
+        tenantId,
+        courseId,
+        imported.result.accessLinks.map((link) => link.studentId),
+      );
     } catch (error) {
-      this.logger.error({ tenantId, courseId, err: (error as Error).message }, 'students enrolled, but their sessions in running labs were not created; starting the lab again creates them');
+      this.logger.error(
+        { tenantId, courseId, err: (error as Error).message },
+        'students enrolled, but their sessions in running labs were not created; starting the lab again creates them',
+      );
     }
     return imported;
   }
 
-  private async importInTransaction(scope: TenantScope, courseId: string, rows: readonly StudentRow[], source: 'json' | 'csv'): Promise<RosterImport> {
+  private async importInTransaction(
+    scope: TenantScope,
+    courseId: string,
+    rows: readonly StudentRow[],
+    source: 'json' | 'csv',
+  ): Promise<RosterImport> {
     return this.uow.run(async (tx) => {
       // FOR SHARE keeps the course from being archived while this import is enrolling into it.
       const course = await this.courses.lockForShare(scope, courseId, tx);
       if (!course) throw new NotFoundException({ detail: 'Course not found.' });
-      if (course.archivedAt) throw new ConflictException({ detail: 'The course is archived; unarchive it to enroll students.' });
+      if (course.archivedAt)
+        throw new ConflictException({ detail: 'The course is archived; unarchive it to enroll students.' });
 
       const students = await this.students.ensureByEmail(scope, rows, makeStudentHandle, tx);
       const studentIds = rows.map((row) => students.idByEmail.get(row.email)!);
@@ -65,24 +91,49 @@ export class EnrollmentsService {
       const enrolled = new Set(current.map((e) => e.studentId));
       const now = new Date();
 
-      const tokenByStudent = new Map<string, NewAccessToken>(studentIds.filter((id) => !enrolled.has(id)).map((id) => [id, newAccessToken()]));
+      const tokenByStudent = new Map<string, NewAccessToken>(
+        studentIds.filter((id) => !enrolled.has(id)).map((id) => [id, newAccessToken()]),
+      );
       // An enrollment another import created meanwhile is skipped, and the token drawn for it is never shown.
-      const created = await this.enrollments.insertWithTokens(scope, courseId, [...tokenByStudent].map(([studentId, t]) => ({ studentId, hash: t.hash })), now, tx);
+      const created = await this.enrollments.insertWithTokens(
+        scope,
+        courseId,
+        [...tokenByStudent].map(([studentId, t]) => ({ studentId, hash: t.hash })),
+        now,
+        tx,
+      );
       const unenrolled = current.filter((e) => e.unenrolledAt);
       unenrolled.forEach((e) => tokenByStudent.set(e.studentId, newAccessToken()));
-      const reactivated = await this.enrollments.reactivate(scope, unenrolled.map((e) => ({ id: e.id, hash: tokenByStudent.get(e.studentId)!.hash })), now, tx);
+      const reactivated = await this.enrollments.reactivate(
+        scope,
+        unenrolled.map((e) => ({ id: e.id, hash: tokenByStudent.get(e.studentId)!.hash })),
+        now,
+        tx,
+      );
 
       // Links come back in roster order, whatever order the statements wrote them in.
       const position = new Map(studentIds.map((id, index) => [id, index]));
-      const issued = [...created, ...reactivated].sort((a, b) => position.get(a.studentId)! - position.get(b.studentId)!);
+      const issued = [...created, ...reactivated].sort(
+        (a, b) => position.get(a.studentId)! - position.get(b.studentId)!,
+      );
       const emailById = new Map([...students.idByEmail].map(([email, id]) => [id, email]));
       const accessLinks: AccessLinkDto[] = issued.map((e) => {
         const token = tokenByStudent.get(e.studentId)!.token;
-        return { studentId: e.studentId, email: emailById.get(e.studentId)!, enrollmentId: e.id, accessToken: token, accessLink: accessLink(this.config.publicUrl, token) };
+        return {
+          studentId: e.studentId,
+          email: emailById.get(e.studentId)!,
+          enrollmentId: e.id,
+          accessToken: token,
+          accessLink: accessLink(this.config.publicUrl, token),
+        };
       });
       const result: RosterImportResultDto = {
         students: { created: students.created, existing: rows.length - students.created },
-        enrollments: { created: created.length, reactivated: reactivated.length, alreadyEnrolled: rows.length - issued.length },
+        enrollments: {
+          created: created.length,
+          reactivated: reactivated.length,
+          alreadyEnrolled: rows.length - issued.length,
+        },
         accessLinks,
       };
       await this.audit.record(
@@ -91,7 +142,12 @@ export class EnrollmentsService {
           action: 'students.imported',
           subjectType: 'course',
           subjectId: courseId,
-          summary: { source, rows: rows.length, students: { ...result.students }, enrollments: { ...result.enrollments } },
+          summary: {
+            source,
+            rows: rows.length,
+            students: { ...result.students },
+            enrollments: { ...result.enrollments },
+          },
         },
         tx,
       );
@@ -110,7 +166,15 @@ export class EnrollmentsService {
       active: e.unenrolledAt === null,
       tokenIssuedAt: e.tokenIssuedAt,
       unenrolledAt: e.unenrolledAt,
-      email: e.latestMail ? { state: e.latestMail.state, attempts: e.latestMail.attempts, error: e.latestMail.lastError, sentAt: e.latestMail.sentAt, queuedAt: e.latestMail.createdAt } : null,
+      email: e.latestMail
+        ? {
+            state: e.latestMail.state,
+            attempts: e.latestMail.attempts,
+            error: e.latestMail.lastError,
+            sentAt: e.latestMail.sentAt,
+            queuedAt: e.latestMail.createdAt,
+          }
+        : null,
       createdAt: e.createdAt,
     }));
   }
@@ -125,7 +189,14 @@ export class EnrollmentsService {
       const enrollment = await this.enrollments.findInCourse(scope, courseId, id, tx);
       if (!enrollment) throw new NotFoundException({ detail: 'Enrollment not found.' });
       if (!(await this.enrollments.unenroll(scope, id, new Date(), tx))) return null;
-      return { studentIds: [enrollment.studentId], courseIds: [courseId], action: 'enrollment.unenrolled', subjectType: 'enrollment', subjectId: id, summary: { courseId, studentId: enrollment.studentId } };
+      return {
+        studentIds: [enrollment.studentId],
+        courseIds: [courseId],
+        action: 'enrollment.unenrolled',
+        subjectType: 'enrollment',
+        subjectId: id,
+        summary: { courseId, studentId: enrollment.studentId },
+      };
     });
   }
 
@@ -136,14 +207,31 @@ export class EnrollmentsService {
       if (!enrollment) throw new NotFoundException({ detail: 'Enrollment not found.' });
       const { token, hash } = newAccessToken();
       if (!(await this.enrollments.replaceToken(scope, id, hash, new Date(), tx))) {
-        throw new ConflictException({ detail: 'The student is unenrolled; import them again to re-enroll with a new link.' });
+        throw new ConflictException({
+          detail: 'The student is unenrolled; import them again to re-enroll with a new link.',
+        });
       }
-      await this.audit.record(scope, { action: 'enrollment.access-link-reissued', subjectType: 'enrollment', subjectId: id, summary: { courseId, studentId: enrollment.studentId } }, tx);
-      return { studentId: enrollment.studentId, link: { accessToken: token, accessLink: accessLink(this.config.publicUrl, token) } };
+      await this.audit.record(
+        scope,
+        {
+          action: 'enrollment.access-link-reissued',
+          subjectType: 'enrollment',
+          subjectId: id,
+          summary: { courseId, studentId: enrollment.studentId },
+        },
+        tx,
+      );
+      return {
+        studentId: enrollment.studentId,
+        link: { accessToken: token, accessLink: accessLink(this.config.publicUrl, token) },
+      };
     });
     // Streams opened with the old link close; a failure to tell them is caught by their next event's re-check.
     await this.revocations.tokenReplaced(scope.tenantId, issued.studentId).catch((error: Error) => {
-      this.logger.warn({ enrollmentId: id, err: error.message }, 'could not tell open streams that the access link was replaced');
+      this.logger.warn(
+        { enrollmentId: id, err: error.message },
+        'could not tell open streams that the access link was replaced',
+      );
     });
     return issued.link;
   }

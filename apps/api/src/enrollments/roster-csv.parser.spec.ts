@@ -16,7 +16,8 @@ async function problemsOf(text: string) {
 
 describe('parseRosterCsv', () => {
   it('reads email and displayName, normalising emails, tolerating a BOM, CRLF, blank lines and extra columns', async () => {
-    const text = '\uFEFFStudent ID,Email,DisplayName,Section\r\n17, Grace@Example.EDU ,Grace Hopper,A\r\n\r\n18,alan@example.edu,,B\r\n';
+    const text =
+      '\uFEFFStudent ID,Email,DisplayName,Section\r\n17, Grace@Example.EDU ,Grace Hopper,A\r\n\r\n18,alan@example.edu,,B\r\n';
     expect(await parseRosterCsv(text)).toEqual([
       { email: 'grace@example.edu', displayName: 'Grace Hopper' },
       { email: 'alan@example.edu', displayName: undefined },
@@ -24,7 +25,9 @@ describe('parseRosterCsv', () => {
   });
 
   it('accepts a file with only an email column and quoted values', async () => {
-    expect(await parseRosterCsv('email\n"ada@example.edu"\n')).toEqual([{ email: 'ada@example.edu', displayName: undefined }]);
+    expect(await parseRosterCsv('email\n"ada@example.edu"\n')).toEqual([
+      { email: 'ada@example.edu', displayName: undefined },
+    ]);
   });
 
   it('names each invalid row by data index and gives the file line', async () => {
@@ -58,7 +61,9 @@ describe('parseRosterCsv', () => {
   it('stops reading a file of newlines at the line limit instead of parsing it whole', async () => {
     const before = { ...rosterCsvCounters };
     const started = performance.now();
-    expect(await problemsOf('\n'.repeat(MAX_CSV_BYTES))).toEqual([{ field: 'file', message: expect.stringContaining(`more than ${MAX_CSV_LINES} lines`) }]);
+    expect(await problemsOf('\n'.repeat(MAX_CSV_BYTES))).toEqual([
+      { field: 'file', message: expect.stringContaining(`more than ${MAX_CSV_LINES} lines`) },
+    ]);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(rosterCsvCounters.bytesRead - before.bytesRead).toBeLessThan(256 * 1024);
     expect(rosterCsvCounters.linesRead - before.linesRead).toBe(MAX_CSV_LINES + 1);
@@ -67,7 +72,9 @@ describe('parseRosterCsv', () => {
   it('stops at the first record past the row limit', async () => {
     const before = rosterCsvCounters.recordsRead;
     const huge = 'email\n' + Array.from({ length: 50000 }, (_, i) => `s${i}@example.edu`).join('\n');
-    expect(await problemsOf(huge)).toEqual([{ field: 'file', message: expect.stringContaining('more than 5000 rows') }]);
+    expect(await problemsOf(huge)).toEqual([
+      { field: 'file', message: expect.stringContaining('more than 5000 rows') },
+    ]);
     expect(rosterCsvCounters.recordsRead - before).toBe(5002);
   });
 
@@ -75,7 +82,12 @@ describe('parseRosterCsv', () => {
     const before = rosterCsvCounters.bytesRead;
     const line = Buffer.from(`${'x'.repeat(1023)},`);
     // One 8 MB quoted field: no record and no line ends, so only the byte limit can stop it.
-    const long = Readable.from((function* () { yield Buffer.from('email\n"'); for (let i = 0; i < 8192; i++) yield line; })());
+    const long = Readable.from(
+      (function* () {
+        yield Buffer.from('email\n"');
+        for (let i = 0; i < 8192; i++) yield line;
+      })(),
+    );
     await expect(parseRosterCsv(long)).rejects.toBeInstanceOf(PayloadTooLargeException);
     expect(rosterCsvCounters.bytesRead - before).toBeLessThan(MAX_CSV_BYTES + 128 * 1024);
   });

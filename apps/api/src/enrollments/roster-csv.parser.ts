@@ -18,7 +18,8 @@ const NAME_HEADERS = new Set(['displayname', 'display name', 'display_name', 'na
 /** Totals over every parse since start (tests read their difference to see how far a parse went). */
 export const rosterCsvCounters = { bytesRead: 0, linesRead: 0, recordsRead: 0 };
 
-const fileProblem = (message: string) => new ValidationProblemException([{ field: 'file', message }], 'The CSV file cannot be imported.');
+const fileProblem = (message: string) =>
+  new ValidationProblemException([{ field: 'file', message }], 'The CSV file cannot be imported.');
 
 type CsvRecord = { record: string[]; info: { lines: number } };
 
@@ -32,7 +33,8 @@ type CsvRecord = { record: string[]; info: { lines: number } };
  */
 export async function parseRosterCsv(source: string | Buffer | Readable): Promise<StudentRow[]> {
   const { records, lines } = await readRecords(source);
-  if (lines > MAX_CSV_LINES) throw fileProblem(`the file has more than ${MAX_CSV_LINES} lines; at most ${MAX_ROSTER_ROWS} rows per import`);
+  if (lines > MAX_CSV_LINES)
+    throw fileProblem(`the file has more than ${MAX_CSV_LINES} lines; at most ${MAX_ROSTER_ROWS} rows per import`);
   const [header, ...data] = records;
   if (!header) throw fileProblem('the file is empty; expected a header row such as "email,displayName"');
   const columns = header.record.map((name) => name.toLowerCase());
@@ -40,7 +42,8 @@ export async function parseRosterCsv(source: string | Buffer | Readable): Promis
   const nameAt = columns.findIndex((name) => NAME_HEADERS.has(name));
   if (emailAt < 0) throw fileProblem('the header row has no "email" column');
   if (data.length === 0) throw fileProblem('the file has no student rows');
-  if (data.length > MAX_ROSTER_ROWS) throw fileProblem(`the file has more than ${MAX_ROSTER_ROWS} rows; at most ${MAX_ROSTER_ROWS} per import`);
+  if (data.length > MAX_ROSTER_ROWS)
+    throw fileProblem(`the file has more than ${MAX_ROSTER_ROWS} rows; at most ${MAX_ROSTER_ROWS} per import`);
 
   const rows: StudentRow[] = [];
   const problems: FieldProblem[] = [];
@@ -48,24 +51,37 @@ export async function parseRosterCsv(source: string | Buffer | Readable): Promis
     const displayName = nameAt >= 0 && record[nameAt] ? record[nameAt] : undefined;
     const row = plainToInstance(StudentRowDto, { email: record[emailAt] ?? '', displayName });
     const errors = validateSync(row, { whitelist: true, forbidNonWhitelisted: true });
-    for (const problem of flattenValidationErrors(errors, `rows[${index}]`)) problems.push({ field: problem.field, message: `line ${info.lines}: ${problem.message}` });
+    for (const problem of flattenValidationErrors(errors, `rows[${index}]`))
+      problems.push({ field: problem.field, message: `line ${info.lines}: ${problem.message}` });
     rows.push({ email: row.email, displayName: row.displayName });
   });
   if (!problems.length) problems.push(...duplicateEmailProblems(rows, 'rows'));
   if (problems.length) {
     const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
     const more = problems.length - shown.length;
-    throw new ValidationProblemException(shown, `The CSV file has ${problems.length} invalid field(s)${more ? `; the first ${shown.length} are listed` : ''}. Nothing was imported.`);
+    throw new ValidationProblemException(
+      shown,
+      `The CSV file has ${problems.length} invalid field(s)${more ? `; the first ${shown.length} are listed` : ''}. Nothing was imported.`,
+    );
   }
   return rows;
 }
 
 /** Header plus at most MAX_ROSTER_ROWS + 1 data records; `lines` is past MAX_CSV_LINES when it stopped there. */
 async function readRecords(source: string | Buffer | Readable): Promise<{ records: CsvRecord[]; lines: number }> {
-  const input = typeof source === 'string' || Buffer.isBuffer(source) ? Readable.from(slices(Buffer.from(source))) : source;
+  const input =
+    typeof source === 'string' || Buffer.isBuffer(source) ? Readable.from(slices(Buffer.from(source))) : source;
   const limit = byteLimit(MAX_CSV_BYTES);
   // `to` and `to_line` make csv-parse stop and end its output there; empty lines are skipped without records.
-  const parser = parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, to: MAX_ROSTER_ROWS + 2, to_line: MAX_CSV_LINES });
+  const parser = parse({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+    to: MAX_ROSTER_ROWS + 2,
+    to_line: MAX_CSV_LINES,
+  });
   // pipe() does not forward errors; without these a failed source would leave the loop below waiting.
   input.once('error', (error) => parser.destroy(error));
   limit.once('error', (error) => parser.destroy(error));
@@ -74,7 +90,8 @@ async function readRecords(source: string | Buffer | Readable): Promise<{ record
   try {
     for await (const record of parser) records.push(record as CsvRecord);
   } catch (error) {
-    if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_')) throw fileProblem(`not a valid CSV file: ${error.message}`);
+    if (error instanceof Error && 'code' in error && String(error.code).startsWith('CSV_'))
+      throw fileProblem(`not a valid CSV file: ${error.message}`);
     throw error;
   } finally {
     input.unpipe(limit);

@@ -43,8 +43,15 @@ export class RosterImportController {
   @Post()
   @HttpCode(200)
   @ApiOkResponse({ type: RosterImportResultDto })
-  @ApiOperation({ summary: 'Import students into a course (JSON)', description: `${IMPORT_DESCRIPTION} Entries are named \`students[i].email\`.` })
-  async importJson(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @Body() body: ImportStudentsDto) {
+  @ApiOperation({
+    summary: 'Import students into a course (JSON)',
+    description: `${IMPORT_DESCRIPTION} Entries are named \`students[i].email\`.`,
+  })
+  async importJson(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('courseId') courseId: string,
+    @Body() body: ImportStudentsDto,
+  ) {
     const duplicates = duplicateEmailProblems(body.students, 'students');
     if (duplicates.length) throw new ValidationProblemException(duplicates);
     const rows = body.students.map(({ email, displayName }) => ({ email, displayName }));
@@ -62,14 +69,28 @@ export class RosterImportController {
       required: true,
       description: 'The CSV itself (text/csv), or a form with the CSV in its `file` field (multipart/form-data).',
       content: {
-        'text/csv': { schema: { type: 'string', example: 'email,displayName\r\ngrace@example.edu,Grace Hopper\r\nalan@example.edu,\r\n' } },
-        'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } },
+        'text/csv': {
+          schema: {
+            type: 'string',
+            example: 'email,displayName\r\ngrace@example.edu,Grace Hopper\r\nalan@example.edu,\r\n',
+          },
+        },
+        'multipart/form-data': {
+          schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+        },
       },
     },
   })
-  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB.` })
+  @ApiPayloadTooLargeResponse({
+    type: ProblemDto,
+    description: `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB.`,
+  })
   @ApiUnsupportedMediaTypeResponse({ type: ProblemDto, description: 'Neither text/csv nor multipart/form-data.' })
-  async importCsv(@CurrentInstructor() me: InstructorActor, @UuidParam('courseId') courseId: string, @CsvUpload() csv: Readable | Buffer) {
+  async importCsv(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('courseId') courseId: string,
+    @CsvUpload() csv: Readable | Buffer,
+  ) {
     const rows = await parseRosterCsv(csv);
     return (await this.enrollments.importStudents(me.scope, courseId, rows, 'csv')).result;
   }

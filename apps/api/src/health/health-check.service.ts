@@ -40,8 +40,13 @@ export class HealthCheck {
 
   /** /health/ready: both stores answer and every migration this build ships is applied (terminus' answer). */
   readiness(): Promise<HealthCheckResult> {
-    if (this.readyCached && Date.now() - this.readyCached.at < HEALTH_CACHE_MS) return Promise.resolve(this.readyCached.result);
-    this.readyRunning ??= run(this.terminus, [() => this.stores.database(), () => this.stores.redisStore(), () => this.stores.migrations()])
+    if (this.readyCached && Date.now() - this.readyCached.at < HEALTH_CACHE_MS)
+      return Promise.resolve(this.readyCached.result);
+    this.readyRunning ??= run(this.terminus, [
+      () => this.stores.database(),
+      () => this.stores.redisStore(),
+      () => this.stores.migrations(),
+    ])
       .then((result) => (this.readyCached = { result, at: Date.now() }).result)
       .finally(() => (this.readyRunning = undefined));
     return this.readyRunning;
@@ -52,7 +57,10 @@ export class HealthCheck {
     const result = await run(this.terminus, [() => this.stores.database(), () => this.stores.redisStore()]);
     const state = (key: string): CheckState => (result.details[key]?.status === 'up' ? 'up' : 'down');
     const checks = { database: state('database'), redis: state('redis') };
-    const report: HealthReport = { status: checks.database === 'up' && checks.redis === 'up' ? 'ok' : 'unavailable', checks };
+    const report: HealthReport = {
+      status: checks.database === 'up' && checks.redis === 'up' ? 'ok' : 'unavailable',
+      checks,
+    };
     this.cached = { report, at: Date.now() };
     return report;
   }

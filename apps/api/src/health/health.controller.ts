@@ -29,8 +29,13 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'Ready for traffic: Postgres and Redis answer and every migration is applied (terminus format; checked at most once per second).' })
-  @ApiServiceUnavailableResponse({ description: 'A store does not answer or a migration is pending; `error` names it.' })
+  @ApiOkResponse({
+    description:
+      'Ready for traffic: Postgres and Redis answer and every migration is applied (terminus format; checked at most once per second).',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'A store does not answer or a migration is pending; `error` names it.',
+  })
   async ready(@Res() res: Response): Promise<void> {
     const result = await this.health.readiness();
     res.status(result.status === 'ok' ? 200 : 503).setHeader('cache-control', 'no-store');

@@ -30,7 +30,9 @@ export class StoreIndicators {
     const check = this.indicators.check('migrations');
     try {
       this.shipped ??= readMigrationFiles(defaultMigrationsDir()).map((m) => m.name);
-      const applied = new Set(await withTimeout(this.operations.systemAppliedMigrationNames(), CHECK_TIMEOUT_MS, 'migrations read timed out'));
+      const applied = new Set(
+        await withTimeout(this.operations.systemAppliedMigrationNames(), CHECK_TIMEOUT_MS, 'migrations read timed out'),
+      );
       const pending = this.shipped.filter((name) => !applied.has(name));
       return pending.length === 0 ? check.up({ applied: this.shipped.length }) : check.down({ pending });
     } catch {

@@ -21,20 +21,34 @@ export class AccountService {
   ) {}
 
   /** Checks the current password (counted like a sign-in), sets the new one and ends the account's other sessions. */
-  async changePassword({ live }: CurrentSession, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  async changePassword(
+    { live }: CurrentSession,
+    input: { currentPassword: string; newPassword: string },
+  ): Promise<void> {
     const scope = scopeOf(live);
     const bucket = { kind: 'account' as const, email: live.email };
     await this.limiter.assertAllowed([bucket]);
     const credential = await this.credentials.find(scope, live.instructorId);
     if (!credential || !(await this.passwords.verify(credential.passwordHash, input.currentPassword))) {
       await this.limiter.recordFailure([bucket]);
-      throw new ValidationProblemException([{ field: 'currentPassword', message: 'The current password is not right.' }]);
+      throw new ValidationProblemException([
+        { field: 'currentPassword', message: 'The current password is not right.' },
+      ]);
     }
     const passwordHash = await this.passwords.hash(input.newPassword);
     await this.uow.run(async (tx) => {
       await this.credentials.setPassword(scope, live.instructorId, passwordHash, tx);
       const ended = await this.sessions.endAllOf(scope, live.instructorId, live.id, tx);
-      await this.audit.record(scope, { action: 'instructor.password-changed', subjectType: 'instructor', subjectId: live.instructorId, summary: { sessionsEnded: ended } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          action: 'instructor.password-changed',
+          subjectType: 'instructor',
+          subjectId: live.instructorId,
+          summary: { sessionsEnded: ended },
+        },
+        tx,
+      );
     });
   }
 
@@ -46,7 +60,11 @@ export class AccountService {
     const scope = me.scope;
     return this.uow.run(async (tx) => {
       const tenant = await this.tenants.setMfaRequired(scope, mfaRequired, tx);
-      await this.audit.record(scope, { action: 'tenant.updated', subjectType: 'tenant', subjectId: tenant.id, summary: { mfaRequired } }, tx);
+      await this.audit.record(
+        scope,
+        { action: 'tenant.updated', subjectType: 'tenant', subjectId: tenant.id, summary: { mfaRequired } },
+        tx,
+      );
       return toView(tenant);
     });
   }

@@ -23,6 +23,16 @@ export class WebSessionsModule {}
 @Module({
   imports: [WebSessionsModule, InstructorsModule],
   controllers: [AuthController, AccountController, InvitationsController, TenantController],
-  providers: [SignInService, MfaService, InvitationsService, AccountService, PasswordHasher, AttemptLimiter, IdentityAudit, TotpSecrets, InvitationIssuer],
+  providers: [
+    SignInService,
+    MfaService,
+    InvitationsService,
+    AccountService,
+    PasswordHasher,
+    AttemptLimiter,
+    IdentityAudit,
+    TotpSecrets,
+    InvitationIssuer,
+  ],
 })
 export class IdentityModule {}

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor, OwnerOnly, StepUp } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
@@ -26,8 +34,15 @@ export class InvitationsController {
 
   @Post()
   @StepUp()
-  @ApiCreatedResponse({ type: IssuedInvitationDto, description: 'The link is in this answer only; it works once, for 7 days. Earlier open invitations of the email stop working.' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'The instructor can sign in already, is disabled, or has another role.' })
+  @ApiCreatedResponse({
+    type: IssuedInvitationDto,
+    description:
+      'The link is in this answer only; it works once, for 7 days. Earlier open invitations of the email stop working.',
+  })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: 'The instructor can sign in already, is disabled, or has another role.',
+  })
   create(@CurrentInstructor() me: InstructorActor, @Body() body: CreateInvitationDto) {
     return this.invitations.create(me, body);
   }

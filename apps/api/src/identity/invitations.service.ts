@@ -30,7 +30,10 @@ export interface InvitationView {
   createdAt: Date;
 }
 
-const gone = () => new GoneException({ detail: 'This invitation link was used, revoked or has expired; ask the tenant owner for a new one.' });
+const gone = () =>
+  new GoneException({
+    detail: 'This invitation link was used, revoked or has expired; ask the tenant owner for a new one.',
+  });
 
 /** Owners invite instructors; an invitee sets a password through the link (once) and is signed in. */
 @Injectable()
@@ -51,9 +54,16 @@ export class InvitationsService {
     return this.uow.run(async (tx) => {
       const existing = await this.instructors.findByEmail(scope, input.email, tx);
       if (existing) {
-        if (existing.disabledAt) throw new ConflictException({ detail: 'This instructor is disabled; enable them first.', errors: [{ field: 'email', message: 'instructor is disabled' }] });
+        if (existing.disabledAt)
+          throw new ConflictException({
+            detail: 'This instructor is disabled; enable them first.',
+            errors: [{ field: 'email', message: 'instructor is disabled' }],
+          });
         if (await this.credentials.find(scope, existing.id, tx)) {
-          throw new ConflictException({ detail: 'This instructor can sign in already.', errors: [{ field: 'email', message: 'instructor has a password already' }] });
+          throw new ConflictException({
+            detail: 'This instructor can sign in already.',
+            errors: [{ field: 'email', message: 'instructor has a password already' }],
+          });
         }
         if (existing.role !== input.role) {
           throw new ConflictException({
@@ -62,8 +72,21 @@ export class InvitationsService {
           });
         }
       }
-      const issued = await this.issuer.issue(scope, { email: input.email, role: input.role, instructorId: existing?.id ?? null, invitedBy: me.instructorId }, tx);
-      await this.audit.record(scope, { action: 'invitation.created', subjectType: 'invitation', subjectId: issued.id, summary: { email: issued.email, role: issued.role } }, tx);
+      const issued = await this.issuer.issue(
+        scope,
+        { email: input.email, role: input.role, instructorId: existing?.id ?? null, invitedBy: me.instructorId },
+        tx,
+      );
+      await this.audit.record(
+        scope,
+        {
+          action: 'invitation.created',
+          subjectType: 'invitation',
+          subjectId: issued.id,
+          summary: { email: issued.email, role: issued.role },
+        },
+        tx,
+      );
       return issued;
     });
   }
@@ -79,7 +102,11 @@ export class InvitationsService {
       const row = await this.invitations.find(scope, id, tx);
       if (!row) throw new NotFoundException({ detail: 'Invitation not found.' });
       if (await this.invitations.revoke(scope, id, tx)) {
-        await this.audit.record(scope, { action: 'invitation.revoked', subjectType: 'invitation', subjectId: id, summary: { email: row.email } }, tx);
+        await this.audit.record(
+          scope,
+          { action: 'invitation.revoked', subjectType: 'invitation', subjectId: id, summary: { email: row.email } },
+          tx,
+        );
       }
     });
   }
@@ -96,16 +123,32 @@ export class InvitationsService {
     const scope = tenantScopeOf(open.tenantId);
     const instructorId = await this.uow.run(async (tx) => {
       if (!(await this.invitations.claim(scope, open.id, tx))) throw gone();
-      let instructor = open.instructorId ? await this.instructors.findById(scope, open.instructorId, tx) : await this.instructors.findByEmail(scope, open.email, tx);
+      let instructor = open.instructorId
+        ? await this.instructors.findById(scope, open.instructorId, tx)
+        : await this.instructors.findByEmail(scope, open.email, tx);
       if (instructor?.disabledAt) throw gone();
       if (instructor && (await this.credentials.find(scope, instructor.id, tx))) {
         throw new ConflictException({ detail: 'This account has a password already; sign in instead.' });
       }
-      instructor ??= await this.instructors.create(scope, { email: open.email, name: input.name ?? null, role: open.role }, tx);
+      instructor ??= await this.instructors.create(
+        scope,
+        { email: open.email, name: input.name ?? null, role: open.role },
+        tx,
+      );
       if (input.name && !instructor.name) await this.instructors.setName(scope, instructor.id, input.name, tx);
       await this.credentials.setPassword(scope, instructor.id, passwordHash, tx);
       await this.invitations.setInstructor(scope, open.id, instructor.id, tx);
-      await this.audit.record(scope, { action: 'invitation.accepted', subjectType: 'invitation', subjectId: open.id, actorId: instructor.id, summary: { instructorId: instructor.id } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          action: 'invitation.accepted',
+          subjectType: 'invitation',
+          subjectId: open.id,
+          actorId: instructor.id,
+          summary: { instructorId: instructor.id },
+        },
+        tx,
+      );
       return instructor.id;
     });
     return this.sessions.require(await this.sessions.start(scope, instructorId, { mfaVerified: false }));
@@ -119,6 +162,21 @@ export class InvitationsService {
 }
 
 function toView(row: InstructorInvitation): InvitationView {
-  const state: InvitationState = row.acceptedAt ? 'accepted' : row.revokedAt ? 'revoked' : row.expiresAt.getTime() <= Date.now() ? 'expired' : 'pending';
-  return { id: row.id, email: row.email, role: row.role, state, expiresAt: row.expiresAt, acceptedAt: row.acceptedAt, revokedAt: row.revokedAt, createdAt: row.createdAt };
+  const state: InvitationState = row.acceptedAt
+    ? 'accepted'
+    : row.revokedAt
+      ? 'revoked'
+      : row.expiresAt.getTime() <= Date.now()
+        ? 'expired'
+        : 'pending';
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    state,
+    expiresAt: row.expiresAt,
+    acceptedAt: row.acceptedAt,
+    revokedAt: row.revokedAt,
+    createdAt: row.createdAt,
+  };
 }

@@ -2,7 +2,12 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Secret } from 'otpauth';
 import { TotpSecrets } from '@labkeys/core';
-import { InstructorCredentialRepository, UnitOfWork, WebSessionRepository, type LiveWebSession } from '@labkeys/database';
+import {
+  InstructorCredentialRepository,
+  UnitOfWork,
+  WebSessionRepository,
+  type LiveWebSession,
+} from '@labkeys/database';
 import { ValidationProblemException } from '../common/problem';
 import { AttemptLimiter, type AttemptBucket } from './attempt-limiter';
 import { IdentityAudit } from './identity-audit';
@@ -14,7 +19,10 @@ const RECOVERY_CODES = 10;
 export type MfaProof = { code: string; recoveryCode?: undefined } | { recoveryCode: string; code?: undefined };
 
 /** A recovery code as typed: case, spaces and dashes do not matter. */
-const recoveryCodeHash = (code: string) => createHash('sha256').update(code.toUpperCase().replace(/[^A-Z0-9]/g, ''), 'utf8').digest('hex');
+const recoveryCodeHash = (code: string) =>
+  createHash('sha256')
+    .update(code.toUpperCase().replace(/[^A-Z0-9]/g, ''), 'utf8')
+    .digest('hex');
 
 /** 80 random bits each, shown as four groups of four base32 characters. */
 function newRecoveryCode(): string {
@@ -39,7 +47,9 @@ export class MfaService {
     const secret = newTotpSecret();
     const { sealed, keyId } = this.secrets.seal(live.tenantId, live.instructorId, secret.bytes);
     if (!(await this.credentials.startTotpEnrolment(scopeOf(live), live.instructorId, sealed, keyId))) {
-      throw new ConflictException({ detail: 'MFA is already on for this account; turn it off first to enrol another app.' });
+      throw new ConflictException({
+        detail: 'MFA is already on for this account; turn it off first to enrol another app.',
+      });
     }
     return { secret: secret.base32, otpauthUrl: otpauthUrlOf(secret, live.email) };
   }
@@ -53,14 +63,22 @@ export class MfaService {
     if (!credential?.totpSealed || !credential.totpSealKeyId || credential.totpConfirmedAt) {
       throw new ConflictException({ detail: 'No MFA enrolment is waiting for a code; start one first.' });
     }
-    const step = totpStepOf(this.secrets.open(live.tenantId, live.instructorId, credential.totpSealKeyId, credential.totpSealed), code);
+    const step = totpStepOf(
+      this.secrets.open(live.tenantId, live.instructorId, credential.totpSealKeyId, credential.totpSealed),
+      code,
+    );
     if (step === null) return this.refuse(bucket, 'code', 'The code is not right; check the app and the device clock.');
     const recoveryCodes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
     await this.uow.run(async (tx) => {
-      if (!(await this.credentials.confirmTotp(scope, live.instructorId, step, tx))) throw new ConflictException({ detail: 'The enrolment was confirmed or replaced meanwhile.' });
+      if (!(await this.credentials.confirmTotp(scope, live.instructorId, step, tx)))
+        throw new ConflictException({ detail: 'The enrolment was confirmed or replaced meanwhile.' });
       await this.credentials.replaceRecoveryCodes(scope, live.instructorId, recoveryCodes.map(recoveryCodeHash), tx);
       await this.webSessions.markMfaVerified(scope, live.id, tx);
-      await this.audit.record(scope, { action: 'instructor.mfa-enabled', subjectType: 'instructor', subjectId: live.instructorId }, tx);
+      await this.audit.record(
+        scope,
+        { action: 'instructor.mfa-enabled', subjectType: 'instructor', subjectId: live.instructorId },
+        tx,
+      );
     });
     return { recoveryCodes };
   }
@@ -69,7 +87,12 @@ export class MfaService {
   async verify(current: CurrentSession, proof: MfaProof): Promise<CurrentSession> {
     await this.prove(current.live, proof);
     const rotated = await this.sessions.rotate(current, { mfaVerified: true });
-    await this.audit.record(scopeOf(rotated.live), { action: 'instructor.mfa-verified', subjectType: 'instructor', subjectId: rotated.live.instructorId, summary: { with: proof.code ? 'totp' : 'recovery-code' } });
+    await this.audit.record(scopeOf(rotated.live), {
+      action: 'instructor.mfa-verified',
+      subjectType: 'instructor',
+      subjectId: rotated.live.instructorId,
+      summary: { with: proof.code ? 'totp' : 'recovery-code' },
+    });
     return rotated;
   }
 
@@ -84,12 +107,20 @@ export class MfaService {
     const scope = scopeOf(live);
     await this.uow.run(async (tx) => {
       await this.credentials.clearTotp(scope, live.instructorId, tx);
-      await this.audit.record(scope, { action: 'instructor.mfa-disabled', subjectType: 'instructor', subjectId: live.instructorId }, tx);
+      await this.audit.record(
+        scope,
+        { action: 'instructor.mfa-disabled', subjectType: 'instructor', subjectId: live.instructorId },
+        tx,
+      );
     });
   }
 
   private async prove(live: LiveWebSession, proof: MfaProof): Promise<void> {
-    if (!live.mfaEnabled) throw new ConflictException({ detail: 'MFA is not on for this account; enrol an authenticator app first.', code: 'mfa_not_enrolled' });
+    if (!live.mfaEnabled)
+      throw new ConflictException({
+        detail: 'MFA is not on for this account; enrol an authenticator app first.',
+        code: 'mfa_not_enrolled',
+      });
     const scope = scopeOf(live);
     const bucket = mfaBucket(live);
     await this.limiter.assertAllowed([bucket]);
@@ -100,10 +131,14 @@ export class MfaService {
       return;
     }
     const credential = await this.credentials.find(scope, live.instructorId);
-    const secret = credential?.totpSealed && credential.totpSealKeyId ? this.secrets.open(live.tenantId, live.instructorId, credential.totpSealKeyId, credential.totpSealed) : null;
+    const secret =
+      credential?.totpSealed && credential.totpSealKeyId
+        ? this.secrets.open(live.tenantId, live.instructorId, credential.totpSealKeyId, credential.totpSealed)
+        : null;
     const step = secret ? totpStepOf(secret, proof.code) : null;
     if (step === null) return this.refuse(bucket, 'code', 'The code is not right; check the app and the device clock.');
-    if (!(await this.credentials.acceptTotpStep(scope, live.instructorId, step))) return this.refuse(bucket, 'code', 'This code was used already; wait for the next one.');
+    if (!(await this.credentials.acceptTotpStep(scope, live.instructorId, step)))
+      return this.refuse(bucket, 'code', 'This code was used already; wait for the next one.');
   }
 
   private async refuse(bucket: AttemptBucket, field: string, message: string): Promise<never> {
@@ -112,4 +147,8 @@ export class MfaService {
   }
 }
 
-const mfaBucket = (live: LiveWebSession): AttemptBucket => ({ kind: 'mfa', tenantId: live.tenantId, instructorId: live.instructorId });
+const mfaBucket = (live: LiveWebSession): AttemptBucket => ({
+  kind: 'mfa',
+  tenantId: live.tenantId,
+  instructorId: live.instructorId,
+});

@@ -69,7 +69,8 @@ export function crossSiteRefusal(req: Request, raw: string, allowedOrigins: stri
     return `A change made with the session cookie needs the session's ${CSRF_HEADER} header.`;
   }
   const origin = requestOrigin(req);
-  if (!origin || !allowedOrigins.includes(origin)) return 'A change made with the session cookie must come from the LabKeys dashboard (Origin or Referer).';
+  if (!origin || !allowedOrigins.includes(origin))
+    return 'A change made with the session cookie must come from the LabKeys dashboard (Origin or Referer).';
   return null;
 }
 

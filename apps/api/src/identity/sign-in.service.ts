@@ -1,5 +1,10 @@
 import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
-import { InstructorCredentialRepository, tenantScopeOf, WebSessionRepository, type SignInCandidate } from '@labkeys/database';
+import {
+  InstructorCredentialRepository,
+  tenantScopeOf,
+  WebSessionRepository,
+  type SignInCandidate,
+} from '@labkeys/database';
 import { AttemptLimiter, type AttemptBucket } from './attempt-limiter';
 import { IdentityAudit } from './identity-audit';
 import { PasswordHasher } from './passwords';
@@ -55,7 +60,13 @@ export class SignInService {
     await this.webSessions.pruneEndedOf(scope, match.instructorId);
     const raw = await this.sessions.start(scope, match.instructorId, { mfaVerified: false });
     const session = await this.sessions.require(raw);
-    await this.audit.record(scope, { action: 'instructor.signed-in', subjectType: 'instructor', subjectId: match.instructorId, actorId: match.instructorId, summary: { sessionId: session.live.id } });
+    await this.audit.record(scope, {
+      action: 'instructor.signed-in',
+      subjectType: 'instructor',
+      subjectId: match.instructorId,
+      actorId: match.instructorId,
+      summary: { sessionId: session.live.id },
+    });
     return session;
   }
 
@@ -67,11 +78,18 @@ export class SignInService {
   async signOutEverywhere({ live }: CurrentSession): Promise<void> {
     const scope = scopeOf(live);
     const ended = await this.sessions.endAllOf(scope, live.instructorId);
-    await this.audit.record(scope, { action: 'instructor.signed-out-everywhere', subjectType: 'instructor', subjectId: live.instructorId, summary: { sessionsEnded: ended } });
+    await this.audit.record(scope, {
+      action: 'instructor.signed-out-everywhere',
+      subjectType: 'instructor',
+      subjectId: live.instructorId,
+      summary: { sessionsEnded: ended },
+    });
   }
 
   private async matching(input: SignInInput): Promise<SignInCandidate[]> {
-    const candidates = (await this.credentials.systemSignInCandidates(input.email, MAX_CANDIDATES)).filter((c) => !input.tenantId || c.tenantId === input.tenantId);
+    const candidates = (await this.credentials.systemSignInCandidates(input.email, MAX_CANDIDATES)).filter(
+      (c) => !input.tenantId || c.tenantId === input.tenantId,
+    );
     if (candidates.length === 0) {
       await this.passwords.verifyNothing(input.password);
       return [];
@@ -79,7 +97,8 @@ export class SignInService {
     const matches: SignInCandidate[] = [];
     for (const candidate of candidates) {
       // Verified even for a disabled instructor, so a disabled account takes as long to refuse as a wrong password.
-      if ((await this.passwords.verify(candidate.passwordHash, input.password)) && !candidate.disabled) matches.push(candidate);
+      if ((await this.passwords.verify(candidate.passwordHash, input.password)) && !candidate.disabled)
+        matches.push(candidate);
     }
     return matches;
   }

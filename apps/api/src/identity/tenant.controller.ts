@@ -24,7 +24,10 @@ export class TenantController {
   @Patch()
   @OwnerOnly()
   @StepUp()
-  @ApiOkResponse({ type: TenantDto, description: 'With `mfaRequired`, instructors without MFA may only enrol once signed in.' })
+  @ApiOkResponse({
+    type: TenantDto,
+    description: 'With `mfaRequired`, instructors without MFA may only enrol once signed in.',
+  })
   update(@CurrentInstructor() me: InstructorActor, @Body() body: UpdateTenantDto) {
     return this.account.setMfaRequired(me, body.mfaRequired);
   }

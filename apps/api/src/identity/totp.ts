@@ -12,13 +12,28 @@ export function newTotpSecret(): Secret {
 }
 
 export function otpauthUrlOf(secret: Secret, account: string): string {
-  return new TOTP({ issuer: ISSUER, label: account, secret, algorithm: ALGORITHM, digits: DIGITS, period: PERIOD }).toString();
+  return new TOTP({
+    issuer: ISSUER,
+    label: account,
+    secret,
+    algorithm: ALGORITHM,
+    digits: DIGITS,
+    period: PERIOD,
+  }).toString();
 }
 
 /** The time step a code belongs to when it is valid now (within the skew window), else null. */
 export function totpStepOf(secret: Uint8Array, code: string, now = Date.now()): number | null {
   if (!/^\d{6}$/.test(code)) return null;
-  const delta = TOTP.validate({ token: code, secret: new Secret({ buffer: toArrayBuffer(secret) }), algorithm: ALGORITHM, digits: DIGITS, period: PERIOD, window: WINDOW, timestamp: now });
+  const delta = TOTP.validate({
+    token: code,
+    secret: new Secret({ buffer: toArrayBuffer(secret) }),
+    algorithm: ALGORITHM,
+    digits: DIGITS,
+    period: PERIOD,
+    window: WINDOW,
+    timestamp: now,
+  });
   return delta === null ? null : TOTP.counter({ period: PERIOD, timestamp: now }) + delta;
 }
 

@@ -38,9 +38,24 @@ export class WebSessions {
   ) {}
 
   /** A new session id for the instructor (the cookie's value); the database keeps its hash. */
-  async start(scope: TenantScope, instructorId: string, options: { mfaVerified: boolean; expiresAt?: Date }, tx?: Tx): Promise<string> {
+  async start(
+    scope: TenantScope,
+    instructorId: string,
+    options: { mfaVerified: boolean; expiresAt?: Date },
+    tx?: Tx,
+  ): Promise<string> {
     const raw = newSessionId();
-    await this.sessions.create(scope, { instructorId, idHash: sessionIdHash(raw), mfaVerified: options.mfaVerified, expiresAt: options.expiresAt, absoluteMs: this.config.sessionAbsoluteTimeoutMs }, tx);
+    await this.sessions.create(
+      scope,
+      {
+        instructorId,
+        idHash: sessionIdHash(raw),
+        mfaVerified: options.mfaVerified,
+        expiresAt: options.expiresAt,
+        absoluteMs: this.config.sessionAbsoluteTimeoutMs,
+      },
+      tx,
+    );
     return raw;
   }
 
@@ -48,12 +63,19 @@ export class WebSessions {
   async rotate(current: CurrentSession, options: { mfaVerified: boolean }): Promise<CurrentSession> {
     const scope = scopeOf(current.live);
     await this.sessions.revoke(scope, current.live.id);
-    const raw = await this.start(scope, current.live.instructorId, { mfaVerified: options.mfaVerified || current.live.mfaVerified, expiresAt: current.live.expiresAt });
+    const raw = await this.start(scope, current.live.instructorId, {
+      mfaVerified: options.mfaVerified || current.live.mfaVerified,
+      expiresAt: current.live.expiresAt,
+    });
     return this.require(raw);
   }
 
   async open(raw: string): Promise<LiveWebSession | null> {
-    return this.sessions.systemAuthenticate(sessionIdHash(raw), this.config.sessionIdleTimeoutMs, this.config.sessionStepUpMs);
+    return this.sessions.systemAuthenticate(
+      sessionIdHash(raw),
+      this.config.sessionIdleTimeoutMs,
+      this.config.sessionStepUpMs,
+    );
   }
 
   /** The session just started or changed (it cannot have timed out in between). */
@@ -76,7 +98,13 @@ export class WebSessions {
     return {
       state: sessionState(live),
       csrfToken: csrfTokenOf(raw),
-      instructor: { id: live.instructorId, email: live.email, name: live.name, role: live.role, mfaEnabled: live.mfaEnabled },
+      instructor: {
+        id: live.instructorId,
+        email: live.email,
+        name: live.name,
+        role: live.role,
+        mfaEnabled: live.mfaEnabled,
+      },
       tenant: { id: live.tenantId, name: live.tenantName, mfaRequired: live.tenantMfaRequired },
       stepUpUntil: live.stepUpFresh && live.stepUpUntil ? new Date(live.stepUpUntil).toISOString() : null,
     };

@@ -51,8 +51,15 @@ export class InstructorsController {
   @Patch('instructors/:instructorId')
   @OwnerOnly()
   @StepUp()
-  @ApiOkResponse({ type: InstructorDto, description: 'Disabling ends the instructor\'s dashboard sessions; their API tokens stop working while disabled.' })
-  async update(@CurrentInstructor() me: InstructorActor, @UuidParam('instructorId') id: string, @Body() body: UpdateInstructorDto) {
+  @ApiOkResponse({
+    type: InstructorDto,
+    description: "Disabling ends the instructor's dashboard sessions; their API tokens stop working while disabled.",
+  })
+  async update(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('instructorId') id: string,
+    @Body() body: UpdateInstructorDto,
+  ) {
     const row = await this.instructors.update(me.scope, id, body);
     if (body.disabled === true) await this.sessions.endAllOf(me.scope, id);
     return row;
@@ -60,8 +67,13 @@ export class InstructorsController {
 
   @Post('instructors/:instructorId/tokens')
   @ApiCreatedResponse({ type: IssuedApiTokenDto, description: 'The raw token is in this answer only.' })
-  issueToken(@CurrentInstructor() me: InstructorActor, @UuidParam('instructorId') id: string, @Body() body: CreateApiTokenDto) {
-    if (me.role !== 'OWNER' && me.instructorId !== id) throw new ForbiddenException({ detail: 'Only owners create tokens for others.' });
+  issueToken(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('instructorId') id: string,
+    @Body() body: CreateApiTokenDto,
+  ) {
+    if (me.role !== 'OWNER' && me.instructorId !== id)
+      throw new ForbiddenException({ detail: 'Only owners create tokens for others.' });
     return this.instructors.issueToken(me.scope, id, body.name, body.expiresAt ? new Date(body.expiresAt) : undefined);
   }
 

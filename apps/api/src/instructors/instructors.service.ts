@@ -1,6 +1,15 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { issueApiToken, type IssuedApiToken } from '@labkeys/core';
-import { ApiTokenRepository, InstructorRepository, UnitOfWork, type ApiTokenView, type Instructor, type Page, type PageRequest, type TenantScope } from '@labkeys/database';
+import {
+  ApiTokenRepository,
+  InstructorRepository,
+  UnitOfWork,
+  type ApiTokenView,
+  type Instructor,
+  type Page,
+  type PageRequest,
+  type TenantScope,
+} from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import type { CreateInstructorDto, UpdateInstructorDto } from './dto/instructor.dto';
 
@@ -14,7 +23,11 @@ export class InstructorsService {
     private readonly audit: AuditService,
   ) {}
 
-  list(scope: TenantScope, page: PageRequest, filter: { role?: Instructor['role']; sort?: string }): Promise<Page<Instructor>> {
+  list(
+    scope: TenantScope,
+    page: PageRequest,
+    filter: { role?: Instructor['role']; sort?: string },
+  ): Promise<Page<Instructor>> {
     return this.instructors.list(scope, page, filter);
   }
 
@@ -27,9 +40,23 @@ export class InstructorsService {
   async create(scope: TenantScope, input: CreateInstructorDto): Promise<Instructor> {
     return this.uow.run(async (tx) => {
       const existing = await this.instructors.findByEmail(scope, input.email, tx);
-      if (existing) throw new ConflictException({ detail: 'An instructor with this email already exists.', field: 'email' });
-      const row = await this.instructors.create(scope, { email: input.email, name: input.name ?? null, role: input.role }, tx);
-      await this.audit.record(scope, { action: 'instructor.created', subjectType: 'instructor', subjectId: row.id, summary: { email: row.email, role: row.role } }, tx);
+      if (existing)
+        throw new ConflictException({ detail: 'An instructor with this email already exists.', field: 'email' });
+      const row = await this.instructors.create(
+        scope,
+        { email: input.email, name: input.name ?? null, role: input.role },
+        tx,
+      );
+      await this.audit.record(
+        scope,
+        {
+          action: 'instructor.created',
+          subjectType: 'instructor',
+          subjectId: row.id,
+          summary: { email: row.email, role: row.role },
+        },
+        tx,
+      );
       return row;
     });
   }
@@ -38,7 +65,8 @@ export class InstructorsService {
     return this.uow.run(async (tx) => {
       const current = await this.instructors.findById(scope, id, tx);
       if (!current) throw new NotFoundException({ detail: 'Instructor not found.' });
-      const demotesOwner = current.role === 'OWNER' && ((input.role && input.role !== 'OWNER') || input.disabled === true);
+      const demotesOwner =
+        current.role === 'OWNER' && ((input.role && input.role !== 'OWNER') || input.disabled === true);
       if (demotesOwner) {
         const owners = await this.instructors.countActiveOwners(scope, tx);
         if (owners <= 1) throw new ConflictException({ detail: 'A tenant keeps at least one active owner.' });
@@ -49,11 +77,16 @@ export class InstructorsService {
         {
           name: input.name,
           role: input.role,
-          disabledAt: input.disabled === undefined ? undefined : input.disabled ? (current.disabledAt ?? new Date()) : null,
+          disabledAt:
+            input.disabled === undefined ? undefined : input.disabled ? (current.disabledAt ?? new Date()) : null,
         },
         tx,
       );
-      await this.audit.record(scope, { action: 'instructor.updated', subjectType: 'instructor', subjectId: id, summary: { ...input } }, tx);
+      await this.audit.record(
+        scope,
+        { action: 'instructor.updated', subjectType: 'instructor', subjectId: id, summary: { ...input } },
+        tx,
+      );
       return row;
     });
   }
@@ -67,7 +100,16 @@ export class InstructorsService {
       const instructor = await this.instructors.findById(scope, instructorId, tx);
       if (!instructor) throw new NotFoundException({ detail: 'Instructor not found.' });
       const issued = await issueApiToken(this.tokens, scope, instructorId, name, expiresAt ?? null, tx);
-      await this.audit.record(scope, { action: 'api-token.created', subjectType: 'api-token', subjectId: issued.id, summary: { instructorId, name, expiresAt: expiresAt?.toISOString() ?? null } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          action: 'api-token.created',
+          subjectType: 'api-token',
+          subjectId: issued.id,
+          summary: { instructorId, name, expiresAt: expiresAt?.toISOString() ?? null },
+        },
+        tx,
+      );
       return issued;
     });
   }
@@ -78,7 +120,16 @@ export class InstructorsService {
       if (!token) throw new NotFoundException({ detail: 'API token not found.' });
       if (!token.revokedAt) {
         await this.tokens.revoke(scope, id, new Date(), tx);
-        await this.audit.record(scope, { action: 'api-token.revoked', subjectType: 'api-token', subjectId: id, summary: { instructorId: token.instructorId } }, tx);
+        await this.audit.record(
+          scope,
+          {
+            action: 'api-token.revoked',
+            subjectType: 'api-token',
+            subjectId: id,
+            summary: { instructorId: token.instructorId },
+          },
+          tx,
+        );
       }
     });
   }

@@ -27,25 +27,42 @@ export class LabEventsController {
   @Get('sessions')
   @OperationId('LabSessionsController_sessions')
   @ApiOkResponse({ type: LabSessionPageDto, description: 'States, failure reasons and expiries; never secrets.' })
-  sessions(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Query() q: ListLabSessionsQueryDto) {
+  sessions(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('labId') labId: string,
+    @Query() q: ListLabSessionsQueryDto,
+  ) {
     return this.query.list(me.scope, labId, q, q);
   }
 
   @Get('events')
   @OperationId('LabSessionsController_events')
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.' })
-  async events(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @ApiOkResponse({
+    description: 'SSE: `lab.readiness` counts and `session.state` per student; resumable with Last-Event-ID.',
+  })
+  async events(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('labId') labId: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const scope = me.scope;
     let pending: NodeJS.Timeout | undefined;
     let cancelOnClose = false;
-    const readiness = async (): Promise<SseMessage> => ({ event: 'lab.readiness', data: { labId, counts: await this.query.readiness(scope, labId) } });
+    const readiness = async (): Promise<SseMessage> => ({
+      event: 'lab.readiness',
+      data: { labId, counts: await this.query.readiness(scope, labId) },
+    });
     // Counts are recomputed at most every 250 ms however fast sessions change; a recount that fails is skipped (the next event retries).
     const scheduleReadiness = (stream: SseStream) => {
       if (pending || stream.closed) return;
       pending = setTimeout(() => {
         pending = undefined;
-        readiness().then((message) => stream.send(message), () => undefined);
+        readiness().then(
+          (message) => stream.send(message),
+          () => undefined,
+        );
       }, READINESS_COALESCE_MS);
       if (!cancelOnClose) stream.onClose(() => pending && clearTimeout(pending));
       cancelOnClose = true;
@@ -59,7 +76,14 @@ export class LabEventsController {
         return Promise.resolve([
           {
             event: 'session.state',
-            data: { sessionId: event.sessionId, studentId: event.studentId, state: event.state, type: event.type, detail: event.detail ?? null, at: event.at },
+            data: {
+              sessionId: event.sessionId,
+              studentId: event.studentId,
+              state: event.state,
+              type: event.type,
+              detail: event.detail ?? null,
+              at: event.at,
+            },
           },
         ]);
       },

@@ -56,7 +56,10 @@ export async function checkLab(
   } else {
     const max = effectiveMaxSessionSeconds(connection);
     if (max !== undefined && duration > max) {
-      problems.push({ field: 'sessionDurationSeconds', message: `${duration} s${from} exceeds the role's MaxSessionDuration of ${max} s` });
+      problems.push({
+        field: 'sessionDurationSeconds',
+        message: `${duration} s${from} exceeds the role's MaxSessionDuration of ${max} s`,
+      });
     }
   }
   return { problems, sessionDurationSeconds: duration };

@@ -26,8 +26,15 @@ export class LabLifecycleController {
   @OperationId('LabSessionsController_start')
   @ApiTags('labs')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: StartLabResultDto, description: 'Sessions created and issuance queued; starting a running lab again creates nothing.' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).' })
+  @ApiAcceptedResponse({
+    type: StartLabResultDto,
+    description: 'Sessions created and issuance queued; starting a running lab again creates nothing.',
+  })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      'The lab has ended or was cancelled, or its connection failed its last verify (field `connectionId`, detail naming the connection).',
+  })
   start(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
     return this.labs.startLab(me.scope, labId, 'manual');
   }
@@ -49,7 +56,11 @@ export class LabLifecycleController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke one session (and the successor a renewal may have started for it).' })
   @ApiAcceptedResponse({ type: RevocationResultDto })
-  revokeSession(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string, @UuidParam('sessionId') sessionId: string) {
+  revokeSession(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('labId') labId: string,
+    @UuidParam('sessionId') sessionId: string,
+  ) {
     return this.revocations.revokeSession(me.scope, labId, sessionId);
   }
 
@@ -67,7 +78,9 @@ export class LabLifecycleController {
   @OperationId('RevocationsController_end')
   @ApiTags('revocation')
   @HttpCode(202)
-  @ApiOperation({ summary: 'End a running lab now: no more renewals, every live session ended (issued ones denied lab-wide).' })
+  @ApiOperation({
+    summary: 'End a running lab now: no more renewals, every live session ended (issued ones denied lab-wide).',
+  })
   @ApiAcceptedResponse({ type: EndLabResultDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The lab is SCHEDULED or CANCELLED.' })
   end(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {

@@ -1,5 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { LabRepository, LabSessionRepository, parseSort, type PageRequest, type SessionState, type TenantScope } from '@labkeys/database';
+import {
+  LabRepository,
+  LabSessionRepository,
+  parseSort,
+  type PageRequest,
+  type SessionState,
+  type TenantScope,
+} from '@labkeys/database';
 import type { LabSessionDto } from './dto/lab-session.dto';
 
 /** Read side of a lab's sessions for instructors; the repository selects only non-secret columns. */
@@ -18,7 +25,13 @@ export class LabSessionsQuery {
 
   async list(scope: TenantScope, labId: string, page: PageRequest, filter: { state?: SessionState; sort?: string }) {
     await this.requireLab(scope, labId);
-    const rows = await this.sessions.pageOfLab(scope, labId, filter.state, page, parseSort<'createdAt' | 'expiresAt'>(filter.sort, 'createdAt'));
+    const rows = await this.sessions.pageOfLab(
+      scope,
+      labId,
+      filter.state,
+      page,
+      parseSort<'createdAt' | 'expiresAt'>(filter.sort, 'createdAt'),
+    );
     return { ...rows, items: rows.items.map(toDto) };
   }
 
@@ -29,13 +42,18 @@ export class LabSessionsQuery {
 
   async readiness(scope: TenantScope, labId: string): Promise<Record<SessionState, number>> {
     const groups = await this.sessions.countByState(scope, labId);
-    const counts = { PENDING: 0, ISSUING: 0, ACTIVE: 0, EXPIRED: 0, REVOKING: 0, REVOKED: 0, FAILED: 0 } as Record<SessionState, number>;
+    const counts = { PENDING: 0, ISSUING: 0, ACTIVE: 0, EXPIRED: 0, REVOKING: 0, REVOKED: 0, FAILED: 0 } as Record<
+      SessionState,
+      number
+    >;
     for (const group of groups) counts[group.state] = group.count;
     return counts;
   }
 }
 
-function toDto(row: { student: { handle: string; email: string } } & Omit<LabSessionDto, 'studentHandle' | 'studentEmail'>): LabSessionDto {
+function toDto(
+  row: { student: { handle: string; email: string } } & Omit<LabSessionDto, 'studentHandle' | 'studentEmail'>,
+): LabSessionDto {
   const { student, ...rest } = row;
   return { ...rest, studentHandle: student.handle, studentEmail: student.email };
 }

@@ -23,8 +23,14 @@ export class ConsoleLinkController {
   @Get(':code')
   async open(@Param('code') code: string, @Res() res: Response): Promise<void> {
     const grant = await this.links.redeem(code);
-    if (!grant) throw new GoneException({ detail: 'This console link was used already or has expired; open a new one from your LabKeys page or with `labkeys console`.' });
-    const url = (await this.tokens.isCurrent(grant.actor)) ? await this.sessions.consoleUrlForSession(grant.actor, grant.sessionId) : null;
+    if (!grant)
+      throw new GoneException({
+        detail:
+          'This console link was used already or has expired; open a new one from your LabKeys page or with `labkeys console`.',
+      });
+    const url = (await this.tokens.isCurrent(grant.actor))
+      ? await this.sessions.consoleUrlForSession(grant.actor, grant.sessionId)
+      : null;
     if (!url) throw new GoneException({ detail: 'The lab access this link was for has ended.' });
     res.setHeader('cache-control', 'no-store');
     res.setHeader('referrer-policy', 'no-referrer');

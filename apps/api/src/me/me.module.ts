@@ -6,5 +6,9 @@ import { StudentSessionsService } from './student-sessions.service';
 import { StudentWebSessions } from './student-web-sessions.service';
 
 /** The student's own API under /v1/me (page session, credentials, console links, event stream); the page itself is the web app's. */
-@Module({ controllers: [StudentController, ConsoleLinkController], providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions], exports: [StudentWebSessions] })
+@Module({
+  controllers: [StudentController, ConsoleLinkController],
+  providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions],
+  exports: [StudentWebSessions],
+})
 export class MeModule {}

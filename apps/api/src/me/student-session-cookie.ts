@@ -13,7 +13,12 @@ export const STUDENT_SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
 export const studentCookieOf = (req: Request) => opaqueCookieOf(req, STUDENT_COOKIE);
 
-const cookieOptions = (secure: boolean) => ({ httpOnly: true, sameSite: 'strict' as const, path: STUDENT_COOKIE_PATH, secure });
+const cookieOptions = (secure: boolean) => ({
+  httpOnly: true,
+  sameSite: 'strict' as const,
+  path: STUDENT_COOKIE_PATH,
+  secure,
+});
 
 export function setStudentCookie(res: Response, raw: string, secure: boolean): void {
   res.cookie(STUDENT_COOKIE, raw, { ...cookieOptions(secure), maxAge: STUDENT_SESSION_LIFETIME_MS });
@@ -30,5 +35,7 @@ export function clearStudentCookie(res: Response, secure: boolean): void {
  */
 export function studentCrossSiteRefusal(req: Request, allowedOrigins: string[]): string | null {
   const origin = requestOrigin(req);
-  return origin && allowedOrigins.includes(origin) ? null : 'A change made with the student session cookie must come from the LabKeys student page (Origin or Referer).';
+  return origin && allowedOrigins.includes(origin)
+    ? null
+    : 'A change made with the student session cookie must come from the LabKeys student page (Origin or Referer).';
 }

@@ -47,15 +47,24 @@ export class StudentSessionsService {
     const sessions = await this.sessions.recentOfStudent(me.scope, me.studentId, me.courseId);
     const now = Date.now();
     const active = sessions
-      .filter((s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now && s.sealedSecret && s.sealKeyId)
+      .filter(
+        (s) => s.state === 'ACTIVE' && s.expiresAt && s.expiresAt.getTime() > now && s.sealedSecret && s.sealKeyId,
+      )
       .sort((a, b) => (b.issuedAt?.getTime() ?? 0) - (a.issuedAt?.getTime() ?? 0))[0];
     if (active) {
       const { connection } = active.lab.template;
-      const credentials = await this.credentialsOf(me, { ...active, labName: active.lab.name, region: connection.region, endpointOverride: connection.endpointOverride });
+      const credentials = await this.credentialsOf(me, {
+        ...active,
+        labName: active.lab.name,
+        region: connection.region,
+        endpointOverride: connection.endpointOverride,
+      });
       return { session: active, credentials };
     }
     if (sessions.some((s) => s.state === 'PENDING' || s.state === 'ISSUING')) {
-      throw new ConflictException({ detail: 'Your credentials are being issued; try again in a moment or listen on /v1/me/events.' });
+      throw new ConflictException({
+        detail: 'Your credentials are being issued; try again in a moment or listen on /v1/me/events.',
+      });
     }
     if (sessions.length > 0) {
       const last = sessions[0];
@@ -63,7 +72,12 @@ export class StudentSessionsService {
         last.state === 'FAILED'
           ? `Your credentials could not be issued (${last.failureCode ?? 'failed'}: ${last.failureReason ?? 'no reason recorded'}).`
           : `Your lab access has ended (${last.state.toLowerCase()}).`;
-      throw new GoneException({ detail, state: last.state, failureCode: last.failureCode, failureReason: last.state === 'FAILED' ? last.failureReason : null });
+      throw new GoneException({
+        detail,
+        state: last.state,
+        failureCode: last.failureCode,
+        failureReason: last.state === 'FAILED' ? last.failureReason : null,
+      });
     }
     throw new NotFoundException({ detail: 'You have no lab session yet.' });
   }
@@ -72,8 +86,13 @@ export class StudentSessionsService {
    * Where this student stands, for their page: the course, and the newest live session (else the last one) with
    * its status — waiting, ready, renewing (ACTIVE while its successor is being issued) or how it ended.
    */
-  async summary(me: StudentActor): Promise<{ course: StudentCourseDto; status: StudentLabStatus; lab: StudentLabDto | null }> {
-    const [course, sessions] = await Promise.all([this.courses.findById(me.scope, me.courseId), this.sessions.recentOfStudent(me.scope, me.studentId, me.courseId)]);
+  async summary(
+    me: StudentActor,
+  ): Promise<{ course: StudentCourseDto; status: StudentLabStatus; lab: StudentLabDto | null }> {
+    const [course, sessions] = await Promise.all([
+      this.courses.findById(me.scope, me.courseId),
+      this.sessions.recentOfStudent(me.scope, me.studentId, me.courseId),
+    ]);
     if (!course) throw new NotFoundException({ detail: 'Course not found.' });
     const now = Date.now();
     const active = sessions
@@ -134,13 +153,27 @@ export class StudentSessionsService {
   /** The same for one session of this student (a single-use console link); null once it is no longer ACTIVE. */
   async consoleUrlForSession(me: StudentActor, sessionId: string): Promise<string | null> {
     const session = await this.sessions.findActiveOfStudent(me.scope, sessionId, me.studentId, me.courseId);
-    if (!session || !session.sealedSecret || !session.sealKeyId || !session.expiresAt || session.expiresAt.getTime() <= Date.now()) return null;
+    if (
+      !session ||
+      !session.sealedSecret ||
+      !session.sealKeyId ||
+      !session.expiresAt ||
+      session.expiresAt.getTime() <= Date.now()
+    )
+      return null;
     const secret = this.secrets.open(session.tenantId, session.id, session.sealKeyId, session.sealedSecret);
-    return this.mintFederationUrl(session.lab.template, { accessKeyId: session.accessKeyId!, ...secret, expiration: session.expiresAt.toISOString() });
+    return this.mintFederationUrl(session.lab.template, {
+      accessKeyId: session.accessKeyId!,
+      ...secret,
+      expiration: session.expiresAt.toISOString(),
+    });
   }
 
   private async mintFederationUrl(
-    template: { consoleDestination: string | null; connection: { partition: string; endpointOverride: string | null; roleChaining: boolean | null; region: string } },
+    template: {
+      consoleDestination: string | null;
+      connection: { partition: string; endpointOverride: string | null; roleChaining: boolean | null; region: string };
+    },
     creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string },
   ): Promise<string> {
     const { connection } = template;
@@ -149,7 +182,11 @@ export class StudentSessionsService {
     return this.minter.mint({
       partition: connection.partition,
       endpointOverride: connection.endpointOverride,
-      credentials: { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+      credentials: {
+        accessKeyId: creds.accessKeyId,
+        secretAccessKey: creds.secretAccessKey,
+        sessionToken: creds.sessionToken,
+      },
       // Role-chained credentials refuse SessionDuration; otherwise the console lives as long as the keys.
       sessionDurationSeconds: chaining || remaining < 900 ? undefined : Math.min(remaining, 43200),
       issuer: this.config.publicUrl,

@@ -23,7 +23,12 @@ export class StudentWebSessions {
     const scope = tenantScopeOf(me.tenantId);
     await this.repository.pruneEndedOf(scope, me.enrollmentId, me.tokenHash);
     const raw = newSessionId();
-    await this.repository.create(scope, { enrollmentId: me.enrollmentId, idHash: sessionIdHash(raw), tokenHash: me.tokenHash, lifetimeMs: STUDENT_SESSION_LIFETIME_MS });
+    await this.repository.create(scope, {
+      enrollmentId: me.enrollmentId,
+      idHash: sessionIdHash(raw),
+      tokenHash: me.tokenHash,
+      lifetimeMs: STUDENT_SESSION_LIFETIME_MS,
+    });
     return raw;
   }
 

@@ -1,5 +1,28 @@
-import { Controller, Delete, ForbiddenException, Get, HttpCode, HttpException, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCookieAuth, ApiFoundResponse, ApiGoneResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  HttpException,
+  Post,
+  Query,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCookieAuth,
+  ApiFoundResponse,
+  ApiGoneResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AppConfig } from '@labkeys/config';
 import type { Request, Response } from 'express';
 import type { StudentActor } from '../auth/actor';
@@ -10,7 +33,14 @@ import { PushHub } from '../push/push-hub';
 import { openSseStream, type SseMessage } from '../push/sse-stream';
 import { renderCredentials } from './credential-formats';
 import { foreignOrigin } from '../identity/session-cookie';
-import { ConsoleLinkDto, ConsoleQueryDto, CurrentSessionQueryDto, StudentCredentialsDto, StudentEventsQueryDto, StudentSessionDto } from './dto/student.dto';
+import {
+  ConsoleLinkDto,
+  ConsoleQueryDto,
+  CurrentSessionQueryDto,
+  StudentCredentialsDto,
+  StudentEventsQueryDto,
+  StudentSessionDto,
+} from './dto/student.dto';
 import { clearStudentCookie, setStudentCookie, STUDENT_COOKIE } from './student-session-cookie';
 import { StudentSessionsService } from './student-sessions.service';
 import { StudentWebSessions } from './student-web-sessions.service';
@@ -18,7 +48,10 @@ import { StudentWebSessions } from './student-web-sessions.service';
 /** Ends a student's stream (its `error` event carries 401): the token it was opened with no longer opens the enrollment. */
 export class AccessEndedError extends UnauthorizedException {
   constructor() {
-    super({ detail: 'This access link no longer works: you were removed from the course, or the link was replaced or has expired.' });
+    super({
+      detail:
+        'This access link no longer works: you were removed from the course, or the link was replaced or has expired.',
+    });
   }
 }
 
@@ -48,9 +81,17 @@ export class StudentController {
     description: `Sets \`${STUDENT_COOKIE}\` (HttpOnly, SameSite=Strict, Path=/v1/me, Secure when PUBLIC_URL is https), accepted wherever the token is, while the token still works. With the cookie already, answers the session as it is.`,
   })
   @ApiOkResponse({ type: StudentSessionDto })
-  async startSession(@CurrentStudent() me: StudentActor, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<StudentSessionDto> {
+  async startSession(
+    @CurrentStudent() me: StudentActor,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StudentSessionDto> {
     // A page of another site must not sign this browser in with a token of its choosing.
-    if (foreignOrigin(req, this.config.webOrigins)) throw new ForbiddenException({ detail: 'The student session is started from the LabKeys student page only.', code: 'csrf_refused' });
+    if (foreignOrigin(req, this.config.webOrigins))
+      throw new ForbiddenException({
+        detail: 'The student session is started from the LabKeys student page only.',
+        code: 'csrf_refused',
+      });
     if (!me.webSessionId) setStudentCookie(res, await this.webSessions.start(me), this.config.secureCookies);
     res.setHeader('cache-control', 'no-store');
     // From here on the page is signed in with the cookie.
@@ -58,16 +99,24 @@ export class StudentController {
   }
 
   @Get('session')
-  @ApiOperation({ summary: 'The course, the current lab session and its status (waiting, ready, renewing, expired, revoked, failed)' })
+  @ApiOperation({
+    summary: 'The course, the current lab session and its status (waiting, ready, renewing, expired, revoked, failed)',
+  })
   @ApiOkResponse({ type: StudentSessionDto })
-  async session(@CurrentStudent() me: StudentActor, @Res({ passthrough: true }) res: Response): Promise<StudentSessionDto> {
+  async session(
+    @CurrentStudent() me: StudentActor,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StudentSessionDto> {
     res.setHeader('cache-control', 'no-store');
     return { via: me.webSessionId ? 'cookie' : 'token', ...(await this.sessions.summary(me)) };
   }
 
   @Delete('session')
   @HttpCode(204)
-  @ApiOperation({ summary: "Signs the student page out: ends its session and clears the cookie (the access link itself keeps working)" })
+  @ApiOperation({
+    summary:
+      'Signs the student page out: ends its session and clears the cookie (the access link itself keeps working)',
+  })
   @ApiNoContentResponse()
   async endSession(@CurrentStudent() me: StudentActor, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.webSessions.end(me);
@@ -79,7 +128,11 @@ export class StudentController {
   @ApiOkResponse({ type: StudentCredentialsDto, description: 'format=json (default), env, ini or process.' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Credentials are still being issued.' })
   @ApiGoneResponse({ type: ProblemDto, description: 'The lab access has ended.' })
-  async current(@CurrentStudent() me: StudentActor, @Query() q: CurrentSessionQueryDto, @Res() res: Response): Promise<void> {
+  async current(
+    @CurrentStudent() me: StudentActor,
+    @Query() q: CurrentSessionQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
     const creds = await this.sessions.current(me);
     const { contentType, body } = renderCredentials(creds, q.format ?? 'json', q.profile ?? 'labkeys');
     res.status(200).setHeader('cache-control', 'no-store');
@@ -100,8 +153,16 @@ export class StudentController {
 
   @Get('events')
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'SSE: session.issued, session.renewed, session.expiring, session.ended, session.failed — with this student\'s own credentials only. Resumable with Last-Event-ID.' })
-  async events(@CurrentStudent() me: StudentActor, @Query() q: StudentEventsQueryDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+  @ApiOkResponse({
+    description:
+      "SSE: session.issued, session.renewed, session.expiring, session.ended, session.failed — with this student's own credentials only. Resumable with Last-Event-ID.",
+  })
+  async events(
+    @CurrentStudent() me: StudentActor,
+    @Query() q: StudentEventsQueryDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await openSseStream(req, res, this.hub, {
       resumeFrom: q.lastEventId,
       channel: { kind: 'student', tenantId: me.tenantId, studentId: me.studentId },
@@ -119,7 +180,12 @@ export class StudentController {
         }
         if (!(await this.tokens.isCurrent(me))) throw new AccessEndedError();
         if (event.type === 'access.ended') return [];
-        return [{ event: event.type, data: { sessionId: event.sessionId, state: event.state, detail: event.detail ?? null, at: event.at } }];
+        return [
+          {
+            event: event.type,
+            data: { sessionId: event.sessionId, state: event.state, detail: event.detail ?? null, at: event.at },
+          },
+        ];
       },
       initial: async () => {
         // No current session (404/409/410) is an answer, not a failure; Postgres being away is a failure and ends the stream.

@@ -22,7 +22,10 @@ export class OidcController {
   }
 
   @Get('jwks')
-  @ApiOkResponse({ description: 'The public signing keys: every key that signs, will sign, or signed a token that has not expired yet.' })
+  @ApiOkResponse({
+    description:
+      'The public signing keys: every key that signs, will sign, or signed a token that has not expired yet.',
+  })
   async jwks(@Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', `public, max-age=${this.issuer.jwksMaxAgeSeconds}`);
     return this.issuer.jwks();

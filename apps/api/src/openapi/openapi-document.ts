@@ -9,7 +9,11 @@ import { buildOpenApiDocument } from '../bootstrap';
  * and instantiates no provider, so nothing connects to Postgres or Redis.
  */
 export async function openApiDocument(): Promise<OpenAPIObject> {
-  const app = await NestFactory.create(ApiModule.forRoot(loadEnv({})), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create(ApiModule.forRoot(loadEnv({})), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   try {
     return buildOpenApiDocument(app);
   } finally {

@@ -9,7 +9,9 @@ describe('the dashboard’s generated api types', () => {
     // toBe on two long strings prints the first difference; the message says how to fix it.
     if (committed !== current) {
       const at = [...committed].findIndex((ch, i) => ch !== current[i]);
-      throw new Error(`${WEB_CLIENT_TYPES_PATH} differs from the api's document near character ${at}:\n  committed: ${JSON.stringify(committed.slice(at, at + 120))}\n  document:  ${JSON.stringify(current.slice(at, at + 120))}\nRun \`npm run web:api-types\` and commit the result.`);
+      throw new Error(
+        `${WEB_CLIENT_TYPES_PATH} differs from the api's document near character ${at}:\n  committed: ${JSON.stringify(committed.slice(at, at + 120))}\n  document:  ${JSON.stringify(current.slice(at, at + 120))}\nRun \`npm run web:api-types\` and commit the result.`,
+      );
     }
   }, 120_000);
 });

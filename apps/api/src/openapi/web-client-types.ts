@@ -22,6 +22,11 @@ process.stdin.on('end', async () => process.stdout.write(astToString(await opena
 /** The TypeScript types of the api's document, as openapi-typescript renders them for openapi-fetch. */
 export async function renderWebClientTypes(): Promise<string> {
   const document = await openApiDocument();
-  const types = execFileSync(process.execPath, ['-e', RENDER], { input: JSON.stringify(document), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+  const types = execFileSync(process.execPath, ['-e', RENDER], {
+    input: JSON.stringify(document),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 60_000,
+  });
   return HEADER + types;
 }

@@ -23,7 +23,17 @@ export function metricsEndpoint(token: string | undefined) {
     if (req.method !== 'GET' || (req.path !== '/' && req.path !== '')) return next();
     res.setHeader('cache-control', 'no-store');
     if (token && !headerCarriesSecret(req.headers.authorization, token)) {
-      res.status(401).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ type: problemType('unauthorized'), title: 'Unauthorized', status: 401, detail: 'Metrics need the metrics token.' }));
+      res
+        .status(401)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(
+          JSON.stringify({
+            type: problemType('unauthorized'),
+            title: 'Unauthorized',
+            status: 401,
+            detail: 'Metrics need the metrics token.',
+          }),
+        );
       return;
     }
     try {
@@ -43,7 +53,12 @@ function recordHttpMetrics(req: Request, res: Response, next: NextFunction): voi
   const record = () => {
     if (recorded) return;
     recorded = true;
-    httpMetrics.observe(methodLabel(req.method), routeTemplate(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    httpMetrics.observe(
+      methodLabel(req.method),
+      routeTemplate(req),
+      res.statusCode,
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
   };
   res.once('finish', record);
   res.once('close', record);

@@ -29,13 +29,20 @@ export function mountQueueBoard(app: NestExpressApplication, env: EnvSchema): vo
   const actions = env.OPERATOR_QUEUE_ACTIONS;
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
   const queues = ALL_QUEUES.map((name) => {
-    const adapter = new BullMQAdapter(app.get<Queue>(getQueueToken(name)), { readOnlyMode: !actions, allowRetries: actions });
+    const adapter = new BullMQAdapter(app.get<Queue>(getQueueToken(name)), {
+      readOnlyMode: !actions,
+      allowRetries: actions,
+    });
     adapter.setFormatter('data', idsOnly);
     adapter.setFormatter('returnValue', figuresOnly);
     return adapter;
   });
   createBullBoard({ queues, serverAdapter, options: { uiConfig: { boardTitle: 'LabKeys queues' } } });
-  app.use(QUEUE_BOARD_PATH, operatorGate(token, actions), serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void);
+  app.use(
+    QUEUE_BOARD_PATH,
+    operatorGate(token, actions),
+    serverAdapter.getRouter() as (req: Request, res: Response, next: NextFunction) => void,
+  );
 }
 
 const logger = new Logger('QueueBoard');
@@ -48,7 +55,14 @@ function operatorGate(token: string, actions: boolean) {
       return problem(res, 401, 'unauthorized', 'Unauthorized', 'The queue board needs the operator token.');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      if (!actions) return problem(res, 405, 'queue-actions-off', 'Method Not Allowed', 'Queue actions are off (OPERATOR_QUEUE_ACTIONS); the board is read-only.');
+      if (!actions)
+        return problem(
+          res,
+          405,
+          'queue-actions-off',
+          'Method Not Allowed',
+          'Queue actions are off (OPERATOR_QUEUE_ACTIONS); the board is read-only.',
+        );
       logger.warn({ method: req.method, path: req.path }, 'operator queue action');
     }
     next();
@@ -56,7 +70,10 @@ function operatorGate(token: string, actions: boolean) {
 }
 
 function problem(res: Response, status: number, slug: string, title: string, detail: string): void {
-  res.status(status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify({ type: problemType(slug), title, status, detail }));
+  res
+    .status(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify({ type: problemType(slug), title, status, detail }));
 }
 
 const ID_KEY = /(^|[a-z])Id$|^roleArn$/;

@@ -22,9 +22,18 @@ export class PushHub implements OnModuleDestroy {
     this.maxBufferedBytes = config.sseMaxBufferedBytes;
     this.maxStreamsPerToken = config.sseMaxStreamsPerToken;
     // Subscribers re-subscribe by themselves after a reconnect.
-    this.subscriberConnection = new Redis({ ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: null, connectionName: 'labkeys-push-sub' });
-    this.readerConnection = new Redis({ ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: 1, connectionName: 'labkeys-push-read' });
-    for (const connection of [this.subscriberConnection, this.readerConnection]) connection.on('error', () => undefined);
+    this.subscriberConnection = new Redis({
+      ...redisOptionsFromUrl(config.redisUrl),
+      maxRetriesPerRequest: null,
+      connectionName: 'labkeys-push-sub',
+    });
+    this.readerConnection = new Redis({
+      ...redisOptionsFromUrl(config.redisUrl),
+      maxRetriesPerRequest: 1,
+      connectionName: 'labkeys-push-read',
+    });
+    for (const connection of [this.subscriberConnection, this.readerConnection])
+      connection.on('error', () => undefined);
     this.subscriber = new PushSubscriber(this.subscriberConnection, this.readerConnection, config.queuePrefix);
   }
 

@@ -59,7 +59,11 @@ export class SseConnection implements SseStream {
   }
 
   send(message: SseMessage): void {
-    const lines = [message.id ? `id: ${message.id}` : undefined, `event: ${message.event}`, `data: ${JSON.stringify(message.data)}`].filter(Boolean);
+    const lines = [
+      message.id ? `id: ${message.id}` : undefined,
+      `event: ${message.event}`,
+      `data: ${JSON.stringify(message.data)}`,
+    ].filter(Boolean);
     this.write(`${lines.join('\n')}\n\n`);
   }
 
@@ -73,9 +77,22 @@ export class SseConnection implements SseStream {
     const http = error instanceof HttpException ? error : undefined;
     const status = http?.getStatus() ?? 503;
     const body = http?.getResponse();
-    const detail = typeof body === 'object' && body !== null && typeof (body as { detail?: unknown }).detail === 'string' ? (body as { detail: string }).detail : http ? http.message : 'The stream was interrupted; reconnect to resume.';
+    const detail =
+      typeof body === 'object' && body !== null && typeof (body as { detail?: unknown }).detail === 'string'
+        ? (body as { detail: string }).detail
+        : http
+          ? http.message
+          : 'The stream was interrupted; reconnect to resume.';
     if (!http) logger.warn({ err: (error as Error)?.message }, 'stream ended by a failure');
-    this.send({ event: 'error', data: { type: problemType(statusTitle(status).toLowerCase().replace(/\s+/g, '-')), title: statusTitle(status), status, detail } });
+    this.send({
+      event: 'error',
+      data: {
+        type: problemType(statusTitle(status).toLowerCase().replace(/\s+/g, '-')),
+        title: statusTitle(status),
+        status,
+        detail,
+      },
+    });
     this.end();
   }
 

@@ -41,7 +41,12 @@ export interface SseStreamOptions {
  * setup took (slot, listener, heartbeat) is released when the stream ends,
  * even when the client leaves while setup is still awaiting.
  */
-export async function openSseStream(req: Request, res: Response, hub: PushHub, options: SseStreamOptions): Promise<void> {
+export async function openSseStream(
+  req: Request,
+  res: Response,
+  hub: PushHub,
+  options: SseStreamOptions,
+): Promise<void> {
   const stream = new SseConnection(res, hub.maxBufferedBytes);
   stream.onClose(hub.track(() => stream.endForShutdown()));
 
@@ -60,7 +65,10 @@ export async function openSseStream(req: Request, res: Response, hub: PushHub, o
   const slot = await hub.slots.acquire(options.owner);
   if (!slot) {
     stream.end();
-    throw new HttpException({ detail: `At most ${hub.maxStreamsPerToken} streams may be open per token; close one first.` }, HttpStatus.TOO_MANY_REQUESTS);
+    throw new HttpException(
+      { detail: `At most ${hub.maxStreamsPerToken} streams may be open per token; close one first.` },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
   }
   stream.onClose(() => slot.release());
   if (stream.closed) return;
@@ -73,7 +81,13 @@ export async function openSseStream(req: Request, res: Response, hub: PushHub, o
   }
 }
 
-async function relay(req: Request, stream: SseConnection, hub: PushHub, options: SseStreamOptions, refreshSlot: () => void): Promise<void> {
+async function relay(
+  req: Request,
+  stream: SseConnection,
+  hub: PushHub,
+  options: SseStreamOptions,
+  refreshSlot: () => void,
+): Promise<void> {
   let lastSent = '0-0';
   let chain = Promise.resolve();
   // Every step of delivery runs on one chain whose failure ends the stream; nothing is left rejected.
@@ -89,7 +103,9 @@ async function relay(req: Request, stream: SseConnection, hub: PushHub, options:
 
   // Live events wait here until the replay of missed ones has been queued, so order holds.
   let buffered: DeliveredEvent[] | null = [];
-  const stopListening = await hub.listen(options.channel, (delivered) => (buffered ? buffered.push(delivered) : deliver(delivered)));
+  const stopListening = await hub.listen(options.channel, (delivered) =>
+    buffered ? buffered.push(delivered) : deliver(delivered),
+  );
   stream.onClose(stopListening);
   if (stream.closed) return;
   const heartbeat = setInterval(() => {

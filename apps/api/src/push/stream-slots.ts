@@ -54,8 +54,10 @@ export class StreamSlots {
     private readonly config: AppConfig,
   ) {
     const client = redis.client;
-    if (!('labkeysSlotAcquire' in client)) client.defineCommand('labkeysSlotAcquire', { numberOfKeys: 1, lua: ACQUIRE });
-    if (!('labkeysSlotRefresh' in client)) client.defineCommand('labkeysSlotRefresh', { numberOfKeys: 1, lua: REFRESH });
+    if (!('labkeysSlotAcquire' in client))
+      client.defineCommand('labkeysSlotAcquire', { numberOfKeys: 1, lua: ACQUIRE });
+    if (!('labkeysSlotRefresh' in client))
+      client.defineCommand('labkeysSlotRefresh', { numberOfKeys: 1, lua: REFRESH });
   }
 
   keyOf(owner: string): string {
@@ -69,7 +71,11 @@ export class StreamSlots {
     const member = randomUUID();
     const limit = this.config.sseMaxStreamsPerToken;
     try {
-      const granted = await withTimeout(client.labkeysSlotAcquire(key, member, String(limit), String(SLOT_LEASE_MS)), 500, 'stream slots timed out');
+      const granted = await withTimeout(
+        client.labkeysSlotAcquire(key, member, String(limit), String(SLOT_LEASE_MS)),
+        500,
+        'stream slots timed out',
+      );
       if (!granted) return null;
       return {
         refresh: () => void client.labkeysSlotRefresh(key, member, String(SLOT_LEASE_MS)).catch(() => undefined),
@@ -77,7 +83,10 @@ export class StreamSlots {
         release: () => void client.zrem(key, member).catch(() => undefined),
       };
     } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'stream slots unavailable in Redis; counting in this process');
+      this.logger.warn(
+        { err: (error as Error).message },
+        'stream slots unavailable in Redis; counting in this process',
+      );
       const open = this.local.get(owner) ?? 0;
       if (open >= limit) return null;
       this.local.set(owner, open + 1);

@@ -27,9 +27,17 @@ export class AuthFailureLimiter {
     const limit = this.config.authFailureLimit;
     const windowMs = this.config.authFailureWindowSeconds * 1000;
     const key = (source: string) => `${this.config.queuePrefix}:rl:auth-fail:${source}`;
-    const sources = [key(`ip:${address}`), ...(wellFormedToken ? [key(`tp:${tokenDisplayPrefix(wellFormedToken)}`)] : [])];
-    const records = await Promise.all(sources.map((source) => this.storage.increment(source, windowMs, limit, 0, 'auth-fail')));
+    const sources = [
+      key(`ip:${address}`),
+      ...(wellFormedToken ? [key(`tp:${tokenDisplayPrefix(wellFormedToken)}`)] : []),
+    ];
+    const records = await Promise.all(
+      sources.map((source) => this.storage.increment(source, windowMs, limit, 0, 'auth-fail')),
+    );
     const blocked = records.filter((record) => record.isBlocked);
-    return { limited: blocked.length > 0, retryAfterSeconds: Math.max(1, ...blocked.map((record) => record.timeToBlockExpire)) };
+    return {
+      limited: blocked.length > 0,
+      retryAfterSeconds: Math.max(1, ...blocked.map((record) => record.timeToBlockExpire)),
+    };
   }
 }

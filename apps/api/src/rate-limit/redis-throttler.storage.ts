@@ -26,16 +26,35 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger(RedisThrottlerStorage.name);
 
   constructor(private readonly redis: ApiRedis) {
-    if (!('labkeysRateHit' in redis.client)) redis.client.defineCommand('labkeysRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    if (!('labkeysRateHit' in redis.client))
+      redis.client.defineCommand('labkeysRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   }
 
-  async increment(key: string, ttl: number, limit: number, _blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    _blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     try {
-      const [hits, leftMs] = await withTimeout((this.redis.client as HitRedis).labkeysRateHit(key, String(ttl)), 500, 'rate limiter timed out');
+      const [hits, leftMs] = await withTimeout(
+        (this.redis.client as HitRedis).labkeysRateHit(key, String(ttl)),
+        500,
+        'rate limiter timed out',
+      );
       const seconds = Math.max(1, Math.ceil(leftMs / 1000));
-      return { totalHits: hits, timeToExpire: seconds, isBlocked: hits > limit, timeToBlockExpire: hits > limit ? seconds : 0 };
+      return {
+        totalHits: hits,
+        timeToExpire: seconds,
+        isBlocked: hits > limit,
+        timeToBlockExpire: hits > limit ? seconds : 0,
+      };
     } catch (error) {
-      this.logger.warn({ throttler: throttlerName, err: (error as Error).message }, 'rate limiter unavailable; allowing request');
+      this.logger.warn(
+        { throttler: throttlerName, err: (error as Error).message },
+        'rate limiter unavailable; allowing request',
+      );
       return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
     }
   }

@@ -4,7 +4,13 @@ import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
-import { ListStudentsQueryDto, StudentDetailDto, StudentDto, StudentPageDto, UpdateStudentDto } from './dto/student.dto';
+import {
+  ListStudentsQueryDto,
+  StudentDetailDto,
+  StudentDto,
+  StudentPageDto,
+  UpdateStudentDto,
+} from './dto/student.dto';
 import { StudentsService } from './students.service';
 
 @ApiTags('students')
@@ -37,7 +43,8 @@ export class StudentsController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete a student',
-    description: 'Ends every enrollment (links stop working at once), revokes every live session, erases the email and name. Idempotent.',
+    description:
+      'Ends every enrollment (links stop working at once), revokes every live session, erases the email and name. Idempotent.',
   })
   @ApiNoContentResponse({ description: 'Deleted (or already was).' })
   async remove(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') id: string): Promise<void> {

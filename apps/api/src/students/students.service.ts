@@ -1,6 +1,14 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { RevocationRequestsService } from '@labkeys/core';
-import { EnrollmentRepository, mapPage, StudentRepository, UnitOfWork, type Page, type Student, type TenantScope } from '@labkeys/database';
+import {
+  EnrollmentRepository,
+  mapPage,
+  StudentRepository,
+  UnitOfWork,
+  type Page,
+  type Student,
+  type TenantScope,
+} from '@labkeys/database';
 import { AuditService } from '../audit/audit.service';
 import type { ListStudentsQueryDto, StudentDetailDto, StudentDto } from './dto/student.dto';
 
@@ -47,7 +55,11 @@ export class StudentsService {
       if (current.displayName === displayName) return toDto(current);
       const row = await this.students.updateDisplayName(scope, id, displayName, tx);
       // Names are personal data: the audit trail records that it changed, not the values.
-      await this.audit.record(scope, { action: 'student.updated', subjectType: 'student', subjectId: id, summary: { fields: ['displayName'] } }, tx);
+      await this.audit.record(
+        scope,
+        { action: 'student.updated', subjectType: 'student', subjectId: id, summary: { fields: ['displayName'] } },
+        tx,
+      );
       return toDto(row);
     });
   }
@@ -65,7 +77,13 @@ export class StudentsService {
       const now = new Date();
       const count = await this.enrollments.unenrollStudent(scope, id, now, tx);
       await this.students.erase(scope, id, now, tx);
-      return { studentIds: [id], action: 'student.deleted', subjectType: 'student', subjectId: id, summary: { enrollmentsEnded: count } };
+      return {
+        studentIds: [id],
+        action: 'student.deleted',
+        subjectType: 'student',
+        subjectId: id,
+        summary: { enrollmentsEnded: count },
+      };
     });
   }
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { ConnectionRepository, CourseRepository, StudentRepository, TemplateRepository, type TenantScope } from '@labkeys/database';
+import {
+  ConnectionRepository,
+  CourseRepository,
+  StudentRepository,
+  TemplateRepository,
+  type TenantScope,
+} from '@labkeys/database';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { ValidationProblemException } from '../common/problem';
 import type { PreviewTemplateDto } from './dto/template.dto';
@@ -62,7 +68,8 @@ export class TemplatePreviewService {
       };
     } catch (error) {
       // A stored value a placeholder cannot carry (e.g. a course code with characters tags refuse).
-      if (error instanceof TemplateRenderError) throw new ValidationProblemException([{ field: fieldOf(error.message), message: error.message }]);
+      if (error instanceof TemplateRenderError)
+        throw new ValidationProblemException([{ field: fieldOf(error.message), message: error.message }]);
       throw error;
     }
   }
@@ -74,7 +81,8 @@ function unknown(field: string, message: string): ValidationProblemException {
 
 function fieldOf(message: string): string {
   if (message.includes('{{course.')) return 'courseId';
-  if (message.includes('{{student.') || message.includes('SourceIdentity') || message.includes('RoleSessionName')) return 'studentId';
+  if (message.includes('{{student.') || message.includes('SourceIdentity') || message.includes('RoleSessionName'))
+    return 'studentId';
   if (message.includes('{{lab.')) return 'labId';
   return 'template';
 }

@@ -1,10 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor } from '../auth/auth.decorators';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { UuidParam } from '../common/uuid-param';
-import { CreateTemplateDto, ListTemplatesQueryDto, PreviewTemplateDto, TemplateDto, TemplatePageDto, TemplatePreviewDto, UpdateTemplateDto } from './dto/template.dto';
+import {
+  CreateTemplateDto,
+  ListTemplatesQueryDto,
+  PreviewTemplateDto,
+  TemplateDto,
+  TemplatePageDto,
+  TemplatePreviewDto,
+  UpdateTemplateDto,
+} from './dto/template.dto';
 import { TemplatePreviewService } from './template-preview.service';
 import { TemplatesService } from './templates.service';
 
@@ -42,7 +58,11 @@ export class TemplatesController {
   @ApiOperation({ summary: 'Update a role template; the result is validated as a whole.' })
   @ApiOkResponse({ type: TemplateDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'A template with this name exists.' })
-  update(@CurrentInstructor() me: InstructorActor, @UuidParam('templateId') id: string, @Body() body: UpdateTemplateDto) {
+  update(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('templateId') id: string,
+    @Body() body: UpdateTemplateDto,
+  ) {
     return this.templates.update(me.scope, id, body);
   }
 
@@ -58,7 +78,11 @@ export class TemplatesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The exact AssumeRole parameters for one student (no AWS call, no credentials).' })
   @ApiOkResponse({ type: TemplatePreviewDto })
-  preview(@CurrentInstructor() me: InstructorActor, @UuidParam('templateId') id: string, @Body() body: PreviewTemplateDto) {
+  preview(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('templateId') id: string,
+    @Body() body: PreviewTemplateDto,
+  ) {
     return this.previews.preview(me.scope, id, body);
   }
 }

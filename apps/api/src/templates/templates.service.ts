@@ -1,13 +1,27 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { effectiveMaxSessionSeconds } from '@labkeys/core';
-import { ConnectionRepository, mapPage, TemplateRepository, UnitOfWork, type JsonInput, type Page, type PageRequest, type RoleTemplate, type TenantScope, type Tx } from '@labkeys/database';
+import {
+  ConnectionRepository,
+  mapPage,
+  TemplateRepository,
+  UnitOfWork,
+  type JsonInput,
+  type Page,
+  type PageRequest,
+  type RoleTemplate,
+  type TenantScope,
+  type Tx,
+} from '@labkeys/database';
 import { validateRoleTemplate, type RoleTemplateInput, type SessionTagInput } from '@labkeys/templates';
 import { AuditService } from '../audit/audit.service';
 import { ValidationProblemException } from '../common/problem';
 import type { CreateTemplateDto, UpdateTemplateDto } from './dto/template.dto';
 
 export type TemplateView = Omit<RoleTemplate, 'tenantId' | 'sessionTags'> & { sessionTags: SessionTagInput[] };
-const view = ({ tenantId: _t, sessionTags, ...rest }: RoleTemplate): TemplateView => ({ ...rest, sessionTags: sessionTags as unknown as SessionTagInput[] });
+const view = ({ tenantId: _t, sessionTags, ...rest }: RoleTemplate): TemplateView => ({
+  ...rest,
+  sessionTags: sessionTags as unknown as SessionTagInput[],
+});
 
 /** Role templates of a tenant; every save runs the full role-template validation against its connection. */
 @Injectable()
@@ -19,7 +33,11 @@ export class TemplatesService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(scope: TenantScope, page: PageRequest, filter: { connectionId?: string; sort?: string }): Promise<Page<TemplateView>> {
+  async list(
+    scope: TenantScope,
+    page: PageRequest,
+    filter: { connectionId?: string; sort?: string },
+  ): Promise<Page<TemplateView>> {
     return mapPage(await this.templates.list(scope, filter, page), view);
   }
 
@@ -38,8 +56,21 @@ export class TemplatesService {
     return this.uow.run(async (tx) => {
       await this.validate(tx, scope, input.connectionId, fields);
       await this.assertNameFree(tx, scope, input.name);
-      const row = await this.templates.create(scope, { name: input.name, connectionId: input.connectionId, ...toColumns(fields) }, tx);
-      await this.audit.record(scope, { action: 'template.created', subjectType: 'template', subjectId: row.id, summary: { name: row.name, connectionId: row.connectionId, roleArn: row.roleArn } }, tx);
+      const row = await this.templates.create(
+        scope,
+        { name: input.name, connectionId: input.connectionId, ...toColumns(fields) },
+        tx,
+      );
+      await this.audit.record(
+        scope,
+        {
+          action: 'template.created',
+          subjectType: 'template',
+          subjectId: row.id,
+          summary: { name: row.name, connectionId: row.connectionId, roleArn: row.roleArn },
+        },
+        tx,
+      );
       return view(row);
     });
   }
@@ -53,7 +84,16 @@ export class TemplatesService {
       await this.validate(tx, scope, connectionId ?? current.connectionId, merged);
       if (name !== undefined && name !== current.name) await this.assertNameFree(tx, scope, name);
       const row = await this.templates.update(scope, id, { name, connectionId, ...toColumns(merged) }, tx);
-      await this.audit.record(scope, { action: 'template.updated', subjectType: 'template', subjectId: id, summary: { changed: Object.keys(definedOnly(input)) } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          action: 'template.updated',
+          subjectType: 'template',
+          subjectId: id,
+          summary: { changed: Object.keys(definedOnly(input)) },
+        },
+        tx,
+      );
       return view(row);
     });
   }
@@ -64,7 +104,11 @@ export class TemplatesService {
       const labs = await this.templates.countLabs(scope, id, tx);
       if (labs > 0) throw new ConflictException({ detail: `${labs} lab(s) use this template; it cannot be deleted.` });
       await this.templates.delete(scope, id, tx);
-      await this.audit.record(scope, { action: 'template.deleted', subjectType: 'template', subjectId: id, summary: { name: current.name } }, tx);
+      await this.audit.record(
+        scope,
+        { action: 'template.deleted', subjectType: 'template', subjectId: id, summary: { name: current.name } },
+        tx,
+      );
     });
   }
 
@@ -73,22 +117,33 @@ export class TemplatesService {
    * while instructors still see the old: moving a template to another role or connection waits until no lab
    * using it has live (or still-being-revoked) sessions.
    */
-  private async assertRoleChangeAllowed(tx: Tx, scope: TenantScope, current: RoleTemplate, next: { roleArn?: string; connectionId?: string }): Promise<void> {
-    const changing = (['roleArn', 'connectionId'] as const).filter((field) => next[field] !== undefined && next[field] !== current[field]);
+  private async assertRoleChangeAllowed(
+    tx: Tx,
+    scope: TenantScope,
+    current: RoleTemplate,
+    next: { roleArn?: string; connectionId?: string },
+  ): Promise<void> {
+    const changing = (['roleArn', 'connectionId'] as const).filter(
+      (field) => next[field] !== undefined && next[field] !== current[field],
+    );
     if (changing.length === 0) return;
     const live = await this.templates.countLiveSessions(scope, current.id, tx);
     if (live === 0) return;
     throw new ConflictException({
       detail: `${live} session(s) of labs using this template are live; end those labs before changing ${changing.join(' or ')}.`,
       field: changing[0],
-      errors: changing.map((field) => ({ field, message: 'cannot change while a lab using this template has live sessions' })),
+      errors: changing.map((field) => ({
+        field,
+        message: 'cannot change while a lab using this template has live sessions',
+      })),
     });
   }
 
   /** Another tenant's connection id reads as unknown (400 naming connectionId), never as "exists elsewhere". */
   private async validate(tx: Tx, scope: TenantScope, connectionId: string, input: RoleTemplateInput): Promise<void> {
     const connection = await this.connections.findById(scope, connectionId, tx);
-    if (!connection) throw new ValidationProblemException([{ field: 'connectionId', message: 'No AWS connection with this id' }]);
+    if (!connection)
+      throw new ValidationProblemException([{ field: 'connectionId', message: 'No AWS connection with this id' }]);
     const violations = await validateRoleTemplate(input, {
       maxSessionDuration: effectiveMaxSessionSeconds(connection),
       accountId: connection.accountId,
@@ -98,11 +153,14 @@ export class TemplatesService {
   }
 
   private async assertNameFree(tx: Tx, scope: TenantScope, name: string): Promise<void> {
-    if (await this.templates.nameTaken(scope, name, tx)) throw new ConflictException({ detail: 'A role template with this name already exists.', field: 'name' });
+    if (await this.templates.nameTaken(scope, name, tx))
+      throw new ConflictException({ detail: 'A role template with this name already exists.', field: 'name' });
   }
 }
 
-function toTemplateInput(input: Partial<RoleTemplateInput> & Pick<RoleTemplateInput, 'roleArn' | 'durationSeconds'>): RoleTemplateInput {
+function toTemplateInput(
+  input: Partial<RoleTemplateInput> & Pick<RoleTemplateInput, 'roleArn' | 'durationSeconds'>,
+): RoleTemplateInput {
   return {
     roleArn: input.roleArn,
     sessionPolicyTemplate: input.sessionPolicyTemplate ?? null,

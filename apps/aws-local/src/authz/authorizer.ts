@@ -42,7 +42,8 @@ export class Authorizer {
     const s = p.session;
     if (!s.sessionPolicy && s.policyArns.length === 0) return null;
     const policies: NamedPolicy[] = [];
-    if (s.sessionPolicy) policies.push({ name: 'session/inline', policy: parsePolicyCached(s.sessionPolicy, 'identity') });
+    if (s.sessionPolicy)
+      policies.push({ name: 'session/inline', policy: parsePolicyCached(s.sessionPolicy, 'identity') });
     for (const arn of s.policyArns) {
       const managed = this.world.getPolicy(arn);
       if (managed) policies.push({ name: `session/${arn}`, policy: parsePolicyCached(managed.document, 'identity') });
@@ -50,7 +51,13 @@ export class Authorizer {
     return policies;
   }
 
-  authorize(p: Principal, action: string, resource: string, region: string, extra?: Record<string, ContextValue>): AuthzResult {
+  authorize(
+    p: Principal,
+    action: string,
+    resource: string,
+    region: string,
+    extra?: Record<string, ContextValue>,
+  ): AuthzResult {
     return this.authorizeWithKeys(p, action, resource, principalContextKeys(p, region, this.clock.now(), extra));
   }
 

@@ -1,6 +1,7 @@
 import { evaluateOperator } from './condition-operators';
 
-const plain = (op: string, request: string[] | undefined, policy: string[]): boolean => evaluateOperator(op, null, false, request, policy);
+const plain = (op: string, request: string[] | undefined, policy: string[]): boolean =>
+  evaluateOperator(op, null, false, request, policy);
 
 describe('condition operators', () => {
   it.each([

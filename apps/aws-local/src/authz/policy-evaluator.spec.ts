@@ -23,7 +23,11 @@ const studentPrefix = policy('session/inline', {
 describe('identity policy evaluation', () => {
   it('allows what an identity policy allows, matching actions case-insensitively', () => {
     const r = evaluateIdentity([roleS3], null, request('S3:listbucket', 'arn:aws:s3:::labs'));
-    expect(r).toEqual({ decision: 'allow', policy: 'role/lab/inline/s3', statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } });
+    expect(r).toEqual({
+      decision: 'allow',
+      policy: 'role/lab/inline/s3',
+      statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    });
   });
 
   it('implicitly denies what no policy allows', () => {
@@ -35,25 +39,56 @@ describe('identity policy evaluation', () => {
   });
 
   it('intersects identity and session policies', () => {
-    const ok = evaluateIdentity([roleS3], [studentPrefix], request('s3:ListBucket', 'arn:aws:s3:::labs', { 's3:prefix': 'students/alice/x' }));
+    const ok = evaluateIdentity(
+      [roleS3],
+      [studentPrefix],
+      request('s3:ListBucket', 'arn:aws:s3:::labs', { 's3:prefix': 'students/alice/x' }),
+    );
     expect(ok.decision).toBe('allow');
-    const other = evaluateIdentity([roleS3], [studentPrefix], request('s3:ListBucket', 'arn:aws:s3:::labs', { 's3:prefix': 'students/bob/' }));
+    const other = evaluateIdentity(
+      [roleS3],
+      [studentPrefix],
+      request('s3:ListBucket', 'arn:aws:s3:::labs', { 's3:prefix': 'students/bob/' }),
+    );
     expect(other).toMatchObject({ decision: 'implicitDeny', policy: 'session policy' });
     const noPrefix = evaluateIdentity([roleS3], [studentPrefix], request('s3:ListBucket', 'arn:aws:s3:::labs'));
     expect(noPrefix.decision).toBe('implicitDeny');
-    const sessionOnly = evaluateIdentity([], [studentPrefix], request('s3:ListBucket', 'arn:aws:s3:::labs', { 's3:prefix': 'students/alice/' }));
+    const sessionOnly = evaluateIdentity(
+      [],
+      [studentPrefix],
+      request('s3:ListBucket', 'arn:aws:s3:::labs', { 's3:prefix': 'students/alice/' }),
+    );
     expect(sessionOnly).toMatchObject({ decision: 'implicitDeny', policy: 'identity-based policy' });
   });
 
   it('lets an explicit deny anywhere win and reports the deciding statement', () => {
-    const revoke = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': 'X' } } };
+    const revoke = {
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': 'X' } },
+    };
     const revocations = policy('role/lab/inline/revocations', revoke);
-    const x = evaluateIdentity([roleS3, revocations], null, request('s3:ListBucket', 'arn:aws:s3:::labs', { 'aws:PrincipalTag/labkeys:session': 'X' }));
+    const x = evaluateIdentity(
+      [roleS3, revocations],
+      null,
+      request('s3:ListBucket', 'arn:aws:s3:::labs', { 'aws:PrincipalTag/labkeys:session': 'X' }),
+    );
     expect(x).toEqual({ decision: 'deny', statement: revoke, policy: 'role/lab/inline/revocations' });
-    const y = evaluateIdentity([roleS3, revocations], null, request('s3:ListBucket', 'arn:aws:s3:::labs', { 'aws:PrincipalTag/labkeys:session': 'Y' }));
+    const y = evaluateIdentity(
+      [roleS3, revocations],
+      null,
+      request('s3:ListBucket', 'arn:aws:s3:::labs', { 'aws:PrincipalTag/labkeys:session': 'Y' }),
+    );
     expect(y.decision).toBe('allow');
-    const sessionDeny = policy('session/inline', { Effect: 'Deny', Action: 's3:*', Resource: '*' }, { Effect: 'Allow', Action: '*', Resource: '*' });
-    expect(evaluateIdentity([roleS3], [sessionDeny], request('s3:ListBucket', 'arn:aws:s3:::labs')).decision).toBe('deny');
+    const sessionDeny = policy(
+      'session/inline',
+      { Effect: 'Deny', Action: 's3:*', Resource: '*' },
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+    );
+    expect(evaluateIdentity([roleS3], [sessionDeny], request('s3:ListBucket', 'arn:aws:s3:::labs')).decision).toBe(
+      'deny',
+    );
   });
 
   it('revokes sessions issued before a cutoff with aws:TokenIssueTime', () => {
@@ -63,7 +98,8 @@ describe('identity policy evaluation', () => {
       Resource: '*',
       Condition: { DateLessThan: { 'aws:TokenIssueTime': '2026-03-01T12:00:00Z' } },
     });
-    const at = (t: string) => evaluateIdentity([roleS3, older], null, request('s3:ListBucket', '*', { 'aws:TokenIssueTime': t })).decision;
+    const at = (t: string) =>
+      evaluateIdentity([roleS3, older], null, request('s3:ListBucket', '*', { 'aws:TokenIssueTime': t })).decision;
     expect(at('2026-03-01T11:59:59Z')).toBe('deny');
     expect(at('2026-03-01T12:00:00Z')).toBe('allow');
   });
@@ -72,11 +108,17 @@ describe('identity policy evaluation', () => {
     const p = policy('p', { Effect: 'Allow', NotAction: 'iam:*', NotResource: 'arn:aws:s3:::secret*' });
     expect(evaluateIdentity([p], null, request('s3:GetObject', 'arn:aws:s3:::labs/a')).decision).toBe('allow');
     expect(evaluateIdentity([p], null, request('iam:GetRole', 'arn:aws:s3:::labs/a')).decision).toBe('implicitDeny');
-    expect(evaluateIdentity([p], null, request('s3:GetObject', 'arn:aws:s3:::secret-bucket/a')).decision).toBe('implicitDeny');
+    expect(evaluateIdentity([p], null, request('s3:GetObject', 'arn:aws:s3:::secret-bucket/a')).decision).toBe(
+      'implicitDeny',
+    );
   });
 
   it('matches resources case-sensitively with wildcards and substitutes policy variables', () => {
-    const p = policy('p', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::labs/students/${aws:SourceIdentity}/?.txt' });
+    const p = policy('p', {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::labs/students/${aws:SourceIdentity}/?.txt',
+    });
     const get = (resource: string, keys: Record<string, string> = { 'aws:SourceIdentity': 'alice' }) =>
       evaluateIdentity([p], null, request('s3:GetObject', resource, keys)).decision;
     expect(get('arn:aws:s3:::labs/students/alice/a.txt')).toBe('allow');
@@ -93,7 +135,8 @@ describe('identity policy evaluation', () => {
       Resource: '*',
       Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' }, Bool: { 'aws:SecureTransport': 'false' } },
     });
-    const r = (keys: Record<string, string>) => evaluateIdentity([p], null, request('s3:ListBucket', '*', keys)).decision;
+    const r = (keys: Record<string, string>) =>
+      evaluateIdentity([p], null, request('s3:ListBucket', '*', keys)).decision;
     expect(r({ 'aws:RequestedRegion': 'us-east-1', 'aws:SecureTransport': 'false' })).toBe('allow');
     expect(r({ 'aws:RequestedRegion': 'eu-west-1', 'aws:SecureTransport': 'false' })).toBe('implicitDeny');
   });
@@ -102,19 +145,39 @@ describe('identity policy evaluation', () => {
 describe('policy grammar', () => {
   it.each([
     ['{"Statement":', 'Syntax errors in policy.'],
-    ['{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}', 'Syntax errors in policy.'],
+    [
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}',
+      'Syntax errors in policy.',
+    ],
     ['{"Version":"2010-01-01","Statement":[]}', 'The policy must contain a valid version string'],
-    ['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ListBucket","Resource":"*"}]}', 'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.'],
-    ['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"bucket"}]}', 'Resource bucket must be in ARN format or "*".'],
-    ['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}', 'Policy statement must contain actions.'],
-    ['{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"a":"b"}}}]}', 'Invalid Condition type : ForSomeValues:StringEquals'],
+    [
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ListBucket","Resource":"*"}]}',
+      'Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.',
+    ],
+    [
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"bucket"}]}',
+      'Resource bucket must be in ARN format or "*".',
+    ],
+    [
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}',
+      'Policy statement must contain actions.',
+    ],
+    [
+      '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"ForSomeValues:StringEquals":{"a":"b"}}}]}',
+      'Invalid Condition type : ForSomeValues:StringEquals',
+    ],
   ])('rejects %s', (text, message) => {
     expect(() => parsePolicy(text, 'identity')).toThrow(new PolicyGrammarError(message));
   });
 
   it('requires a principal and forbids resources in trust policies', () => {
-    expect(() => parsePolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}', 'trust')).toThrow('Missing required field Principal');
-    const trust = parsePolicy('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}}', 'trust');
+    expect(() =>
+      parsePolicy('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}', 'trust'),
+    ).toThrow('Missing required field Principal');
+    const trust = parsePolicy(
+      '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}}',
+      'trust',
+    );
     expect(trust.statements[0].principal).toEqual({ AWS: ['arn:aws:iam::123456789012:root'] });
   });
 

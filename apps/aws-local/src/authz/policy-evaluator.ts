@@ -66,7 +66,11 @@ export function findStatement(
 ): StatementMatch | null {
   for (const { name, policy } of policies) {
     for (const statement of policy.statements) {
-      if (statement.effect === effect && principalMatches(statement) && statementApplies(statement, req, policy.version)) {
+      if (
+        statement.effect === effect &&
+        principalMatches(statement) &&
+        statementApplies(statement, req, policy.version)
+      ) {
         return { policy: name, statement };
       }
     }
@@ -85,7 +89,11 @@ const result = (decision: AuthzResult['decision'], match: StatementMatch | null,
  * identity policies must allow, and when the session carries session policies those must allow too
  * (the effective permissions are the intersection).
  */
-export function evaluateIdentity(identity: NamedPolicy[], session: NamedPolicy[] | null, req: AuthzRequest): AuthzResult {
+export function evaluateIdentity(
+  identity: NamedPolicy[],
+  session: NamedPolicy[] | null,
+  req: AuthzRequest,
+): AuthzResult {
   const deny = findStatement(identity, req, 'Deny') ?? (session ? findStatement(session, req, 'Deny') : null);
   if (deny) return result('deny', deny);
   const allow = findStatement(identity, req, 'Allow');

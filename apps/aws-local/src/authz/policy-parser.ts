@@ -9,7 +9,15 @@ export type PolicyKind = 'identity' | 'trust';
 
 const TOP_LEVEL = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_FIELDS = new Set([
-  'Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition',
+  'Sid',
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Principal',
+  'NotPrincipal',
+  'Condition',
 ]);
 const VERSIONS = new Set(['2008-10-17', '2012-10-17']);
 
@@ -20,7 +28,9 @@ const fail = (message: string): never => {
 function stringList(value: unknown, field: string): string[] {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) fail(`Syntax errors in policy.`);
-  return list.map((v) => (typeof v === 'string' ? v : fail(`Syntax errors in policy. ${field} must be a string or list of strings.`)));
+  return list.map((v) =>
+    typeof v === 'string' ? v : fail(`Syntax errors in policy. ${field} must be a string or list of strings.`),
+  );
 }
 
 function parseActions(value: unknown, field: string): string[] {
@@ -46,7 +56,8 @@ function parsePrincipal(value: unknown): PrincipalSpec {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('Invalid principal in policy');
   const spec: Record<string, string[]> = {};
   for (const [type, ids] of Object.entries(value as Record<string, unknown>)) {
-    if (!['AWS', 'Service', 'Federated', 'CanonicalUser'].includes(type)) fail(`Invalid principal in policy: "${type}"`);
+    if (!['AWS', 'Service', 'Federated', 'CanonicalUser'].includes(type))
+      fail(`Invalid principal in policy: "${type}"`);
     spec[type] = stringList(ids, 'Principal');
   }
   return spec;
@@ -74,7 +85,9 @@ export function parseOperator(operator: string): Omit<ConditionEntry, 'key' | 'v
 function conditionValues(value: unknown): string[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((v) =>
-    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : fail('Syntax errors in policy.'),
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : fail('Syntax errors in policy.'),
   );
 }
 
@@ -103,7 +116,8 @@ function parseStatement(raw: unknown, kind: PolicyKind): Statement {
     if ('Principal' in s || 'NotPrincipal' in s) fail('Policy document should not specify a principal.');
     if (!('Resource' in s) && !('NotResource' in s)) fail('Policy statement must contain resources.');
   } else {
-    if ('Resource' in s || 'NotResource' in s) fail(`Has prohibited field ${'Resource' in s ? 'Resource' : 'NotResource'}`);
+    if ('Resource' in s || 'NotResource' in s)
+      fail(`Has prohibited field ${'Resource' in s ? 'Resource' : 'NotResource'}`);
     if (!('Principal' in s) && !('NotPrincipal' in s)) fail('Missing required field Principal');
   }
   return {

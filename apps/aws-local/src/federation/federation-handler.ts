@@ -15,7 +15,11 @@ const json = (status: number, value: unknown): HttpReply => ({
   body: JSON.stringify(value),
 });
 const fail = (message: string): HttpReply => json(400, { Error: 'InvalidRequest', Message: message });
-const html = (status: number, body: string): HttpReply => ({ status, headers: { 'content-type': 'text/html; charset=utf-8' }, body });
+const html = (status: number, body: string): HttpReply => ({
+  status,
+  headers: { 'content-type': 'text/html; charset=utf-8' },
+  body,
+});
 
 interface FederationSession {
   sessionId?: unknown;
@@ -54,7 +58,11 @@ function getSigninToken(backend: Backend, tokens: SigninTokenStore, q: URLSearch
     consoleExpiresAt = new Date(nowMs + duration * 1000);
   }
   const token = tokens.mint(
-    { assumedRoleArn: session.assumedRoleArn as string, consoleExpiresAt, tokenExpiresAtMs: nowMs + SIGNIN_TOKEN_TTL_MS },
+    {
+      assumedRoleArn: session.assumedRoleArn as string,
+      consoleExpiresAt,
+      tokenExpiresAtMs: nowMs + SIGNIN_TOKEN_TTL_MS,
+    },
     nowMs,
   );
   return json(200, { SigninToken: token });
@@ -74,7 +82,12 @@ function login(backend: Backend, tokens: SigninTokenStore, q: URLSearchParams, o
   return { status: 302, headers: { location: `${origin}/console?session=${encodeURIComponent(id)}` }, body: '' };
 }
 
-export function handleFederation(backend: Backend, tokens: SigninTokenStore, q: URLSearchParams, origin: string): HttpReply {
+export function handleFederation(
+  backend: Backend,
+  tokens: SigninTokenStore,
+  q: URLSearchParams,
+  origin: string,
+): HttpReply {
   switch (q.get('Action')) {
     case 'getSigninToken':
       return getSigninToken(backend, tokens, q);

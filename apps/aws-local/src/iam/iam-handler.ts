@@ -38,20 +38,24 @@ const ACTIONS: Record<string, IamAction> = {
 
 /** The resource an IAM action is authorized against: the role, the OIDC provider, or for CreatePolicy the new policy. */
 function resourceArn(backend: Backend, ctx: QueryContext): string {
-  if (ctx.action.endsWith('OpenIDConnectProvider') || ctx.action === 'ListOpenIDConnectProviders') return oidcProviderResource(ctx);
+  if (ctx.action.endsWith('OpenIDConnectProvider') || ctx.action === 'ListOpenIDConnectProviders')
+    return oidcProviderResource(ctx);
   const account = ctx.principal.account;
   const path = ctx.params.get('Path') ?? '/';
-  if (ctx.action === 'CreatePolicy') return `arn:aws:iam::${account}:policy${path}${ctx.params.get('PolicyName') ?? ''}`;
+  if (ctx.action === 'CreatePolicy')
+    return `arn:aws:iam::${account}:policy${path}${ctx.params.get('PolicyName') ?? ''}`;
   const name = ctx.params.get('RoleName') ?? '';
   return backend.world.getRole(account, name)?.arn ?? `arn:aws:iam::${account}:role${path}${name}`;
 }
 
 export function handleIam(backend: Backend, ctx: QueryContext): string | null {
   const action = ACTIONS[ctx.action];
-  if (!action) throw new AwsError('InvalidAction', `Could not find operation ${ctx.action} for version 2010-05-08`, 400);
+  if (!action)
+    throw new AwsError('InvalidAction', `Could not find operation ${ctx.action} for version 2010-05-08`, 400);
   const iamAction = `iam:${ctx.action}`;
   const resource = resourceArn(backend, ctx);
   const result = backend.authorizer.authorize(ctx.principal, iamAction, resource, ctx.region);
-  if (result.decision !== 'allow') throw accessDenied(denialMessage(principalArn(ctx.principal), iamAction, resource, result));
+  if (result.decision !== 'allow')
+    throw accessDenied(denialMessage(principalArn(ctx.principal), iamAction, resource, result));
   return action(backend, ctx);
 }

@@ -3,7 +3,14 @@ import { AwsError, noSuchEntity } from '../errors';
 import type { QueryContext } from '../query-context';
 import { ConstraintCollector } from '../validation';
 import { el, wrap } from '../xml';
-import { checkDocument, checkPath, checkPolicyArn, checkPolicyName, checkRoleName, requireValidDocument } from './iam-params';
+import {
+  checkDocument,
+  checkPath,
+  checkPolicyArn,
+  checkPolicyName,
+  checkRoleName,
+  requireValidDocument,
+} from './iam-params';
 import { policyXml } from './iam-xml';
 import { requireRole } from './role-actions';
 
@@ -24,9 +31,19 @@ export function createPolicy(backend: Backend, ctx: QueryContext): string {
   requireValidDocument(document as string, 'identity');
   const account = ctx.principal.account;
   if (backend.world.findPolicyByName(account, name as string)) {
-    throw new AwsError('EntityAlreadyExists', `A policy called ${name} already exists. Duplicate names are not allowed.`, 409);
+    throw new AwsError(
+      'EntityAlreadyExists',
+      `A policy called ${name} already exists. Duplicate names are not allowed.`,
+      409,
+    );
   }
-  const policy = backend.world.putPolicy({ account, name: name as string, path: path ?? '/', description, document: document as string });
+  const policy = backend.world.putPolicy({
+    account,
+    name: name as string,
+    path: path ?? '/',
+    description,
+    document: document as string,
+  });
   return policyXml(policy, 0);
 }
 
@@ -43,7 +60,8 @@ function readAttachment(ctx: QueryContext): { roleName: string; policyArn: strin
 export function attachRolePolicy(backend: Backend, ctx: QueryContext): null {
   const { roleName, policyArn } = readAttachment(ctx);
   const role = requireRole(backend, ctx.principal.account, roleName);
-  if (!backend.world.getPolicy(policyArn)) throw noSuchEntity(`Policy ${policyArn} does not exist or is not attachable.`);
+  if (!backend.world.getPolicy(policyArn))
+    throw noSuchEntity(`Policy ${policyArn} does not exist or is not attachable.`);
   if (role.attachedPolicyArns.includes(policyArn)) return null;
   if (role.attachedPolicyArns.length >= ATTACHED_POLICIES_PER_ROLE) {
     throw new AwsError('LimitExceeded', `Cannot exceed quota for PoliciesPerRole: ${ATTACHED_POLICIES_PER_ROLE}`, 409);
@@ -68,7 +86,12 @@ export function listAttachedRolePolicies(backend: Backend, ctx: QueryContext): s
   c.throwIfAny();
   const role = requireRole(backend, ctx.principal.account, roleName as string);
   const members = role.attachedPolicyArns
-    .map((arn) => wrap('member', el('PolicyName', backend.world.getPolicy(arn)?.name ?? arn.split('/').pop()) + el('PolicyArn', arn)))
+    .map((arn) =>
+      wrap(
+        'member',
+        el('PolicyName', backend.world.getPolicy(arn)?.name ?? arn.split('/').pop()) + el('PolicyArn', arn),
+      ),
+    )
     .join('');
   return wrap('AttachedPolicies', members) + el('IsTruncated', false);
 }

@@ -42,7 +42,8 @@ function readArn(ctx: QueryContext): string {
 /** A provider of the caller's account, or NoSuchEntity as IAM words it. */
 function requireProvider(backend: Backend, ctx: QueryContext, arn: string): OidcProvider {
   const provider = backend.world.getOidcProvider(arn);
-  if (!provider || provider.account !== ctx.principal.account) throw noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
+  if (!provider || provider.account !== ctx.principal.account)
+    throw noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
   return provider;
 }
 
@@ -68,10 +69,18 @@ export function createOpenIDConnectProvider(backend: Backend, ctx: QueryContext)
   const parsed = parseIssuerUrl(url as string);
   if ('error' in parsed) throw invalidInput(parsed.error);
   if (clientIds.length > CLIENT_IDS_PER_PROVIDER) {
-    throw new AwsError('LimitExceeded', `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${CLIENT_IDS_PER_PROVIDER}`, 409);
+    throw new AwsError(
+      'LimitExceeded',
+      `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${CLIENT_IDS_PER_PROVIDER}`,
+      409,
+    );
   }
   if (thumbprints.length > THUMBPRINTS_PER_PROVIDER) {
-    throw new AwsError('LimitExceeded', `Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${THUMBPRINTS_PER_PROVIDER}`, 409);
+    throw new AwsError(
+      'LimitExceeded',
+      `Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: ${THUMBPRINTS_PER_PROVIDER}`,
+      409,
+    );
   }
   const account = ctx.principal.account;
   if (backend.world.getOidcProvider(oidcProviderArn(account, parsed.key))) {

@@ -86,7 +86,8 @@ export function deleteRole(backend: Backend, ctx: QueryContext): null {
   checkRoleName(c, name);
   c.throwIfAny();
   const role = requireRole(backend, ctx.principal.account, name as string);
-  if (role.inlinePolicies.size > 0) throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+  if (role.inlinePolicies.size > 0)
+    throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
   if (role.attachedPolicyArns.length > 0) {
     throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
   }

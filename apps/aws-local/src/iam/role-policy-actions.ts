@@ -24,7 +24,8 @@ function readNames(ctx: QueryContext, withPolicy: boolean): { roleName: string; 
   const policyName = ctx.params.get('PolicyName');
   checkRoleName(c, roleName);
   if (withPolicy) checkPolicyName(c, policyName);
-  if (withPolicy && ctx.action === 'PutRolePolicy') checkDocument(c, ctx.params.get('PolicyDocument'), 'policyDocument');
+  if (withPolicy && ctx.action === 'PutRolePolicy')
+    checkDocument(c, ctx.params.get('PolicyDocument'), 'policyDocument');
   c.throwIfAny();
   return { roleName: roleName as string, policyName: policyName as string };
 }
@@ -37,7 +38,11 @@ export function putRolePolicy(backend: Backend, ctx: QueryContext): null {
   const next = new Map(role.inlinePolicies);
   next.set(policyName, document);
   if (inlinePolicySize(next) > ROLE_INLINE_POLICY_QUOTA) {
-    throw new AwsError('LimitExceeded', `Maximum policy size of ${ROLE_INLINE_POLICY_QUOTA} bytes exceeded for role ${role.name}`, 409);
+    throw new AwsError(
+      'LimitExceeded',
+      `Maximum policy size of ${ROLE_INLINE_POLICY_QUOTA} bytes exceeded for role ${role.name}`,
+      409,
+    );
   }
   role.inlinePolicies.set(policyName, document);
   return null;

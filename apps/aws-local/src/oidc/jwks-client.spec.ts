@@ -60,7 +60,9 @@ describe('JwksClient', () => {
     await expect(down.keys(ISSUER, 'k1')).rejects.toThrow(IdpUnreachableError);
     const plainHttp = new JwksClient(clock, async () => ({ jwks_uri: 'http://issuer.example/keys' }));
     await expect(plainHttp.keys(ISSUER, 'k1')).rejects.toThrow('discovery has no usable jwks_uri');
-    const noKeys = new JwksClient(clock, async (url) => (url.endsWith('openid-configuration') ? { jwks_uri: `${ISSUER}/keys` } : { nope: 1 }));
+    const noKeys = new JwksClient(clock, async (url) =>
+      url.endsWith('openid-configuration') ? { jwks_uri: `${ISSUER}/keys` } : { nope: 1 },
+    );
     await expect(noKeys.keys(ISSUER, 'k1')).rejects.toThrow('no keys array');
   });
 });

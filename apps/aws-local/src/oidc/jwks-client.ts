@@ -21,7 +21,11 @@ const MAX_DOCUMENT_BYTES = 512 * 1024;
 export const fetchJson: FetchJson = async (url) => {
   let res: Response;
   try {
-    res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+    res = await fetch(url, {
+      redirect: 'error',
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      headers: { accept: 'application/json' },
+    });
   } catch (e) {
     throw new IdpUnreachableError(`${url}: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -77,7 +81,9 @@ export class JwksClient {
     }
     const jwks = (await this.get(jwksUri)) as { keys?: unknown } | null;
     if (!Array.isArray(jwks?.keys)) throw new IdpUnreachableError(`${jwksUri}: no keys array`);
-    const keys = jwks.keys.filter((k): k is JsonWebKey => typeof k === 'object' && k !== null && typeof (k as JsonWebKey).kty === 'string');
+    const keys = jwks.keys.filter(
+      (k): k is JsonWebKey => typeof k === 'object' && k !== null && typeof (k as JsonWebKey).kty === 'string',
+    );
     const entry = { keys, fetchedAtMs: this.clock.nowMs() };
     this.cache.set(issuer, entry);
     return entry;

@@ -9,7 +9,13 @@ function rsa(kid: string) {
   return { privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid } };
 }
 
-function token(header: Record<string, unknown>, claims: Record<string, unknown>, key: KeyObject, hash = 'sha256', dsa?: 'ieee-p1363'): string {
+function token(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  key: KeyObject,
+  hash = 'sha256',
+  dsa?: 'ieee-p1363',
+): string {
   const input = `${b64(header)}.${b64(claims)}`;
   return `${input}.${sign(hash, Buffer.from(input), { key, dsaEncoding: dsa }).toString('base64url')}`;
 }
@@ -35,11 +41,15 @@ describe('JWT decoding and signature checks', () => {
     expect(verifyJwtSignature(decodeJwt(token({ alg: 'RS512' }, {}, a.privateKey, 'sha512')), a.jwk)).toBe(true);
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const ecJwk = ec.publicKey.export({ format: 'jwk' });
-    expect(verifyJwtSignature(decodeJwt(token({ alg: 'ES256' }, {}, ec.privateKey, 'sha256', 'ieee-p1363')), ecJwk)).toBe(true);
+    expect(
+      verifyJwtSignature(decodeJwt(token({ alg: 'ES256' }, {}, ec.privateKey, 'sha256', 'ieee-p1363')), ecJwk),
+    ).toBe(true);
     const none = decodeJwt(`${b64({ alg: 'none' })}.${b64({})}.AAAA`);
     expect(verifyJwtSignature(none, a.jwk)).toBe(false);
     expect(candidateKeys(none, [a.jwk])).toEqual([]);
-    expect(candidateKeys(decodeJwt(`${b64({ alg: 'HS256' })}.${b64({})}.AAAA`), [{ kty: 'oct', k: 'c2VjcmV0' }])).toEqual([]);
+    expect(
+      candidateKeys(decodeJwt(`${b64({ alg: 'HS256' })}.${b64({})}.AAAA`), [{ kty: 'oct', k: 'c2VjcmV0' }]),
+    ).toEqual([]);
   });
 
   it('picks candidate keys by kid and key type, or every signing key of the type without a kid', () => {

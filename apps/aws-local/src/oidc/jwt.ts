@@ -36,7 +36,8 @@ function jsonPart(part: string, what: string): Record<string, unknown> {
   } catch {
     throw new MalformedJwtError(`The token ${what} is not base64url-encoded JSON.`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedJwtError(`The token ${what} is not a JSON object.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new MalformedJwtError(`The token ${what} is not a JSON object.`);
   return value as Record<string, unknown>;
 }
 
@@ -49,7 +50,8 @@ export function decodeJwt(token: string): DecodedJwt {
   const header = jsonPart(parts[0], 'header');
   const claims = jsonPart(parts[1], 'payload');
   if (typeof header.alg !== 'string') throw new MalformedJwtError('The token header has no alg.');
-  if (header.kid !== undefined && typeof header.kid !== 'string') throw new MalformedJwtError('The token header kid is not a string.');
+  if (header.kid !== undefined && typeof header.kid !== 'string')
+    throw new MalformedJwtError('The token header kid is not a string.');
   return {
     header: { alg: header.alg, kid: header.kid, typ: header.typ as string | undefined },
     claims,

@@ -40,7 +40,8 @@ export function handleS3(
   const result = backend.authorizer.authorize(principal, op.action, op.resource, region, extra);
   if (result.decision !== 'allow') throw new AwsError('AccessDenied', 'Access Denied', 403);
   const urlEncoded = first(query['encoding-type']) === 'url';
-  const show = (v: string | undefined): string | undefined => (v !== undefined && urlEncoded ? encodeURIComponent(v) : v);
+  const show = (v: string | undefined): string | undefined =>
+    v !== undefined && urlEncoded ? encodeURIComponent(v) : v;
   switch (op.name) {
     case 'ListBuckets':
       return {

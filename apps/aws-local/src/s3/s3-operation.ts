@@ -15,12 +15,17 @@ function decodeSegment(s: string): string {
   }
 }
 
-export function resolveS3Operation(method: string, path: string, query: Record<string, string | string[]>): S3Operation {
+export function resolveS3Operation(
+  method: string,
+  path: string,
+  query: Record<string, string | string[]>,
+): S3Operation {
   const trimmed = path.replace(/^\/+/, '');
   const slash = trimmed.indexOf('/');
   const bucket = trimmed === '' ? undefined : decodeSegment(slash < 0 ? trimmed : trimmed.slice(0, slash));
   const key = slash < 0 || slash === trimmed.length - 1 ? undefined : decodeSegment(trimmed.slice(slash + 1));
-  if (!bucket) return { name: method === 'GET' ? 'ListBuckets' : 'Unsupported', action: 's3:ListAllMyBuckets', resource: '*' };
+  if (!bucket)
+    return { name: method === 'GET' ? 'ListBuckets' : 'Unsupported', action: 's3:ListAllMyBuckets', resource: '*' };
   const bucketArn = `arn:aws:s3:::${bucket}`;
   if (key === undefined) {
     if (method === 'HEAD') return { name: 'HeadBucket', action: 's3:ListBucket', resource: bucketArn, bucket };
@@ -34,7 +39,14 @@ export function resolveS3Operation(method: string, path: string, query: Record<s
     return { name: 'Unsupported', action: `s3:${method}Bucket`, resource: bucketArn, bucket };
   }
   const objectArn = `${bucketArn}/${key}`;
-  if (method === 'GET' || method === 'HEAD') return { name: method === 'GET' ? 'GetObject' : 'HeadObject', action: 's3:GetObject', resource: objectArn, bucket, key };
+  if (method === 'GET' || method === 'HEAD')
+    return {
+      name: method === 'GET' ? 'GetObject' : 'HeadObject',
+      action: 's3:GetObject',
+      resource: objectArn,
+      bucket,
+      key,
+    };
   if (method === 'PUT') return { name: 'PutObject', action: 's3:PutObject', resource: objectArn, bucket, key };
   if (method === 'DELETE') return { name: 'DeleteObject', action: 's3:DeleteObject', resource: objectArn, bucket, key };
   return { name: 'Unsupported', action: 's3:Unsupported', resource: objectArn, bucket, key };

@@ -24,11 +24,19 @@ export function authFailureToError(f: AuthFailure, service: string): AwsError {
       case 'malformed':
         return new AwsError('AccessDenied', 'Access Denied', 403);
       case 'unknownKey':
-        return new AwsError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403);
+        return new AwsError(
+          'InvalidAccessKeyId',
+          'The AWS Access Key Id you provided does not exist in our records.',
+          403,
+        );
       case 'expired':
         return new AwsError('ExpiredToken', 'The provided token has expired.', 400);
       case 'timeSkew':
-        return new AwsError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403);
+        return new AwsError(
+          'RequestTimeTooSkewed',
+          'The difference between the request time and the current time is too large.',
+          403,
+        );
       default:
         return new AwsError('SignatureDoesNotMatch', SIGNATURE_MISMATCH_S3, 403);
     }
@@ -37,7 +45,11 @@ export function authFailureToError(f: AuthFailure, service: string): AwsError {
     case 'missing':
       return new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     case 'malformed':
-      return new AwsError('IncompleteSignature', f.detail || 'Authorization header requires a valid SigV4 signature.', 403);
+      return new AwsError(
+        'IncompleteSignature',
+        f.detail || 'Authorization header requires a valid SigV4 signature.',
+        403,
+      );
     case 'unknownKey':
       return new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     case 'expired':

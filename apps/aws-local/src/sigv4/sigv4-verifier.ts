@@ -25,7 +25,10 @@ const MAX_SKEW_MS = 15 * 60 * 1000;
 const MAX_SIGNERS = 10_000;
 
 function compact(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -46,7 +49,11 @@ export class SigV4Verifier {
     const { principal, secret } = this.resolve(auth.accessKeyId, req.headers['x-amz-security-token']);
     const amzDate = req.headers['x-amz-date'];
     const signingDate = parseAmzDate(Array.isArray(amzDate) ? amzDate[0] : amzDate);
-    if (!signingDate) throw new AuthFailure('malformed', 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.');
+    if (!signingDate)
+      throw new AuthFailure(
+        'malformed',
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+      );
     const nowMs = this.clock.nowMs();
     if (Math.abs(nowMs - signingDate.getTime()) > MAX_SKEW_MS) {
       const now = new Date(nowMs);
@@ -68,22 +75,34 @@ export class SigV4Verifier {
     return principal;
   }
 
-  private resolve(accessKeyId: string, tokenHeader: string | string[] | undefined): { principal: Principal; secret: string } {
+  private resolve(
+    accessKeyId: string,
+    tokenHeader: string | string[] | undefined,
+  ): { principal: Principal; secret: string } {
     const longTerm = this.world.findAccessKey(accessKeyId);
     if (longTerm) {
       const user = this.world.getUser(longTerm.account, longTerm.userName);
       if (!user) throw new AuthFailure('unknownKey');
-      return { principal: { kind: 'user', account: user.account, user, accessKeyId }, secret: longTerm.secretAccessKey };
+      return {
+        principal: { kind: 'user', account: user.account, user, accessKeyId },
+        secret: longTerm.secretAccessKey,
+      };
     }
     const session = this.sessions.get(accessKeyId);
     // Temporary keys are only valid together with the session token they were issued with.
     if (!session || tokenHeader !== session.sessionToken) throw new AuthFailure('unknownKey');
     if (session.kind === 'assumed-role') {
-      return { principal: { kind: 'assumed-role', account: session.account, session }, secret: session.secretAccessKey };
+      return {
+        principal: { kind: 'assumed-role', account: session.account, session },
+        secret: session.secretAccessKey,
+      };
     }
     const user = this.world.getUser(session.account, session.userName as string);
     if (!user) throw new AuthFailure('unknownKey');
-    return { principal: { kind: 'session-token', account: session.account, user, session }, secret: session.secretAccessKey };
+    return {
+      principal: { kind: 'session-token', account: session.account, user, session },
+      secret: session.secretAccessKey,
+    };
   }
 
   private signerFor(auth: SigV4Authorization, secret: string): SignatureV4 {

@@ -44,7 +44,9 @@ export function authorizeAssumeRole(
   sourceIdentity: string | undefined,
 ): void {
   const denied = (action: string): Error =>
-    accessDenied(`User: ${principalArn(caller)} is not authorized to perform: ${action} on resource: ${role?.arn ?? input.roleArn}`);
+    accessDenied(
+      `User: ${principalArn(caller)} is not authorized to perform: ${action} on resource: ${role?.arn ?? input.roleArn}`,
+    );
   // A missing role is refused like a forbidden one, so callers cannot probe for role names.
   if (!role) throw denied('sts:AssumeRole');
   const actions = ['sts:AssumeRole'];

@@ -75,7 +75,8 @@ export function readAssumeRoleParams(params: Map<string, string>): AssumeRoleInp
   const seen = new Set<string>();
   for (const t of tags) {
     const lower = t.key.toLowerCase();
-    if (seen.has(lower)) throw invalidParameter('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+    if (seen.has(lower))
+      throw invalidParameter('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
     seen.add(lower);
   }
   for (const k of transitiveTagKeys ?? []) {

@@ -37,7 +37,12 @@ export async function assumeRoleWithWebIdentity(backend: Backend, ctx: UnsignedQ
     sourceIdentity: identity.sourceIdentity,
     sessionPolicy: input.policy,
     policyArns: input.policyArns,
-    webIdentity: { providerArn: identity.provider.arn, issuer: identity.issuer, subject: identity.subject, audience: identity.audience },
+    webIdentity: {
+      providerArn: identity.provider.arn,
+      issuer: identity.issuer,
+      subject: identity.subject,
+      audience: identity.audience,
+    },
   });
   return webIdentityResultXml(session, packed);
 }

@@ -13,13 +13,20 @@ import { assumeRoleResultXml } from './sts-xml';
 const ROLE_CHAINING_MAX_SECONDS = 3600;
 
 /** Tags marked transitive on the caller's session carry over into a chained session and cannot be replaced. */
-function inheritedTags(caller: Principal, input: AssumeRoleInput): { tags: Record<string, string>; transitive: string[] } {
+function inheritedTags(
+  caller: Principal,
+  input: AssumeRoleInput,
+): { tags: Record<string, string>; transitive: string[] } {
   const tags: Record<string, string> = {};
   const transitive: string[] = [];
   if (caller.kind === 'assumed-role') {
     for (const key of caller.session.transitiveTagKeys) {
       if (input.tags.some((t) => t.key.toLowerCase() === key.toLowerCase())) {
-        throw new AwsError('InvalidParameterValue', `One or more transitive tag keys are already set by the calling session: ${key}`, 400);
+        throw new AwsError(
+          'InvalidParameterValue',
+          `One or more transitive tag keys are already set by the calling session: ${key}`,
+          400,
+        );
       }
       tags[key] = caller.session.tags[key];
       transitive.push(key);
@@ -38,8 +45,16 @@ export function assumeRole(backend: Backend, ctx: QueryContext): string {
   const role = backend.world.getRoleByArn(input.roleArn);
   // Source identity is sticky: a chained session keeps the one its caller had and cannot change it.
   const callerSourceIdentity = caller.kind === 'assumed-role' ? caller.session.sourceIdentity : undefined;
-  if (callerSourceIdentity !== undefined && input.sourceIdentity !== undefined && input.sourceIdentity !== callerSourceIdentity) {
-    throw new AwsError('AccessDenied', `User: ${principalArn(caller)} is not authorized to perform: sts:SetSourceIdentity on resource: ${input.roleArn}`, 403);
+  if (
+    callerSourceIdentity !== undefined &&
+    input.sourceIdentity !== undefined &&
+    input.sourceIdentity !== callerSourceIdentity
+  ) {
+    throw new AwsError(
+      'AccessDenied',
+      `User: ${principalArn(caller)} is not authorized to perform: sts:SetSourceIdentity on resource: ${input.roleArn}`,
+      403,
+    );
   }
   const sourceIdentity = input.sourceIdentity ?? callerSourceIdentity;
   authorizeAssumeRole(backend, caller, role, input, ctx.region, sourceIdentity);
@@ -47,7 +62,9 @@ export function assumeRole(backend: Backend, ctx: QueryContext): string {
 
   const chained = caller.kind === 'assumed-role';
   if (chained && input.durationSeconds > ROLE_CHAINING_MAX_SECONDS) {
-    throw validationError('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    throw validationError(
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
   }
   if (input.durationSeconds > role.maxSessionDuration) {
     throw validationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');

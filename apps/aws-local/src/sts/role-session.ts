@@ -4,7 +4,17 @@ import type { IssuedSession } from '../sessions/issued-session';
 import type { IamRole } from '../world/iam-entities';
 
 /** What the caller decided about the session; the rest of IssuedSession (keys, times, role) is made here. */
-export type RoleSessionGrant = Pick<IssuedSession, 'callerArn' | 'chained' | 'tags' | 'transitiveTagKeys' | 'sourceIdentity' | 'sessionPolicy' | 'policyArns' | 'webIdentity'> & {
+export type RoleSessionGrant = Pick<
+  IssuedSession,
+  | 'callerArn'
+  | 'chained'
+  | 'tags'
+  | 'transitiveTagKeys'
+  | 'sourceIdentity'
+  | 'sessionPolicy'
+  | 'policyArns'
+  | 'webIdentity'
+> & {
   sessionName: string;
   durationSeconds: number;
 };

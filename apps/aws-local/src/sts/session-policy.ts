@@ -8,7 +8,11 @@ const POLICY_PATTERN = '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+';
 const PACKED_POLICY_LIMIT = 2048;
 
 /** Model constraints on `Policy` and `PolicyArns`, shared by AssumeRole and AssumeRoleWithWebIdentity. */
-export function checkSessionPolicyParams(c: ConstraintCollector, policy: string | undefined, policyArns: string[] | undefined): void {
+export function checkSessionPolicyParams(
+  c: ConstraintCollector,
+  policy: string | undefined,
+  policyArns: string[] | undefined,
+): void {
   c.length(policy, 'policy', 1);
   c.pattern(policy, 'policy', POLICY_PATTERN);
   c.listLength(policyArns, 'policyArns', 10);
@@ -30,7 +34,12 @@ export function requireSessionPolicyGrammar(policy: string | undefined): void {
  * Percentage of the packed-policy allowance the session policies use; PackedPolicyTooLarge above 100.
  * Reported (undefined otherwise) when the session has session policies or tags.
  */
-export function packedPolicySize(backend: Backend, policy: string | undefined, policyArns: string[], hasTags: boolean): number | undefined {
+export function packedPolicySize(
+  backend: Backend,
+  policy: string | undefined,
+  policyArns: string[],
+  hasTags: boolean,
+): number | undefined {
   if (policy === undefined && policyArns.length === 0 && !hasTags) return undefined;
   let chars = policy === undefined ? 0 : policySizeWithoutWhitespace(policy);
   for (const arn of policyArns) {
@@ -40,7 +49,11 @@ export function packedPolicySize(backend: Backend, policy: string | undefined, p
   }
   const percent = Math.ceil((chars * 100) / PACKED_POLICY_LIMIT);
   if (percent > 100) {
-    throw new AwsError('PackedPolicyTooLarge', `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`, 400);
+    throw new AwsError(
+      'PackedPolicyTooLarge',
+      `Packed policy consumes ${percent}% of allotted space, please use smaller policy.`,
+      400,
+    );
   }
   return percent;
 }

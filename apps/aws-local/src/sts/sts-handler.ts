@@ -16,7 +16,8 @@ const ACTIONS: Record<string, StsAction> = {
 /** Runs an STS action and returns the inner XML of its `<ActionResult>`. */
 export function handleSts(backend: Backend, ctx: QueryContext): string {
   const action = ACTIONS[ctx.action];
-  if (!action) throw new AwsError('InvalidAction', `Could not find operation ${ctx.action} for version 2011-06-15`, 400);
+  if (!action)
+    throw new AwsError('InvalidAction', `Could not find operation ${ctx.action} for version 2011-06-15`, 400);
   return action(backend, ctx);
 }
 

@@ -40,7 +40,12 @@ export function authorizeWebIdentity(
   if (Object.keys(identity.tags).length > 0) actions.push('sts:TagSession');
   if (identity.sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
   const keys = webIdentityContextKeys(
-    { providerArn: identity.provider.arn, providerKey: identity.provider.key, audience: identity.audience, subject: identity.subject },
+    {
+      providerArn: identity.provider.arn,
+      providerKey: identity.provider.key,
+      audience: identity.audience,
+      subject: identity.subject,
+    },
     region,
     backend.clock.now(),
     requestKeys(input, identity),

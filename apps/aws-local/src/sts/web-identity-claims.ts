@@ -20,7 +20,8 @@ const invalid = (message: string): AwsError => new AwsError('IDPRejectedClaim', 
 /** A principal tag value: AWS's claim shape is a one-element list (`{"k": ["v"]}`); a bare string is accepted too. */
 function tagValue(key: string, raw: unknown): string {
   const value: unknown = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
-  if (typeof value !== 'string' || !TAG_VALUE.test(value)) throw invalid(`The session tag ${key} in the token has an invalid value.`);
+  if (typeof value !== 'string' || !TAG_VALUE.test(value))
+    throw invalid(`The session tag ${key} in the token has an invalid value.`);
   return value;
 }
 
@@ -32,21 +33,29 @@ export function readSessionClaims(claims: Record<string, unknown>): SessionClaim
   const out: SessionClaims = { tags: {}, transitiveTagKeys: [] };
   const tagsClaim = claims[TAGS_CLAIM];
   if (tagsClaim !== undefined) {
-    if (typeof tagsClaim !== 'object' || tagsClaim === null || Array.isArray(tagsClaim)) throw invalid(`The ${TAGS_CLAIM} claim must be an object.`);
-    const { principal_tags: principalTags = {}, transitive_tag_keys: transitive = [] } = tagsClaim as Record<string, unknown>;
-    if (typeof principalTags !== 'object' || principalTags === null || Array.isArray(principalTags)) throw invalid('principal_tags must be an object.');
+    if (typeof tagsClaim !== 'object' || tagsClaim === null || Array.isArray(tagsClaim))
+      throw invalid(`The ${TAGS_CLAIM} claim must be an object.`);
+    const { principal_tags: principalTags = {}, transitive_tag_keys: transitive = [] } = tagsClaim as Record<
+      string,
+      unknown
+    >;
+    if (typeof principalTags !== 'object' || principalTags === null || Array.isArray(principalTags))
+      throw invalid('principal_tags must be an object.');
     const entries = Object.entries(principalTags as Record<string, unknown>);
     if (entries.length > MAX_TAGS) throw invalid(`The token carries more than ${MAX_TAGS} session tags.`);
     const seen = new Set<string>();
     for (const [key, raw] of entries) {
       if (!TAG_KEY.test(key)) throw invalid(`The session tag key ${key} in the token is invalid.`);
-      if (seen.has(key.toLowerCase())) throw invalid('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
+      if (seen.has(key.toLowerCase()))
+        throw invalid('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
       seen.add(key.toLowerCase());
       out.tags[key] = tagValue(key, raw);
     }
-    if (!Array.isArray(transitive) || transitive.some((k) => typeof k !== 'string')) throw invalid('transitive_tag_keys must be a list of strings.');
+    if (!Array.isArray(transitive) || transitive.some((k) => typeof k !== 'string'))
+      throw invalid('transitive_tag_keys must be a list of strings.');
     for (const key of transitive as string[]) {
-      if (!seen.has(key.toLowerCase())) throw invalid('The specified transitive tag key must be included in the requested tags.');
+      if (!seen.has(key.toLowerCase()))
+        throw invalid('The specified transitive tag key must be included in the requested tags.');
     }
     out.transitiveTagKeys = [...(transitive as string[])];
   }

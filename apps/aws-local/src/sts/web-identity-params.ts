@@ -40,7 +40,11 @@ export function readWebIdentityParams(params: Map<string, string>): WebIdentityI
   c.throwIfAny();
   if (providerId !== undefined) {
     // ProviderId names an OAuth 2.0 provider (www.amazon.com, graph.facebook.com); aws-local serves OIDC only.
-    throw new AwsError('InvalidParameterValue', 'ProviderId is only for OAuth 2.0 access tokens; omit it for an OpenID Connect ID token.', 400);
+    throw new AwsError(
+      'InvalidParameterValue',
+      'ProviderId is only for OAuth 2.0 access tokens; omit it for an OpenID Connect ID token.',
+      400,
+    );
   }
   requireSessionPolicyGrammar(policy);
   return {

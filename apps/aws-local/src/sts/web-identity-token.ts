@@ -32,7 +32,9 @@ function providerFor(backend: Backend, account: string, iss: unknown): OidcProvi
   const parsed = typeof iss === 'string' ? parseIssuerUrl(iss) : { error: 'no iss' };
   const provider = 'error' in parsed ? undefined : backend.world.getOidcProvider(oidcProviderArn(account, parsed.key));
   if (!provider || 'error' in parsed || provider.url !== parsed.url) {
-    throw invalidIdentityToken(`No OpenIDConnect provider found in your account for ${typeof iss === 'string' ? iss : '(no iss claim)'}`);
+    throw invalidIdentityToken(
+      `No OpenIDConnect provider found in your account for ${typeof iss === 'string' ? iss : '(no iss claim)'}`,
+    );
   }
   return provider;
 }
@@ -46,7 +48,8 @@ async function verifySignature(backend: Backend, provider: OidcProvider, jwt: De
     throw e;
   }
   const candidates = candidateKeys(jwt, keys);
-  if (candidates.length === 0) throw invalidIdentityToken('No key in the identity provider\'s JWKS matches the token\'s kid and algorithm.');
+  if (candidates.length === 0)
+    throw invalidIdentityToken("No key in the identity provider's JWKS matches the token's kid and algorithm.");
   if (!candidates.some((k) => verifyJwtSignature(jwt, k))) throw invalidIdentityToken('Invalid token signature.');
 }
 
@@ -55,7 +58,11 @@ function checkTimes(claims: Record<string, unknown>, nowSeconds: number): void {
   if (typeof exp !== 'number') throw invalidIdentityToken('The token has no numeric exp claim.');
   if (nowSeconds > exp + TOKEN_CLOCK_SKEW_SECONDS) {
     // AWS's wording, missing space included.
-    throw new AwsError('ExpiredTokenException', `Token expired: current date/time ${nowSeconds} must be before the expiration date/time${exp}`, 400);
+    throw new AwsError(
+      'ExpiredTokenException',
+      `Token expired: current date/time ${nowSeconds} must be before the expiration date/time${exp}`,
+      400,
+    );
   }
   if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds + TOKEN_CLOCK_SKEW_SECONDS)) {
     throw invalidIdentityToken('The token is not valid yet (nbf).');
@@ -70,7 +77,11 @@ function checkTimes(claims: Record<string, unknown>, nowSeconds: number): void {
  * IAM OIDC providers; the signature must verify with a key from the issuer's JWKS; `aud` must be one of
  * the provider's client ids; `exp`/`nbf`/`iat` must hold on aws-local's clock (skew fault included).
  */
-export async function verifyWebIdentityToken(backend: Backend, account: string, token: string): Promise<VerifiedWebIdentity> {
+export async function verifyWebIdentityToken(
+  backend: Backend,
+  account: string,
+  token: string,
+): Promise<VerifiedWebIdentity> {
   let jwt: DecodedJwt;
   try {
     jwt = decodeJwt(token);
@@ -78,7 +89,8 @@ export async function verifyWebIdentityToken(backend: Backend, account: string, 
     if (e instanceof MalformedJwtError) throw invalidIdentityToken(e.message);
     throw e;
   }
-  if (!isSupportedAlgorithm(jwt.header.alg)) throw invalidIdentityToken(`Unsupported token signing algorithm ${jwt.header.alg}.`);
+  if (!isSupportedAlgorithm(jwt.header.alg))
+    throw invalidIdentityToken(`Unsupported token signing algorithm ${jwt.header.alg}.`);
   const provider = providerFor(backend, account, jwt.claims.iss);
   await verifySignature(backend, provider, jwt);
   const { claims } = jwt;

@@ -13,17 +13,29 @@ export const AWS_MANAGED_POLICIES: Array<{ name: string; description: string; do
     description: 'Provides read-only access to AWS services and resources.',
     document: {
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 's3:Get*', 's3:List*', 'sts:GetCallerIdentity'], Resource: '*' }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['iam:Get*', 'iam:List*', 's3:Get*', 's3:List*', 'sts:GetCallerIdentity'],
+          Resource: '*',
+        },
+      ],
     },
   },
   {
     name: 'AmazonS3FullAccess',
     description: 'Provides full access to all buckets.',
-    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3-object-lambda:*'], Resource: '*' }] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3-object-lambda:*'], Resource: '*' }],
+    },
   },
   {
     name: 'AmazonS3ReadOnlyAccess',
     description: 'Provides read only access to all buckets.',
-    document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*' }] },
+    document: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*' }],
+    },
   },
 ];

@@ -16,7 +16,10 @@ export function defaultWorld(): WorldStateFile {
             name: 'admin',
             accessKeys: [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: DEFAULT_SECRET_ACCESS_KEY }],
             inlinePolicies: {
-              AdministratorAccess: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+              AdministratorAccess: {
+                Version: '2012-10-17',
+                Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+              },
             },
           },
         ],

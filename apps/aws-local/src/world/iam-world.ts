@@ -75,7 +75,13 @@ export class IamWorld {
   putPolicy(policy: Omit<ManagedPolicy, 'policyId' | 'arn' | 'createDate' | 'updateDate'>): ManagedPolicy {
     const arn = `arn:aws:iam::${policy.account}:policy${policy.path}${policy.name}`;
     const now = new Date();
-    const full: ManagedPolicy = { ...policy, arn, policyId: stableId('ANPA', 17, arn), createDate: now, updateDate: now };
+    const full: ManagedPolicy = {
+      ...policy,
+      arn,
+      policyId: stableId('ANPA', 17, arn),
+      createDate: now,
+      updateDate: now,
+    };
     this.policies.set(arn, full);
     return full;
   }
@@ -100,7 +106,11 @@ export class IamWorld {
   }
 
   putOidcProvider(provider: Omit<OidcProvider, 'arn' | 'createDate'>): OidcProvider {
-    const full: OidcProvider = { ...provider, arn: oidcProviderArn(provider.account, provider.key), createDate: new Date() };
+    const full: OidcProvider = {
+      ...provider,
+      arn: oidcProviderArn(provider.account, provider.key),
+      createDate: new Date(),
+    };
     this.oidcProviders.set(full.arn, full);
     return full;
   }

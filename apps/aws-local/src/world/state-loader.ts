@@ -35,7 +35,12 @@ function loadAccount(world: IamWorld, a: AccountState): void {
     });
   }
   const inline = (policies: Record<string, PolicyDocumentInput> | undefined, owner: string): Map<string, string> =>
-    new Map(Object.entries(policies ?? {}).map(([name, doc]) => [name, documentText(doc, 'identity', `${owner} policy ${name}`)]));
+    new Map(
+      Object.entries(policies ?? {}).map(([name, doc]) => [
+        name,
+        documentText(doc, 'identity', `${owner} policy ${name}`),
+      ]),
+    );
   for (const u of a.users ?? []) {
     world.putUser({
       account: a.id,
@@ -49,7 +54,8 @@ function loadAccount(world: IamWorld, a: AccountState): void {
   }
   for (const r of a.roles ?? []) {
     const max = r.maxSessionDuration ?? 3600;
-    if (!(max >= 3600 && max <= 43200)) throw new Error(`aws-local state: role ${r.name} maxSessionDuration must be 3600–43200`);
+    if (!(max >= 3600 && max <= 43200))
+      throw new Error(`aws-local state: role ${r.name} maxSessionDuration must be 3600–43200`);
     world.putRole({
       account: a.id,
       name: r.name,
@@ -84,11 +90,21 @@ function loadOidcProvider(world: IamWorld, account: string, p: OidcProviderState
 /** Builds the IAM world from a state object, a state file path, or the default world when none is given. */
 export function loadWorld(state?: WorldStateFile | string): IamWorld {
   const file: WorldStateFile =
-    state === undefined ? defaultWorld() : typeof state === 'string' ? (JSON.parse(readFileSync(state, 'utf8')) as WorldStateFile) : state;
+    state === undefined
+      ? defaultWorld()
+      : typeof state === 'string'
+        ? (JSON.parse(readFileSync(state, 'utf8')) as WorldStateFile)
+        : state;
   if (!file || !Array.isArray(file.accounts)) throw new Error('aws-local state: "accounts" must be an array');
   const world = new IamWorld();
   for (const p of AWS_MANAGED_POLICIES) {
-    world.putPolicy({ account: 'aws', name: p.name, path: '/', description: p.description, document: JSON.stringify(p.document) });
+    world.putPolicy({
+      account: 'aws',
+      name: p.name,
+      path: '/',
+      description: p.description,
+      document: JSON.stringify(p.document),
+    });
   }
   for (const a of file.accounts) loadAccount(world, a);
   return world;

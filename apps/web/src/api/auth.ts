@@ -28,9 +28,11 @@ export const auth = {
   changePassword: (body: Schemas['ChangePasswordDto']) => unwrap(api.POST('/v1/account/password', { body })),
   listTokens: () => unwrap(api.GET('/v1/account/tokens', { params: { query: { limit: 100 } } })),
   createToken: (body: Schemas['CreateAccountTokenDto']) => unwrap(api.POST('/v1/account/tokens', { body })),
-  revokeToken: (tokenId: string) => unwrap(api.DELETE('/v1/account/tokens/{tokenId}', { params: { path: { tokenId } } })),
+  revokeToken: (tokenId: string) =>
+    unwrap(api.DELETE('/v1/account/tokens/{tokenId}', { params: { path: { tokenId } } })),
   listInvitations: () => unwrap(api.GET('/v1/invitations', { params: { query: { limit: 100 } } })),
   invite: (body: Schemas['CreateInvitationDto']) => unwrap(api.POST('/v1/invitations', { body })),
-  revokeInvitation: (invitationId: string) => unwrap(api.DELETE('/v1/invitations/{invitationId}', { params: { path: { invitationId } } })),
+  revokeInvitation: (invitationId: string) =>
+    unwrap(api.DELETE('/v1/invitations/{invitationId}', { params: { path: { invitationId } } })),
   setTenantMfa: (mfaRequired: boolean) => unwrap(api.PATCH('/v1/tenant', { body: { mfaRequired } })),
 };

@@ -29,15 +29,23 @@ export class ApiProblem extends Error {
 export function toProblem(response: Response, body: unknown): ApiProblem {
   const json = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const errors = Array.isArray(json.errors)
-    ? json.errors.filter((e): e is FieldProblem => !!e && typeof e === 'object' && typeof (e as FieldProblem).field === 'string').map((e) => ({ field: e.field, message: String(e.message) }))
+    ? json.errors
+        .filter((e): e is FieldProblem => !!e && typeof e === 'object' && typeof (e as FieldProblem).field === 'string')
+        .map((e) => ({ field: e.field, message: String(e.message) }))
     : [];
   const title = typeof json.title === 'string' ? json.title : response.statusText || `HTTP ${response.status}`;
-  const detail = typeof json.detail === 'string' ? json.detail : typeof body === 'string' && body ? body.slice(0, 300) : title;
+  const detail =
+    typeof json.detail === 'string' ? json.detail : typeof body === 'string' && body ? body.slice(0, 300) : title;
   return new ApiProblem(response.status, title, detail, errors, json);
 }
 
 export function asProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
-  if (error instanceof TypeError) return new ApiProblem(0, 'Network error', 'The LabKeys server could not be reached; check your connection and try again.');
+  if (error instanceof TypeError)
+    return new ApiProblem(
+      0,
+      'Network error',
+      'The LabKeys server could not be reached; check your connection and try again.',
+    );
   return new ApiProblem(0, 'Error', error instanceof Error ? error.message : String(error));
 }

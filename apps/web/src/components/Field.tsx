@@ -24,9 +24,18 @@ function FieldErrors({ id, messages }: { id: string; messages: string[] }) {
 export function Field({ label, name, problem, hint, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   const messages = problem?.messagesFor(name) ?? [];
-  const described = [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const described =
+    [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   const checkbox = input.type === 'checkbox';
-  const control = <input id={id} name={name} aria-invalid={messages.length > 0 || undefined} aria-describedby={described} {...input} />;
+  const control = (
+    <input
+      id={id}
+      name={name}
+      aria-invalid={messages.length > 0 || undefined}
+      aria-describedby={described}
+      {...input}
+    />
+  );
   return (
     <div className={checkbox ? 'field checkbox' : 'field'}>
       {checkbox ? control : null}
@@ -42,10 +51,18 @@ export function Field({ label, name, problem, hint, ...input }: FieldProps & Inp
   );
 }
 
-export function SelectField({ label, name, problem, hint, children, ...select }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  name,
+  problem,
+  hint,
+  children,
+  ...select
+}: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = useId();
   const messages = problem?.messagesFor(name) ?? [];
-  const described = [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const described =
+    [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -54,7 +71,13 @@ export function SelectField({ label, name, problem, hint, children, ...select }:
           {hint}
         </div>
       )}
-      <select id={id} name={name} aria-invalid={messages.length > 0 || undefined} aria-describedby={described} {...select}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={messages.length > 0 || undefined}
+        aria-describedby={described}
+        {...select}
+      >
         {children}
       </select>
       <FieldErrors id={`${id}-error`} messages={messages} />

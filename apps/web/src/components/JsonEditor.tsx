@@ -31,7 +31,8 @@ const VALUE_NODES = new Set(['Object', 'Array', 'String', 'Number', 'True', 'Fal
 export function pathSegments(path: string): (string | number)[] {
   const out: (string | number)[] = [];
   const re = /(?:^|\.)([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
-  for (const m of path.matchAll(re)) out.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]) as string)));
+  for (const m of path.matchAll(re))
+    out.push(m[1] ?? (m[2] !== undefined ? Number(m[2]) : (JSON.parse(m[3]) as string)));
   return out;
 }
 
@@ -58,7 +59,11 @@ export function locate(state: EditorState, path: string): { from: number; to: nu
           return false;
         }
       });
-      node = property ? (children(property).reverse().find((n) => VALUE_NODES.has(n.name)) ?? property) : null;
+      node = property
+        ? (children(property)
+            .reverse()
+            .find((n) => VALUE_NODES.has(n.name)) ?? property)
+        : null;
     } else if (typeof segment === 'number' && node.name === 'Array') {
       node = children(node).filter((n) => VALUE_NODES.has(n.name))[segment] ?? null;
     } else node = null;
@@ -68,7 +73,10 @@ export function locate(state: EditorState, path: string): { from: number; to: nu
 }
 
 /** CodeMirror 6 with JSON highlighting and syntax checks; the api's problems are shown where they point. */
-export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEditor({ id, label, value, onChange, problems, describedBy }, ref) {
+export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEditor(
+  { id, label, value, onChange, problems, describedBy },
+  ref,
+) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const changed = useRef(onChange);
@@ -81,9 +89,14 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
       linter(jsonParseLinter()),
       lintGutter(),
       EditorView.lineWrapping,
-      EditorView.contentAttributes.of({ id, 'aria-label': label, ...(describedBy ? { 'aria-describedby': describedBy } : {}) }),
+      EditorView.contentAttributes.of({
+        id,
+        'aria-label': label,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+      }),
       EditorView.updateListener.of((update) => {
-        if (update.docChanged && !update.transactions.some((tr) => tr.annotation(fromProps))) changed.current(update.state.doc.toString());
+        if (update.docChanged && !update.transactions.some((tr) => tr.annotation(fromProps)))
+          changed.current(update.state.doc.toString());
       }),
     ];
     view.current = new EditorView({ parent: host.current!, state: EditorState.create({ doc: value, extensions }) });
@@ -93,13 +106,19 @@ export const JsonEditor = forwardRef<JsonEditorHandle, Props>(function JsonEdito
 
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: fromProps.of(true) });
+    if (v && v.state.doc.toString() !== value)
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: fromProps.of(true) });
   }, [value]);
 
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    const diagnostics: Diagnostic[] = problems.map((p) => ({ ...locate(v.state, p.path), severity: 'error', message: p.message, source: 'LabKeys' }));
+    const diagnostics: Diagnostic[] = problems.map((p) => ({
+      ...locate(v.state, p.path),
+      severity: 'error',
+      message: p.message,
+      source: 'LabKeys',
+    }));
     v.dispatch(setDiagnostics(v.state, diagnostics));
   }, [problems]);
 

@@ -13,7 +13,15 @@ export function usePager() {
   };
 }
 
-export function Pager({ pager, nextCursor, label }: { pager: ReturnType<typeof usePager>; nextCursor?: string | null; label: string }) {
+export function Pager({
+  pager,
+  nextCursor,
+  label,
+}: {
+  pager: ReturnType<typeof usePager>;
+  nextCursor?: string | null;
+  label: string;
+}) {
   if (pager.page === 1 && !nextCursor) return null;
   return (
     <nav className="pager" aria-label={`${label} pages`}>

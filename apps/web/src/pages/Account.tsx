@@ -44,8 +44,27 @@ function PasswordSection() {
             Password changed. Your other sessions were signed out.
           </p>
         )}
-        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} problem={problem} required />
-        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" hint="At least 12 characters." value={newPassword} onChange={(e) => setNew(e.target.value)} problem={problem} required />
+        <Field
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          value={currentPassword}
+          onChange={(e) => setCurrent(e.target.value)}
+          problem={problem}
+          required
+        />
+        <Field
+          label="New password"
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 12 characters."
+          value={newPassword}
+          onChange={(e) => setNew(e.target.value)}
+          problem={problem}
+          required
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={change.isPending}>
             Change password
@@ -63,7 +82,15 @@ function MfaSection() {
   const withStepUp = useStepUp();
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const disable = async () => {
-    if (!(await confirm({ title: 'Turn off two-factor sign-in?', body: <p>Signing in will need only your password.</p>, confirmLabel: 'Turn off', danger: true }))) return;
+    if (
+      !(await confirm({
+        title: 'Turn off two-factor sign-in?',
+        body: <p>Signing in will need only your password.</p>,
+        confirmLabel: 'Turn off',
+        danger: true,
+      }))
+    )
+      return;
     try {
       await withStepUp(() => auth.disableMfa());
       await client.invalidateQueries({ queryKey: SESSION_KEY });
@@ -119,7 +146,15 @@ function TokensSection() {
     onError: (e) => setProblem(asProblem(e)),
   });
   const revoke = async (id: string, tokenName: string) => {
-    if (!(await confirm({ title: `Revoke “${tokenName}”?`, body: <p>Scripts using this token stop working at once.</p>, confirmLabel: 'Revoke token', danger: true }))) return;
+    if (
+      !(await confirm({
+        title: `Revoke “${tokenName}”?`,
+        body: <p>Scripts using this token stop working at once.</p>,
+        confirmLabel: 'Revoke token',
+        danger: true,
+      }))
+    )
+      return;
     try {
       await auth.revokeToken(id);
       await client.invalidateQueries({ queryKey: ['account-tokens'] });
@@ -133,9 +168,7 @@ function TokensSection() {
       <p className="hint">For scripts and the API (Authorization: Bearer lk_…). A token acts as you, with your role.</p>
       {issued && (
         <div className="alert success" role="status">
-          <p>
-            Token “{issued.name}” created. Copy it now: it is shown only once.
-          </p>
+          <p>Token “{issued.name}” created. Copy it now: it is shown only once.</p>
           <CopyBlock text={issued.token} label="API token" />
         </div>
       )}
@@ -148,8 +181,23 @@ function TokensSection() {
         noValidate
       >
         <ProblemAlert problem={problem} shown={['name', 'expiresInDays']} />
-        <Field label="Token name" name="name" value={name} onChange={(e) => setName(e.target.value)} problem={problem} required />
-        <Field label="Expires after days (optional)" name="expiresInDays" type="number" min={1} value={days} onChange={(e) => setDays(e.target.value)} problem={problem} />
+        <Field
+          label="Token name"
+          name="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          problem={problem}
+          required
+        />
+        <Field
+          label="Expires after days (optional)"
+          name="expiresInDays"
+          type="number"
+          min={1}
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+          problem={problem}
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             Create token
@@ -203,7 +251,15 @@ export function AccountPage() {
   const navigate = useNavigate();
   const confirm = useConfirm();
   const everywhere = async () => {
-    if (!(await confirm({ title: 'Sign out everywhere?', body: <p>Every browser signed in as you, this one included, is signed out.</p>, confirmLabel: 'Sign out everywhere', danger: true }))) return;
+    if (
+      !(await confirm({
+        title: 'Sign out everywhere?',
+        body: <p>Every browser signed in as you, this one included, is signed out.</p>,
+        confirmLabel: 'Sign out everywhere',
+        danger: true,
+      }))
+    )
+      return;
     await auth.signOutEverywhere().catch(() => undefined);
     storeSession(client, null);
     client.clear();

@@ -37,7 +37,8 @@ export function AuditPage() {
       ),
   });
   const problem = audit.error ? asProblem(audit.error) : null;
-  const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) => setDraft({ ...draft, [key]: e.target.value });
+  const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) =>
+    setDraft({ ...draft, [key]: e.target.value });
   return (
     <Page title="Audit log">
       <form
@@ -48,12 +49,46 @@ export function AuditPage() {
           pager.reset();
         }}
       >
-        <Field label="Action" name="action" value={draft.action} onChange={set('action')} problem={problem} placeholder="lab.started" />
-        <Field label="Subject type" name="subjectType" value={draft.subjectType} onChange={set('subjectType')} problem={problem} placeholder="lab" />
-        <Field label="Subject id" name="subjectId" value={draft.subjectId} onChange={set('subjectId')} problem={problem} />
+        <Field
+          label="Action"
+          name="action"
+          value={draft.action}
+          onChange={set('action')}
+          problem={problem}
+          placeholder="lab.started"
+        />
+        <Field
+          label="Subject type"
+          name="subjectType"
+          value={draft.subjectType}
+          onChange={set('subjectType')}
+          problem={problem}
+          placeholder="lab"
+        />
+        <Field
+          label="Subject id"
+          name="subjectId"
+          value={draft.subjectId}
+          onChange={set('subjectId')}
+          problem={problem}
+        />
         <Field label="Actor id" name="actorId" value={draft.actorId} onChange={set('actorId')} problem={problem} />
-        <Field label="Since" name="since" type="datetime-local" value={draft.since} onChange={set('since')} problem={problem} />
-        <Field label="Until" name="until" type="datetime-local" value={draft.until} onChange={set('until')} problem={problem} />
+        <Field
+          label="Since"
+          name="since"
+          type="datetime-local"
+          value={draft.since}
+          onChange={set('since')}
+          problem={problem}
+        />
+        <Field
+          label="Until"
+          name="until"
+          type="datetime-local"
+          value={draft.until}
+          onChange={set('until')}
+          problem={problem}
+        />
         <div className="actions">
           <button type="submit" className="primary">
             Filter

@@ -14,16 +14,30 @@ type Connection = Schemas['ConnectionDto'];
 type Verify = Schemas['VerifyResultDto'];
 type Check = Schemas['VerifyFailureDto']['check'];
 
-const CONNECTION_FIELDS = ['name', 'accountId', 'region', 'partition', 'mode', 'labRoleArn', 'managementRoleArn', 'endpointOverride'];
+const CONNECTION_FIELDS = [
+  'name',
+  'accountId',
+  'region',
+  'partition',
+  'mode',
+  'labRoleArn',
+  'managementRoleArn',
+  'endpointOverride',
+];
 
 /** What the school's AWS administrator changes when a check fails. */
 const FIX: Record<Check, string> = {
-  trust: "LabKeys could not assume the lab role. Create the lab role with the trust policy from “Setup” below (exactly as shown), in this connection's account.",
-  externalId: 'The lab role accepted LabKeys without this connection’s external id. Add the sts:ExternalId condition from the trust policy in “Setup”.',
-  otherTenant: 'The lab role trusts LabKeys for another school too. Use the trust policy from “Setup”, which names this connection’s external id only.',
-  oidcProvider: 'The account has no IAM OIDC provider for LabKeys. Create it with the URL and audience shown in “Setup”.',
+  trust:
+    "LabKeys could not assume the lab role. Create the lab role with the trust policy from “Setup” below (exactly as shown), in this connection's account.",
+  externalId:
+    'The lab role accepted LabKeys without this connection’s external id. Add the sts:ExternalId condition from the trust policy in “Setup”.',
+  otherTenant:
+    'The lab role trusts LabKeys for another school too. Use the trust policy from “Setup”, which names this connection’s external id only.',
+  oidcProvider:
+    'The account has no IAM OIDC provider for LabKeys. Create it with the URL and audience shown in “Setup”.',
   managementRole: 'LabKeys could not assume the management role. Create it with its trust policy from “Setup”.',
-  inlinePolicies: 'LabKeys cannot write the lab role’s deny policy, so it could not end access early. Attach the management policy from “Setup” to the management role.',
+  inlinePolicies:
+    'LabKeys cannot write the lab role’s deny policy, so it could not end access early. Attach the management policy from “Setup” to the management role.',
 };
 
 function CheckRow({ label, ok, detail }: { label: string; ok: boolean | undefined; detail?: string | null }) {
@@ -42,15 +56,39 @@ export function VerifyReport({ result }: { result: Verify }) {
   return (
     <div className={result.verified ? 'alert success' : 'alert error'} role="status">
       <p>
-        <strong>{result.verified ? 'Verified: LabKeys can issue and end access with this connection.' : 'Not verified: labs cannot start on this connection until it passes.'}</strong>{' '}
-        <span className="muted">Checked {formatTime(result.checkedAt)} as {result.labkeysIdentityArn}.</span>
+        <strong>
+          {result.verified
+            ? 'Verified: LabKeys can issue and end access with this connection.'
+            : 'Not verified: labs cannot start on this connection until it passes.'}
+        </strong>{' '}
+        <span className="muted">
+          Checked {formatTime(result.checkedAt)} as {result.labkeysIdentityArn}.
+        </span>
       </p>
       <ul className="checks">
-        <CheckRow label="Lab role trust (AssumeRole)" ok={result.trust.ok} detail={result.trust.ok ? null : `${result.trust.code}: ${result.trust.message}`} />
-        <CheckRow label="External id enforced" ok={result.externalIdEnforced ?? undefined} detail={result.externalIdNote} />
+        <CheckRow
+          label="Lab role trust (AssumeRole)"
+          ok={result.trust.ok}
+          detail={result.trust.ok ? null : `${result.trust.code}: ${result.trust.message}`}
+        />
+        <CheckRow
+          label="External id enforced"
+          ok={result.externalIdEnforced ?? undefined}
+          detail={result.externalIdNote}
+        />
         <CheckRow label="Other schools refused" ok={result.otherTenantRefused ?? undefined} />
-        <CheckRow label="OIDC provider" ok={result.oidcProvider?.ok} detail={result.oidcProvider?.ok ? null : `${result.oidcProvider?.code}: ${result.oidcProvider?.message}`} />
-        <CheckRow label="Management role" ok={result.managementRole?.ok} detail={result.managementRole?.ok ? null : `${result.managementRole?.code}: ${result.managementRole?.message}`} />
+        <CheckRow
+          label="OIDC provider"
+          ok={result.oidcProvider?.ok}
+          detail={result.oidcProvider?.ok ? null : `${result.oidcProvider?.code}: ${result.oidcProvider?.message}`}
+        />
+        <CheckRow
+          label="Management role"
+          ok={result.managementRole?.ok}
+          detail={
+            result.managementRole?.ok ? null : `${result.managementRole?.code}: ${result.managementRole?.message}`
+          }
+        />
         <CheckRow
           label="Deny policy writes (PutRolePolicy, GetRolePolicy, DeleteRolePolicy)"
           ok={result.inlinePolicies.ok}
@@ -82,7 +120,10 @@ export function VerifyReport({ result }: { result: Verify }) {
 }
 
 function SetupSection({ connectionId }: { connectionId: string }) {
-  const setup = useQuery({ queryKey: ['setup', connectionId], queryFn: () => unwrap(api.GET('/v1/connections/{connectionId}/setup', { params: { path: { connectionId } } })) });
+  const setup = useQuery({
+    queryKey: ['setup', connectionId],
+    queryFn: () => unwrap(api.GET('/v1/connections/{connectionId}/setup', { params: { path: { connectionId } } })),
+  });
   const [tab, setTab] = useState<'json' | 'terraform' | 'cloudformation'>('json');
   const s = setup.data;
   const tabs = [
@@ -99,7 +140,15 @@ function SetupSection({ connectionId }: { connectionId: string }) {
         <>
           <div role="tablist" aria-label="Setup format" className="tabs">
             {tabs.map(([id, label]) => (
-              <button key={id} type="button" role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls={`panel-${id}`} tabIndex={tab === id ? 0 : -1} onClick={() => setTab(id)}
+              <button
+                key={id}
+                type="button"
+                role="tab"
+                id={`tab-${id}`}
+                aria-selected={tab === id}
+                aria-controls={`panel-${id}`}
+                tabIndex={tab === id ? 0 : -1}
+                onClick={() => setTab(id)}
                 onKeyDown={(e) => {
                   const at = tabs.findIndex(([t]) => t === tab);
                   if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
@@ -127,20 +176,35 @@ function SetupSection({ connectionId }: { connectionId: string }) {
                 <h3>Lab role {s.labRole.roleName}</h3>
                 <p className="muted">{s.labRole.note}</p>
                 <p>
-                  Path <code>{s.labRole.path}</code>, maximum session duration {s.labRole.maxSessionDuration} s. Trust policy:
+                  Path <code>{s.labRole.path}</code>, maximum session duration {s.labRole.maxSessionDuration} s. Trust
+                  policy:
                 </p>
-                <CopyBlock text={JSON.stringify(s.labRole.trustPolicy, null, 2)} label="lab role trust policy" multiline />
+                <CopyBlock
+                  text={JSON.stringify(s.labRole.trustPolicy, null, 2)}
+                  label="lab role trust policy"
+                  multiline
+                />
                 <h3>Management role {s.managementRole.roleName}</h3>
                 <p>Trust policy:</p>
-                <CopyBlock text={JSON.stringify(s.managementRole.trustPolicy, null, 2)} label="management role trust policy" multiline />
+                <CopyBlock
+                  text={JSON.stringify(s.managementRole.trustPolicy, null, 2)}
+                  label="management role trust policy"
+                  multiline
+                />
                 <p>
                   Inline policy <code>{s.managementRole.policyName}</code>:
                 </p>
-                <CopyBlock text={JSON.stringify(s.managementRole.policy, null, 2)} label="management policy" multiline />
+                <CopyBlock
+                  text={JSON.stringify(s.managementRole.policy, null, 2)}
+                  label="management policy"
+                  multiline
+                />
               </>
             )}
             {tab === 'terraform' && <CopyBlock text={s.terraform} label="Terraform" multiline />}
-            {tab === 'cloudformation' && <CopyBlock text={s.cloudFormation.yaml} label="CloudFormation template" multiline />}
+            {tab === 'cloudformation' && (
+              <CopyBlock text={s.cloudFormation.yaml} label="CloudFormation template" multiline />
+            )}
           </div>
         </>
       )}
@@ -161,7 +225,8 @@ function ConnectionForm({ initial, onSaved }: { initial?: Connection; onSaved: (
     endpointOverride: initial?.endpointOverride ?? '',
   });
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [key]: e.target.value });
   const opt = (v: string) => v.trim() || undefined;
   const save = useMutation({
     mutationFn: () =>
@@ -170,7 +235,13 @@ function ConnectionForm({ initial, onSaved }: { initial?: Connection; onSaved: (
           ? unwrap(
               api.PATCH('/v1/connections/{connectionId}', {
                 params: { path: { connectionId: initial.id } },
-                body: { name: form.name.trim(), region: form.region.trim(), labRoleArn: opt(form.labRoleArn), managementRoleArn: opt(form.managementRoleArn), endpointOverride: opt(form.endpointOverride) },
+                body: {
+                  name: form.name.trim(),
+                  region: form.region.trim(),
+                  labRoleArn: opt(form.labRoleArn),
+                  managementRoleArn: opt(form.managementRoleArn),
+                  endpointOverride: opt(form.endpointOverride),
+                },
               }),
             )
           : unwrap(
@@ -203,20 +274,69 @@ function ConnectionForm({ initial, onSaved }: { initial?: Connection; onSaved: (
       <ProblemAlert problem={problem} shown={CONNECTION_FIELDS} />
       <div className="grid">
         <Field label="Name" name="name" value={form.name} onChange={set('name')} problem={problem} required />
-        <Field label="AWS account id" name="accountId" inputMode="numeric" value={form.accountId} onChange={set('accountId')} problem={problem} disabled={!!initial} required />
+        <Field
+          label="AWS account id"
+          name="accountId"
+          inputMode="numeric"
+          value={form.accountId}
+          onChange={set('accountId')}
+          problem={problem}
+          disabled={!!initial}
+          required
+        />
         <Field label="Region" name="region" value={form.region} onChange={set('region')} problem={problem} required />
-        <SelectField label="Partition" name="partition" value={form.partition} onChange={set('partition')} problem={problem} disabled={!!initial}>
+        <SelectField
+          label="Partition"
+          name="partition"
+          value={form.partition}
+          onChange={set('partition')}
+          problem={problem}
+          disabled={!!initial}
+        >
           <option value="aws">aws</option>
           <option value="aws-us-gov">aws-us-gov</option>
           <option value="aws-cn">aws-cn</option>
         </SelectField>
-        <SelectField label="How LabKeys signs in" name="mode" value={form.mode} onChange={set('mode')} problem={problem} disabled={!!initial} hint="Fixed once created.">
+        <SelectField
+          label="How LabKeys signs in"
+          name="mode"
+          value={form.mode}
+          onChange={set('mode')}
+          problem={problem}
+          disabled={!!initial}
+          hint="Fixed once created."
+        >
           <option value="assumeRole">AssumeRole with LabKeys’ AWS identity and an external id</option>
-          <option value="webIdentity">Web identity: the account trusts LabKeys’ OIDC issuer (no AWS key in LabKeys)</option>
+          <option value="webIdentity">
+            Web identity: the account trusts LabKeys’ OIDC issuer (no AWS key in LabKeys)
+          </option>
         </SelectField>
-        <Field label="Lab role ARN" name="labRoleArn" value={form.labRoleArn} onChange={set('labRoleArn')} problem={problem} hint="The role students' sessions assume; needed before verifying." placeholder="arn:aws:iam::123456789012:role/LabKeysStudentLab" />
-        <Field label="Management role ARN" name="managementRoleArn" value={form.managementRoleArn} onChange={set('managementRoleArn')} problem={problem} hint="The role LabKeys uses to write deny policies on the lab role." placeholder="arn:aws:iam::123456789012:role/LabKeysManagement" />
-        <Field label="Endpoint override (optional)" name="endpointOverride" value={form.endpointOverride} onChange={set('endpointOverride')} problem={problem} hint="Only for a local AWS such as aws-local." />
+        <Field
+          label="Lab role ARN"
+          name="labRoleArn"
+          value={form.labRoleArn}
+          onChange={set('labRoleArn')}
+          problem={problem}
+          hint="The role students' sessions assume; needed before verifying."
+          placeholder="arn:aws:iam::123456789012:role/LabKeysStudentLab"
+        />
+        <Field
+          label="Management role ARN"
+          name="managementRoleArn"
+          value={form.managementRoleArn}
+          onChange={set('managementRoleArn')}
+          problem={problem}
+          hint="The role LabKeys uses to write deny policies on the lab role."
+          placeholder="arn:aws:iam::123456789012:role/LabKeysManagement"
+        />
+        <Field
+          label="Endpoint override (optional)"
+          name="endpointOverride"
+          value={form.endpointOverride}
+          onChange={set('endpointOverride')}
+          problem={problem}
+          hint="Only for a local AWS such as aws-local."
+        />
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
@@ -229,7 +349,10 @@ function ConnectionForm({ initial, onSaved }: { initial?: Connection; onSaved: (
 
 export function ConnectionsPage() {
   const navigate = useNavigate();
-  const connections = useQuery({ queryKey: ['connections'], queryFn: () => unwrap(api.GET('/v1/connections', { params: { query: { limit: 100 } } })) });
+  const connections = useQuery({
+    queryKey: ['connections'],
+    queryFn: () => unwrap(api.GET('/v1/connections', { params: { query: { limit: 100 } } })),
+  });
   return (
     <Page title="AWS connections">
       <section className="card" aria-labelledby="conn-list">
@@ -257,7 +380,11 @@ export function ConnectionsPage() {
                       {c.accountId} · {c.region}
                     </td>
                     <td>{c.mode}</td>
-                    <td>{c.lastVerifiedAt ? `${c.lastVerifyOk ? 'passed' : 'failed'} ${formatTime(c.lastVerifiedAt)}` : 'never'}</td>
+                    <td>
+                      {c.lastVerifiedAt
+                        ? `${c.lastVerifyOk ? 'passed' : 'failed'} ${formatTime(c.lastVerifiedAt)}`
+                        : 'never'}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -282,7 +409,10 @@ export function ConnectionPage() {
   const [editing, setEditing] = useState(false);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [result, setResult] = useState<Verify | null>(null);
-  const connection = useQuery({ queryKey: ['connection', connectionId], queryFn: () => unwrap(api.GET('/v1/connections/{connectionId}', { params: { path: { connectionId } } })) });
+  const connection = useQuery({
+    queryKey: ['connection', connectionId],
+    queryFn: () => unwrap(api.GET('/v1/connections/{connectionId}', { params: { path: { connectionId } } })),
+  });
   const verify = useMutation({
     mutationFn: () => unwrap(api.POST('/v1/connections/{connectionId}/verify', { params: { path: { connectionId } } })),
     onMutate: () => {
@@ -296,9 +426,19 @@ export function ConnectionPage() {
     onError: (e) => setProblem(asProblem(e)),
   });
   const remove = async () => {
-    if (!(await confirm({ title: 'Delete this connection?', body: <p>Templates using it must be changed or deleted first.</p>, confirmLabel: 'Delete connection', danger: true }))) return;
+    if (
+      !(await confirm({
+        title: 'Delete this connection?',
+        body: <p>Templates using it must be changed or deleted first.</p>,
+        confirmLabel: 'Delete connection',
+        danger: true,
+      }))
+    )
+      return;
     try {
-      await withStepUp(() => unwrap(api.DELETE('/v1/connections/{connectionId}', { params: { path: { connectionId } } })));
+      await withStepUp(() =>
+        unwrap(api.DELETE('/v1/connections/{connectionId}', { params: { path: { connectionId } } })),
+      );
       await client.invalidateQueries({ queryKey: ['connections'] });
       navigate('/connections');
     } catch (e) {
@@ -368,7 +508,11 @@ export function ConnectionPage() {
                   </>
                 )}
                 <dt>Last verify</dt>
-                <dd>{c.lastVerifiedAt ? `${c.lastVerifyOk ? 'passed' : 'failed'} ${formatTime(c.lastVerifiedAt)}` : 'never'}</dd>
+                <dd>
+                  {c.lastVerifiedAt
+                    ? `${c.lastVerifyOk ? 'passed' : 'failed'} ${formatTime(c.lastVerifiedAt)}`
+                    : 'never'}
+                </dd>
               </dl>
             )}
             {!result && c.lastVerifyOk === false && c.lastVerifyFailures && c.lastVerifyFailures.length > 0 && (
@@ -379,7 +523,11 @@ export function ConnectionPage() {
                 <ul>
                   {c.lastVerifyFailures.map((f, i) => (
                     <li key={i}>
-                      {FIX[f.check]} <span className="muted">({f.action ? `${f.action} ` : ''}{f.code}: {f.message})</span>
+                      {FIX[f.check]}{' '}
+                      <span className="muted">
+                        ({f.action ? `${f.action} ` : ''}
+                        {f.code}: {f.message})
+                      </span>
                     </li>
                   ))}
                 </ul>

@@ -66,8 +66,9 @@ function ImportSummary({ result }: { result: ImportResult }) {
   return (
     <div className="alert success" role="status">
       <p>
-        <strong>Imported.</strong> {result.students.created} new student(s), {result.students.existing} already known; {result.enrollments.created} enrolled,{' '}
-        {result.enrollments.reactivated} re-enrolled, {result.enrollments.alreadyEnrolled} already enrolled.
+        <strong>Imported.</strong> {result.students.created} new student(s), {result.students.existing} already known;{' '}
+        {result.enrollments.created} enrolled, {result.enrollments.reactivated} re-enrolled,{' '}
+        {result.enrollments.alreadyEnrolled} already enrolled.
       </p>
       {result.accessLinks.length > 0 && (
         <>
@@ -96,7 +97,10 @@ function AddStudents({ courseId, onDone }: { courseId: string; onDone: () => voi
   const [sentLines, setSentLines] = useState<number[]>([]);
   const [busy, setBusy] = useState(false);
   const submit = async () => {
-    const lines = text.split('\n').map((line, i) => ({ line: i + 1, text: line.trim() })).filter((l) => l.text);
+    const lines = text
+      .split('\n')
+      .map((line, i) => ({ line: i + 1, text: line.trim() }))
+      .filter((l) => l.text);
     const students = lines.map((l) => {
       const [email, ...name] = l.text.split(',');
       return { email: email.trim(), displayName: name.join(',').trim() || undefined };
@@ -106,7 +110,11 @@ function AddStudents({ courseId, onDone }: { courseId: string; onDone: () => voi
     setResult(null);
     setSentLines(lines.map((l) => l.line));
     try {
-      setResult(await unwrap(api.POST('/v1/courses/{courseId}/students', { params: { path: { courseId } }, body: { students } })));
+      setResult(
+        await unwrap(
+          api.POST('/v1/courses/{courseId}/students', { params: { path: { courseId } }, body: { students } }),
+        ),
+      );
       setText('');
       onDone();
     } catch (e) {
@@ -128,7 +136,14 @@ function AddStudents({ courseId, onDone }: { courseId: string; onDone: () => voi
       >
         <div className="field">
           <label htmlFor="roster-text">One student per line: email, then optionally a comma and the name</label>
-          <textarea id="roster-text" rows={4} value={text} onChange={(e) => setText(e.target.value)} placeholder={'grace@example.edu, Grace Hopper\nalan@example.edu'} aria-invalid={!!problem || undefined} />
+          <textarea
+            id="roster-text"
+            rows={4}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder={'grace@example.edu, Grace Hopper\nalan@example.edu'}
+            aria-invalid={!!problem || undefined}
+          />
         </div>
         {problem && (
           <div role="alert">
@@ -167,7 +182,14 @@ function CsvUpload({ courseId, onDone }: { courseId: string; onDone: () => void 
     setBusy(true);
     setProblem(null);
     try {
-      setResult(await send<ImportResult>('POST', `/v1/courses/${encodeURIComponent(courseId)}/students/csv`, file.text, 'text/csv'));
+      setResult(
+        await send<ImportResult>(
+          'POST',
+          `/v1/courses/${encodeURIComponent(courseId)}/students/csv`,
+          file.text,
+          'text/csv',
+        ),
+      );
       setFile(null);
       onDone();
     } catch (e) {
@@ -181,8 +203,9 @@ function CsvUpload({ courseId, onDone }: { courseId: string; onDone: () => void 
     <section className="card" aria-labelledby="csv-upload">
       <h2 id="csv-upload">Upload a roster (CSV)</h2>
       <p className="hint">
-        A header row with an <code>email</code> column and optionally <code>displayName</code> (or <code>name</code>); other columns are ignored and never stored. The file is
-        checked as a whole: if any row is wrong, nothing is imported and every wrong row is listed.
+        A header row with an <code>email</code> column and optionally <code>displayName</code> (or <code>name</code>);
+        other columns are ignored and never stored. The file is checked as a whole: if any row is wrong, nothing is
+        imported and every wrong row is listed.
       </p>
       <div className="field">
         <label htmlFor="csv-file">CSV file</label>
@@ -222,7 +245,17 @@ interface RosterRow {
   emailError: string | null;
 }
 
-function Roster({ courseId, archived, version, onChanged }: { courseId: string; archived: boolean; version: number; onChanged: () => void }) {
+function Roster({
+  courseId,
+  archived,
+  version,
+  onChanged,
+}: {
+  courseId: string;
+  archived: boolean;
+  version: number;
+  onChanged: () => void;
+}) {
   const confirm = useConfirm();
   const pager = usePager();
   const [q, setQ] = useState('');
@@ -237,14 +270,32 @@ function Roster({ courseId, archived, version, onChanged }: { courseId: string; 
     queryFn: async (): Promise<{ rows: RosterRow[]; nextCursor?: string | null }> => {
       if (search) {
         // The roster list has no text search; the students list does (within this course).
-        const page = await unwrap(api.GET('/v1/students', { params: { query: { courseId, q: search, limit: 25, cursor: pager.cursor } } }));
+        const page = await unwrap(
+          api.GET('/v1/students', { params: { query: { courseId, q: search, limit: 25, cursor: pager.cursor } } }),
+        );
         return {
           nextCursor: page.nextCursor,
-          rows: page.items.map((s) => ({ key: s.id, studentId: s.id, email: s.email, name: s.displayName ?? null, handle: s.handle, enrollmentId: null, active: true, tokenIssuedAt: null, emailState: null, emailError: null })),
+          rows: page.items.map((s) => ({
+            key: s.id,
+            studentId: s.id,
+            email: s.email,
+            name: s.displayName ?? null,
+            handle: s.handle,
+            enrollmentId: null,
+            active: true,
+            tokenIssuedAt: null,
+            emailState: null,
+            emailError: null,
+          })),
         };
       }
       const page = await unwrap(
-        api.GET('/v1/courses/{courseId}/enrollments', { params: { path: { courseId }, query: { limit: 25, cursor: pager.cursor, active: showUnenrolled ? undefined : 'true' } } }),
+        api.GET('/v1/courses/{courseId}/enrollments', {
+          params: {
+            path: { courseId },
+            query: { limit: 25, cursor: pager.cursor, active: showUnenrolled ? undefined : 'true' },
+          },
+        }),
       );
       return {
         nextCursor: page.nextCursor,
@@ -265,7 +316,9 @@ function Roster({ courseId, archived, version, onChanged }: { courseId: string; 
   });
   const enrollmentOf = async (row: RosterRow): Promise<string> => {
     if (row.enrollmentId) return row.enrollmentId;
-    const student = await unwrap(api.GET('/v1/students/{studentId}', { params: { path: { studentId: row.studentId } } }));
+    const student = await unwrap(
+      api.GET('/v1/students/{studentId}', { params: { path: { studentId: row.studentId } } }),
+    );
     const enrollment = student.enrollments.find((e) => e.courseId === courseId && e.active);
     if (!enrollment) throw new ApiProblem(404, 'Not enrolled', `${row.email} is not enrolled in this course.`);
     return enrollment.id;
@@ -281,33 +334,82 @@ function Roster({ courseId, archived, version, onChanged }: { courseId: string; 
   };
   const unenrol = (row: RosterRow) =>
     act(async () => {
-      if (!(await confirm({ title: `Unenrol ${row.email}?`, body: <p>Their access link stops working and their live lab sessions are revoked.</p>, confirmLabel: 'Unenrol', danger: true }))) return;
+      if (
+        !(await confirm({
+          title: `Unenrol ${row.email}?`,
+          body: <p>Their access link stops working and their live lab sessions are revoked.</p>,
+          confirmLabel: 'Unenrol',
+          danger: true,
+        }))
+      )
+        return;
       const enrollmentId = await enrollmentOf(row);
-      await unwrap(api.DELETE('/v1/courses/{courseId}/enrollments/{enrollmentId}', { params: { path: { courseId, enrollmentId } } }));
+      await unwrap(
+        api.DELETE('/v1/courses/{courseId}/enrollments/{enrollmentId}', {
+          params: { path: { courseId, enrollmentId } },
+        }),
+      );
       onChanged();
     });
   const issueLink = (row: RosterRow) =>
     act(async () => {
-      if (row.tokenIssuedAt && !(await confirm({ title: `New link for ${row.email}?`, body: <p>Their current link stops working.</p>, confirmLabel: 'Issue new link' }))) return;
+      if (
+        row.tokenIssuedAt &&
+        !(await confirm({
+          title: `New link for ${row.email}?`,
+          body: <p>Their current link stops working.</p>,
+          confirmLabel: 'Issue new link',
+        }))
+      )
+        return;
       const enrollmentId = await enrollmentOf(row);
-      const issued = await unwrap(api.POST('/v1/courses/{courseId}/enrollments/{enrollmentId}/access-link', { params: { path: { courseId, enrollmentId } } }));
+      const issued = await unwrap(
+        api.POST('/v1/courses/{courseId}/enrollments/{enrollmentId}/access-link', {
+          params: { path: { courseId, enrollmentId } },
+        }),
+      );
       setLink({ email: row.email, link: issued.accessLink });
       onChanged();
     });
   const emailLink = (row: RosterRow) =>
     act(async () => {
-      if (!(await confirm({ title: `Email ${row.email} a link?`, body: <p>The email carries a fresh link; their current one stops working.</p>, confirmLabel: 'Email link' }))) return;
+      if (
+        !(await confirm({
+          title: `Email ${row.email} a link?`,
+          body: <p>The email carries a fresh link; their current one stops working.</p>,
+          confirmLabel: 'Email link',
+        }))
+      )
+        return;
       const enrollmentId = await enrollmentOf(row);
-      await unwrap(api.POST('/v1/courses/{courseId}/enrollments/{enrollmentId}/access-link/email', { params: { path: { courseId, enrollmentId } } }));
+      await unwrap(
+        api.POST('/v1/courses/{courseId}/enrollments/{enrollmentId}/access-link/email', {
+          params: { path: { courseId, enrollmentId } },
+        }),
+      );
       setNotice(`An email to ${row.email} is queued.`);
       onChanged();
     });
   const emailAll = (only: 'unsent' | 'all') =>
     act(async () => {
       const body =
-        only === 'all' ? <p>Every current student gets an email with a fresh link; every link sent before stops working.</p> : <p>Students whose link was never emailed (or whose last email failed) get one.</p>;
-      if (!(await confirm({ title: only === 'all' ? 'Email every student a new link?' : 'Email links not yet sent?', body, confirmLabel: 'Send emails', danger: only === 'all' }))) return;
-      const sent = await unwrap(api.POST('/v1/courses/{courseId}/access-links/email', { params: { path: { courseId } }, body: { only } }));
+        only === 'all' ? (
+          <p>Every current student gets an email with a fresh link; every link sent before stops working.</p>
+        ) : (
+          <p>Students whose link was never emailed (or whose last email failed) get one.</p>
+        );
+      if (
+        !(await confirm({
+          title: only === 'all' ? 'Email every student a new link?' : 'Email links not yet sent?',
+          body,
+          confirmLabel: 'Send emails',
+          danger: only === 'all',
+        }))
+      )
+        return;
+      const sent = await unwrap(
+        api.POST('/v1/courses/{courseId}/access-links/email', { params: { path: { courseId } }, body: { only } }),
+      );
       setNotice(`${sent.queued} email(s) queued.`);
       onChanged();
     });
@@ -366,7 +468,9 @@ function Roster({ courseId, archived, version, onChanged }: { courseId: string; 
         </div>
       )}
       <QueryState isLoading={roster.isLoading} error={roster.error} />
-      {roster.data && roster.data.rows.length === 0 && <p>{search ? 'No student matches.' : 'No students yet: add them below.'}</p>}
+      {roster.data && roster.data.rows.length === 0 && (
+        <p>{search ? 'No student matches.' : 'No students yet: add them below.'}</p>
+      )}
       {roster.data && roster.data.rows.length > 0 && (
         <TableScroll label="Roster">
           <table>
@@ -432,7 +536,10 @@ export function CoursePage() {
   const { courseId = '' } = useParams();
   const client = useQueryClient();
   const [version, setVersion] = useState(0);
-  const course = useQuery({ queryKey: ['course', courseId], queryFn: () => unwrap(api.GET('/v1/courses/{courseId}', { params: { path: { courseId } } })) });
+  const course = useQuery({
+    queryKey: ['course', courseId],
+    queryFn: () => unwrap(api.GET('/v1/courses/{courseId}', { params: { path: { courseId } } })),
+  });
   const changed = () => {
     setVersion((v) => v + 1);
     void client.invalidateQueries({ queryKey: ['course', courseId] });

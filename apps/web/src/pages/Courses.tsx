@@ -15,7 +15,12 @@ function NewCourse({ onCreated }: { onCreated: () => void }) {
   const [endsAt, setEndsAt] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const create = useMutation({
-    mutationFn: () => unwrap(api.POST('/v1/courses', { body: { code: code.trim(), title: title.trim(), endsAt: endsAt ? new Date(endsAt).toISOString() : undefined } })),
+    mutationFn: () =>
+      unwrap(
+        api.POST('/v1/courses', {
+          body: { code: code.trim(), title: title.trim(), endsAt: endsAt ? new Date(endsAt).toISOString() : undefined },
+        }),
+      ),
     onMutate: () => setProblem(null),
     onSuccess: () => {
       setCode('');
@@ -37,9 +42,33 @@ function NewCourse({ onCreated }: { onCreated: () => void }) {
         noValidate
       >
         <ProblemAlert problem={problem} shown={['code', 'title', 'endsAt']} />
-        <Field label="Code" name="code" value={code} onChange={(e) => setCode(e.target.value)} problem={problem} placeholder="CLOUD101" required />
-        <Field label="Title" name="title" value={title} onChange={(e) => setTitle(e.target.value)} problem={problem} placeholder="Cloud Foundations" required />
-        <Field label="Ends (optional)" name="endsAt" type="datetime-local" hint="Access links stop working then." value={endsAt} onChange={(e) => setEndsAt(e.target.value)} problem={problem} />
+        <Field
+          label="Code"
+          name="code"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          problem={problem}
+          placeholder="CLOUD101"
+          required
+        />
+        <Field
+          label="Title"
+          name="title"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          problem={problem}
+          placeholder="Cloud Foundations"
+          required
+        />
+        <Field
+          label="Ends (optional)"
+          name="endsAt"
+          type="datetime-local"
+          hint="Access links stop working then."
+          value={endsAt}
+          onChange={(e) => setEndsAt(e.target.value)}
+          problem={problem}
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             Create course
@@ -59,15 +88,33 @@ export function CoursesPage() {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const courses = useQuery({
     queryKey: ['courses', q, archived, pager.cursor],
-    queryFn: () => unwrap(api.GET('/v1/courses', { params: { query: { limit: 25, cursor: pager.cursor, q: q.trim() || undefined, archived, sort: 'code' } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/courses', {
+          params: { query: { limit: 25, cursor: pager.cursor, q: q.trim() || undefined, archived, sort: 'code' } },
+        }),
+      ),
     placeholderData: keepPreviousData,
   });
   const refresh = () => client.invalidateQueries({ queryKey: ['courses'] });
   const toggleArchive = async (id: string, code: string, archive: boolean) => {
     setProblem(null);
-    if (archive && !(await confirm({ title: `Archive ${code}?`, body: <p>Its students' access links stop working and their live lab sessions are revoked.</p>, confirmLabel: 'Archive course', danger: true }))) return;
+    if (
+      archive &&
+      !(await confirm({
+        title: `Archive ${code}?`,
+        body: <p>Its students' access links stop working and their live lab sessions are revoked.</p>,
+        confirmLabel: 'Archive course',
+        danger: true,
+      }))
+    )
+      return;
     try {
-      await unwrap(archive ? api.POST('/v1/courses/{courseId}/archive', { params: { path: { courseId: id } } }) : api.POST('/v1/courses/{courseId}/unarchive', { params: { path: { courseId: id } } }));
+      await unwrap(
+        archive
+          ? api.POST('/v1/courses/{courseId}/archive', { params: { path: { courseId: id } } })
+          : api.POST('/v1/courses/{courseId}/unarchive', { params: { path: { courseId: id } } }),
+      );
       await refresh();
     } catch (e) {
       setProblem(asProblem(e));
@@ -129,7 +176,11 @@ export function CoursesPage() {
                     <td>{c.activeEnrollments}</td>
                     <td>{formatTime(c.endsAt)}</td>
                     <td>
-                      <button type="button" className={c.archivedAt ? 'small' : 'small danger'} onClick={() => void toggleArchive(c.id, c.code, !c.archivedAt)}>
+                      <button
+                        type="button"
+                        className={c.archivedAt ? 'small' : 'small danger'}
+                        onClick={() => void toggleArchive(c.id, c.code, !c.archivedAt)}
+                      >
                         {c.archivedAt ? 'Unarchive' : 'Archive'}
                         <span className="sr-only"> {c.code}</span>
                       </button>

@@ -47,8 +47,22 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
         noValidate
       >
         <ProblemAlert problem={problem} shown={['email', 'role']} />
-        <Field label="Email" name="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} problem={problem} required />
-        <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} problem={problem}>
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          problem={problem}
+          required
+        />
+        <SelectField
+          label="Role"
+          name="role"
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role)}
+          problem={problem}
+        >
           {ROLES.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -109,7 +123,10 @@ export function InstructorsPage() {
   const withStepUp = useStepUp();
   const { data: session } = useSession();
   const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const instructors = useQuery({ queryKey: ['instructors'], queryFn: () => unwrap(api.GET('/v1/instructors', { params: { query: { limit: 200 } } })) });
+  const instructors = useQuery({
+    queryKey: ['instructors'],
+    queryFn: () => unwrap(api.GET('/v1/instructors', { params: { query: { limit: 200 } } })),
+  });
   const invitations = useQuery({ queryKey: ['invitations'], queryFn: auth.listInvitations });
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['instructors'] });
@@ -124,7 +141,8 @@ export function InstructorsPage() {
       setProblem(asProblem(e));
     }
   };
-  const update = (instructorId: string, body: { role?: Role; disabled?: boolean }) => act(() => unwrap(api.PATCH('/v1/instructors/{instructorId}', { params: { path: { instructorId } }, body })));
+  const update = (instructorId: string, body: { role?: Role; disabled?: boolean }) =>
+    act(() => unwrap(api.PATCH('/v1/instructors/{instructorId}', { params: { path: { instructorId } }, body })));
   if (session && session.instructor.role !== 'OWNER') {
     return (
       <Page title="Instructors">
@@ -171,7 +189,12 @@ export function InstructorsPage() {
                         <label className="sr-only" htmlFor={`role-${i.id}`}>
                           Role of {i.email}
                         </label>
-                        <select id={`role-${i.id}`} value={i.role} disabled={me || !!i.disabledAt} onChange={(e) => void update(i.id, { role: e.target.value as Role })}>
+                        <select
+                          id={`role-${i.id}`}
+                          value={i.role}
+                          disabled={me || !!i.disabledAt}
+                          onChange={(e) => void update(i.id, { role: e.target.value as Role })}
+                        >
                           {ROLES.map(([value]) => (
                             <option key={value} value={value}>
                               {value.toLowerCase()}
@@ -183,7 +206,11 @@ export function InstructorsPage() {
                       <td>
                         {!me &&
                           (i.disabledAt ? (
-                            <button type="button" className="small" onClick={() => void update(i.id, { disabled: false })}>
+                            <button
+                              type="button"
+                              className="small"
+                              onClick={() => void update(i.id, { disabled: false })}
+                            >
                               Reactivate<span className="sr-only"> {i.email}</span>
                             </button>
                           ) : (
@@ -192,7 +219,15 @@ export function InstructorsPage() {
                               className="small danger"
                               onClick={() =>
                                 void (async () => {
-                                  if (await confirm({ title: `Deactivate ${i.email}?`, body: <p>They are signed out and their API tokens stop working.</p>, confirmLabel: 'Deactivate', danger: true })) await update(i.id, { disabled: true });
+                                  if (
+                                    await confirm({
+                                      title: `Deactivate ${i.email}?`,
+                                      body: <p>They are signed out and their API tokens stop working.</p>,
+                                      confirmLabel: 'Deactivate',
+                                      danger: true,
+                                    })
+                                  )
+                                    await update(i.id, { disabled: true });
                                 })()
                               }
                             >

@@ -21,7 +21,11 @@ async function allSessions(labId: string): Promise<LabSession[]> {
   let cursor: string | undefined;
   // A lab's sessions, 200 a page (a class of a few hundred is a few requests).
   for (let page = 0; page < 50; page++) {
-    const data = await unwrap(api.GET('/v1/labs/{labId}/sessions', { params: { path: { labId }, query: { limit: 200, cursor, sort: 'createdAt' } } }));
+    const data = await unwrap(
+      api.GET('/v1/labs/{labId}/sessions', {
+        params: { path: { labId }, query: { limit: 200, cursor, sort: 'createdAt' } },
+      }),
+    );
     out.push(...data.items);
     if (!data.nextCursor) break;
     cursor = data.nextCursor;
@@ -55,21 +59,60 @@ function applyEvent(sessions: LabSession[], e: SessionStateEvent): LabSession[] 
     ...s,
     state: e.state,
     expiresAt: typeof detail.expiresAt === 'string' ? detail.expiresAt : s.expiresAt,
-    failureCode: e.type === 'session.failed' ? String(detail.code ?? '') : e.type === 'revocation.pending' ? 'RevocationPending' : e.state === 'REVOKED' ? null : s.failureCode,
-    failureReason: e.type === 'session.failed' ? String(detail.message ?? '') : e.type === 'revocation.pending' ? String(detail.reason ?? '') : e.state === 'REVOKED' ? null : s.failureReason,
+    failureCode:
+      e.type === 'session.failed'
+        ? String(detail.code ?? '')
+        : e.type === 'revocation.pending'
+          ? 'RevocationPending'
+          : e.state === 'REVOKED'
+            ? null
+            : s.failureCode,
+    failureReason:
+      e.type === 'session.failed'
+        ? String(detail.message ?? '')
+        : e.type === 'revocation.pending'
+          ? String(detail.reason ?? '')
+          : e.state === 'REVOKED'
+            ? null
+            : s.failureReason,
   });
   if (known) return sessions.map((s) => (s.id === e.sessionId ? patch(s) : s));
   // A session this page has not read yet (a renewal's successor): shown from the event until the next read.
   const sibling = sessions.find((s) => s.studentId === e.studentId);
   if (!sibling) return sessions;
-  return [...sessions, patch({ ...sibling, id: e.sessionId, predecessorId: sibling.id, createdAt: e.at, issuedAt: null, endedAt: null, attempts: 0 })];
+  return [
+    ...sessions,
+    patch({
+      ...sibling,
+      id: e.sessionId,
+      predecessorId: sibling.id,
+      createdAt: e.at,
+      issuedAt: null,
+      endedAt: null,
+      attempts: 0,
+    }),
+  ];
 }
 
-function StudentCard({ session, now, onRevoke, canRevoke }: { session: LabSession; now: number; onRevoke: () => void; canRevoke: boolean }) {
+function StudentCard({
+  session,
+  now,
+  onRevoke,
+  canRevoke,
+}: {
+  session: LabSession;
+  now: number;
+  onRevoke: () => void;
+  canRevoke: boolean;
+}) {
   const left = session.state === 'ACTIVE' ? countdown(session.expiresAt, now) : null;
   const pendingRevocation = session.state === 'REVOKING' && session.failureCode === 'RevocationPending';
   return (
-    <li className={`student state-${session.state.toLowerCase()}`} data-session-id={session.id} data-state={session.state}>
+    <li
+      className={`student state-${session.state.toLowerCase()}`}
+      data-session-id={session.id}
+      data-state={session.state}
+    >
       <div className="student-head">
         <span className="handle">{session.studentEmail}</span>
         <StateBadge state={session.state} />
@@ -78,7 +121,13 @@ function StudentCard({ session, now, onRevoke, canRevoke }: { session: LabSessio
         AWS sees <code>{session.studentHandle}</code>
       </div>
       {left && <div className="expiry">expires in {left}</div>}
-      {session.state === 'REVOKING' && <div className="warning">{pendingRevocation ? `not yet revoked: ${session.failureReason ?? 'LabKeys keeps retrying'}` : 'not yet revoked: waiting for AWS'}</div>}
+      {session.state === 'REVOKING' && (
+        <div className="warning">
+          {pendingRevocation
+            ? `not yet revoked: ${session.failureReason ?? 'LabKeys keeps retrying'}`
+            : 'not yet revoked: waiting for AWS'}
+        </div>
+      )}
       {session.state === 'FAILED' && (
         <div className="failure">
           <strong>{session.failureCode || 'Error'}</strong>: {session.failureReason}
@@ -104,7 +153,10 @@ export function LabBoardPage() {
   const [liveCounts, setLiveCounts] = useState<Counts | null>(null);
   const [filter, setFilter] = useState('');
   const [newEnd, setNewEnd] = useState('');
-  const lab = useQuery({ queryKey: ['lab', labId], queryFn: () => unwrap(api.GET('/v1/labs/{labId}', { params: { path: { labId } } })) });
+  const lab = useQuery({
+    queryKey: ['lab', labId],
+    queryFn: () => unwrap(api.GET('/v1/labs/{labId}', { params: { path: { labId } } })),
+  });
   const sessionsKey = useMemo(() => ['lab-sessions', labId], [labId]);
   const sessions = useQuery({ queryKey: sessionsKey, queryFn: () => allSessions(labId) });
   const course = useQuery({
@@ -129,7 +181,8 @@ export function LabBoardPage() {
     session: (event) => {
       client.setQueryData<LabSession[]>(sessionsKey, (old) => (old ? applyEvent(old, event) : old));
       scheduleReread();
-      if (event.type === 'session.ended' || event.type === 'session.issued') void client.invalidateQueries({ queryKey: ['lab', labId] });
+      if (event.type === 'session.ended' || event.type === 'session.issued')
+        void client.invalidateQueries({ queryKey: ['lab', labId] });
     },
     resync: () => {
       void client.invalidateQueries({ queryKey: sessionsKey });
@@ -154,7 +207,10 @@ export function LabBoardPage() {
   }, [liveCounts, sessions.data]);
   const shown = filter ? latest.filter((s) => s.state === filter) : latest;
 
-  const act = async (question: { title: string; body: React.ReactNode; confirmLabel: string; danger?: boolean } | null, action: () => Promise<string | void>) => {
+  const act = async (
+    question: { title: string; body: React.ReactNode; confirmLabel: string; danger?: boolean } | null,
+    action: () => Promise<string | void>,
+  ) => {
     setProblem(null);
     setNotice(null);
     if (question && !(await confirm(question))) return;
@@ -174,28 +230,62 @@ export function LabBoardPage() {
       return `Started: ${r.created} session(s) created, ${r.queued} queued for issuance.`;
     });
   const end = () =>
-    act({ title: 'End this lab now?', body: <p>Every student’s access ends now; AWS is told to deny their sessions.</p>, confirmLabel: 'End lab', danger: true }, async () => {
-      const r = await unwrap(api.POST('/v1/labs/{labId}/end', path));
-      return `Lab ended: ${r.revoked} session(s) revoked, ${r.revoking} still being revoked.`;
-    });
+    act(
+      {
+        title: 'End this lab now?',
+        body: <p>Every student’s access ends now; AWS is told to deny their sessions.</p>,
+        confirmLabel: 'End lab',
+        danger: true,
+      },
+      async () => {
+        const r = await unwrap(api.POST('/v1/labs/{labId}/end', path));
+        return `Lab ended: ${r.revoked} session(s) revoked, ${r.revoking} still being revoked.`;
+      },
+    );
   const cancel = () =>
-    act({ title: 'Cancel this lab?', body: <p>It will not start.</p>, confirmLabel: 'Cancel lab', danger: true }, async () => {
-      await unwrap(api.POST('/v1/labs/{labId}/cancel', path));
-      return 'Lab cancelled.';
-    });
+    act(
+      { title: 'Cancel this lab?', body: <p>It will not start.</p>, confirmLabel: 'Cancel lab', danger: true },
+      async () => {
+        await unwrap(api.POST('/v1/labs/{labId}/cancel', path));
+        return 'Lab cancelled.';
+      },
+    );
   const revokeLab = () =>
-    act({ title: 'Revoke every student’s access?', body: <p>All live sessions of this lab are denied now. The lab keeps running for students who join later.</p>, confirmLabel: 'Revoke all', danger: true }, async () => {
-      const r = await unwrap(api.POST('/v1/labs/{labId}/revoke', path));
-      return `${r.revoked} session(s) revoked, ${r.revoking} still being revoked.`;
-    });
+    act(
+      {
+        title: 'Revoke every student’s access?',
+        body: <p>All live sessions of this lab are denied now. The lab keeps running for students who join later.</p>,
+        confirmLabel: 'Revoke all',
+        danger: true,
+      },
+      async () => {
+        const r = await unwrap(api.POST('/v1/labs/{labId}/revoke', path));
+        return `${r.revoked} session(s) revoked, ${r.revoking} still being revoked.`;
+      },
+    );
   const revokeOne = (s: LabSession) =>
-    act({ title: `Revoke ${s.studentEmail}?`, body: <p>Their credentials stop working as soon as AWS accepts the deny.</p>, confirmLabel: 'Revoke access', danger: true }, async () => {
-      const r = await unwrap(api.POST('/v1/labs/{labId}/sessions/{sessionId}/revoke', { params: { path: { labId, sessionId: s.id } } }));
-      return r.revoked ? `${s.studentEmail}: revoked.` : `${s.studentEmail}: revoking (not yet revoked).`;
-    });
+    act(
+      {
+        title: `Revoke ${s.studentEmail}?`,
+        body: <p>Their credentials stop working as soon as AWS accepts the deny.</p>,
+        confirmLabel: 'Revoke access',
+        danger: true,
+      },
+      async () => {
+        const r = await unwrap(
+          api.POST('/v1/labs/{labId}/sessions/{sessionId}/revoke', { params: { path: { labId, sessionId: s.id } } }),
+        );
+        return r.revoked ? `${s.studentEmail}: revoked.` : `${s.studentEmail}: revoking (not yet revoked).`;
+      },
+    );
   const extend = () =>
     act(null, async () => {
-      const l = await unwrap(api.PATCH('/v1/labs/{labId}', { params: { path: { labId } }, body: { endsAt: isoOrUndefined(newEnd) ?? null } }));
+      const l = await unwrap(
+        api.PATCH('/v1/labs/{labId}', {
+          params: { path: { labId } },
+          body: { endsAt: isoOrUndefined(newEnd) ?? null },
+        }),
+      );
       setNewEnd('');
       return `The lab now ends ${formatTime(l.endsAt)}.`;
     });
@@ -245,8 +335,10 @@ export function LabBoardPage() {
       {l && (
         <>
           <p className="muted">
-            <StateBadge state={l.state} /> {course.data && <Link to={`/courses/${course.data.id}`}>{course.data.code}</Link>} · started {formatTime(l.startedAt)} · ends{' '}
-            {formatTime(l.endedAt ?? l.endsAt)} · sessions of {Math.round(l.sessionDurationSeconds / 60)} min{l.autoRenew ? ', renewed while the lab runs' : ''} ·{' '}
+            <StateBadge state={l.state} />{' '}
+            {course.data && <Link to={`/courses/${course.data.id}`}>{course.data.code}</Link>} · started{' '}
+            {formatTime(l.startedAt)} · ends {formatTime(l.endedAt ?? l.endsAt)} · sessions of{' '}
+            {Math.round(l.sessionDurationSeconds / 60)} min{l.autoRenew ? ', renewed while the lab runs' : ''} ·{' '}
             <span role="status" className={`stream ${status}`}>
               {status === 'live' ? 'live' : status === 'connecting' ? 'connecting…' : 'reconnecting…'}
             </span>
@@ -276,7 +368,14 @@ export function LabBoardPage() {
                 void extend();
               }}
             >
-              <Field label="End time" name="endsAt" type="datetime-local" value={newEnd || localInput(l.endsAt)} onChange={(e) => setNewEnd(e.target.value)} problem={problem} />
+              <Field
+                label="End time"
+                name="endsAt"
+                type="datetime-local"
+                value={newEnd || localInput(l.endsAt)}
+                onChange={(e) => setNewEnd(e.target.value)}
+                problem={problem}
+              />
               <div className="actions">
                 <button type="submit" disabled={!newEnd}>
                   Change end time
@@ -289,10 +388,18 @@ export function LabBoardPage() {
               Students{filter ? ` (${filter})` : ''}: {shown.length}
             </h2>
             <QueryState isLoading={sessions.isLoading} error={sessions.error} />
-            {sessions.data && latest.length === 0 && <p>{l.state === 'SCHEDULED' ? 'No sessions yet: start the lab.' : 'No sessions.'}</p>}
+            {sessions.data && latest.length === 0 && (
+              <p>{l.state === 'SCHEDULED' ? 'No sessions yet: start the lab.' : 'No sessions.'}</p>
+            )}
             <ul className="board">
               {shown.map((s) => (
-                <StudentCard key={s.studentId} session={s} now={now} canRevoke={running} onRevoke={() => void revokeOne(s)} />
+                <StudentCard
+                  key={s.studentId}
+                  session={s}
+                  now={now}
+                  canRevoke={running}
+                  onRevoke={() => void revokeOne(s)}
+                />
               ))}
             </ul>
           </section>

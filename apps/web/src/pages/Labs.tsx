@@ -26,12 +26,28 @@ export function LabsPage() {
   const labs = useQuery({
     queryKey: ['labs', state, pager.cursor],
     placeholderData: keepPreviousData,
-    queryFn: () => unwrap(api.GET('/v1/labs', { params: { query: { limit: 25, cursor: pager.cursor, state: state || undefined, sort: '-createdAt' } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/labs', {
+          params: { query: { limit: 25, cursor: pager.cursor, state: state || undefined, sort: '-createdAt' } },
+        }),
+      ),
   });
-  const courses = useQuery({ queryKey: ['courses', 'all'], queryFn: () => unwrap(api.GET('/v1/courses', { params: { query: { limit: 100, archived: 'false', sort: 'code' } } })) });
+  const courses = useQuery({
+    queryKey: ['courses', 'all'],
+    queryFn: () =>
+      unwrap(api.GET('/v1/courses', { params: { query: { limit: 100, archived: 'false', sort: 'code' } } })),
+  });
   const courseName = (id: string) => courses.data?.items.find((c) => c.id === id)?.code ?? '…';
   return (
-    <Page title="Labs" actions={<Link className="button primary" to="/labs/new">New lab</Link>}>
+    <Page
+      title="Labs"
+      actions={
+        <Link className="button primary" to="/labs/new">
+          New lab
+        </Link>
+      }
+    >
       <section className="card" aria-labelledby="lab-list">
         <h2 id="lab-list">Labs</h2>
         <div className="filters">
@@ -91,9 +107,24 @@ export function LabsPage() {
 
 export function NewLabPage() {
   const navigate = useNavigate();
-  const courses = useQuery({ queryKey: ['courses', 'all'], queryFn: () => unwrap(api.GET('/v1/courses', { params: { query: { limit: 100, archived: 'false', sort: 'code' } } })) });
-  const templates = useQuery({ queryKey: ['templates'], queryFn: () => unwrap(api.GET('/v1/templates', { params: { query: { limit: 100 } } })) });
-  const [form, setForm] = useState({ name: '', courseId: '', templateId: '', startsAt: '', endsAt: '', minutes: '', autoRenew: false });
+  const courses = useQuery({
+    queryKey: ['courses', 'all'],
+    queryFn: () =>
+      unwrap(api.GET('/v1/courses', { params: { query: { limit: 100, archived: 'false', sort: 'code' } } })),
+  });
+  const templates = useQuery({
+    queryKey: ['templates'],
+    queryFn: () => unwrap(api.GET('/v1/templates', { params: { query: { limit: 100 } } })),
+  });
+  const [form, setForm] = useState({
+    name: '',
+    courseId: '',
+    templateId: '',
+    startsAt: '',
+    endsAt: '',
+    minutes: '',
+    autoRenew: false,
+  });
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const courseId = form.courseId || courses.data?.items[0]?.id || '';
   const templateId = form.templateId || templates.data?.items[0]?.id || '';
@@ -117,10 +148,19 @@ export function NewLabPage() {
     onError: (e) => {
       const p = asProblem(e);
       // The api speaks of seconds; the form asks for minutes.
-      setProblem(new ApiProblem(p.status, p.title, p.detail, p.errors.map((x) => (x.field === 'sessionDurationSeconds' ? { ...x, field: 'minutes' } : x)), p.body));
+      setProblem(
+        new ApiProblem(
+          p.status,
+          p.title,
+          p.detail,
+          p.errors.map((x) => (x.field === 'sessionDurationSeconds' ? { ...x, field: 'minutes' } : x)),
+          p.body,
+        ),
+      );
     },
   });
-  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
+    setForm({ ...form, [key]: e.target.value });
   return (
     <Page title="New lab">
       <form
@@ -131,9 +171,20 @@ export function NewLabPage() {
         }}
         noValidate
       >
-        <ProblemAlert problem={problem} shown={['name', 'courseId', 'templateId', 'startsAt', 'endsAt', 'minutes', 'autoRenew']} />
+        <ProblemAlert
+          problem={problem}
+          shown={['name', 'courseId', 'templateId', 'startsAt', 'endsAt', 'minutes', 'autoRenew']}
+        />
         <div className="grid">
-          <Field label="Name" name="name" value={form.name} onChange={set('name')} problem={problem} placeholder="Lab 3: S3 permissions" required />
+          <Field
+            label="Name"
+            name="name"
+            value={form.name}
+            onChange={set('name')}
+            problem={problem}
+            placeholder="Lab 3: S3 permissions"
+            required
+          />
           <SelectField label="Course" name="courseId" value={courseId} onChange={set('courseId')} problem={problem}>
             {courses.data?.items.map((c) => (
               <option key={c.id} value={c.id}>
@@ -141,17 +192,56 @@ export function NewLabPage() {
               </option>
             ))}
           </SelectField>
-          <SelectField label="Role template" name="templateId" value={templateId} onChange={set('templateId')} problem={problem}>
+          <SelectField
+            label="Role template"
+            name="templateId"
+            value={templateId}
+            onChange={set('templateId')}
+            problem={problem}
+          >
             {templates.data?.items.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
               </option>
             ))}
           </SelectField>
-          <Field label="Starts (optional)" name="startsAt" type="datetime-local" hint="Empty: you start it from the lab board." value={form.startsAt} onChange={set('startsAt')} problem={problem} />
-          <Field label="Ends (optional)" name="endsAt" type="datetime-local" hint="Access ends then for every student." value={form.endsAt} onChange={set('endsAt')} problem={problem} />
-          <Field label="Session length in minutes (optional)" name="minutes" type="number" min={15} max={720} hint="Default: the template’s." value={form.minutes} onChange={set('minutes')} problem={problem} />
-          <Field label="Renew sessions before they expire while the lab runs" name="autoRenew" type="checkbox" checked={form.autoRenew} onChange={(e) => setForm({ ...form, autoRenew: e.target.checked })} problem={problem} />
+          <Field
+            label="Starts (optional)"
+            name="startsAt"
+            type="datetime-local"
+            hint="Empty: you start it from the lab board."
+            value={form.startsAt}
+            onChange={set('startsAt')}
+            problem={problem}
+          />
+          <Field
+            label="Ends (optional)"
+            name="endsAt"
+            type="datetime-local"
+            hint="Access ends then for every student."
+            value={form.endsAt}
+            onChange={set('endsAt')}
+            problem={problem}
+          />
+          <Field
+            label="Session length in minutes (optional)"
+            name="minutes"
+            type="number"
+            min={15}
+            max={720}
+            hint="Default: the template’s."
+            value={form.minutes}
+            onChange={set('minutes')}
+            problem={problem}
+          />
+          <Field
+            label="Renew sessions before they expire while the lab runs"
+            name="autoRenew"
+            type="checkbox"
+            checked={form.autoRenew}
+            onChange={(e) => setForm({ ...form, autoRenew: e.target.checked })}
+            problem={problem}
+          />
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending || !courseId || !templateId}>

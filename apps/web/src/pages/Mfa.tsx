@@ -38,9 +38,32 @@ export function MfaChallengePage() {
       <form onSubmit={(e) => void submit(e)} noValidate>
         <ProblemAlert problem={problem} shown={[field]} />
         {useRecovery ? (
-          <Field key="recovery" label="Recovery code" name="recoveryCode" autoComplete="off" hint="Each recovery code works once." value={code} onChange={(e) => setCode(e.target.value)} problem={problem} required autoFocus />
+          <Field
+            key="recovery"
+            label="Recovery code"
+            name="recoveryCode"
+            autoComplete="off"
+            hint="Each recovery code works once."
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            problem={problem}
+            required
+            autoFocus
+          />
         ) : (
-          <Field key="code" label="Authenticator code" name="code" inputMode="numeric" autoComplete="one-time-code" hint="The 6-digit code your authenticator app shows for LabKeys." value={code} onChange={(e) => setCode(e.target.value)} problem={problem} required autoFocus />
+          <Field
+            key="code"
+            label="Authenticator code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            hint="The 6-digit code your authenticator app shows for LabKeys."
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            problem={problem}
+            required
+            autoFocus
+          />
         )}
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
@@ -100,7 +123,10 @@ export function MfaEnrolPage() {
         <ProblemAlert problem={problem} shown={['code']} />
         {!enrolment && (
           <>
-            <p>Signing in will ask for a code from an authenticator app (such as a password manager or an authenticator on your phone) after your password.</p>
+            <p>
+              Signing in will ask for a code from an authenticator app (such as a password manager or an authenticator
+              on your phone) after your password.
+            </p>
             <div className="actions">
               <button type="button" className="primary" onClick={() => void begin()} disabled={busy}>
                 Set up authenticator app
@@ -120,7 +146,16 @@ export function MfaEnrolPage() {
                 <CopyBlock text={enrolment.secret} label="secret" />
               </li>
               <li>
-                <Field label="The 6-digit code the app shows now" name="code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} problem={problem} required />
+                <Field
+                  label="The 6-digit code the app shows now"
+                  name="code"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  problem={problem}
+                  required
+                />
               </li>
             </ol>
             <div className="actions">
@@ -137,7 +172,10 @@ export function MfaEnrolPage() {
                 <strong>Two-factor sign-in is on.</strong>
               </p>
             </div>
-            <p>Keep these recovery codes somewhere safe. Each works once, in place of a code, if you lose your authenticator. They are shown only now.</p>
+            <p>
+              Keep these recovery codes somewhere safe. Each works once, in place of a code, if you lose your
+              authenticator. They are shown only now.
+            </p>
             <CopyBlock text={recoveryCodes.join('\n')} label="recovery codes" multiline />
             <div className="actions">
               <button type="button" className="primary" onClick={() => void finish()}>

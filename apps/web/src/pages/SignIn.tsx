@@ -30,8 +30,7 @@ export function PublicPage({ title, children }: { title: string; children: React
   return (
     <main id="main" className="narrow">
       <p className="brand">
-        <Logo />{' '}
-        LabKeys
+        <Logo /> LabKeys
       </p>
       <div className="card">
         <h1>{title}</h1>
@@ -72,18 +71,48 @@ export function SignInPage() {
     <PublicPage title="Sign in">
       <form onSubmit={(e) => void submit(e)} noValidate>
         <ProblemAlert problem={problem} shown={['email', 'password', 'tenantId']} />
-        <Field label="Email" name="email" type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} problem={problem} required autoFocus />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} problem={problem} required />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          problem={problem}
+          required
+          autoFocus
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          problem={problem}
+          required
+        />
         {tenants && (
           <fieldset>
             <legend>This email belongs to several schools. Which one?</legend>
             {tenants.map((t) => (
               <div className="field checkbox" key={t.id}>
-                <input type="radio" id={`tenant-${t.id}`} name="tenantId" value={t.id} checked={tenantId === t.id} onChange={() => setTenantId(t.id)} />
+                <input
+                  type="radio"
+                  id={`tenant-${t.id}`}
+                  name="tenantId"
+                  value={t.id}
+                  checked={tenantId === t.id}
+                  onChange={() => setTenantId(t.id)}
+                />
                 <label htmlFor={`tenant-${t.id}`}>{t.name}</label>
               </div>
             ))}
-            {problem?.messagesFor('tenantId').map((m) => <p key={m} className="field-error">{m}</p>)}
+            {problem?.messagesFor('tenantId').map((m) => (
+              <p key={m} className="field-error">
+                {m}
+              </p>
+            ))}
           </fieldset>
         )}
         <div className="actions">

@@ -2,7 +2,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiProblem, asProblem } from '../api/problem';
 import { CopyButton } from '../components/CopyButton';
 import { Logo } from '../components/Logo';
-import { FORMATS, PROFILE_FORMATS, studentApi, tokenOfFragment, type FormatId, type StudentSession } from './studentApi';
+import {
+  FORMATS,
+  PROFILE_FORMATS,
+  studentApi,
+  tokenOfFragment,
+  type FormatId,
+  type StudentSession,
+} from './studentApi';
 import { useStudentStream, type StudentEvent } from './useStudentStream';
 import './student.css';
 
@@ -40,7 +47,8 @@ export function formatRemaining(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const time = (iso: string) =>
+  new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /**
  * The page a student's access link opens (`/student#token=…`). The token is exchanged once for an HttpOnly
@@ -67,7 +75,8 @@ export function StudentPage() {
     started.current = true;
     const token = tokenOfFragment(window.location.hash);
     // The token leaves the address bar (and so the history) before anything else happens.
-    if (window.location.hash) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    if (window.location.hash)
+      window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
     if (!token) {
       void refresh();
       return;
@@ -76,7 +85,11 @@ export function StudentPage() {
       (me) => setPhase({ kind: 'in', me }),
       (error: unknown) => {
         const problem = asProblem(error);
-        setPhase(problem.status === 401 ? { kind: 'signed-out', why: 'link-refused' } : { kind: 'error', message: problem.detail });
+        setPhase(
+          problem.status === 401
+            ? { kind: 'signed-out', why: 'link-refused' }
+            : { kind: 'error', message: problem.detail },
+        );
       },
     );
   }, [refresh]);
@@ -129,8 +142,10 @@ function SignedOut({ why }: { why: 'signed-out' | 'no-link' | 'link-refused' | '
   const text = {
     'signed-out': 'You are signed out. To come back, open the access link your instructor sent you.',
     'no-link': 'You are not signed in. Open the access link your instructor sent you (it ends with #token=…).',
-    'link-refused': 'This access link no longer works: it was replaced by a newer one, it has expired, or you were removed from the course. Ask your instructor for a new link.',
-    ended: 'Your LabKeys session has ended: the access link was replaced, it expired, or you were removed from the course. Open your newest link again.',
+    'link-refused':
+      'This access link no longer works: it was replaced by a newer one, it has expired, or you were removed from the course. Ask your instructor for a new link.',
+    ended:
+      'Your LabKeys session has ended: the access link was replaced, it expired, or you were removed from the course. Open your newest link again.',
   }[why];
   return (
     <section className="card" aria-labelledby="signed-out-title">
@@ -153,7 +168,9 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
   const [renewed, setRenewed] = useState<Notice | null>(null);
   const [endReason, setEndReason] = useState<string | null>(null);
   const [expiringNotice, setExpiringNotice] = useState(false);
-  const [consoleState, setConsoleState] = useState<{ kind: 'idle' | 'busy' | 'opened' } | { kind: 'failed'; message: string }>({ kind: 'idle' });
+  const [consoleState, setConsoleState] = useState<
+    { kind: 'idle' | 'busy' | 'opened' } | { kind: 'failed'; message: string }
+  >({ kind: 'idle' });
   const now = useNow(1000);
   const shownSession = useRef<string | null>(me.lab?.state === 'ACTIVE' ? me.lab.sessionId : null);
 
@@ -187,7 +204,8 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
   useEffect(() => {
     // A different ACTIVE session than the one first shown: the keys were renewed (live or while away).
     if (!sessionId) return;
-    if (shownSession.current && shownSession.current !== sessionId) setRenewed((n) => n ?? { at: new Date().toISOString(), sessionId });
+    if (shownSession.current && shownSession.current !== sessionId)
+      setRenewed((n) => n ?? { at: new Date().toISOString(), sessionId });
     shownSession.current = sessionId;
     setExpiringNotice(false);
   }, [sessionId]);
@@ -231,7 +249,8 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
 
   const expiresAt = me.lab?.expiresAt ? new Date(me.lab.expiresAt).getTime() : null;
   const remaining = expiresAt ? expiresAt - now : null;
-  const expiringSoon = live && me.status === 'ready' && remaining !== null && (remaining <= EXPIRING_SOON_MS || expiringNotice);
+  const expiringSoon =
+    live && me.status === 'ready' && remaining !== null && (remaining <= EXPIRING_SOON_MS || expiringNotice);
   const shownState = expiringSoon ? 'expiring' : me.status;
   const chosen = FORMATS.find((f) => f.id === format)!;
   const current = text && text.key === `${sessionId}|${format}|${profile}` ? text.body : null;
@@ -244,7 +263,11 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
           <p className="muted course-code">Course {me.course.code}</p>
         </div>
         <p className={`stream stream-${stream}`} role="status">
-          {stream === 'live' ? 'Live updates on' : stream === 'connecting' ? 'Connecting for live updates…' : 'Reconnecting for live updates…'}
+          {stream === 'live'
+            ? 'Live updates on'
+            : stream === 'connecting'
+              ? 'Connecting for live updates…'
+              : 'Reconnecting for live updates…'}
         </p>
       </div>
 
@@ -267,8 +290,8 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
         {renewed && live && (
           <div className="alert success renewed" role="status">
             <p>
-              <strong>New keys were issued at {time(renewed.at)}.</strong> They replace the ones shown before: copy them again. (The labkeys CLI and a
-              ~/.aws/config profile pick them up by themselves.)
+              <strong>New keys were issued at {time(renewed.at)}.</strong> They replace the ones shown before: copy them
+              again. (The labkeys CLI and a ~/.aws/config profile pick them up by themselves.)
             </p>
             <button type="button" className="small" onClick={() => setRenewed(null)}>
               Dismiss
@@ -277,11 +300,20 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
         )}
         {live && (
           <div className="actions">
-            <button type="button" className="primary" onClick={() => void openConsole()} disabled={consoleState.kind === 'busy'}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void openConsole()}
+              disabled={consoleState.kind === 'busy'}
+            >
               Open the AWS console
             </button>
             <span role="status" className="hint">
-              {consoleState.kind === 'opened' ? 'The AWS console opened in a new tab.' : consoleState.kind === 'failed' ? consoleState.message : ''}
+              {consoleState.kind === 'opened'
+                ? 'The AWS console opened in a new tab.'
+                : consoleState.kind === 'failed'
+                  ? consoleState.message
+                  : ''}
             </span>
           </div>
         )}
@@ -294,7 +326,14 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
             <legend>Format</legend>
             {FORMATS.map((f) => (
               <label key={f.id} className={f.id === format ? 'chosen' : undefined}>
-                <input type="radio" name="format" value={f.id} checked={f.id === format} onChange={() => chooseFormat(f.id)} /> {f.label}
+                <input
+                  type="radio"
+                  name="format"
+                  value={f.id}
+                  checked={f.id === format}
+                  onChange={() => chooseFormat(f.id)}
+                />{' '}
+                {f.label}
               </label>
             ))}
           </fieldset>
@@ -315,7 +354,9 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
                 autoComplete="off"
               />
               <span id="profile-hint" className={profileOk ? 'hint' : 'field-error'}>
-                {profileOk ? `Use it as: aws --profile ${profile} sts get-caller-identity` : 'Letters, digits, _ . or - (at most 64).'}
+                {profileOk
+                  ? `Use it as: aws --profile ${profile} sts get-caller-identity`
+                  : 'Letters, digits, _ . or - (at most 64).'}
               </span>
             </div>
           )}
@@ -343,7 +384,17 @@ const END_REASONS: Record<string, string> = {
   'access-ended': 'you no longer have access to this course',
 };
 
-function StateText({ status, me, endReason, remaining }: { status: string; me: StudentSession; endReason: string | null; remaining: number | null }) {
+function StateText({
+  status,
+  me,
+  endReason,
+  remaining,
+}: {
+  status: string;
+  me: StudentSession;
+  endReason: string | null;
+  remaining: number | null;
+}) {
   const lab = me.lab;
   switch (status) {
     case 'waiting':
@@ -353,7 +404,8 @@ function StateText({ status, me, endReason, remaining }: { status: string; me: S
         </p>
       ) : (
         <p>
-          <strong>Waiting:</strong> your instructor has not started a lab for you yet. Keep this page open: it updates by itself.
+          <strong>Waiting:</strong> your instructor has not started a lab for you yet. Keep this page open: it updates
+          by itself.
         </p>
       );
     case 'ready':
@@ -371,7 +423,8 @@ function StateText({ status, me, endReason, remaining }: { status: string; me: S
     case 'expiring':
       return (
         <p>
-          <strong>Expiring soon:</strong> these credentials stop working in {formatRemaining(remaining ?? 0)}. Save your work.
+          <strong>Expiring soon:</strong> these credentials stop working in {formatRemaining(remaining ?? 0)}. Save your
+          work.
         </p>
       );
     case 'expired':
@@ -383,7 +436,15 @@ function StateText({ status, me, endReason, remaining }: { status: string; me: S
     case 'revoked':
       return (
         <p>
-          <strong>Ended:</strong> your instructor ended your access{endReason && END_REASONS[endReason] !== '' ? <>: <span className="reason">{END_REASONS[endReason] ?? endReason}</span></> : ''}.
+          <strong>Ended:</strong> your instructor ended your access
+          {endReason && END_REASONS[endReason] !== '' ? (
+            <>
+              : <span className="reason">{END_REASONS[endReason] ?? endReason}</span>
+            </>
+          ) : (
+            ''
+          )}
+          .
         </p>
       );
     case 'failed':

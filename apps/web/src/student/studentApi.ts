@@ -23,8 +23,16 @@ export const FORMATS = [
   { id: 'fish', label: 'fish', hint: 'Paste into a fish shell.' },
   { id: 'powershell', label: 'PowerShell', hint: 'Paste into PowerShell (Windows, macOS or Linux).' },
   { id: 'cmd', label: 'Windows cmd', hint: 'Paste into a Command Prompt window.' },
-  { id: 'credentials', label: '~/.aws/credentials', hint: 'A profile for the AWS credentials file, with its region: aws --profile NAME …' },
-  { id: 'config', label: '~/.aws/config', hint: 'A profile for the AWS config file: the labkeys CLI (labkeys login with your link) fetches current keys, renewals included.' },
+  {
+    id: 'credentials',
+    label: '~/.aws/credentials',
+    hint: 'A profile for the AWS credentials file, with its region: aws --profile NAME …',
+  },
+  {
+    id: 'config',
+    label: '~/.aws/config',
+    hint: 'A profile for the AWS config file: the labkeys CLI (labkeys login with your link) fetches current keys, renewals included.',
+  },
   { id: 'json', label: 'JSON', hint: 'Everything at once, for scripts.' },
 ] as const;
 export type FormatId = (typeof FORMATS)[number]['id'];
@@ -55,7 +63,11 @@ export const studentApi = {
   session: () => call<StudentSession>('GET', '/v1/me/session'),
   signOut: () => call<void>('DELETE', '/v1/me/session'),
   credentials: (format: FormatId, profile: string) =>
-    call<string>('GET', `/v1/me/sessions/current?format=${encodeURIComponent(format)}&profile=${encodeURIComponent(profile)}`, { as: 'text' }),
+    call<string>(
+      'GET',
+      `/v1/me/sessions/current?format=${encodeURIComponent(format)}&profile=${encodeURIComponent(profile)}`,
+      { as: 'text' },
+    ),
   /** A fresh single-use link (five minutes) that signs this browser in to the AWS console. */
   consoleLink: () => call<{ url: string }>('GET', '/v1/me/sessions/current/console?mode=link'),
 };

@@ -1,14 +1,34 @@
 import { useEffect, useRef, useState } from 'react';
 
 /** What the student stream sends (apps/api/src/student/student.controller.ts `events`). */
-export type StudentEventType = 'session.current' | 'session.issued' | 'session.renewed' | 'session.expiring' | 'session.ended' | 'session.failed' | 'session.revoking';
+export type StudentEventType =
+  | 'session.current'
+  | 'session.issued'
+  | 'session.renewed'
+  | 'session.expiring'
+  | 'session.ended'
+  | 'session.failed'
+  | 'session.revoking';
 export interface StudentEvent {
   type: StudentEventType;
-  data: { sessionId?: string; state?: string; detail?: Record<string, string | number | boolean | null> | null; expiration?: string };
+  data: {
+    sessionId?: string;
+    state?: string;
+    detail?: Record<string, string | number | boolean | null> | null;
+    expiration?: string;
+  };
 }
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
-const EVENT_TYPES: StudentEventType[] = ['session.current', 'session.issued', 'session.renewed', 'session.expiring', 'session.ended', 'session.failed', 'session.revoking'];
+const EVENT_TYPES: StudentEventType[] = [
+  'session.current',
+  'session.issued',
+  'session.renewed',
+  'session.expiring',
+  'session.ended',
+  'session.failed',
+  'session.revoking',
+];
 const MAX_BACKOFF_MS = 30_000;
 
 interface Handlers {

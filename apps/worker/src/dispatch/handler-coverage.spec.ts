@@ -48,19 +48,21 @@ describe('assertHandlersCoverCatalogue', () => {
   });
 
   it('refuses a job without a handler', () => {
-    expect(problemsOf(() => assertHandlersCoverCatalogue(catalogue, [AlphaHandler]))).toEqual(['job "beta" has no handler']);
+    expect(problemsOf(() => assertHandlersCoverCatalogue(catalogue, [AlphaHandler]))).toEqual([
+      'job "beta" has no handler',
+    ]);
   });
 
   it('refuses a job with two handlers', () => {
-    expect(problemsOf(() => assertHandlersCoverCatalogue(catalogue, [AlphaHandler, BetaHandler, OtherBetaHandler]))).toEqual([
-      'job "beta" has 2 handlers: BetaHandler, OtherBetaHandler',
-    ]);
+    expect(
+      problemsOf(() => assertHandlersCoverCatalogue(catalogue, [AlphaHandler, BetaHandler, OtherBetaHandler])),
+    ).toEqual(['job "beta" has 2 handlers: BetaHandler, OtherBetaHandler']);
   });
 
   it('refuses a handler for a job the catalogue does not have', () => {
-    expect(problemsOf(() => assertHandlersCoverCatalogue(catalogue, [AlphaHandler, BetaHandler, GammaHandler]))).toEqual([
-      'GammaHandler handles "gamma", which is not in the job catalogue',
-    ]);
+    expect(
+      problemsOf(() => assertHandlersCoverCatalogue(catalogue, [AlphaHandler, BetaHandler, GammaHandler])),
+    ).toEqual(['GammaHandler handles "gamma", which is not in the job catalogue']);
   });
 
   it('passes for the real worker', () => {

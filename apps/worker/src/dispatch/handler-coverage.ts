@@ -30,7 +30,8 @@ export function assertHandlersCoverCatalogue(
   for (const job of Object.keys(catalogue) as JobName[]) {
     const found = byJob.get(job) ?? [];
     if (found.length === 0) problems.push(`job "${job}" has no handler`);
-    if (found.length > 1) problems.push(`job "${job}" has ${found.length} handlers: ${found.map((h) => h.name).join(', ')}`);
+    if (found.length > 1)
+      problems.push(`job "${job}" has ${found.length} handlers: ${found.map((h) => h.name).join(', ')}`);
   }
   if (problems.length > 0) throw new WorkerBootError(problems);
   return new Map([...byJob].map(([job, [handler]]) => [job, handler]));

@@ -23,7 +23,8 @@ function setUp() {
   const instances: JobHandler[] = Object.values(JobName).map((name) => ({ handle: mocks.get(name)! }));
   const dispatcher = new JobDispatcher(classes, instances);
   const handle = mocks.get(JobName.IssueSession)!;
-  const callsExcept = (job: JobName) => [...mocks].filter(([name]) => name !== job).flatMap(([, mock]) => mock.mock.calls);
+  const callsExcept = (job: JobName) =>
+    [...mocks].filter(([name]) => name !== job).flatMap(([, mock]) => mock.mock.calls);
   return { dispatcher, handle, mocks, callsExcept };
 }
 
@@ -32,7 +33,10 @@ function job(name: string, data: unknown): Job {
   return fields as Job;
 }
 
-const issue = job(JobName.IssueSession, { tenantId: '0190a000-0000-7000-8000-000000000001', sessionId: '0190a000-0000-7000-8000-0000000000c1' });
+const issue = job(JobName.IssueSession, {
+  tenantId: '0190a000-0000-7000-8000-000000000001',
+  sessionId: '0190a000-0000-7000-8000-0000000000c1',
+});
 
 let warn: jest.SpyInstance;
 
@@ -64,17 +68,27 @@ describe('JobDispatcher', () => {
     ['not found', new NotFoundError('The lab does not exist.'), 'not-found: The lab does not exist.'],
     ['conflict', new ConflictError('The course is archived.'), 'conflict: The course is archived.'],
     ['lab state', new LabStateConflictError('ENDED', 'The lab has ended.'), 'lab-state-conflict: The lab has ended.'],
-    ['validation', new ValidationError([{ field: 'name', message: 'too long' }]), 'validation: The request has invalid fields.'],
-  ])('fails the job at once on a domain error (%s): BullMQ does not retry an UnrecoverableError', async (_, error, message) => {
-    const t = setUp();
-    t.handle.mockRejectedValue(error);
+    [
+      'validation',
+      new ValidationError([{ field: 'name', message: 'too long' }]),
+      'validation: The request has invalid fields.',
+    ],
+  ])(
+    'fails the job at once on a domain error (%s): BullMQ does not retry an UnrecoverableError',
+    async (_, error, message) => {
+      const t = setUp();
+      t.handle.mockRejectedValue(error);
 
-    const thrown = await t.dispatcher.dispatch(QueueName.Issuance, issue).catch((e: unknown) => e);
+      const thrown = await t.dispatcher.dispatch(QueueName.Issuance, issue).catch((e: unknown) => e);
 
-    expect(thrown).toBeInstanceOf(UnrecoverableError);
-    expect((thrown as Error).message).toBe(message);
-    expect(warn).toHaveBeenCalledWith(expect.objectContaining({ queue: QueueName.Issuance, job: JobName.IssueSession, code: error.code }), 'job refused; not retried');
-  });
+      expect(thrown).toBeInstanceOf(UnrecoverableError);
+      expect((thrown as Error).message).toBe(message);
+      expect(warn).toHaveBeenCalledWith(
+        expect.objectContaining({ queue: QueueName.Issuance, job: JobName.IssueSession, code: error.code }),
+        'job refused; not retried',
+      );
+    },
+  );
 
   it.each([
     ['a retryable AWS error', new AwsCallError('Throttling', 'Rate exceeded', 400, true)],
@@ -93,8 +107,12 @@ describe('JobDispatcher', () => {
     const t = setUp();
     expect(JOB_CATALOGUE[JobName.IssueSession].queue).not.toBe(QueueName.Lifecycle);
 
-    await expect(t.dispatcher.dispatch(QueueName.Issuance, job('mine-bitcoin', {}))).rejects.toThrow('no handler for job "mine-bitcoin" on queue "issuance"');
-    await expect(t.dispatcher.dispatch(QueueName.Lifecycle, issue)).rejects.toThrow('no handler for job "issue-session" on queue "lifecycle"');
+    await expect(t.dispatcher.dispatch(QueueName.Issuance, job('mine-bitcoin', {}))).rejects.toThrow(
+      'no handler for job "mine-bitcoin" on queue "issuance"',
+    );
+    await expect(t.dispatcher.dispatch(QueueName.Lifecycle, issue)).rejects.toThrow(
+      'no handler for job "issue-session" on queue "lifecycle"',
+    );
     expect(t.handle).not.toHaveBeenCalled();
     expect(t.callsExcept(JobName.IssueSession)).toEqual([]);
   });

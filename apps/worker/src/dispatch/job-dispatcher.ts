@@ -34,7 +34,10 @@ export class JobDispatcher {
       return await handler.handle(job.data as never, job as never, token);
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      this.logger.warn({ queue, job: job.name, jobId: job.id, code: error.code, err: error.message }, 'job refused; not retried');
+      this.logger.warn(
+        { queue, job: job.name, jobId: job.id, code: error.code, err: error.message },
+        'job refused; not retried',
+      );
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
     }
   }

@@ -29,7 +29,17 @@ interface Row {
 function setUp(state: SessionState = 'ACTIVE') {
   let now = EXPIRES_AT - NOTICE_MS;
   jest.spyOn(Date, 'now').mockImplementation(() => now);
-  const rows: Row[] = [{ id: SESSION, tenantId: TENANT, labId: LAB, studentId: STUDENT, state, expiresAt: new Date(EXPIRES_AT), expiringNotifiedAt: null }];
+  const rows: Row[] = [
+    {
+      id: SESSION,
+      tenantId: TENANT,
+      labId: LAB,
+      studentId: STUDENT,
+      state,
+      expiresAt: new Date(EXPIRES_AT),
+      expiringNotifiedAt: null,
+    },
+  ];
   const mine = (tenantId: string, id: string) => rows.find((r) => r.tenantId === tenantId && r.id === id);
   const noticeClaims: number[] = [];
 
@@ -42,7 +52,9 @@ function setUp(state: SessionState = 'ACTIVE') {
     },
     async find(scope, sessionId) {
       const row = mine(scope.tenantId, sessionId);
-      return row ? { id: row.id, state: row.state, expiresAt: row.expiresAt, labId: row.labId, studentId: row.studentId } : null;
+      return row
+        ? { id: row.id, state: row.state, expiresAt: row.expiresAt, labId: row.labId, studentId: row.studentId }
+        : null;
     },
     async claimExpiringNotice(scope, sessionId, noticeMs) {
       noticeClaims.push(noticeMs);
@@ -56,7 +68,12 @@ function setUp(state: SessionState = 'ACTIVE') {
   };
   const producer: jest.Mocked<Pick<JobProducer, 'add'>> = { add: jest.fn().mockResolvedValue(undefined) };
   const push: jest.Mocked<Pick<PushPublisher, 'publish'>> = { publish: jest.fn().mockResolvedValue(undefined) };
-  const handler = new ExpireSessionHandler(sessions as unknown as LabSessionRepository, producer as unknown as JobProducer, push as unknown as PushPublisher, config);
+  const handler = new ExpireSessionHandler(
+    sessions as unknown as LabSessionRepository,
+    producer as unknown as JobProducer,
+    push as unknown as PushPublisher,
+    config,
+  );
   return {
     row: rows[0],
     noticeClaims,
@@ -83,7 +100,15 @@ describe('ExpireSessionHandler', () => {
 
     expect(t.row.state).toBe('EXPIRED');
     expect(t.pushed()).toEqual([
-      expect.objectContaining({ type: 'session.ended', tenantId: TENANT, labId: LAB, studentId: STUDENT, sessionId: SESSION, state: 'EXPIRED', detail: { reason: 'expired' } }),
+      expect.objectContaining({
+        type: 'session.ended',
+        tenantId: TENANT,
+        labId: LAB,
+        studentId: STUDENT,
+        sessionId: SESSION,
+        state: 'EXPIRED',
+        detail: { reason: 'expired' },
+      }),
     ]);
     expect(t.producer.add).not.toHaveBeenCalled();
   });
@@ -96,9 +121,16 @@ describe('ExpireSessionHandler', () => {
     expect(t.row.state).toBe('ACTIVE');
     expect(t.noticeClaims).toEqual([NOTICE_MS + 1000]);
     expect(t.pushed()).toEqual([
-      expect.objectContaining({ type: 'session.expiring', sessionId: SESSION, state: 'ACTIVE', detail: { expiresAt: new Date(EXPIRES_AT).toISOString(), secondsLeft: NOTICE_MS / 1000 } }),
+      expect.objectContaining({
+        type: 'session.expiring',
+        sessionId: SESSION,
+        state: 'ACTIVE',
+        detail: { expiresAt: new Date(EXPIRES_AT).toISOString(), secondsLeft: NOTICE_MS / 1000 },
+      }),
     ]);
-    expect(t.producer.add.mock.calls).toEqual([[JobName.ExpireSession, { tenantId: TENANT, sessionId: SESSION, at: EXPIRES_AT }, { delay: NOTICE_MS }]]);
+    expect(t.producer.add.mock.calls).toEqual([
+      [JobName.ExpireSession, { tenantId: TENANT, sessionId: SESSION, at: EXPIRES_AT }, { delay: NOTICE_MS }],
+    ]);
     // A different id from the running job's, so BullMQ does not drop the put-back job as a duplicate.
     const jobId = JOB_CATALOGUE[JobName.ExpireSession].jobId!;
     expect(jobId(t.requeued())).toBe(`expire-${SESSION}-${EXPIRES_AT}`);
@@ -111,7 +143,11 @@ describe('ExpireSessionHandler', () => {
 
     t.at(EXPIRES_AT - 2_000);
     await expect(t.handle(t.requeued())).resolves.toBe('rescheduled');
-    expect(t.producer.add.mock.calls.at(-1)).toEqual([JobName.ExpireSession, { tenantId: TENANT, sessionId: SESSION, at: EXPIRES_AT }, { delay: 2_000 }]);
+    expect(t.producer.add.mock.calls.at(-1)).toEqual([
+      JobName.ExpireSession,
+      { tenantId: TENANT, sessionId: SESSION, at: EXPIRES_AT },
+      { delay: 2_000 },
+    ]);
 
     t.at(EXPIRES_AT + 5);
     await expect(t.handle(t.requeued())).resolves.toBe('expired');
@@ -130,20 +166,25 @@ describe('ExpireSessionHandler', () => {
     expect(t.producer.add).toHaveBeenCalledTimes(1);
   });
 
-  it.each<SessionState>(['REVOKED', 'REVOKING', 'EXPIRED', 'FAILED'])('skips a session in state %s: nothing told, nothing queued', async (state) => {
-    const t = setUp(state);
+  it.each<SessionState>(['REVOKED', 'REVOKING', 'EXPIRED', 'FAILED'])(
+    'skips a session in state %s: nothing told, nothing queued',
+    async (state) => {
+      const t = setUp(state);
 
-    await expect(t.handle()).resolves.toBe('skipped');
+      await expect(t.handle()).resolves.toBe('skipped');
 
-    expect(t.row.state).toBe(state);
-    expect(t.pushed()).toEqual([]);
-    expect(t.producer.add).not.toHaveBeenCalled();
-  });
+      expect(t.row.state).toBe(state);
+      expect(t.pushed()).toEqual([]);
+      expect(t.producer.add).not.toHaveBeenCalled();
+    },
+  );
 
   it('skips a session that is gone', async () => {
     const t = setUp();
 
-    await expect(t.handle({ tenantId: TENANT, sessionId: '0190a000-0000-7000-8000-0000000000c9' })).resolves.toBe('skipped');
+    await expect(t.handle({ tenantId: TENANT, sessionId: '0190a000-0000-7000-8000-0000000000c9' })).resolves.toBe(
+      'skipped',
+    );
 
     expect(t.producer.add).not.toHaveBeenCalled();
   });

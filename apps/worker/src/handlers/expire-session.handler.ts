@@ -23,13 +23,23 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
     private readonly config: AppConfig,
   ) {}
 
-  async handle({ tenantId, sessionId, at }: JobOf<JobName.ExpireSession>, job: Job<JobOf<JobName.ExpireSession>>): Promise<'expired' | 'rescheduled' | 'skipped'> {
+  async handle(
+    { tenantId, sessionId, at }: JobOf<JobName.ExpireSession>,
+    job: Job<JobOf<JobName.ExpireSession>>,
+  ): Promise<'expired' | 'rescheduled' | 'skipped'> {
     const scope = tenantScopeOf(tenantId);
     // The common case, due and ACTIVE, is one statement.
     const expired = await this.sessions.expireIfDue(scope, sessionId);
     if (expired) {
       lifecycleMetrics.expired(job.timestamp + (job.delay ?? 0));
-      await this.push.publish([sessionEvent('session.ended', { tenantId, labId: expired.labId, studentId: expired.studentId, sessionId }, 'EXPIRED', { reason: 'expired' })]);
+      await this.push.publish([
+        sessionEvent(
+          'session.ended',
+          { tenantId, labId: expired.labId, studentId: expired.studentId, sessionId },
+          'EXPIRED',
+          { reason: 'expired' },
+        ),
+      ]);
       return 'expired';
     }
     const session = await this.sessions.find(scope, sessionId);
@@ -39,10 +49,18 @@ export class ExpireSessionHandler implements JobHandler<JobName.ExpireSession> {
       const expiresAt = session.expiresAt.getTime();
       // The job put back for the expiry itself does not tell again. Told once: the sweep sends the notice too
       // when this job was lost, and whichever marks it first tells.
-      const notice = at !== expiresAt ? await this.sessions.claimExpiringNotice(scope, sessionId, this.config.expiringNoticeMs + 1000) : null;
+      const notice =
+        at !== expiresAt
+          ? await this.sessions.claimExpiringNotice(scope, sessionId, this.config.expiringNoticeMs + 1000)
+          : null;
       if (notice) {
         const subject = { tenantId, labId: session.labId, studentId: session.studentId, sessionId };
-        await this.push.publish([sessionEvent('session.expiring', subject, 'ACTIVE', { expiresAt: session.expiresAt.toISOString(), secondsLeft: Math.round(early / 1000) })]);
+        await this.push.publish([
+          sessionEvent('session.expiring', subject, 'ACTIVE', {
+            expiresAt: session.expiresAt.toISOString(),
+            secondsLeft: Math.round(early / 1000),
+          }),
+        ]);
       }
       await this.producer.add(JobName.ExpireSession, { tenantId, sessionId, at: expiresAt }, { delay: early });
       return 'rescheduled';

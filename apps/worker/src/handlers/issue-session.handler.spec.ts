@@ -4,7 +4,12 @@ import { DelayedError, type Job } from 'bullmq';
 import { AwsCallError, type AssumedRole, type SessionIssuer } from '@labkeys/aws';
 import { AppConfig, loadEnv } from '@labkeys/config';
 import { SessionSecrets, type CallerIdentityCache, type LabContext, type LabContextCache } from '@labkeys/core';
-import { tenantScopeOf, type ClaimedSession, type IssuedCredentials, type LabSessionRepository } from '@labkeys/database';
+import {
+  tenantScopeOf,
+  type ClaimedSession,
+  type IssuedCredentials,
+  type LabSessionRepository,
+} from '@labkeys/database';
 import type { PushEvent, PushPublisher } from '@labkeys/push';
 import { JobName, type JobProducer, type SessionRef } from '@labkeys/queues';
 import type { StsPacer } from '../issuance/sts-pacer';
@@ -45,7 +50,14 @@ function claimed(overrides: Partial<ClaimedSession> = {}): ClaimedSession {
   };
 }
 
-function labContext(overrides: { state?: LabContext['state']; autoRenew?: boolean; sessionDurationSeconds?: number; maxSessionSeconds?: number | null } = {}): LabContext {
+function labContext(
+  overrides: {
+    state?: LabContext['state'];
+    autoRenew?: boolean;
+    sessionDurationSeconds?: number;
+    maxSessionSeconds?: number | null;
+  } = {},
+): LabContext {
   const at = new Date(NOW - 86_400_000);
   const connection = {
     id: '0190a000-0000-7000-8000-0000000000d1',
@@ -116,7 +128,9 @@ function assumed(expiresInMs = 3_600_000): AssumedRole {
 }
 
 function setUp() {
-  const sessions: jest.Mocked<Pick<LabSessionRepository, 'claimForIssuing' | 'releaseClaim' | 'markActive' | 'markFailed'>> = {
+  const sessions: jest.Mocked<
+    Pick<LabSessionRepository, 'claimForIssuing' | 'releaseClaim' | 'markActive' | 'markFailed'>
+  > = {
     claimForIssuing: jest.fn().mockResolvedValue(claimed()),
     releaseClaim: jest.fn().mockResolvedValue(true),
     markActive: jest.fn().mockResolvedValue(true),
@@ -128,11 +142,12 @@ function setUp() {
   const pacer: jest.Mocked<Pick<StsPacer, 'reserve'>> = { reserve: jest.fn().mockResolvedValue(0) };
   const producer: jest.Mocked<Pick<JobProducer, 'add'>> = { add: jest.fn().mockResolvedValue(undefined) };
   const push: jest.Mocked<Pick<PushPublisher, 'publish'>> = { publish: jest.fn().mockResolvedValue(undefined) };
-  const job: jest.Mocked<Pick<Job<SessionRef>, 'moveToDelayed'>> & Pick<Job<SessionRef>, 'timestamp' | 'attemptsMade'> = {
-    moveToDelayed: jest.fn().mockResolvedValue(undefined),
-    timestamp: Date.now(),
-    attemptsMade: 0,
-  };
+  const job: jest.Mocked<Pick<Job<SessionRef>, 'moveToDelayed'>> & Pick<Job<SessionRef>, 'timestamp' | 'attemptsMade'> =
+    {
+      moveToDelayed: jest.fn().mockResolvedValue(undefined),
+      timestamp: Date.now(),
+      attemptsMade: 0,
+    };
   const secrets = new SessionSecrets(config);
   const handler = new IssueSessionHandler(
     sessions as unknown as LabSessionRepository,
@@ -146,7 +161,8 @@ function setUp() {
     config,
   );
   // `null`: a delivery without a lock token (no job to delay).
-  const handle = (token: string | null = TOKEN) => handler.handle({ tenantId: TENANT, sessionId: SESSION }, job as unknown as Job<SessionRef>, token ?? undefined);
+  const handle = (token: string | null = TOKEN) =>
+    handler.handle({ tenantId: TENANT, sessionId: SESSION }, job as unknown as Job<SessionRef>, token ?? undefined);
   const pushed = (): PushEvent[] => push.publish.mock.calls.flat(2);
   return { sessions, labs, issuer, identity, pacer, producer, push, job, secrets, handle, pushed };
 }
@@ -168,7 +184,12 @@ describe('IssueSessionHandler', () => {
 
       await expect(t.handle()).resolves.toBe('skipped');
 
-      expect(t.sessions.claimForIssuing).toHaveBeenCalledWith(scope, SESSION, config.issueLeaseMs, config.revocationClockMarginMs);
+      expect(t.sessions.claimForIssuing).toHaveBeenCalledWith(
+        scope,
+        SESSION,
+        config.issueLeaseMs,
+        config.revocationClockMarginMs,
+      );
       expect(t.issuer.issue).not.toHaveBeenCalled();
       expect(t.pacer.reserve).not.toHaveBeenCalled();
       expect(t.sessions.releaseClaim).not.toHaveBeenCalled();
@@ -178,7 +199,7 @@ describe('IssueSessionHandler', () => {
   });
 
   describe('when it must wait', () => {
-    it('delays the job by the pacer\'s wait, gives the claim back without counting an attempt, and calls no STS', async () => {
+    it("delays the job by the pacer's wait, gives the claim back without counting an attempt, and calls no STS", async () => {
       const t = setUp();
       t.pacer.reserve.mockResolvedValue(750);
 
@@ -191,7 +212,7 @@ describe('IssueSessionHandler', () => {
       expect(t.sessions.markActive).not.toHaveBeenCalled();
     });
 
-    it('holds a newcomer while the lab\'s fresh lab-wide deny could still catch it, before asking the pacer', async () => {
+    it("holds a newcomer while the lab's fresh lab-wide deny could still catch it, before asking the pacer", async () => {
       const t = setUp();
       t.sessions.claimForIssuing.mockResolvedValue(claimed({ holdMs: 1234.2 }));
 
@@ -217,32 +238,41 @@ describe('IssueSessionHandler', () => {
   });
 
   describe('when AWS refuses', () => {
-    it('gives a retryable error\'s claim back with the error recorded and rethrows it for BullMQ to retry', async () => {
+    it("gives a retryable error's claim back with the error recorded and rethrows it for BullMQ to retry", async () => {
       const t = setUp();
       const throttled = new AwsCallError('Throttling', 'Rate exceeded', 400, true);
       t.issuer.issue.mockRejectedValue(throttled);
 
       await expect(t.handle()).rejects.toBe(throttled);
 
-      expect(t.sessions.releaseClaim).toHaveBeenCalledWith(scope, SESSION, { attempt: true, code: 'Throttling', message: 'Rate exceeded' });
+      expect(t.sessions.releaseClaim).toHaveBeenCalledWith(scope, SESSION, {
+        attempt: true,
+        code: 'Throttling',
+        message: 'Rate exceeded',
+      });
       expect(t.sessions.markFailed).not.toHaveBeenCalled();
       expect(t.sessions.markActive).not.toHaveBeenCalled();
       expect(t.push.publish).not.toHaveBeenCalled();
     });
 
-    it('records an error that is not AWS\'s as InternalError and retries it', async () => {
+    it("records an error that is not AWS's as InternalError and retries it", async () => {
       const t = setUp();
       const reset = new Error('socket hang up');
       t.issuer.issue.mockRejectedValue(reset);
 
       await expect(t.handle()).rejects.toBe(reset);
 
-      expect(t.sessions.releaseClaim).toHaveBeenCalledWith(scope, SESSION, { attempt: true, code: 'InternalError', message: 'socket hang up' });
+      expect(t.sessions.releaseClaim).toHaveBeenCalledWith(scope, SESSION, {
+        attempt: true,
+        code: 'InternalError',
+        message: 'socket hang up',
+      });
     });
 
-    it('ends the session FAILED with AWS\'s code and message on a permanent error and pushes session.failed', async () => {
+    it("ends the session FAILED with AWS's code and message on a permanent error and pushes session.failed", async () => {
       const t = setUp();
-      const message = 'User: arn:aws:iam::123456789012:user/labkeys is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/LabStudent';
+      const message =
+        'User: arn:aws:iam::123456789012:user/labkeys is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/LabStudent';
       t.issuer.issue.mockRejectedValue(new AwsCallError('AccessDenied', message, 403, false));
 
       await expect(t.handle()).resolves.toBe('failed');
@@ -250,7 +280,14 @@ describe('IssueSessionHandler', () => {
       expect(t.sessions.markFailed).toHaveBeenCalledWith(scope, SESSION, 'ISSUING', 'AccessDenied', message);
       expect(t.sessions.releaseClaim).not.toHaveBeenCalled();
       expect(t.pushed()).toEqual([
-        expect.objectContaining({ type: 'session.failed', tenantId: TENANT, labId: LAB, sessionId: SESSION, state: 'FAILED', detail: { code: 'AccessDenied', message } }),
+        expect.objectContaining({
+          type: 'session.failed',
+          tenantId: TENANT,
+          labId: LAB,
+          sessionId: SESSION,
+          state: 'FAILED',
+          detail: { code: 'AccessDenied', message },
+        }),
       ]);
     });
 
@@ -270,7 +307,13 @@ describe('IssueSessionHandler', () => {
 
       await expect(t.handle()).resolves.toBe('failed');
 
-      expect(t.sessions.markFailed).toHaveBeenCalledWith(scope, SESSION, 'ISSUING', 'LabNotRunning', 'The lab is ended; no credentials were issued.');
+      expect(t.sessions.markFailed).toHaveBeenCalledWith(
+        scope,
+        SESSION,
+        'ISSUING',
+        'LabNotRunning',
+        'The lab is ended; no credentials were issued.',
+      );
       expect(t.issuer.issue).not.toHaveBeenCalled();
     });
   });
@@ -285,7 +328,9 @@ describe('IssueSessionHandler', () => {
 
       expect(t.sessions.markFailed).toHaveBeenCalledWith(scope, SESSION, 'ISSUING', 'Throttling', 'Rate exceeded');
       expect(t.sessions.releaseClaim).not.toHaveBeenCalled();
-      expect(t.pushed()).toEqual([expect.objectContaining({ type: 'session.failed', detail: { code: 'Throttling', message: 'Rate exceeded' } })]);
+      expect(t.pushed()).toEqual([
+        expect.objectContaining({ type: 'session.failed', detail: { code: 'Throttling', message: 'Rate exceeded' } }),
+      ]);
     });
 
     it('fails a retryable error once the time budget is spent', async () => {
@@ -300,7 +345,13 @@ describe('IssueSessionHandler', () => {
 
     it('fails a session claimed past its last attempt with the last AWS error, without calling STS', async () => {
       const t = setUp();
-      t.sessions.claimForIssuing.mockResolvedValue(claimed({ attempts: config.issueMaxAttempts + 1, lastErrorCode: 'Throttling', lastErrorMessage: 'Rate exceeded' }));
+      t.sessions.claimForIssuing.mockResolvedValue(
+        claimed({
+          attempts: config.issueMaxAttempts + 1,
+          lastErrorCode: 'Throttling',
+          lastErrorMessage: 'Rate exceeded',
+        }),
+      );
 
       await expect(t.handle()).resolves.toBe('failed');
 
@@ -315,7 +366,13 @@ describe('IssueSessionHandler', () => {
 
       await expect(t.handle()).resolves.toBe('failed');
 
-      expect(t.sessions.markFailed).toHaveBeenCalledWith(scope, SESSION, 'ISSUING', 'IssuanceGaveUp', 'No credentials could be issued after 2 attempt(s) over 640 s.');
+      expect(t.sessions.markFailed).toHaveBeenCalledWith(
+        scope,
+        SESSION,
+        'ISSUING',
+        'IssuanceGaveUp',
+        'No credentials could be issued after 2 attempt(s) over 640 s.',
+      );
       expect(t.issuer.issue).not.toHaveBeenCalled();
     });
   });
@@ -328,7 +385,11 @@ describe('IssueSessionHandler', () => {
 
       await expect(t.handle()).resolves.toBe('active');
 
-      const [markScope, markId, credentials] = t.sessions.markActive.mock.calls[0] as [unknown, string, IssuedCredentials];
+      const [markScope, markId, credentials] = t.sessions.markActive.mock.calls[0] as [
+        unknown,
+        string,
+        IssuedCredentials,
+      ];
       expect([markScope, markId]).toEqual([scope, SESSION]);
       expect(credentials).toEqual({
         accessKeyId: issued.accessKeyId,
@@ -341,18 +402,28 @@ describe('IssueSessionHandler', () => {
         roleArn: 'arn:aws:iam::123456789012:role/LabStudent',
       });
       // The stored secret is the one STS answered, sealed to this tenant and session.
-      expect(t.secrets.open(TENANT, SESSION, credentials.sealKeyId, credentials.sealedSecret)).toEqual({ secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken });
+      expect(t.secrets.open(TENANT, SESSION, credentials.sealKeyId, credentials.sealedSecret)).toEqual({
+        secretAccessKey: issued.secretAccessKey,
+        sessionToken: issued.sessionToken,
+      });
       expect(credentials.sealedSecret.toString('utf8')).not.toContain(issued.secretAccessKey);
 
       // First due a notice period before expiry; no renewal for a lab without auto-renew.
-      expect(t.producer.add.mock.calls).toEqual([[JobName.ExpireSession, { tenantId: TENANT, sessionId: SESSION }, { delay: 3_600_000 - 300_000 }]]);
+      expect(t.producer.add.mock.calls).toEqual([
+        [JobName.ExpireSession, { tenantId: TENANT, sessionId: SESSION }, { delay: 3_600_000 - 300_000 }],
+      ]);
       expect(t.pushed()).toEqual([
-        expect.objectContaining({ type: 'session.issued', sessionId: SESSION, state: 'ACTIVE', detail: { expiresAt: issued.expiration.toISOString(), predecessorId: null } }),
+        expect.objectContaining({
+          type: 'session.issued',
+          sessionId: SESSION,
+          state: 'ACTIVE',
+          detail: { expiresAt: issued.expiration.toISOString(), predecessorId: null },
+        }),
       ]);
       expect(t.sessions.releaseClaim).not.toHaveBeenCalled();
     });
 
-    it('asks STS for the student\'s session name and the lab\'s duration, capped at one hour under role chaining', async () => {
+    it("asks STS for the student's session name and the lab's duration, capped at one hour under role chaining", async () => {
       const t = setUp();
       t.identity.chains.mockResolvedValue(true);
 
@@ -361,10 +432,16 @@ describe('IssueSessionHandler', () => {
       const [connection, input, subject] = t.issuer.issue.mock.calls[0];
       expect(connection.accountId).toBe('123456789012');
       expect(subject).toBe('ada');
-      expect(input).toEqual(expect.objectContaining({ RoleArn: 'arn:aws:iam::123456789012:role/LabStudent', RoleSessionName: 'lk-ada-0190a000', DurationSeconds: 3600 }));
+      expect(input).toEqual(
+        expect.objectContaining({
+          RoleArn: 'arn:aws:iam::123456789012:role/LabStudent',
+          RoleSessionName: 'lk-ada-0190a000',
+          DurationSeconds: 3600,
+        }),
+      );
     });
 
-    it('asks for the lab\'s whole duration when the role allows it and nothing chains', async () => {
+    it("asks for the lab's whole duration when the role allows it and nothing chains", async () => {
       const t = setUp();
 
       await t.handle();
@@ -385,7 +462,9 @@ describe('IssueSessionHandler', () => {
         [JobName.ExpireSession, ref, { delay: 3_600_000 - 300_000 }],
         [JobName.RenewSession, ref, { delay: 3_600_000 - 600_000 }],
       ]);
-      expect(t.pushed()).toEqual([expect.objectContaining({ type: 'session.renewed', detail: expect.objectContaining({ predecessorId }) })]);
+      expect(t.pushed()).toEqual([
+        expect.objectContaining({ type: 'session.renewed', detail: expect.objectContaining({ predecessorId }) }),
+      ]);
     });
 
     it('queues nothing and pushes nothing when the session left ISSUING meanwhile (revoked during the call)', async () => {

@@ -7,7 +7,13 @@ import { PushPublisher, sessionEvent, sessionSubjectOf } from '@labkeys/push';
 import { JobName, JobProducer, type SessionRef } from '@labkeys/queues';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
 import { HandlesJob, type JobHandler } from '../dispatch/job-handler';
-import { CallerIdentityCache, issuedDurationSeconds, LabContextCache, SessionSecrets, type LabContext } from '@labkeys/core';
+import {
+  CallerIdentityCache,
+  issuedDurationSeconds,
+  LabContextCache,
+  SessionSecrets,
+  type LabContext,
+} from '@labkeys/core';
 import { issuanceMetrics } from '@labkeys/metrics';
 import { StsPacer } from '../issuance/sts-pacer';
 
@@ -38,7 +44,12 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
 
   async handle({ tenantId, sessionId }: SessionRef, job: Job<SessionRef>, token?: string): Promise<IssueOutcome> {
     const scope = tenantScopeOf(tenantId);
-    const session = await this.sessions.claimForIssuing(scope, sessionId, this.config.issueLeaseMs, this.config.revocationClockMarginMs);
+    const session = await this.sessions.claimForIssuing(
+      scope,
+      sessionId,
+      this.config.issueLeaseMs,
+      this.config.revocationClockMarginMs,
+    );
     // Already issued, failed, revoked, or being issued right now by another delivery of this job.
     if (!session) return 'skipped';
     // The lab was revoked moments ago: a token issued now could fall under its lab-wide deny (which reaches a
@@ -56,7 +67,12 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     }
     const lab = await this.labs.get(scope, session.labId);
     if (!lab || lab.state !== 'RUNNING') {
-      await this.fail(scope, session, 'LabNotRunning', `The lab is ${lab?.state.toLowerCase() ?? 'gone'}; no credentials were issued.`);
+      await this.fail(
+        scope,
+        session,
+        'LabNotRunning',
+        `The lab is ${lab?.state.toLowerCase() ?? 'gone'}; no credentials were issued.`,
+      );
       return 'failed';
     }
     const connection = lab.template.connection;
@@ -68,7 +84,11 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
       throw new DelayedError();
     }
     try {
-      const durationSeconds = issuedDurationSeconds(lab.sessionDurationSeconds, connection, await this.identity.chains(connection));
+      const durationSeconds = issuedDurationSeconds(
+        lab.sessionDurationSeconds,
+        connection,
+        await this.identity.chains(connection),
+      );
       const input = buildAssumeRoleInput(
         { ...lab.template, sessionTags: lab.template.sessionTags as unknown as SessionTagInput[] },
         {
@@ -88,8 +108,15 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
       );
       if (job.attemptsMade === 0) issuanceMetrics.queueWait(job.timestamp);
       // AssumeRole or AssumeRoleWithWebIdentity, as the connection says; everything after is the same.
-      const issued = await this.issuer.issue(connection, { ...input, RoleArn: input.RoleArn!, RoleSessionName: input.RoleSessionName! }, session.studentHandle);
-      const { sealed, keyId } = this.secrets.seal(tenantId, sessionId, { secretAccessKey: issued.secretAccessKey, sessionToken: issued.sessionToken });
+      const issued = await this.issuer.issue(
+        connection,
+        { ...input, RoleArn: input.RoleArn!, RoleSessionName: input.RoleSessionName! },
+        session.studentHandle,
+      );
+      const { sealed, keyId } = this.secrets.seal(tenantId, sessionId, {
+        secretAccessKey: issued.secretAccessKey,
+        sessionToken: issued.sessionToken,
+      });
       const activated = await this.sessions.markActive(scope, sessionId, {
         accessKeyId: issued.accessKeyId,
         sealedSecret: sealed,
@@ -127,7 +154,12 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     }
   }
 
-  private giveUp(scope: TenantScope, session: ClaimedSession, code: string | null, message: string | null): Promise<void> {
+  private giveUp(
+    scope: TenantScope,
+    session: ClaimedSession,
+    code: string | null,
+    message: string | null,
+  ): Promise<void> {
     const tried = `after ${Math.min(session.attempts, this.config.issueMaxAttempts)} attempt(s) over ${Math.round(session.retryingMs / 1000)} s`;
     return this.fail(scope, session, code ?? 'IssuanceGaveUp', message ?? `No credentials could be issued ${tried}.`);
   }
@@ -136,12 +168,21 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
     const ref = { tenantId: session.tenantId, sessionId: session.id };
     const untilExpiry = Math.max(0, expiresAt.getTime() - Date.now());
     // First due a notice period before expiry (the student is told), then at expiry itself.
-    await this.producer.add(JobName.ExpireSession, ref, { delay: Math.max(0, untilExpiry - this.config.expiringNoticeMs) });
+    await this.producer.add(JobName.ExpireSession, ref, {
+      delay: Math.max(0, untilExpiry - this.config.expiringNoticeMs),
+    });
     if (lab.autoRenew) {
       await this.producer.add(JobName.RenewSession, ref, { delay: Math.max(0, untilExpiry - this.config.renewLeadMs) });
     }
     const detail = { expiresAt: expiresAt.toISOString(), predecessorId: session.predecessorId };
-    await this.push.publish([sessionEvent(session.predecessorId ? 'session.renewed' : 'session.issued', sessionSubjectOf(session), 'ACTIVE', detail)]);
+    await this.push.publish([
+      sessionEvent(
+        session.predecessorId ? 'session.renewed' : 'session.issued',
+        sessionSubjectOf(session),
+        'ACTIVE',
+        detail,
+      ),
+    ]);
   }
 
   private async fail(scope: TenantScope, session: ClaimedSession, code: string, message: string): Promise<void> {

@@ -1,5 +1,14 @@
 import { AuditWriter, type AuditEntry } from '@labkeys/core';
-import { tenantScopeOf, type LabRepository, type LabSession, type LabSessionRepository, type LockedLab, type TenantScope, type Tx, type UnitOfWork } from '@labkeys/database';
+import {
+  tenantScopeOf,
+  type LabRepository,
+  type LabSession,
+  type LabSessionRepository,
+  type LockedLab,
+  type TenantScope,
+  type Tx,
+  type UnitOfWork,
+} from '@labkeys/database';
 import { JOB_CATALOGUE, JobName, type JobProducer } from '@labkeys/queues';
 import type { FakeOf } from '@labkeys/testing';
 import { RenewSessionHandler } from './renew-session.handler';
@@ -60,12 +69,16 @@ function setUp() {
   const inTx = (method: string, tx: Tx | undefined) => {
     if (tx !== TX) outsideTx.push(method);
   };
-  const mine = (scope: TenantScope, id: string) => rows.find((r) => r.tenantId === scope.tenantId && r.id === id) ?? null;
+  const mine = (scope: TenantScope, id: string) =>
+    rows.find((r) => r.tenantId === scope.tenantId && r.id === id) ?? null;
   /** Runs when the lab's lock is granted: what committed while the renewal waited for it. */
   let onLock = () => {};
   let locks = 0;
 
-  const sessions: FakeOf<LabSessionRepository, 'findWithStudentHandle' | 'isEnrolled' | 'findState' | 'findSuccessor' | 'createSuccessor'> = {
+  const sessions: FakeOf<
+    LabSessionRepository,
+    'findWithStudentHandle' | 'isEnrolled' | 'findState' | 'findSuccessor' | 'createSuccessor'
+  > = {
     async findWithStudentHandle(scope, sessionId, tx) {
       inTx('findWithStudentHandle', tx);
       const row = mine(scope, sessionId);
@@ -87,7 +100,17 @@ function setUp() {
     },
     async createSuccessor(scope, session, tx) {
       inTx('createSuccessor', tx);
-      rows.push({ ...activeSession(), ...session, tenantId: scope.tenantId, state: 'PENDING', expiresAt: null, issuedAt: null, accessKeyId: null, assumedRoleId: null, assumedRoleArn: null });
+      rows.push({
+        ...activeSession(),
+        ...session,
+        tenantId: scope.tenantId,
+        state: 'PENDING',
+        expiresAt: null,
+        issuedAt: null,
+        accessKeyId: null,
+        assumedRoleId: null,
+        assumedRoleArn: null,
+      });
     },
   };
   const labs: FakeOf<LabRepository, 'lockForUpdate'> = {
@@ -101,7 +124,13 @@ function setUp() {
   const uow: Pick<UnitOfWork, 'run'> = { run: (work) => work(TX) };
   const producer: jest.Mocked<Pick<JobProducer, 'add'>> = { add: jest.fn().mockResolvedValue(undefined) };
   const audit = new RecordingAudit();
-  const handler = new RenewSessionHandler(uow as UnitOfWork, labs as unknown as LabRepository, sessions as unknown as LabSessionRepository, producer as unknown as JobProducer, audit);
+  const handler = new RenewSessionHandler(
+    uow as UnitOfWork,
+    labs as unknown as LabRepository,
+    sessions as unknown as LabSessionRepository,
+    producer as unknown as JobProducer,
+    audit,
+  );
   return {
     rows,
     enrolled,
@@ -124,11 +153,28 @@ describe('RenewSessionHandler', () => {
 
     const [successor] = t.successors();
     expect(t.successors()).toHaveLength(1);
-    expect(successor).toEqual(expect.objectContaining({ tenantId: TENANT, labId: LAB, studentId: STUDENT, state: 'PENDING', predecessorId: SESSION }));
+    expect(successor).toEqual(
+      expect.objectContaining({
+        tenantId: TENANT,
+        labId: LAB,
+        studentId: STUDENT,
+        state: 'PENDING',
+        predecessorId: SESSION,
+      }),
+    );
     expect(successor.id).not.toBe(SESSION);
     expect(successor.roleSessionName).toBe(`lk-ada-${successor.id.replace(/-/g, '').slice(0, 8)}`);
     expect(t.audit.entries).toEqual([
-      { scope: tenantScopeOf(TENANT), entry: { action: 'session.renewal-started', subjectType: 'session', subjectId: successor.id, summary: { predecessorId: SESSION } }, tx: TX },
+      {
+        scope: tenantScopeOf(TENANT),
+        entry: {
+          action: 'session.renewal-started',
+          subjectType: 'session',
+          subjectId: successor.id,
+          summary: { predecessorId: SESSION },
+        },
+        tx: TX,
+      },
     ]);
     expect(t.producer.add.mock.calls).toEqual([[JobName.IssueSession, { tenantId: TENANT, sessionId: successor.id }]]);
     expect(t.outsideTx).toEqual([]);
@@ -142,7 +188,9 @@ describe('RenewSessionHandler', () => {
 
     expect(t.successors()).toHaveLength(1);
     expect(t.audit.entries).toHaveLength(1);
-    const [first, second] = t.producer.add.mock.calls.map(([, payload]) => JOB_CATALOGUE[JobName.IssueSession].jobId!(payload as never));
+    const [first, second] = t.producer.add.mock.calls.map(([, payload]) =>
+      JOB_CATALOGUE[JobName.IssueSession].jobId!(payload as never),
+    );
     expect(second).toBe(first);
     expect(first).toBe(`issue-${t.successors()[0].id}`);
   });
@@ -172,7 +220,7 @@ describe('RenewSessionHandler', () => {
     expect(t.producer.add).not.toHaveBeenCalled();
   });
 
-  it('renews nothing when a revocation committed while it waited for the lab\'s lock', async () => {
+  it("renews nothing when a revocation committed while it waited for the lab's lock", async () => {
     const t = setUp();
     t.whenLocked(() => (t.rows[0].state = 'REVOKING'));
 
@@ -195,7 +243,12 @@ describe('RenewSessionHandler', () => {
 
   it('creates no second successor when one exists already', async () => {
     const t = setUp();
-    const existing = { ...activeSession(), id: '0190a000-0000-7000-8000-0000000000c2', state: 'ACTIVE' as const, predecessorId: SESSION };
+    const existing = {
+      ...activeSession(),
+      id: '0190a000-0000-7000-8000-0000000000c2',
+      state: 'ACTIVE' as const,
+      predecessorId: SESSION,
+    };
     t.rows.push(existing);
 
     await t.handle();

@@ -50,7 +50,16 @@ export class RenewSessionHandler implements JobHandler<JobName.RenewSession> {
         },
         tx,
       );
-      await this.audit.record(scope, { action: 'session.renewal-started', subjectType: 'session', subjectId: id, summary: { predecessorId: sessionId } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          action: 'session.renewal-started',
+          subjectType: 'session',
+          subjectId: id,
+          summary: { predecessorId: sessionId },
+        },
+        tx,
+      );
       return id;
     });
     if (!successorId) return 'skipped';

@@ -25,19 +25,41 @@ export class SendAccessLinkHandler implements JobHandler<JobName.SendAccessLink>
     private readonly config: AppConfig,
   ) {}
 
-  async handle({ tenantId, deliveryId }: DeliveryRef, job: Job<DeliveryRef>): Promise<'sent' | 'superseded' | 'skipped'> {
+  async handle(
+    { tenantId, deliveryId }: DeliveryRef,
+    job: Job<DeliveryRef>,
+  ): Promise<'sent' | 'superseded' | 'skipped'> {
     const scope = tenantScopeOf(tenantId);
     const delivery = await this.deliveries.findForSending(scope, deliveryId);
-    if (!delivery || delivery.state === 'SENT' || delivery.state === 'SUPERSEDED' || !delivery.sealedToken || !delivery.sealKeyId) return 'skipped';
+    if (
+      !delivery ||
+      delivery.state === 'SENT' ||
+      delivery.state === 'SUPERSEDED' ||
+      !delivery.sealedToken ||
+      !delivery.sealKeyId
+    )
+      return 'skipped';
     const token = this.secrets.open(tenantId, deliveryId, delivery.sealKeyId, delivery.sealedToken);
     const { enrollment } = delivery;
     if (enrollment.unenrolledAt || enrollment.accessTokenHash !== hashToken(token)) {
-      await this.deliveries.markSuperseded(scope, deliveryId, 'A newer access link replaced this one before it was sent.');
+      await this.deliveries.markSuperseded(
+        scope,
+        deliveryId,
+        'A newer access link replaced this one before it was sent.',
+      );
       return 'superseded';
     }
     const link = `${this.config.publicUrl}/student#token=${token}`;
     try {
-      await this.mail.send(accessLinkMail({ to: delivery.toAddress, studentName: enrollment.student.displayName, courseCode: enrollment.course.code, courseTitle: enrollment.course.title, link }));
+      await this.mail.send(
+        accessLinkMail({
+          to: delivery.toAddress,
+          studentName: enrollment.student.displayName,
+          courseCode: enrollment.course.code,
+          courseTitle: enrollment.course.title,
+          link,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof MailSendError)) throw error;
       await this.deliveries.recordFailedAttempt(scope, deliveryId, error.message.slice(0, 1000));

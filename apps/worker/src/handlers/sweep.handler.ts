@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
-import { DatabaseClock, LabRepository, LabSessionRepository, MailDeliveryRepository, RevocationEntryRepository, tenantScopeOf } from '@labkeys/database';
+import {
+  DatabaseClock,
+  LabRepository,
+  LabSessionRepository,
+  MailDeliveryRepository,
+  RevocationEntryRepository,
+  tenantScopeOf,
+} from '@labkeys/database';
 import { PushPublisher, sessionEvent, sessionSubjectOf, type PushEvent } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AppConfig } from '@labkeys/config';
@@ -106,7 +113,11 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   /** Sessions retried to their bound end FAILED with the last AWS error, so nobody waits on "being issued" for hours. */
   private async endExhausted(): Promise<number> {
     const now = await this.dbNow();
-    const exhausted = await this.sessions.systemExhausted(this.config.issueMaxAttempts, new Date(now.getTime() - this.config.issueMaxMs), BATCH);
+    const exhausted = await this.sessions.systemExhausted(
+      this.config.issueMaxAttempts,
+      new Date(now.getTime() - this.config.issueMaxMs),
+      BATCH,
+    );
     const events: PushEvent[] = [];
     for (const s of exhausted) {
       const code = s.failureCode ?? 'IssuanceGaveUp';
@@ -123,21 +134,38 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
   private async renewDue(): Promise<number> {
     const due = await this.sessions.systemRenewDue(this.config.renewLeadMs, BATCH);
     let renewed = 0;
-    for (const s of due) if ((await this.renewal.handle({ tenantId: s.tenantId, sessionId: s.id })) === 'renewed') renewed++;
+    for (const s of due)
+      if ((await this.renewal.handle({ tenantId: s.tenantId, sessionId: s.id })) === 'renewed') renewed++;
     return renewed;
   }
 
   /** Due `session.expiring` notices whose job was lost; the expiry job and the sweep share one mark, so each is sent once. */
   private async notifyExpiring(): Promise<number> {
     const now = await this.dbNow();
-    const due = await this.sessions.systemExpiringUnnotified(now, new Date(now.getTime() + this.config.expiringNoticeMs), BATCH);
+    const due = await this.sessions.systemExpiringUnnotified(
+      now,
+      new Date(now.getTime() + this.config.expiringNoticeMs),
+      BATCH,
+    );
     const events: PushEvent[] = [];
     for (const s of due) {
-      const notice = await this.sessions.claimExpiringNotice(tenantScopeOf(s.tenantId), s.id, this.config.expiringNoticeMs);
+      const notice = await this.sessions.claimExpiringNotice(
+        tenantScopeOf(s.tenantId),
+        s.id,
+        this.config.expiringNoticeMs,
+      );
       if (!notice) continue;
       const secondsLeft = Math.round((notice.expiresAt.getTime() - now.getTime()) / 1000);
       const subject = { tenantId: s.tenantId, labId: notice.labId, studentId: notice.studentId, sessionId: s.id };
-      events.push(sessionEvent('session.expiring', subject, 'ACTIVE', { expiresAt: notice.expiresAt.toISOString(), secondsLeft }, now));
+      events.push(
+        sessionEvent(
+          'session.expiring',
+          subject,
+          'ACTIVE',
+          { expiresAt: notice.expiresAt.toISOString(), secondsLeft },
+          now,
+        ),
+      );
     }
     await this.push.publish(events);
     return events.length;
@@ -147,7 +175,8 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     const now = await this.dbNow();
     const pending = await this.sessions.systemPendingSince(new Date(now.getTime() - 2000), BATCH);
     let requeued = 0;
-    for (const s of pending) if (await this.producer.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
+    for (const s of pending)
+      if (await this.producer.requeue(JobName.IssueSession, { tenantId: s.tenantId, sessionId: s.id })) requeued++;
     return requeued;
   }
 
@@ -156,7 +185,8 @@ export class SweepHandler implements JobHandler<JobName.Sweep> {
     const now = await this.dbNow();
     const queued = await this.deliveries.systemQueuedSince(new Date(now.getTime() - 60_000), BATCH);
     let requeued = 0;
-    for (const d of queued) if (await this.producer.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
+    for (const d of queued)
+      if (await this.producer.requeue(JobName.SendAccessLink, { tenantId: d.tenantId, deliveryId: d.id })) requeued++;
     return requeued;
   }
 

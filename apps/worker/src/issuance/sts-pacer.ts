@@ -35,7 +35,14 @@ return math.max(1, math.ceil((slot - now) / 1000))`;
  */
 const TOLERANCE_MICROS_AT_LEAST = 50_000;
 
-type PacedRedis = Redis & { labkeysStsReserve(tatKey: string, backlogKey: string, intervalMicros: string, toleranceMicros: string): Promise<number> };
+type PacedRedis = Redis & {
+  labkeysStsReserve(
+    tatKey: string,
+    backlogKey: string,
+    intervalMicros: string,
+    toleranceMicros: string,
+  ): Promise<number>;
+};
 
 /**
  * Paces AssumeRole per AWS account (AWS publishes no per-account rate, so it is configurable). `reserve`
@@ -62,7 +69,12 @@ export class StsPacer {
     const base = `${this.config.queuePrefix}:sts-pace:{${accountId}}`;
     // A defined command runs by EVALSHA: the script text is not resent with every job.
     return Number(
-      await (this.redis as unknown as PacedRedis).labkeysStsReserve(`${base}:tat`, `${base}:backlog`, this.intervalMicros.toFixed(3), this.toleranceMicros.toFixed(3)),
+      await (this.redis as unknown as PacedRedis).labkeysStsReserve(
+        `${base}:tat`,
+        `${base}:backlog`,
+        this.intervalMicros.toFixed(3),
+        this.toleranceMicros.toFixed(3),
+      ),
     );
   }
 }

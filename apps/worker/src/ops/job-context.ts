@@ -28,11 +28,22 @@ export function runJobInContext<T>(job: Job, run: () => Promise<T>): Promise<T> 
     loggerStorage.run(new Store(logger), async () => {
       try {
         const outcome = await run();
-        logger.info({ attempt: job.attemptsMade + 1, ms: Date.now() - started, outcome: typeof outcome === 'string' ? outcome : 'done' }, 'job finished');
+        logger.info(
+          {
+            attempt: job.attemptsMade + 1,
+            ms: Date.now() - started,
+            outcome: typeof outcome === 'string' ? outcome : 'done',
+          },
+          'job finished',
+        );
         return outcome;
       } catch (error) {
         if (error instanceof DelayedError) logger.debug({ ms: Date.now() - started }, 'job delayed');
-        else logger.info({ attempt: job.attemptsMade + 1, ms: Date.now() - started, err: (error as Error).message }, 'job attempt failed');
+        else
+          logger.info(
+            { attempt: job.attemptsMade + 1, ms: Date.now() - started, err: (error as Error).message },
+            'job attempt failed',
+          );
         throw error;
       }
     }),

@@ -30,7 +30,9 @@ export interface WorkerReadiness {
  * exists in Redis). Nothing else is served.
  */
 export async function startWorkerHttp(app: INestApplicationContext, env: EnvSchema): Promise<Server> {
-  const processors = Object.entries(QUEUE_PROCESSORS).map(([queue, cls]) => [queue, app.get<CatalogueProcessor>(cls)] as const);
+  const processors = Object.entries(QUEUE_PROCESSORS).map(
+    ([queue, cls]) => [queue, app.get<CatalogueProcessor>(cls)] as const,
+  );
   const maintenance = app.get<Queue>(getQueueToken(QueueName.Maintenance));
   setMetricSource('redis', redisReading(app.get<Redis>(CORE_REDIS)));
   const readiness = cachedReading(READY_CACHE_MS, () => checkReadiness(processors, maintenance), 3 * READ_TIMEOUT_MS);
@@ -52,17 +54,24 @@ export async function startWorkerHttp(app: INestApplicationContext, env: EnvSche
   return server;
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, env: EnvSchema, readiness: () => Promise<WorkerReadiness | undefined>): Promise<void> {
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  env: EnvSchema,
+  readiness: () => Promise<WorkerReadiness | undefined>,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   res.setHeader('cache-control', 'no-store');
-  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { status: 405, title: 'Method Not Allowed' });
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return json(res, 405, { status: 405, title: 'Method Not Allowed' });
   if (path === '/health') return json(res, 200, { status: 'ok' });
   if (path === '/health/ready') {
     const report = (await readiness()) ?? { status: 'unavailable', checks: { queues: {}, sweepSchedule: 'down' } };
     return json(res, report.status === 'ok' ? 200 : 503, report);
   }
   if (path === '/metrics') {
-    if (env.METRICS_TOKEN && !headerCarriesSecret(req.headers.authorization, env.METRICS_TOKEN)) return json(res, 401, { status: 401, title: 'Unauthorized', detail: 'Metrics need the metrics token.' });
+    if (env.METRICS_TOKEN && !headerCarriesSecret(req.headers.authorization, env.METRICS_TOKEN))
+      return json(res, 401, { status: 401, title: 'Unauthorized', detail: 'Metrics need the metrics token.' });
     const text = await metricsRegistry.metrics();
     res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text);
     return;
@@ -75,10 +84,21 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
 }
 
-async function checkReadiness(processors: readonly (readonly [string, CatalogueProcessor])[], maintenance: Queue): Promise<WorkerReadiness> {
+async function checkReadiness(
+  processors: readonly (readonly [string, CatalogueProcessor])[],
+  maintenance: Queue,
+): Promise<WorkerReadiness> {
   const queues: Record<string, State> = {};
-  await Promise.all(processors.map(async ([queue, processor]) => (queues[queue] = (await workerRuns(processor.worker)) ? 'up' : 'down')));
-  const sweepSchedule: State = await withTimeout(maintenance.getJobScheduler(SWEEP_SCHEDULER_ID), READ_TIMEOUT_MS, 'sweep schedule read timed out').then(
+  await Promise.all(
+    processors.map(
+      async ([queue, processor]) => (queues[queue] = (await workerRuns(processor.worker)) ? 'up' : 'down'),
+    ),
+  );
+  const sweepSchedule: State = await withTimeout(
+    maintenance.getJobScheduler(SWEEP_SCHEDULER_ID),
+    READ_TIMEOUT_MS,
+    'sweep schedule read timed out',
+  ).then(
     (scheduler) => (scheduler ? 'up' : 'down'),
     () => 'down',
   );
@@ -88,6 +108,8 @@ async function checkReadiness(processors: readonly (readonly [string, CatalogueP
 
 async function workerRuns(worker: Worker | undefined): Promise<boolean> {
   if (!worker || !worker.isRunning() || worker.isPaused()) return false;
-  const client = await withTimeout(worker.client, READ_TIMEOUT_MS, 'worker connection timed out').catch(() => undefined);
+  const client = await withTimeout(worker.client, READ_TIMEOUT_MS, 'worker connection timed out').catch(
+    () => undefined,
+  );
   return client?.status === 'ready';
 }

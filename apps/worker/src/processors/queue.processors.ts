@@ -8,7 +8,6 @@ import { CatalogueProcessor } from './catalogue.processor';
 // Stalled jobs (a worker killed mid-job) go back to waiting after this long.
 const STALLED = { stalledInterval: 5000, maxStalledCount: 5 };
 
-
 /** The BullMQ worker of one catalogue queue, with the concurrency the config gives it. */
 function processorOf(queue: QueueName): Type<CatalogueProcessor> {
   @Processor(queue, STALLED)
@@ -19,7 +18,9 @@ function processorOf(queue: QueueName): Type<CatalogueProcessor> {
     }
   }
   // Named after its queue in logs and in Nest's errors: IssuanceProcessor, LifecycleProcessor, …
-  Object.defineProperty(QueueProcessor, 'name', { value: `${queue.charAt(0).toUpperCase()}${queue.slice(1)}Processor` });
+  Object.defineProperty(QueueProcessor, 'name', {
+    value: `${queue.charAt(0).toUpperCase()}${queue.slice(1)}Processor`,
+  });
   return QueueProcessor;
 }
 

@@ -29,7 +29,11 @@ export class WorkerDrain implements BeforeApplicationShutdown {
     this.logger.log({ signal, budgetMs: budget }, 'worker stopping: no new jobs, waiting for running ones');
     // pause() stops fetching at once and resolves when the worker's running jobs have finished.
     const finished = await within(Promise.all(workers.map((w) => w.pause())), budget);
-    if (!finished) this.logger.warn({ budgetMs: budget }, 'jobs still running at the shutdown bound; they will be retried after their lock expires');
+    if (!finished)
+      this.logger.warn(
+        { budgetMs: budget },
+        'jobs still running at the shutdown bound; they will be retried after their lock expires',
+      );
     await Promise.all(workers.map((w) => w.close(!finished)));
     this.logger.log({ ms: Date.now() - started, drained: finished }, 'queue workers closed');
   }

@@ -2,7 +2,16 @@ import { Logger } from '@nestjs/common';
 import { AwsCallError, type IamGateway } from '@labkeys/aws';
 import { AppConfig, loadEnv } from '@labkeys/config';
 import { iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET, type AuditWriter } from '@labkeys/core';
-import type { AwsConnection, DatabaseClock, LabSessionRepository, OpenRevocationEntry, RevocationEntryRepository, SessionState, Tx, UnitOfWork } from '@labkeys/database';
+import type {
+  AwsConnection,
+  DatabaseClock,
+  LabSessionRepository,
+  OpenRevocationEntry,
+  RevocationEntryRepository,
+  SessionState,
+  Tx,
+  UnitOfWork,
+} from '@labkeys/database';
 import { tenantScopeOf } from '@labkeys/database';
 import type { PushEvent, PushPublisher } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
@@ -16,15 +25,43 @@ const TENANT = '0190a000-0000-7000-8000-000000000001';
 const LAB = '0190a000-0000-7000-8000-0000000000a1';
 const CONNECTION_ID = '0190a000-0000-7000-8000-0000000000d1';
 const ROLE_NAME = 'LabStudent';
-const ROLE: RoleRef = { tenantId: TENANT, connectionId: CONNECTION_ID, roleArn: `arn:aws:iam::123456789012:role/${ROLE_NAME}` };
+const ROLE: RoleRef = {
+  tenantId: TENANT,
+  connectionId: CONNECTION_ID,
+  roleArn: `arn:aws:iam::123456789012:role/${ROLE_NAME}`,
+};
 const POLICY = revocationPolicyName(CONNECTION_ID);
 const TX = { transaction: 'revocation round' } as unknown as Tx;
 const scope = tenantScopeOf(TENANT);
 
 const config = new AppConfig(loadEnv({ REVOCATION_CLOCK_MARGIN_SECONDS: String(MARGIN_MS / 1000) }));
-const connectionRow: AwsConnection = { ...{ id: CONNECTION_ID, tenantId: TENANT, name: 'Sandbox', accountId: '123456789012', region: 'eu-west-1', partition: 'aws' },
-  ...{ mode: 'ASSUME_ROLE', externalId: 'labkeys-external-1', labRoleArn: ROLE.roleArn, managementRoleArn: null, endpointOverride: null, maxSessionSeconds: null },
-  ...{ roleChaining: false, verifiedAt: NOW, lastVerifiedAt: NOW, lastVerifyOk: true, lastVerifyFailures: null, createdAt: NOW, updatedAt: NOW } };
+const connectionRow: AwsConnection = {
+  ...{
+    id: CONNECTION_ID,
+    tenantId: TENANT,
+    name: 'Sandbox',
+    accountId: '123456789012',
+    region: 'eu-west-1',
+    partition: 'aws',
+  },
+  ...{
+    mode: 'ASSUME_ROLE',
+    externalId: 'labkeys-external-1',
+    labRoleArn: ROLE.roleArn,
+    managementRoleArn: null,
+    endpointOverride: null,
+    maxSessionSeconds: null,
+  },
+  ...{
+    roleChaining: false,
+    verifiedAt: NOW,
+    lastVerifiedAt: NOW,
+    lastVerifyOk: true,
+    lastVerifyFailures: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+  },
+};
 
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 const sessionId = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
@@ -80,12 +117,26 @@ function world() {
   /** A student's session revoked at `at`: REVOKING, with its own PENDING entry. */
   const revokeSession = (n: number, fields: Partial<SessionRow> = {}, at = minutes(-1)) => {
     const row = addSession(n, { state: 'REVOKING', revokeRequestedAt: at, ...fields });
-    entries.push({ id: `entry-${++nextEntry}`, scope: 'SESSION', value: row.id, labId: LAB, sessionId: row.id, state: 'PENDING', coversUntil: row.expiresAt!, createdAt: at, deniesBefore: null, lastError: null });
+    entries.push({
+      id: `entry-${++nextEntry}`,
+      scope: 'SESSION',
+      value: row.id,
+      labId: LAB,
+      sessionId: row.id,
+      state: 'PENDING',
+      coversUntil: row.expiresAt!,
+      createdAt: at,
+      deniesBefore: null,
+      lastError: null,
+    });
     return row;
   };
   const byId = (ids: string[]) => sessions.filter((s) => ids.includes(s.id));
 
-  const entryRepo: FakeOf<RevocationEntryRepository, 'connectionOf' | 'lockRole' | 'openOfRole' | 'markApplied' | 'markPruned' | 'recordError'> = {
+  const entryRepo: FakeOf<
+    RevocationEntryRepository,
+    'connectionOf' | 'lockRole' | 'openOfRole' | 'markApplied' | 'markPruned' | 'recordError'
+  > = {
     async connectionOf(s, id) {
       return s.tenantId === TENANT && id === CONNECTION_ID ? connectionRow : null;
     },
@@ -115,7 +166,13 @@ function world() {
   };
   const sessionRepo: FakeOf<
     LabSessionRepository,
-    'issuedAtOf' | 'earliestActiveIssueByLab' | 'earliestIssuingClaimByLab' | 'findCovered' | 'expireRevoking' | 'completeRevocation' | 'flagRevocationPending'
+    | 'issuedAtOf'
+    | 'earliestActiveIssueByLab'
+    | 'earliestIssuingClaimByLab'
+    | 'findCovered'
+    | 'expireRevoking'
+    | 'completeRevocation'
+    | 'flagRevocationPending'
   > = {
     async issuedAtOf(s, ids) {
       return byId(ids).map((r) => ({ id: r.id, issuedAt: r.issuedAt }));
@@ -128,8 +185,18 @@ function world() {
     },
     async findCovered(s, cover, tx, expiredBy) {
       return sessions
-        .filter((r) => r.state === 'REVOKING' && (r.roleArn === null || (r.connectionId === cover.connectionId && r.roleArn === cover.roleArn)))
-        .filter((r) => cover.sessionIds.includes(r.id) || cover.labs.some((l) => l.labId === r.labId && r.revokeRequestedAt !== null && r.revokeRequestedAt <= l.requestedBy))
+        .filter(
+          (r) =>
+            r.state === 'REVOKING' &&
+            (r.roleArn === null || (r.connectionId === cover.connectionId && r.roleArn === cover.roleArn)),
+        )
+        .filter(
+          (r) =>
+            cover.sessionIds.includes(r.id) ||
+            cover.labs.some(
+              (l) => l.labId === r.labId && r.revokeRequestedAt !== null && r.revokeRequestedAt <= l.requestedBy,
+            ),
+        )
         .filter((r) => !expiredBy || (r.expiresAt !== null && r.expiresAt <= expiredBy))
         .map((r) => ({ id: r.id, labId: r.labId, studentId: r.studentId, failureCode: r.failureCode }));
     },
@@ -137,16 +204,21 @@ function world() {
       for (const r of byId(ids).filter((x) => x.state === 'REVOKING')) r.state = 'EXPIRED';
     },
     async completeRevocation(s, ids) {
-      for (const r of byId(ids).filter((x) => x.state === 'REVOKING')) Object.assign(r, { state: 'REVOKED', failureCode: null, failureReason: null });
+      for (const r of byId(ids).filter((x) => x.state === 'REVOKING'))
+        Object.assign(r, { state: 'REVOKED', failureCode: null, failureReason: null });
       log.push(`revoked ${ids.length}`);
     },
     async flagRevocationPending(s, ids, reason) {
-      for (const r of byId(ids).filter((x) => x.state === 'REVOKING')) Object.assign(r, { failureCode: 'RevocationPending', failureReason: reason });
+      for (const r of byId(ids).filter((x) => x.state === 'REVOKING'))
+        Object.assign(r, { failureCode: 'RevocationPending', failureReason: reason });
     },
   };
   function earliest(labIds: string[], state: SessionState, at: (r: SessionRow) => Date | null) {
     return labIds.flatMap((labId) => {
-      const times = sessions.filter((r) => r.labId === labId && r.state === state).map(at).filter((d): d is Date => d !== null);
+      const times = sessions
+        .filter((r) => r.labId === labId && r.state === state)
+        .map(at)
+        .filter((d): d is Date => d !== null);
       return times.length === 0 ? [] : [{ labId, at: new Date(Math.min(...times.map((d) => d.getTime()))) }];
     });
   }
@@ -163,8 +235,16 @@ function world() {
         refuseNextWrite = null;
         throw error;
       }
-      const total = [...policies].filter(([n]) => n !== name).reduce((sum, [, doc]) => sum + iamPolicySize(doc), iamPolicySize(document));
-      if (total > ROLE_INLINE_BUDGET) throw new AwsCallError('LimitExceeded', `Maximum policy size of 10240 bytes exceeded for role ${role}`, 409, false);
+      const total = [...policies]
+        .filter(([n]) => n !== name)
+        .reduce((sum, [, doc]) => sum + iamPolicySize(doc), iamPolicySize(document));
+      if (total > ROLE_INLINE_BUDGET)
+        throw new AwsCallError(
+          'LimitExceeded',
+          `Maximum policy size of 10240 bytes exceeded for role ${role}`,
+          409,
+          false,
+        );
       policies.set(name, document);
       log.push(`put ${name}`);
     },
@@ -201,7 +281,9 @@ function world() {
     /** The deny LabKeys keeps on the role, parsed. */
     deny: () => {
       const doc = policies.get(POLICY);
-      return doc ? (JSON.parse(doc) as { Statement: { Condition: Record<string, Record<string, string | string[]>> }[] }) : null;
+      return doc
+        ? (JSON.parse(doc) as { Statement: { Condition: Record<string, Record<string, string | string[]>> }[] })
+        : null;
     },
     pushed: (): PushEvent[] => push.publish.mock.calls.flat(2),
   };
@@ -209,8 +291,14 @@ function world() {
 
 /** Another inline policy of the role, of exactly `size` characters as IAM counts them. */
 function otherPolicyOf(size: number): string {
-  const shell = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '' }] });
-  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'x'.repeat(size - shell.length) }] });
+  const shell = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '' }],
+  });
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'x'.repeat(size - shell.length) }],
+  });
 }
 
 beforeEach(() => {
@@ -232,35 +320,88 @@ describe('RevocationApplier', () => {
       const outcome = await w.apply();
 
       expect(w.deny()!.Statement).toEqual([
-        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': [a.id, b.id] } } },
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': [a.id, b.id] } },
+        },
       ]);
-      expect(outcome).toEqual({ applied: 2, pruned: 0, revoked: 2, size: iamPolicySize(w.policies.get(POLICY)!), merged: 0 });
+      expect(outcome).toEqual({
+        applied: 2,
+        pruned: 0,
+        revoked: 2,
+        size: iamPolicySize(w.policies.get(POLICY)!),
+        merged: 0,
+      });
       expect(w.entries.map((e) => e.state)).toEqual(['APPLIED', 'APPLIED']);
       expect([a.state, b.state, classmate.state]).toEqual(['REVOKED', 'REVOKED', 'ACTIVE']);
       // REVOKED only once IAM holds the document, all under the role's lock in the round's transaction.
-      expect(w.log).toEqual([`lock ${ROLE.roleArn} in tx`, `put ${POLICY}`, 'applied entry-1', 'applied entry-2', 'revoked 2']);
+      expect(w.log).toEqual([
+        `lock ${ROLE.roleArn} in tx`,
+        `put ${POLICY}`,
+        'applied entry-1',
+        'applied entry-2',
+        'revoked 2',
+      ]);
       expect(w.pushed()).toEqual([
-        expect.objectContaining({ type: 'session.ended', sessionId: a.id, state: 'REVOKED', detail: { reason: 'revoked' }, at: NOW.toISOString() }),
-        expect.objectContaining({ type: 'session.ended', sessionId: b.id, state: 'REVOKED', detail: { reason: 'revoked' } }),
+        expect.objectContaining({
+          type: 'session.ended',
+          sessionId: a.id,
+          state: 'REVOKED',
+          detail: { reason: 'revoked' },
+          at: NOW.toISOString(),
+        }),
+        expect.objectContaining({
+          type: 'session.ended',
+          sessionId: b.id,
+          state: 'REVOKED',
+          detail: { reason: 'revoked' },
+        }),
       ]);
       expect(w.audit.record).toHaveBeenCalledWith(
         scope,
-        expect.objectContaining({ action: 'revocation.applied', summary: expect.objectContaining({ applied: 2, pruned: 0, revoked: [a.id, b.id], expired: [] }) }),
+        expect.objectContaining({
+          action: 'revocation.applied',
+          summary: expect.objectContaining({ applied: 2, pruned: 0, revoked: [a.id, b.id], expired: [] }),
+        }),
         TX,
       );
     });
 
-    it('denies a lab-wide revocation by the lab tag and the time, and ends the lab\'s sessions requested by then', async () => {
+    it("denies a lab-wide revocation by the lab tag and the time, and ends the lab's sessions requested by then", async () => {
       const w = world();
       const revokedAt = minutes(-2);
-      const inLab = [w.addSession(1, { state: 'REVOKING', revokeRequestedAt: revokedAt }), w.addSession(2, { state: 'REVOKING', revokeRequestedAt: revokedAt })];
+      const inLab = [
+        w.addSession(1, { state: 'REVOKING', revokeRequestedAt: revokedAt }),
+        w.addSession(2, { state: 'REVOKING', revokeRequestedAt: revokedAt }),
+      ];
       const later = w.addSession(3, { state: 'REVOKING', revokeRequestedAt: minutes(-1) });
-      w.entries.push({ id: 'entry-lab', scope: 'LAB', value: LAB, labId: LAB, sessionId: null, state: 'PENDING', coversUntil: minutes(60), createdAt: revokedAt, deniesBefore: minutes(-3), lastError: null });
+      w.entries.push({
+        id: 'entry-lab',
+        scope: 'LAB',
+        value: LAB,
+        labId: LAB,
+        sessionId: null,
+        state: 'PENDING',
+        coversUntil: minutes(60),
+        createdAt: revokedAt,
+        deniesBefore: minutes(-3),
+        lastError: null,
+      });
 
       await w.apply();
 
       expect(w.deny()!.Statement).toEqual([
-        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:lab': LAB }, DateLessThan: { 'aws:TokenIssueTime': minutes(-3).toISOString() } } },
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:PrincipalTag/labkeys:lab': LAB },
+            DateLessThan: { 'aws:TokenIssueTime': minutes(-3).toISOString() },
+          },
+        },
       ]);
       expect(inLab.map((s) => s.state)).toEqual(['REVOKED', 'REVOKED']);
       // Requested after the entry was made: a later round, with the entry that covers it, ends it.
@@ -297,13 +438,20 @@ describe('RevocationApplier', () => {
 
       const outcome = await w.apply();
 
-      expect(w.deny()!.Statement).toEqual([expect.objectContaining({ Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': [live.id] } } })]);
+      expect(w.deny()!.Statement).toEqual([
+        expect.objectContaining({ Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:session': [live.id] } } }),
+      ]);
       expect(w.entries.map((e) => e.state)).toEqual(['PRUNED', 'APPLIED']);
       expect([expired.state, live.state]).toEqual(['EXPIRED', 'REVOKED']);
       expect(outcome).toEqual(expect.objectContaining({ applied: 1, pruned: 1, revoked: 1 }));
       expect(w.pushed()).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ sessionId: expired.id, type: 'session.ended', state: 'EXPIRED', detail: { reason: 'expired' } }),
+          expect.objectContaining({
+            sessionId: expired.id,
+            type: 'session.ended',
+            state: 'EXPIRED',
+            detail: { reason: 'expired' },
+          }),
           expect.objectContaining({ sessionId: live.id, type: 'session.ended', state: 'REVOKED' }),
         ]),
       );
@@ -325,8 +473,8 @@ describe('RevocationApplier', () => {
     });
   });
 
-  describe('the role\'s inline budget', () => {
-    it('folds a lab\'s revoked sessions into one statement when the list would not fit, sparing classmates issued later', async () => {
+  describe("the role's inline budget", () => {
+    it("folds a lab's revoked sessions into one statement when the list would not fit, sparing classmates issued later", async () => {
       const w = world();
       const revoked = Array.from({ length: 40 }, (_, i) => w.revokeSession(i + 1, { issuedAt: minutes(-120 + i) }));
       const classmate = w.addSession(99, { state: 'ACTIVE', issuedAt: minutes(-30) });
@@ -337,7 +485,15 @@ describe('RevocationApplier', () => {
 
       const cutoff = new Date(classmate.issuedAt!.getTime() - ISSUE_CALL_ALLOWANCE_MS - MARGIN_MS);
       expect(w.deny()!.Statement).toEqual([
-        { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/labkeys:lab': LAB }, DateLessThan: { 'aws:TokenIssueTime': cutoff.toISOString() } } },
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: {
+            StringEquals: { 'aws:PrincipalTag/labkeys:lab': LAB },
+            DateLessThan: { 'aws:TokenIssueTime': cutoff.toISOString() },
+          },
+        },
       ]);
       expect(outcome).toEqual(expect.objectContaining({ merged: 40, revoked: 40, applied: 40 }));
       expect(revoked.every((s) => s.state === 'REVOKED')).toBe(true);
@@ -363,9 +519,18 @@ describe('RevocationApplier', () => {
       expect(first.state).toBe('REVOKED');
       expect(second.state).toBe('REVOKING');
       expect(second.failureCode).toBe('RevocationPending');
-      expect(second.failureReason).toMatch(/^Not yet revoked: the deny needs \d+ characters but role LabStudent has \d+ of its 10,240 inline characters left; LabKeys keeps retrying\.$/);
+      expect(second.failureReason).toMatch(
+        /^Not yet revoked: the deny needs \d+ characters but role LabStudent has \d+ of its 10,240 inline characters left; LabKeys keeps retrying\.$/,
+      );
       expect(w.entries[1]).toEqual(expect.objectContaining({ state: 'PENDING', lastError: second.failureReason }));
-      expect(w.pushed().slice(1)).toEqual([expect.objectContaining({ type: 'revocation.pending', sessionId: second.id, state: 'REVOKING', detail: { reason: second.failureReason } })]);
+      expect(w.pushed().slice(1)).toEqual([
+        expect.objectContaining({
+          type: 'revocation.pending',
+          sessionId: second.id,
+          state: 'REVOKING',
+          detail: { reason: second.failureReason },
+        }),
+      ]);
 
       // The retry finds it still too big and does not tell the instructor again.
       await expect(w.apply()).rejects.toBeInstanceOf(RevocationNotAppliedError);
@@ -374,28 +539,44 @@ describe('RevocationApplier', () => {
   });
 
   describe('when IAM refuses', () => {
-    it('keeps the sessions REVOKING with AWS\'s reason, rethrows for a retry, and revokes them once IAM accepts', async () => {
+    it("keeps the sessions REVOKING with AWS's reason, rethrows for a retry, and revokes them once IAM accepts", async () => {
       const w = world();
       const session = w.revokeSession(1);
-      const refusal = new AwsCallError('LimitExceeded', `Maximum policy size of 10240 bytes exceeded for role ${ROLE_NAME}`, 409, false);
+      const refusal = new AwsCallError(
+        'LimitExceeded',
+        `Maximum policy size of 10240 bytes exceeded for role ${ROLE_NAME}`,
+        409,
+        false,
+      );
       w.refuseNextWrite(refusal);
 
       await expect(w.apply()).rejects.toBe(refusal);
 
       const reason = `Not yet revoked: AWS refused the deny (LimitExceeded: Maximum policy size of 10240 bytes exceeded for role ${ROLE_NAME}); LabKeys keeps retrying.`;
-      expect(session).toEqual(expect.objectContaining({ state: 'REVOKING', failureCode: 'RevocationPending', failureReason: reason }));
+      expect(session).toEqual(
+        expect.objectContaining({ state: 'REVOKING', failureCode: 'RevocationPending', failureReason: reason }),
+      );
       expect(w.entries[0]).toEqual(expect.objectContaining({ state: 'PENDING', lastError: reason }));
       expect(w.log).not.toContain('revoked 1');
-      expect(w.pushed()).toEqual([expect.objectContaining({ type: 'revocation.pending', sessionId: session.id, state: 'REVOKING', detail: { reason } })]);
+      expect(w.pushed()).toEqual([
+        expect.objectContaining({
+          type: 'revocation.pending',
+          sessionId: session.id,
+          state: 'REVOKING',
+          detail: { reason },
+        }),
+      ]);
 
       await w.apply();
 
       expect(session).toEqual(expect.objectContaining({ state: 'REVOKED', failureCode: null, failureReason: null }));
       expect(w.entries[0].state).toBe('APPLIED');
-      expect(w.pushed().at(-1)).toEqual(expect.objectContaining({ type: 'session.ended', sessionId: session.id, state: 'REVOKED' }));
+      expect(w.pushed().at(-1)).toEqual(
+        expect.objectContaining({ type: 'session.ended', sessionId: session.id, state: 'REVOKED' }),
+      );
     });
 
-    it('rethrows an error that is not AWS\'s without marking anything', async () => {
+    it("rethrows an error that is not AWS's without marking anything", async () => {
       const w = world();
       const session = w.revokeSession(1);
       const bug = new TypeError('cannot read properties of undefined');

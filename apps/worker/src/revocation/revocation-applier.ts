@@ -1,8 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AwsCallError, IamGateway, parseRoleArn } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
-import { AuditWriter, buildRevocationPolicy, iamPolicySize, revocationPolicyName, ROLE_INLINE_BUDGET } from '@labkeys/core';
-import { DatabaseClock, LabSessionRepository, RevocationEntryRepository, UnitOfWork, type AwsConnection, type TenantScope, type Tx } from '@labkeys/database';
+import {
+  AuditWriter,
+  buildRevocationPolicy,
+  iamPolicySize,
+  revocationPolicyName,
+  ROLE_INLINE_BUDGET,
+} from '@labkeys/core';
+import {
+  DatabaseClock,
+  LabSessionRepository,
+  RevocationEntryRepository,
+  UnitOfWork,
+  type AwsConnection,
+  type TenantScope,
+  type Tx,
+} from '@labkeys/database';
 import { PushPublisher, sessionEvent, type PushEvent } from '@labkeys/push';
 import { revocationMetrics } from '@labkeys/metrics';
 import type { RoleRef } from '@labkeys/queues';
@@ -66,7 +80,9 @@ export class RevocationApplier {
     const round = await this.uow.run((tx) => this.round(scope, role, connection, roleName, tx), ROUND_TX);
     if (round.kind === 'nothing') return 'nothing';
     if (round.kind === 'refused') {
-      await this.push.publish(round.flagged.map((s) => this.event(role, s, 'revocation.pending', 'REVOKING', round.reason, new Date())));
+      await this.push.publish(
+        round.flagged.map((s) => this.event(role, s, 'revocation.pending', 'REVOKING', round.reason, new Date())),
+      );
       throw round.error;
     }
     await this.push.publish([
@@ -76,12 +92,25 @@ export class RevocationApplier {
     return round.outcome;
   }
 
-  private async round(scope: TenantScope, role: RoleRef, connection: AwsConnection, roleName: string, tx: Tx): Promise<Round> {
+  private async round(
+    scope: TenantScope,
+    role: RoleRef,
+    connection: AwsConnection,
+    roleName: string,
+    tx: Tx,
+  ): Promise<Round> {
     await this.entries.lockRole(scope, role, tx);
     // Read after the lock is held, by the database's clock (the one every deadline is compared on).
     const now = await this.clock.clockTimestamp(tx);
     const marginMs = this.config.revocationClockMarginMs;
-    const state = await readRoleRevocationState({ entries: this.entries, sessions: this.sessions }, scope, role, now, marginMs, tx);
+    const state = await readRoleRevocationState(
+      { entries: this.entries, sessions: this.sessions },
+      scope,
+      role,
+      now,
+      marginMs,
+      tx,
+    );
     if (state.live.length === 0 && state.stale.length === 0) return { kind: 'nothing' };
 
     const policyName = revocationPolicyName(connection.id);
@@ -95,16 +124,25 @@ export class RevocationApplier {
     }
     const budget = ROLE_INLINE_BUDGET - others;
     const built = buildRevocationPolicy({ entries: state.policyEntries, cutoffs: state.cutoffs, budget, marginMs });
-    revocationMetrics.budget(`${role.tenantId}|${role.connectionId}|${role.roleArn}`, (others + built.size) / ROLE_INLINE_BUDGET);
+    revocationMetrics.budget(
+      `${role.tenantId}|${role.connectionId}|${role.roleArn}`,
+      (others + built.size) / ROLE_INLINE_BUDGET,
+    );
     if (!built.fits) {
       const reason = `Not yet revoked: the deny needs ${built.size} characters but role ${roleName} has ${Math.max(0, budget)} of its 10,240 inline characters left; LabKeys keeps retrying.`;
-      const error = new RevocationNotAppliedError(`revocation policy of ${built.size} characters does not fit the ${budget} left on the role`);
+      const error = new RevocationNotAppliedError(
+        `revocation policy of ${built.size} characters does not fit the ${budget} left on the role`,
+      );
       return { kind: 'refused', flagged: await this.notYetRevoked(scope, role, state.live, reason, tx), reason, error };
     }
     try {
       if (built.document === null) {
         if (current !== null) await this.iam.deleteRolePolicy(connection, roleName, policyName);
-      } else if (current === null || iamPolicySize(current) !== built.size || JSON.stringify(JSON.parse(current)) !== built.document) {
+      } else if (
+        current === null ||
+        iamPolicySize(current) !== built.size ||
+        JSON.stringify(JSON.parse(current)) !== built.document
+      ) {
         await this.iam.putRolePolicy(connection, roleName, policyName, built.document);
       }
     } catch (error) {
@@ -115,11 +153,29 @@ export class RevocationApplier {
     }
     const ended = await this.afterWrite(scope, role, state.live, state.stale, now, tx);
     revocationMetrics.applied(state.live, now);
-    return { kind: 'written', outcome: { applied: ended.applied, pruned: ended.pruned, revoked: ended.revoked.length, size: built.size, merged: built.merged }, ...ended, at: now };
+    return {
+      kind: 'written',
+      outcome: {
+        applied: ended.applied,
+        pruned: ended.pruned,
+        revoked: ended.revoked.length,
+        size: built.size,
+        merged: built.merged,
+      },
+      ...ended,
+      at: now,
+    };
   }
 
   /** IAM holds the document: its entries are APPLIED, the pruned ones PRUNED, the covered sessions REVOKED. */
-  private async afterWrite(scope: TenantScope, role: RoleRef, live: StoredEntry[], stale: StoredEntry[], now: Date, tx: Tx) {
+  private async afterWrite(
+    scope: TenantScope,
+    role: RoleRef,
+    live: StoredEntry[],
+    stale: StoredEntry[],
+    now: Date,
+    tx: Tx,
+  ) {
     let applied = 0;
     for (const e of live.filter((x) => x.state === 'PENDING')) {
       // Unchanged since read: a revocation reopened meanwhile is written by the next round.
@@ -131,31 +187,81 @@ export class RevocationApplier {
     }
     // Sessions whose deny was never written but whose credentials have expired meanwhile.
     const expired = await this.sessions.findCovered(scope, coverOf(role, stale), tx, now);
-    await this.sessions.expireRevoking(scope, expired.map((s) => s.id), now, tx);
+    await this.sessions.expireRevoking(
+      scope,
+      expired.map((s) => s.id),
+      now,
+      tx,
+    );
     const revoked = await this.sessions.findCovered(scope, coverOf(role, live), tx);
-    await this.sessions.completeRevocation(scope, revoked.map((s) => s.id), now, tx);
-    await this.audit.record(scope, {
-      action: 'revocation.applied',
-      subjectType: 'role',
-      subjectId: null,
-      summary: { roleArn: role.roleArn, connectionId: role.connectionId, applied, pruned, revoked: revoked.map((s) => s.id), expired: expired.map((s) => s.id) },
-    }, tx);
+    await this.sessions.completeRevocation(
+      scope,
+      revoked.map((s) => s.id),
+      now,
+      tx,
+    );
+    await this.audit.record(
+      scope,
+      {
+        action: 'revocation.applied',
+        subjectType: 'role',
+        subjectId: null,
+        summary: {
+          roleArn: role.roleArn,
+          connectionId: role.connectionId,
+          applied,
+          pruned,
+          revoked: revoked.map((s) => s.id),
+          expired: expired.map((s) => s.id),
+        },
+      },
+      tx,
+    );
     return { applied, pruned, revoked, expired };
   }
 
   /** Records why the deny is not in AWS yet, on the entries and on the sessions the instructor sees; answers whom to tell. */
-  private async notYetRevoked(scope: TenantScope, role: RoleRef, live: StoredEntry[], reason: string, tx: Tx): Promise<Ended[]> {
+  private async notYetRevoked(
+    scope: TenantScope,
+    role: RoleRef,
+    live: StoredEntry[],
+    reason: string,
+    tx: Tx,
+  ): Promise<Ended[]> {
     const pending = live.filter((e) => e.state === 'PENDING');
     if (pending.length === 0) return [];
     this.logger.warn({ roleArn: role.roleArn, entries: pending.length, reason }, 'revocation not yet applied');
-    await this.entries.recordError(scope, pending.map((e) => e.id), reason, tx);
+    await this.entries.recordError(
+      scope,
+      pending.map((e) => e.id),
+      reason,
+      tx,
+    );
     const sessions = await this.sessions.findCovered(scope, coverOf(role, pending), tx);
-    await this.sessions.flagRevocationPending(scope, sessions.map((s) => s.id), reason, tx);
+    await this.sessions.flagRevocationPending(
+      scope,
+      sessions.map((s) => s.id),
+      reason,
+      tx,
+    );
     // Told once per session, not on every retry.
     return sessions.filter((s) => s.failureCode !== 'RevocationPending');
   }
 
-  private event(role: RoleRef, s: Ended, type: 'session.ended' | 'revocation.pending', state: string, reason: string, at: Date): PushEvent {
-    return sessionEvent(type, { tenantId: role.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id }, state, { reason }, at);
+  private event(
+    role: RoleRef,
+    s: Ended,
+    type: 'session.ended' | 'revocation.pending',
+    state: string,
+    reason: string,
+    at: Date,
+  ): PushEvent {
+    return sessionEvent(
+      type,
+      { tenantId: role.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id },
+      state,
+      { reason },
+      at,
+    );
   }
 }

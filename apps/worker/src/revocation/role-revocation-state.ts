@@ -1,5 +1,12 @@
 import { partitionByExpiry, type PolicyEntry } from '@labkeys/core';
-import type { LabSessionRepository, OpenRevocationEntry, RevocationCover, RevocationEntryRepository, TenantScope, Tx } from '@labkeys/database';
+import type {
+  LabSessionRepository,
+  OpenRevocationEntry,
+  RevocationCover,
+  RevocationEntryRepository,
+  TenantScope,
+  Tx,
+} from '@labkeys/database';
 import type { RoleRef } from '@labkeys/queues';
 
 /**
@@ -31,7 +38,14 @@ export interface RoleRevocationState {
  * Reads what the role's deny policy must say right now, from Postgres (the truth). `now` is the database's
  * clock; an entry is pruned only a margin after its sessions' last expiry, since AWS's clock may lag.
  */
-export async function readRoleRevocationState(reads: RevocationReads, scope: TenantScope, role: RoleRef, now: Date, marginMs: number, tx: Tx): Promise<RoleRevocationState> {
+export async function readRoleRevocationState(
+  reads: RevocationReads,
+  scope: TenantScope,
+  role: RoleRef,
+  now: Date,
+  marginMs: number,
+  tx: Tx,
+): Promise<RoleRevocationState> {
   const entries = await reads.entries.openOfRole(scope, role, tx);
   const { live, stale } = partitionByExpiry(entries, new Date(now.getTime() - marginMs));
 
@@ -49,19 +63,34 @@ export async function readRoleRevocationState(reads: RevocationReads, scope: Ten
     at: e.scope === 'LAB' ? (e.deniesBefore ?? e.createdAt) : (issued.get(e.sessionId ?? '') ?? null),
   }));
   const labsWithSingles = [...new Set(live.filter((e) => e.scope !== 'LAB' && e.labId).map((e) => e.labId!))];
-  return { live, stale, policyEntries, cutoffs: await labCutoffs(reads.sessions, scope, labsWithSingles, now, marginMs, tx) };
+  return {
+    live,
+    stale,
+    policyEntries,
+    cutoffs: await labCutoffs(reads.sessions, scope, labsWithSingles, now, marginMs, tx),
+  };
 }
 
 /**
  * Per lab, the earliest moment a still-live, unrevoked session's token may have been issued. PENDING
  * sessions will be issued after `now`; an ISSUING one after its claim (its last update).
  */
-async function labCutoffs(sessions: LabSessionRepository, scope: TenantScope, labIds: string[], now: Date, marginMs: number, tx: Tx): Promise<Map<string, Date>> {
+async function labCutoffs(
+  sessions: LabSessionRepository,
+  scope: TenantScope,
+  labIds: string[],
+  now: Date,
+  marginMs: number,
+  tx: Tx,
+): Promise<Map<string, Date>> {
   // A PENDING session is issued after now, whose AWS time may read up to a margin earlier.
   const cutoffs = new Map(labIds.map((id) => [id, new Date(now.getTime() - marginMs)]));
   if (labIds.length === 0) return cutoffs;
   // Sessions are issued on the lab's current role, so any live session of the lab counts, whichever role it has.
-  const [active, issuing] = await Promise.all([sessions.earliestActiveIssueByLab(scope, labIds, tx), sessions.earliestIssuingClaimByLab(scope, labIds, tx)]);
+  const [active, issuing] = await Promise.all([
+    sessions.earliestActiveIssueByLab(scope, labIds, tx),
+    sessions.earliestIssuingClaimByLab(scope, labIds, tx),
+  ]);
   const lower = (labId: string, at: Date | null) => {
     if (!at) return;
     const bound = new Date(at.getTime() - ISSUE_CALL_ALLOWANCE_MS - marginMs);

@@ -14,7 +14,9 @@ export class CallerIdentityCache {
   constructor(private readonly sts: StsGateway) {}
 
   /** Chaining as the connection's last verification found it, or else as STS answers for LabKeys' identity. */
-  async chains(connection: Pick<AwsConnectionTarget, 'region' | 'endpointOverride' | 'mode'> & { roleChaining: boolean | null }): Promise<boolean> {
+  async chains(
+    connection: Pick<AwsConnectionTarget, 'region' | 'endpointOverride' | 'mode'> & { roleChaining: boolean | null },
+  ): Promise<boolean> {
     return connection.roleChaining === true || (await this.isRoleChaining(connection));
   }
 

@@ -21,11 +21,21 @@ export function exceedsRoleChainingCap(durationSeconds: number, chaining: boolea
  * verification, and one hour when LabKeys' own identity is an assumed role. Undefined while unknown.
  */
 export function effectiveMaxSessionSeconds(connection: SessionLimits): number | undefined {
-  const limits = [connection.maxSessionSeconds, connection.roleChaining ? ROLE_CHAINING_MAX_SECONDS : null].filter((n): n is number => n !== null);
+  const limits = [connection.maxSessionSeconds, connection.roleChaining ? ROLE_CHAINING_MAX_SECONDS : null].filter(
+    (n): n is number => n !== null,
+  );
   return limits.length > 0 ? Math.min(...limits, MAX_DURATION_SECONDS) : undefined;
 }
 
 /** The duration to ask STS for: the lab's, within the role's maximum and, when chaining, AWS's one-hour cap. */
-export function issuedDurationSeconds(labSeconds: number, connection: Pick<SessionLimits, 'maxSessionSeconds'>, chaining: boolean): number {
-  return Math.min(labSeconds, connection.maxSessionSeconds ?? Infinity, chaining ? ROLE_CHAINING_MAX_SECONDS : Infinity);
+export function issuedDurationSeconds(
+  labSeconds: number,
+  connection: Pick<SessionLimits, 'maxSessionSeconds'>,
+  chaining: boolean,
+): number {
+  return Math.min(
+    labSeconds,
+    connection.maxSessionSeconds ?? Infinity,
+    chaining ? ROLE_CHAINING_MAX_SECONDS : Infinity,
+  );
 }

@@ -27,10 +27,24 @@ export class InvitationIssuer {
     private readonly config: AppConfig,
   ) {}
 
-  async issue(scope: TenantScope, input: { email: string; role: InstructorRole; instructorId: string | null; invitedBy: string | null }, tx?: Tx): Promise<IssuedInvitation> {
+  async issue(
+    scope: TenantScope,
+    input: { email: string; role: InstructorRole; instructorId: string | null; invitedBy: string | null },
+    tx?: Tx,
+  ): Promise<IssuedInvitation> {
     await this.invitations.revokeOpenFor(scope, input.email, tx);
     const token = randomBytes(32).toString('base64url');
-    const row = await this.invitations.create(scope, { ...input, tokenHash: invitationTokenHash(token), lifetimeMs: INVITATION_LIFETIME_MS }, tx);
-    return { id: row.id, email: row.email, role: row.role, expiresAt: row.expiresAt, invitationUrl: `${this.config.publicUrl}/invite#${token}` };
+    const row = await this.invitations.create(
+      scope,
+      { ...input, tokenHash: invitationTokenHash(token), lifetimeMs: INVITATION_LIFETIME_MS },
+      tx,
+    );
+    return {
+      id: row.id,
+      email: row.email,
+      role: row.role,
+      expiresAt: row.expiresAt,
+      invitationUrl: `${this.config.publicUrl}/invite#${token}`,
+    };
   }
 }

@@ -24,10 +24,17 @@ export class ConnectionNotVerifiedError extends ConflictError {
  * The lab's connection when its last verify failed, else null. A connection never verified (or edited since)
  * has `last_verify_ok` null and stays usable: only a verify that found it unsafe blocks it.
  */
-export async function unverifiedConnectionOf(labs: LabRepository, scope: TenantScope, labId: string, tx: Tx): Promise<UnverifiedConnection | null> {
+export async function unverifiedConnectionOf(
+  labs: LabRepository,
+  scope: TenantScope,
+  labId: string,
+  tx: Tx,
+): Promise<UnverifiedConnection | null> {
   const connection = await labs.connectionVerifyOf(scope, labId, tx);
   if (!connection || connection.lastVerifyOk !== false) return null;
-  const failures = Array.isArray(connection.lastVerifyFailures) ? (connection.lastVerifyFailures as Array<{ action?: string; code?: string }>) : [];
+  const failures = Array.isArray(connection.lastVerifyFailures)
+    ? (connection.lastVerifyFailures as Array<{ action?: string; code?: string }>)
+    : [];
   return {
     id: connection.id,
     name: connection.name,

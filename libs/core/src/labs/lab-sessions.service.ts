@@ -1,11 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { LabRepository, LabSessionRepository, LIVE_SESSION_STATES, tenantScopeOf, UnitOfWork, type LockedLab, type TenantScope, type Tx } from '@labkeys/database';
+import {
+  LabRepository,
+  LabSessionRepository,
+  LIVE_SESSION_STATES,
+  tenantScopeOf,
+  UnitOfWork,
+  type LockedLab,
+  type TenantScope,
+  type Tx,
+} from '@labkeys/database';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { AuditWriter } from '../audit/audit-writer';
 import { LabStateConflictError, NotFoundError } from '../errors/domain-errors';
-import { ConnectionNotVerifiedError, unverifiedConnectionOf, type UnverifiedConnection } from './connection-not-verified.error';
+import {
+  ConnectionNotVerifiedError,
+  unverifiedConnectionOf,
+  type UnverifiedConnection,
+} from './connection-not-verified.error';
 
 /** A class of 1,000 is one transaction: its rows, under the lab's lock, get the time a busy database needs (Prisma's default is 5 s). */
 const LAB_WRITE_TX = { timeout: 30_000, maxWait: 10_000 };
@@ -51,7 +64,11 @@ export class LabSessionsService {
    */
   async startLab(scope: TenantScope, labId: string, trigger: 'manual'): Promise<StartLabResult>;
   async startLab(scope: TenantScope, labId: string, trigger: 'schedule'): Promise<StartLabResult | RefusedStartResult>;
-  async startLab(scope: TenantScope, labId: string, trigger: 'manual' | 'schedule'): Promise<StartLabResult | RefusedStartResult> {
+  async startLab(
+    scope: TenantScope,
+    labId: string,
+    trigger: 'manual' | 'schedule',
+  ): Promise<StartLabResult | RefusedStartResult> {
     const { tenantId } = scope;
     const result = await this.uow.run(async (tx) => {
       const lab = await this.lockLab(scope, labId, tx);
@@ -61,26 +78,49 @@ export class LabSessionsService {
       const unverified = await unverifiedConnectionOf(this.labs, scope, labId, tx);
       if (unverified) {
         if (trigger === 'manual') throw new ConnectionNotVerifiedError(unverified);
-        await this.audit.record(scope, {
-          action: 'lab.start-refused',
-          subjectType: 'lab',
-          subjectId: labId,
-          summary: { trigger, connectionId: unverified.id, connectionName: unverified.name, failures: unverified.failures },
-        }, tx);
+        await this.audit.record(
+          scope,
+          {
+            action: 'lab.start-refused',
+            subjectType: 'lab',
+            subjectId: labId,
+            summary: {
+              trigger,
+              connectionId: unverified.id,
+              connectionName: unverified.name,
+              failures: unverified.failures,
+            },
+          },
+          tx,
+        );
         return { refused: unverified };
       }
       if (lab.state === 'SCHEDULED') {
         await this.labs.markRunning(scope, labId, tx);
       }
       const { created, alreadyLive } = await this.createMissingSessions(scope, labId, lab.courseId, tx);
-      await this.audit.record(scope, { action: 'lab.started', subjectType: 'lab', subjectId: labId, summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' } }, tx);
+      await this.audit.record(
+        scope,
+        {
+          action: 'lab.started',
+          subjectType: 'lab',
+          subjectId: labId,
+          summary: { trigger, created, alreadyLive, wasRunning: lab.state === 'RUNNING' },
+        },
+        tx,
+      );
       return { created, alreadyLive, endsAt: lab.endsAt };
     }, LAB_WRITE_TX);
     if (result.refused) return { labId, state: 'SCHEDULED', refused: result.refused };
     const { endsAt, ...counts } = result;
     const queued = await this.afterCommit(tenantId, labId, async () => {
       // The end job is checked against the lab's end time when it runs; the sweep catches a moved end time.
-      if (endsAt) await this.producer.add(JobName.EndLab, { tenantId, labId }, { delay: Math.max(0, endsAt.getTime() - Date.now()) });
+      if (endsAt)
+        await this.producer.add(
+          JobName.EndLab,
+          { tenantId, labId },
+          { delay: Math.max(0, endsAt.getTime() - Date.now()) },
+        );
       return this.enqueuePending(scope, labId);
     });
     return { labId, state: 'RUNNING', ...counts, queued };
@@ -99,7 +139,16 @@ export class LabSessionsService {
         if (locked.state !== 'RUNNING') return 0;
         const result = await this.createMissingSessions(scope, lab.id, locked.courseId, tx, studentIds);
         if (result.created > 0) {
-          await this.audit.record(scope, { action: 'lab.sessions-added', subjectType: 'lab', subjectId: lab.id, summary: { created: result.created } }, tx);
+          await this.audit.record(
+            scope,
+            {
+              action: 'lab.sessions-added',
+              subjectType: 'lab',
+              subjectId: lab.id,
+              summary: { created: result.created },
+            },
+            tx,
+          );
         }
         return result.created;
       }, LAB_WRITE_TX);
@@ -117,7 +166,10 @@ export class LabSessionsService {
     try {
       return await enqueue();
     } catch (error) {
-      this.logger.warn({ tenantId, labId, err: (error as Error).message }, 'could not enqueue after commit; the repair sweep will queue the pending sessions');
+      this.logger.warn(
+        { tenantId, labId, err: (error as Error).message },
+        'could not enqueue after commit; the repair sweep will queue the pending sessions',
+      );
       return 0;
     }
   }
@@ -140,15 +192,31 @@ export class LabSessionsService {
     return lab;
   }
 
-  private async createMissingSessions(scope: TenantScope, labId: string, courseId: string, tx: Tx, onlyStudents?: string[]) {
+  private async createMissingSessions(
+    scope: TenantScope,
+    labId: string,
+    courseId: string,
+    tx: Tx,
+    onlyStudents?: string[],
+  ) {
     const enrolled = await this.sessions.enrolledStudents(scope, courseId, onlyStudents, tx);
     // A revoked student stays revoked: starting the lab again must not hand them new credentials.
-    const live = await this.sessions.studentIdsInStates(scope, labId, [...LIVE_SESSION_STATES, 'REVOKING', 'REVOKED'], tx);
+    const live = await this.sessions.studentIdsInStates(
+      scope,
+      labId,
+      [...LIVE_SESSION_STATES, 'REVOKING', 'REVOKED'],
+      tx,
+    );
     const hasLive = new Set(live);
     const missing = enrolled.filter((student) => !hasLive.has(student.id));
     const rows = missing.map((student) => {
       const id = randomUUID();
-      return { id, labId, studentId: student.id, roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId: id }) };
+      return {
+        id,
+        labId,
+        studentId: student.id,
+        roleSessionName: roleSessionNameFor({ studentHandle: student.handle, sessionId: id }),
+      };
     });
     await this.sessions.createPending(scope, rows, tx);
     return { created: rows.length, alreadyLive: enrolled.length - rows.length };

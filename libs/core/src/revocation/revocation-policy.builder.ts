@@ -65,9 +65,17 @@ interface Statement {
   Condition: Record<string, Record<string, string | string[]>>;
 }
 
-const deny = (condition: Statement['Condition']): Statement => ({ Effect: 'Deny', Action: '*', Resource: '*', Condition: condition });
+const deny = (condition: Statement['Condition']): Statement => ({
+  Effect: 'Deny',
+  Action: '*',
+  Resource: '*',
+  Condition: condition,
+});
 const labBefore = (labId: string, before: Date): Statement =>
-  deny({ StringEquals: { 'aws:PrincipalTag/labkeys:lab': labId }, DateLessThan: { 'aws:TokenIssueTime': before.toISOString() } });
+  deny({
+    StringEquals: { 'aws:PrincipalTag/labkeys:lab': labId },
+    DateLessThan: { 'aws:TokenIssueTime': before.toISOString() },
+  });
 
 /**
  * Entries still needed, and those to prune: once every session an entry covers has expired, AWS refuses
@@ -88,7 +96,9 @@ export function buildRevocationPolicy(input: BuildInput): BuiltPolicy {
   for (const e of labEntries) coveredUntil.set(e.value, Math.max(coveredUntil.get(e.value) ?? 0, e.at!.getTime()));
   const margin = input.marginMs ?? 0;
   // Sessions issued (a margin) before their lab's own revocation cutoff are denied by it already.
-  const singles = input.entries.filter((e) => e.scope !== 'LAB' && !(e.labId && e.at && e.at.getTime() + margin < (coveredUntil.get(e.labId) ?? 0)));
+  const singles = input.entries.filter(
+    (e) => e.scope !== 'LAB' && !(e.labId && e.at && e.at.getTime() + margin < (coveredUntil.get(e.labId) ?? 0)),
+  );
 
   const foldable = new Map<string, PolicyEntry[]>();
   for (const e of singles) {
@@ -110,13 +120,26 @@ export function buildRevocationPolicy(input: BuildInput): BuiltPolicy {
   return { ...built, fits: built.size <= input.budget, merged: folded.size };
 }
 
-function render(labEntries: PolicyEntry[], singles: PolicyEntry[], folded: Set<string>, foldedLabs: string[], cutoffs: ReadonlyMap<string, Date>) {
+function render(
+  labEntries: PolicyEntry[],
+  singles: PolicyEntry[],
+  folded: Set<string>,
+  foldedLabs: string[],
+  cutoffs: ReadonlyMap<string, Date>,
+) {
   const statements: Statement[] = [];
-  for (const e of [...labEntries].sort((a, b) => a.value.localeCompare(b.value))) statements.push(labBefore(e.value, e.at!));
+  for (const e of [...labEntries].sort((a, b) => a.value.localeCompare(b.value)))
+    statements.push(labBefore(e.value, e.at!));
   for (const labId of [...foldedLabs].sort()) statements.push(labBefore(labId, cutoffs.get(labId)!));
   const remaining = singles.filter((e) => !folded.has(e.id));
-  const sessions = remaining.filter((e) => e.scope === 'SESSION').map((e) => e.value).sort();
-  const userIds = remaining.filter((e) => e.scope === 'USER_ID').map((e) => e.value).sort();
+  const sessions = remaining
+    .filter((e) => e.scope === 'SESSION')
+    .map((e) => e.value)
+    .sort();
+  const userIds = remaining
+    .filter((e) => e.scope === 'USER_ID')
+    .map((e) => e.value)
+    .sort();
   if (sessions.length > 0) statements.push(deny({ StringEquals: { 'aws:PrincipalTag/labkeys:session': sessions } }));
   if (userIds.length > 0) statements.push(deny({ StringEquals: { 'aws:userid': userIds } }));
   if (statements.length === 0) return { document: null, size: 0 };

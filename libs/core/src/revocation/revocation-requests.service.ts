@@ -1,6 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { DatabaseClock, jsonInputOf, LabRepository, LabSessionRepository, RevocationEntryRepository, UnitOfWork, type LockedLab, type SessionSelector, type TenantScope, type Tx } from '@labkeys/database';
+import {
+  DatabaseClock,
+  jsonInputOf,
+  LabRepository,
+  LabSessionRepository,
+  RevocationEntryRepository,
+  UnitOfWork,
+  type LockedLab,
+  type SessionSelector,
+  type TenantScope,
+  type Tx,
+} from '@labkeys/database';
 import { accessEndedEvent, PushPublisher } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { AuditWriter } from '../audit/audit-writer';
@@ -96,7 +107,11 @@ export class RevocationRequestsService {
     const result = await this.run(async (tx) => {
       const [lab] = await this.lockLabs(scope, [labId], tx);
       if (trigger === 'schedule' && (lab.state !== 'RUNNING' || !lab.endsAt || lab.endsAt > new Date())) return null;
-      if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED') throw new LabStateConflictError(lab.state, `The lab is ${lab.state.toLowerCase()}; only a running lab can end.`);
+      if (lab.state === 'SCHEDULED' || lab.state === 'CANCELLED')
+        throw new LabStateConflictError(
+          lab.state,
+          `The lab is ${lab.state.toLowerCase()}; only a running lab can end.`,
+        );
       if (lab.state === 'RUNNING') await this.labs.markEnded(scope, labId, tx);
       // Ending an ended lab again still ends anything left live, so a retried request is harmless.
       const outcome = await this.revoke(scope, { labId }, 'lab', 'lab-ended', tx);
@@ -121,18 +136,26 @@ export class RevocationRequestsService {
       const selector: SessionSelector = { studentIds, ...(courseIds ? { courseIds } : {}) };
       const labIds = studentIds.length ? await this.sessions.labIdsOf(scope, selector, tx) : [];
       await this.lockLabs(scope, labIds, tx);
-      const outcome = studentIds.length ? await this.revoke(scope, selector, 'sessions', 'access-ended', tx) : emptyOutcome();
+      const outcome = studentIds.length
+        ? await this.revoke(scope, selector, 'sessions', 'access-ended', tx)
+        : emptyOutcome();
       await this.record(tx, scope, leavers.action, leavers.subjectType, leavers.subjectId, outcome, leavers.summary);
       return outcome;
     });
     const ended = leavers as Leavers | null;
     // After commit, never an error for the committed change: a stream that misses this re-checks its token at its next event.
-    if (ended) await this.push.publish(ended.studentIds.map((studentId) => accessEndedEvent(tenantId, studentId, ended.action))).catch((error: Error) => this.warnNotTold(error));
+    if (ended)
+      await this.push
+        .publish(ended.studentIds.map((studentId) => accessEndedEvent(tenantId, studentId, ended.action)))
+        .catch((error: Error) => this.warnNotTold(error));
     return result;
   }
 
   private warnNotTold(error: Error): void {
-    new Logger(RevocationRequestsService.name).warn({ err: error.message }, 'could not tell open streams that access ended');
+    new Logger(RevocationRequestsService.name).warn(
+      { err: error.message },
+      'could not tell open streams that access ended',
+    );
   }
 
   /** Tells a student's open streams that one of their access tokens stopped being current (a link re-issued). */
@@ -141,7 +164,15 @@ export class RevocationRequestsService {
   }
 
   private async revoke(scope: TenantScope, selector: SessionSelector, kind: RevokeScope, reason: string, tx: Tx) {
-    return revokeLiveSessions({ sessions: this.sessions, entries: this.entries }, scope, selector, kind, reason, await this.options(tx), tx);
+    return revokeLiveSessions(
+      { sessions: this.sessions, entries: this.entries },
+      scope,
+      selector,
+      kind,
+      reason,
+      await this.options(tx),
+      tx,
+    );
   }
 
   /** The revocation instant by the database's clock, so every deadline LabKeys compares is on one clock. */
@@ -161,7 +192,9 @@ export class RevocationRequestsService {
     return locked;
   }
 
-  private run<T extends RevokeOutcome | null>(work: (tx: Tx) => Promise<T>): Promise<T extends null ? RevocationResult | null : RevocationResult>;
+  private run<T extends RevokeOutcome | null>(
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T extends null ? RevocationResult | null : RevocationResult>;
   private async run(work: (tx: Tx) => Promise<RevokeOutcome | null>): Promise<RevocationResult | null> {
     const outcome = await this.uow.run(work, { timeout: 30_000 });
     if (!outcome) return null;
@@ -172,14 +205,34 @@ export class RevocationRequestsService {
       for (const role of outcome.roles) await this.producer.add(JobName.ApplyRevocations, role);
       await this.push.publish(outcome.events);
     } catch (error) {
-      this.logger.warn({ roles: outcome.roles.length, err: (error as Error).message }, 'could not enqueue revocation after commit; the repair sweep will');
+      this.logger.warn(
+        { roles: outcome.roles.length, err: (error as Error).message },
+        'could not enqueue revocation after commit; the repair sweep will',
+      );
     }
     return { revoked: outcome.revoked, revoking: outcome.revoking };
   }
 
-  private record(tx: Tx, scope: TenantScope, action: string, subjectType: string, subjectId: string, o: RevokeOutcome, extra: Record<string, unknown> = {}) {
+  private record(
+    tx: Tx,
+    scope: TenantScope,
+    action: string,
+    subjectType: string,
+    subjectId: string,
+    o: RevokeOutcome,
+    extra: Record<string, unknown> = {},
+  ) {
     const sessions = o.events.map((e) => ({ sessionId: e.sessionId, state: e.state }));
-    return this.audit.record(scope, { action, subjectType, subjectId, summary: jsonInputOf({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions }) }, tx);
+    return this.audit.record(
+      scope,
+      {
+        action,
+        subjectType,
+        subjectId,
+        summary: jsonInputOf({ ...extra, revoked: o.revoked, revoking: o.revoking, sessions }),
+      },
+      tx,
+    );
   }
 }
 

@@ -1,4 +1,12 @@
-import type { LabSessionRepository, RevocationEntryInput, RevocationEntryRepository, RevokedSession, SessionSelector, TenantScope, Tx } from '@labkeys/database';
+import type {
+  LabSessionRepository,
+  RevocationEntryInput,
+  RevocationEntryRepository,
+  RevokedSession,
+  SessionSelector,
+  TenantScope,
+  Tx,
+} from '@labkeys/database';
 import { sessionEvent, type PushEvent } from '@labkeys/push';
 import type { RoleRef } from '@labkeys/queues';
 
@@ -77,14 +85,43 @@ export async function revokeLiveSessions(
     if (scope === 'lab') {
       const key = `${s.labId}|${roleKey}`;
       const cover = labCover.get(key);
-      if (!cover || cover.coversUntil < s.expiresAt) labCover.set(key, { labId: s.labId, role, coversUntil: s.expiresAt });
+      if (!cover || cover.coversUntil < s.expiresAt)
+        labCover.set(key, { labId: s.labId, role, coversUntil: s.expiresAt });
     }
     if (scope !== 'lab' || insideMargin) {
-      await upsertEntry(entries, tenant, role, { scope: 'SESSION', value: s.id, labId: s.labId, sessionId: s.id, coversUntil: s.expiresAt, deniesBefore: null }, now, tx);
+      await upsertEntry(
+        entries,
+        tenant,
+        role,
+        {
+          scope: 'SESSION',
+          value: s.id,
+          labId: s.labId,
+          sessionId: s.id,
+          coversUntil: s.expiresAt,
+          deniesBefore: null,
+        },
+        now,
+        tx,
+      );
     }
   }
   for (const cover of labCover.values()) {
-    await upsertEntry(entries, tenant, cover.role, { scope: 'LAB', value: cover.labId, labId: cover.labId, sessionId: null, coversUntil: cover.coversUntil, deniesBefore }, now, tx);
+    await upsertEntry(
+      entries,
+      tenant,
+      cover.role,
+      {
+        scope: 'LAB',
+        value: cover.labId,
+        labId: cover.labId,
+        sessionId: null,
+        coversUntil: cover.coversUntil,
+        deniesBefore,
+      },
+      now,
+      tx,
+    );
   }
   const revoking = events.filter((e) => e.state === 'REVOKING').length;
   return { revoked: events.length - revoking, revoking, roles: [...roles.values()], events };
@@ -99,8 +136,22 @@ function issuedOn(tenantId: string, s: Pick<RevokedSession, 'connectionId' | 'ro
  * One row per (role, scope, value). A repeated revocation of the same lab reopens its row with the new
  * time (a LAB entry denies what was issued before `createdAt`) and the later of the two expiries.
  */
-async function upsertEntry(entries: RevocationEntryRepository, tenant: TenantScope, role: RoleRef, entry: RevocationEntryInput, now: Date, tx: Tx): Promise<void> {
-  const existing = await entries.findByKey(tenant, { roleArn: role.roleArn, scope: entry.scope, value: entry.value }, tx);
-  const coversUntil = existing && existing.state !== 'PRUNED' && existing.coversUntil > entry.coversUntil ? existing.coversUntil : entry.coversUntil;
+async function upsertEntry(
+  entries: RevocationEntryRepository,
+  tenant: TenantScope,
+  role: RoleRef,
+  entry: RevocationEntryInput,
+  now: Date,
+  tx: Tx,
+): Promise<void> {
+  const existing = await entries.findByKey(
+    tenant,
+    { roleArn: role.roleArn, scope: entry.scope, value: entry.value },
+    tx,
+  );
+  const coversUntil =
+    existing && existing.state !== 'PRUNED' && existing.coversUntil > entry.coversUntil
+      ? existing.coversUntil
+      : entry.coversUntil;
   await entries.upsertPending(tenant, role, entry, coversUntil, now, tx);
 }

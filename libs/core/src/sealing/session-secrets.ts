@@ -33,7 +33,9 @@ export class SessionSecrets {
   }
 
   open(tenantId: string, sessionId: string, keyId: string, sealed: Uint8Array): SessionSecret {
-    return JSON.parse(this.sealer.open(keyId, Buffer.from(sealed), aad(tenantId, sessionId)).toString('utf8')) as SessionSecret;
+    return JSON.parse(
+      this.sealer.open(keyId, Buffer.from(sealed), aad(tenantId, sessionId)).toString('utf8'),
+    ) as SessionSecret;
   }
 
   /** True when the ciphertext was sealed under a key that is no longer current (rotation re-seals lazily). */

@@ -18,6 +18,10 @@ export async function issueApiToken(
   tx?: Tx,
 ): Promise<IssuedApiToken> {
   const token = generateToken('lk');
-  const row = await tokens.create(scope, { instructorId, name, tokenHash: hashToken(token), displayPrefix: tokenDisplayPrefix(token), expiresAt }, tx);
+  const row = await tokens.create(
+    scope,
+    { instructorId, name, tokenHash: hashToken(token), displayPrefix: tokenDisplayPrefix(token), expiresAt },
+    tx,
+  );
   return { id: row.id, token, displayPrefix: row.displayPrefix, expiresAt: row.expiresAt };
 }

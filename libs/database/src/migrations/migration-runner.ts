@@ -59,7 +59,12 @@ interface AppliedRow {
 export async function runMigrations(databaseUrl: string, options: MigrationOptions = {}): Promise<MigrationResult> {
   const files = readMigrationFiles(options.dir ?? defaultMigrationsDir());
   const log = options.log ?? (() => undefined);
-  const client = new Client({ connectionString: databaseUrl, application_name: 'labkeys-migrate', connectionTimeoutMillis: 10_000, keepAlive: true });
+  const client = new Client({
+    connectionString: databaseUrl,
+    application_name: 'labkeys-migrate',
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+  });
   await client.connect();
   try {
     await acquireLock(client, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
@@ -99,7 +104,9 @@ function checkHistory(files: MigrationFile[], applied: Map<string, AppliedRow>):
     }
     const file = byName.get(row.migration_name);
     if (!file) {
-      throw new MigrationError(`migration ${row.migration_name} is applied in the database but missing from prisma/migrations`);
+      throw new MigrationError(
+        `migration ${row.migration_name} is applied in the database but missing from prisma/migrations`,
+      );
     }
     if (file.checksum !== row.checksum) {
       throw new MigrationError(
@@ -116,16 +123,27 @@ function checkHistory(files: MigrationFile[], applied: Map<string, AppliedRow>):
 async function acquireLock(client: Client, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [PRISMA_ADVISORY_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+      PRISMA_ADVISORY_LOCK_KEY,
+    ]);
     if (rows[0].locked) return;
-    if (Date.now() >= deadline) throw new MigrationError(`the migration lock is still held after ${timeoutMs} ms by ${await describeLockHolder(client)}; end that session or raise MIGRATION_LOCK_TIMEOUT_MS`);
+    if (Date.now() >= deadline)
+      throw new MigrationError(
+        `the migration lock is still held after ${timeoutMs} ms by ${await describeLockHolder(client)}; end that session or raise MIGRATION_LOCK_TIMEOUT_MS`,
+      );
     await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(0, deadline - Date.now()))));
   }
 }
 
 async function describeLockHolder(client: Client): Promise<string> {
   // A bigint advisory key is stored as classid (high 32 bits) and objid (low 32 bits), objsubid 1.
-  const { rows } = await client.query<{ pid: number; application_name: string; client_addr: string | null; state: string | null; backend_start: Date }>(
+  const { rows } = await client.query<{
+    pid: number;
+    application_name: string;
+    client_addr: string | null;
+    state: string | null;
+    backend_start: Date;
+  }>(
     `SELECT a.pid, a.application_name, host(a.client_addr) AS client_addr, a.state, a.backend_start
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1
@@ -147,11 +165,16 @@ async function applyOne(client: Client, file: MigrationFile, ddlLockTimeoutMs: n
       [id, file.checksum, file.name],
     );
     await client.query(file.sql);
-    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
+    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
+      id,
+    ]);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');
-    const lockWait = (error as { code?: string }).code === '55P03' ? ` (a table it changes stayed locked by another session for over ${ddlLockTimeoutMs} ms; retry when it is free)` : '';
+    const lockWait =
+      (error as { code?: string }).code === '55P03'
+        ? ` (a table it changes stayed locked by another session for over ${ddlLockTimeoutMs} ms; retry when it is free)`
+        : '';
     throw new MigrationError(`migration ${file.name} failed: ${(error as Error).message}${lockWait}`);
   }
 }

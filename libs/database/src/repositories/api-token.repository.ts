@@ -39,12 +39,23 @@ export class ApiTokenRepository {
   systemFindByHash(tokenHash: string): Promise<TokenByHash | null> {
     return this.prisma.apiToken.findUnique({
       where: { tokenHash },
-      select: { id: true, tenantId: true, instructorId: true, expiresAt: true, revokedAt: true, lastUsedAt: true, instructor: { select: { role: true, disabledAt: true } } },
+      select: {
+        id: true,
+        tenantId: true,
+        instructorId: true,
+        expiresAt: true,
+        revokedAt: true,
+        lastUsedAt: true,
+        instructor: { select: { role: true, disabledAt: true } },
+      },
     });
   }
 
   async touchLastUsed(scope: TenantScope, id: string, at: Date): Promise<void> {
-    await this.prisma.apiToken.update({ where: { tenantId_id: { tenantId: scope.tenantId, id } }, data: { lastUsedAt: at } });
+    await this.prisma.apiToken.update({
+      where: { tenantId_id: { tenantId: scope.tenantId, id } },
+      data: { lastUsedAt: at },
+    });
   }
 
   create(scope: TenantScope, input: NewApiToken, tx?: Tx): Promise<ApiToken> {
@@ -54,7 +65,10 @@ export class ApiTokenRepository {
   /** Newest first; only `instructorId`'s when given. */
   async list(scope: TenantScope, page: PageRequest, instructorId?: string): Promise<Page<ApiTokenView>> {
     const { tenantId } = scope;
-    const rows = await this.prisma.apiToken.findMany({ where: { tenantId, instructorId }, ...pageArgs(tenantId, page, parseSort<'createdAt'>('-createdAt', '-createdAt')) });
+    const rows = await this.prisma.apiToken.findMany({
+      where: { tenantId, instructorId },
+      ...pageArgs(tenantId, page, parseSort<'createdAt'>('-createdAt', '-createdAt')),
+    });
     return toPage(rows, page, ({ tokenHash: _hash, tenantId: _t, ...rest }) => rest);
   }
 
@@ -64,6 +78,9 @@ export class ApiTokenRepository {
   }
 
   async revoke(scope: TenantScope, id: string, at: Date, tx?: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).apiToken.update({ where: { tenantId_id: { tenantId: scope.tenantId, id } }, data: { revokedAt: at } });
+    await clientOf(this.prisma, tx).apiToken.update({
+      where: { tenantId_id: { tenantId: scope.tenantId, id } },
+      data: { revokedAt: at },
+    });
   }
 }

@@ -19,7 +19,9 @@ export interface NewConnection {
   endpointOverride: string | null;
 }
 
-export type ConnectionChanges = Partial<Pick<NewConnection, 'name' | 'region' | 'labRoleArn' | 'managementRoleArn' | 'endpointOverride'>>;
+export type ConnectionChanges = Partial<
+  Pick<NewConnection, 'name' | 'region' | 'labRoleArn' | 'managementRoleArn' | 'endpointOverride'>
+>;
 
 /** The fields a verification was run against; its outcome is kept only while they still hold. */
 export type VerifiedAs = Pick<AwsConnection, 'region' | 'labRoleArn' | 'managementRoleArn' | 'endpointOverride'>;
@@ -36,7 +38,14 @@ export interface VerifyOutcome {
 }
 
 /** What the last verification learned; cleared when the role, the endpoint or the region changes. */
-const VERIFICATION_RESET = { maxSessionSeconds: null, roleChaining: null, verifiedAt: null, lastVerifiedAt: null, lastVerifyOk: null, lastVerifyFailures: Prisma.DbNull };
+const VERIFICATION_RESET = {
+  maxSessionSeconds: null,
+  roleChaining: null,
+  verifiedAt: null,
+  lastVerifiedAt: null,
+  lastVerifyOk: null,
+  lastVerifyFailures: Prisma.DbNull,
+};
 
 /** AWS connections of a tenant, with what their last verification found. */
 @Injectable()
@@ -45,7 +54,10 @@ export class ConnectionRepository {
 
   async list(scope: TenantScope, page: PageRequest, sort?: string): Promise<Page<AwsConnection>> {
     const { tenantId } = scope;
-    const rows = await this.prisma.awsConnection.findMany({ where: { tenantId }, ...pageArgs(tenantId, page, parseSort<'createdAt' | 'name'>(sort, 'createdAt')) });
+    const rows = await this.prisma.awsConnection.findMany({
+      where: { tenantId },
+      ...pageArgs(tenantId, page, parseSort<'createdAt' | 'name'>(sort, 'createdAt')),
+    });
     return toPage(rows, page);
   }
 
@@ -54,7 +66,11 @@ export class ConnectionRepository {
   }
 
   async nameTaken(scope: TenantScope, name: string, tx?: Tx): Promise<boolean> {
-    return (await clientOf(this.prisma, tx).awsConnection.findUnique({ where: { tenantId_name: { tenantId: scope.tenantId, name } } })) !== null;
+    return (
+      (await clientOf(this.prisma, tx).awsConnection.findUnique({
+        where: { tenantId_name: { tenantId: scope.tenantId, name } },
+      })) !== null
+    );
   }
 
   create(scope: TenantScope, input: NewConnection, tx?: Tx): Promise<AwsConnection> {
@@ -62,7 +78,13 @@ export class ConnectionRepository {
   }
 
   /** Applies the changes; `resetVerification` also forgets what the last verification learned. */
-  update(scope: TenantScope, id: string, changes: ConnectionChanges, resetVerification: boolean, tx?: Tx): Promise<AwsConnection> {
+  update(
+    scope: TenantScope,
+    id: string,
+    changes: ConnectionChanges,
+    resetVerification: boolean,
+    tx?: Tx,
+  ): Promise<AwsConnection> {
     return clientOf(this.prisma, tx).awsConnection.update({
       where: { tenantId_id: { tenantId: scope.tenantId, id } },
       data: { ...changes, ...(resetVerification && VERIFICATION_RESET) },
@@ -74,9 +96,22 @@ export class ConnectionRepository {
   }
 
   /** Stores a verification's outcome if the connection is still as it was verified; whether it was. */
-  async recordVerification(scope: TenantScope, id: string, as: VerifiedAs, outcome: VerifyOutcome, tx?: Tx): Promise<boolean> {
+  async recordVerification(
+    scope: TenantScope,
+    id: string,
+    as: VerifiedAs,
+    outcome: VerifyOutcome,
+    tx?: Tx,
+  ): Promise<boolean> {
     const { count } = await clientOf(this.prisma, tx).awsConnection.updateMany({
-      where: { tenantId: scope.tenantId, id, region: as.region, labRoleArn: as.labRoleArn, managementRoleArn: as.managementRoleArn, endpointOverride: as.endpointOverride },
+      where: {
+        tenantId: scope.tenantId,
+        id,
+        region: as.region,
+        labRoleArn: as.labRoleArn,
+        managementRoleArn: as.managementRoleArn,
+        endpointOverride: as.endpointOverride,
+      },
       data: {
         ...(outcome.maxSessionSeconds !== null && { maxSessionSeconds: outcome.maxSessionSeconds }),
         ...(outcome.roleChaining !== null && { roleChaining: outcome.roleChaining }),

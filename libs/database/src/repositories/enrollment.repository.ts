@@ -56,13 +56,27 @@ export class EnrollmentRepository {
     });
   }
 
-  async listOfCourse(scope: TenantScope, courseId: string, filter: { active?: boolean; sort?: string }, page: PageRequest): Promise<Page<RosterEntry>> {
+  async listOfCourse(
+    scope: TenantScope,
+    courseId: string,
+    filter: { active?: boolean; sort?: string },
+    page: PageRequest,
+  ): Promise<Page<RosterEntry>> {
     const { tenantId } = scope;
     const rows = await this.prisma.enrollment.findMany({
-      where: { tenantId, courseId, unenrolledAt: filter.active === undefined ? undefined : filter.active ? null : { not: null } },
+      where: {
+        tenantId,
+        courseId,
+        unenrolledAt: filter.active === undefined ? undefined : filter.active ? null : { not: null },
+      },
       include: {
         student: { select: { id: true, email: true, handle: true, displayName: true } },
-        mailDeliveries: { where: { tenantId }, orderBy: { createdAt: 'desc' }, take: 1, select: { state: true, attempts: true, lastError: true, sentAt: true, createdAt: true } },
+        mailDeliveries: {
+          where: { tenantId },
+          orderBy: { createdAt: 'desc' },
+          take: 1,
+          select: { state: true, attempts: true, lastError: true, sentAt: true, createdAt: true },
+        },
       },
       ...pageArgs(tenantId, page, parseSort<'createdAt'>(filter.sort, 'createdAt')),
     });
@@ -70,12 +84,25 @@ export class EnrollmentRepository {
   }
 
   /** The enrollment of that course, if it exists. */
-  findInCourse(scope: TenantScope, courseId: string, id: string, tx?: Tx): Promise<Pick<Enrollment, 'studentId'> | null> {
-    return clientOf(this.prisma, tx).enrollment.findFirst({ where: { tenantId: scope.tenantId, courseId, id }, select: { studentId: true } });
+  findInCourse(
+    scope: TenantScope,
+    courseId: string,
+    id: string,
+    tx?: Tx,
+  ): Promise<Pick<Enrollment, 'studentId'> | null> {
+    return clientOf(this.prisma, tx).enrollment.findFirst({
+      where: { tenantId: scope.tenantId, courseId, id },
+      select: { studentId: true },
+    });
   }
 
   /** The course's enrollments (active or not) of these students. */
-  findOfStudents(scope: TenantScope, courseId: string, studentIds: string[], tx?: Tx): Promise<Pick<Enrollment, 'id' | 'studentId' | 'unenrolledAt'>[]> {
+  findOfStudents(
+    scope: TenantScope,
+    courseId: string,
+    studentIds: string[],
+    tx?: Tx,
+  ): Promise<Pick<Enrollment, 'id' | 'studentId' | 'unenrolledAt'>[]> {
     return clientOf(this.prisma, tx).enrollment.findMany({
       where: { tenantId: scope.tenantId, courseId, studentId: { in: studentIds } },
       select: { id: true, studentId: true, unenrolledAt: true },
@@ -84,12 +111,21 @@ export class EnrollmentRepository {
 
   /** Students currently enrolled in the course. */
   async activeStudentIds(scope: TenantScope, courseId: string, tx?: Tx): Promise<string[]> {
-    const rows = await clientOf(this.prisma, tx).enrollment.findMany({ where: { tenantId: scope.tenantId, courseId, unenrolledAt: null }, select: { studentId: true } });
+    const rows = await clientOf(this.prisma, tx).enrollment.findMany({
+      where: { tenantId: scope.tenantId, courseId, unenrolledAt: null },
+      select: { studentId: true },
+    });
     return rows.map((e) => e.studentId);
   }
 
   /** Inserts enrollments with their token hashes, skipping students already enrolled meanwhile; returns the inserted ones. */
-  async insertWithTokens(scope: TenantScope, courseId: string, unordered: readonly { studentId: string; hash: string }[], now: Date, tx: Tx): Promise<IssuedEnrollment[]> {
+  async insertWithTokens(
+    scope: TenantScope,
+    courseId: string,
+    unordered: readonly { studentId: string; hash: string }[],
+    now: Date,
+    tx: Tx,
+  ): Promise<IssuedEnrollment[]> {
     if (!unordered.length) return [];
     const rows = inKeyOrder(unordered, (row) => row.studentId);
     const inserted = await clientOf(this.prisma, tx).$queryRaw<{ id: string; student_id: string }[]>`
@@ -102,7 +138,12 @@ export class EnrollmentRepository {
   }
 
   /** Re-enrolls unenrolled enrollments, each with its own new token hash; returns the ones it changed. */
-  async reactivate(scope: TenantScope, unordered: readonly { id: string; hash: string }[], now: Date, tx: Tx): Promise<IssuedEnrollment[]> {
+  async reactivate(
+    scope: TenantScope,
+    unordered: readonly { id: string; hash: string }[],
+    now: Date,
+    tx: Tx,
+  ): Promise<IssuedEnrollment[]> {
     if (!unordered.length) return [];
     const rows = inKeyOrder(unordered, (row) => row.id);
     const updated = await clientOf(this.prisma, tx).$queryRaw<{ id: string; student_id: string }[]>`
@@ -116,19 +157,28 @@ export class EnrollmentRepository {
 
   /** Ends the enrollment and clears its token, unless already ended; whether this call ended it. */
   async unenroll(scope: TenantScope, id: string, at: Date, tx?: Tx): Promise<boolean> {
-    const { count } = await clientOf(this.prisma, tx).enrollment.updateMany({ where: { tenantId: scope.tenantId, id, unenrolledAt: null }, data: { unenrolledAt: at, accessTokenHash: null } });
+    const { count } = await clientOf(this.prisma, tx).enrollment.updateMany({
+      where: { tenantId: scope.tenantId, id, unenrolledAt: null },
+      data: { unenrolledAt: at, accessTokenHash: null },
+    });
     return count > 0;
   }
 
   /** Ends every active enrollment of the student and clears their tokens; how many it ended. */
   async unenrollStudent(scope: TenantScope, studentId: string, at: Date, tx?: Tx): Promise<number> {
-    const { count } = await clientOf(this.prisma, tx).enrollment.updateMany({ where: { tenantId: scope.tenantId, studentId, unenrolledAt: null }, data: { unenrolledAt: at, accessTokenHash: null } });
+    const { count } = await clientOf(this.prisma, tx).enrollment.updateMany({
+      where: { tenantId: scope.tenantId, studentId, unenrolledAt: null },
+      data: { unenrolledAt: at, accessTokenHash: null },
+    });
     return count;
   }
 
   /** Replaces an active enrollment's token hash; false when the enrollment is unenrolled. */
   async replaceToken(scope: TenantScope, id: string, hash: string, at: Date, tx?: Tx): Promise<boolean> {
-    const { count } = await clientOf(this.prisma, tx).enrollment.updateMany({ where: { tenantId: scope.tenantId, id, unenrolledAt: null }, data: { accessTokenHash: hash, tokenIssuedAt: at } });
+    const { count } = await clientOf(this.prisma, tx).enrollment.updateMany({
+      where: { tenantId: scope.tenantId, id, unenrolledAt: null },
+      data: { accessTokenHash: hash, tokenIssuedAt: at },
+    });
     return count > 0;
   }
 }

@@ -32,7 +32,9 @@ export class InstructorCredentialRepository {
   }
 
   find(scope: TenantScope, instructorId: string, tx?: Tx): Promise<InstructorCredential | null> {
-    return clientOf(this.prisma, tx).instructorCredential.findUnique({ where: { tenantId_instructorId: { tenantId: scope.tenantId, instructorId } } });
+    return clientOf(this.prisma, tx).instructorCredential.findUnique({
+      where: { tenantId_instructorId: { tenantId: scope.tenantId, instructorId } },
+    });
   }
 
   /** Sets (or first creates) the instructor's password hash. */
@@ -45,7 +47,12 @@ export class InstructorCredentialRepository {
   }
 
   /** Keeps a new, unconfirmed TOTP secret; refused (false) while a confirmed one exists. */
-  async startTotpEnrolment(scope: TenantScope, instructorId: string, sealed: Buffer, sealKeyId: string): Promise<boolean> {
+  async startTotpEnrolment(
+    scope: TenantScope,
+    instructorId: string,
+    sealed: Buffer,
+    sealKeyId: string,
+  ): Promise<boolean> {
     const { count } = await this.prisma.instructorCredential.updateMany({
       where: { tenantId: scope.tenantId, instructorId, totpConfirmedAt: null },
       data: { totpSealed: new Uint8Array(sealed), totpSealKeyId: sealKeyId, totpLastStep: null },
@@ -84,7 +91,9 @@ export class InstructorCredentialRepository {
   async replaceRecoveryCodes(scope: TenantScope, instructorId: string, codeHashes: string[], tx?: Tx): Promise<void> {
     const client = clientOf(this.prisma, tx);
     await client.recoveryCode.deleteMany({ where: { tenantId: scope.tenantId, instructorId } });
-    await client.recoveryCode.createMany({ data: codeHashes.map((codeHash) => ({ tenantId: scope.tenantId, instructorId, codeHash })) });
+    await client.recoveryCode.createMany({
+      data: codeHashes.map((codeHash) => ({ tenantId: scope.tenantId, instructorId, codeHash })),
+    });
   }
 
   /** Marks an unused recovery code used; false when there is no such unused code. */

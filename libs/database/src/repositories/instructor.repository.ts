@@ -23,10 +23,17 @@ export interface InstructorChanges {
 export class InstructorRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  list(scope: TenantScope, page: PageRequest, filter: { role?: InstructorRole; sort?: string }): Promise<Page<Instructor>> {
+  list(
+    scope: TenantScope,
+    page: PageRequest,
+    filter: { role?: InstructorRole; sort?: string },
+  ): Promise<Page<Instructor>> {
     const { tenantId } = scope;
     return this.prisma.instructor
-      .findMany({ where: { tenantId, role: filter.role }, ...pageArgs(tenantId, page, parseSort<'createdAt' | 'email'>(filter.sort, 'createdAt')) })
+      .findMany({
+        where: { tenantId, role: filter.role },
+        ...pageArgs(tenantId, page, parseSort<'createdAt' | 'email'>(filter.sort, 'createdAt')),
+      })
       .then((rows) => toPage(rows, page));
   }
 
@@ -35,7 +42,9 @@ export class InstructorRepository {
   }
 
   findByEmail(scope: TenantScope, email: string, tx?: Tx): Promise<Instructor | null> {
-    return clientOf(this.prisma, tx).instructor.findUnique({ where: { tenantId_email: { tenantId: scope.tenantId, email } } });
+    return clientOf(this.prisma, tx).instructor.findUnique({
+      where: { tenantId_email: { tenantId: scope.tenantId, email } },
+    });
   }
 
   create(scope: TenantScope, input: NewInstructor, tx?: Tx): Promise<Instructor> {
@@ -43,11 +52,16 @@ export class InstructorRepository {
   }
 
   update(scope: TenantScope, id: string, changes: InstructorChanges, tx?: Tx): Promise<Instructor> {
-    return clientOf(this.prisma, tx).instructor.update({ where: { tenantId_id: { tenantId: scope.tenantId, id } }, data: changes });
+    return clientOf(this.prisma, tx).instructor.update({
+      where: { tenantId_id: { tenantId: scope.tenantId, id } },
+      data: changes,
+    });
   }
 
   countActiveOwners(scope: TenantScope, tx?: Tx): Promise<number> {
-    return clientOf(this.prisma, tx).instructor.count({ where: { tenantId: scope.tenantId, role: 'OWNER', disabledAt: null } });
+    return clientOf(this.prisma, tx).instructor.count({
+      where: { tenantId: scope.tenantId, role: 'OWNER', disabledAt: null },
+    });
   }
 
   async setName(scope: TenantScope, id: string, name: string, tx?: Tx): Promise<void> {

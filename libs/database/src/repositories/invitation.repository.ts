@@ -39,7 +39,9 @@ export class InvitationRepository {
       VALUES (${randomUUID()}::uuid, ${scope.tenantId}::uuid, ${input.email}, ${input.role}::"InstructorRole", ${input.tokenHash},
               ${input.instructorId}::uuid, ${input.invitedBy}::uuid, now() + ${input.lifetimeMs} * interval '1 millisecond')
       RETURNING id`;
-    return clientOf(this.prisma, tx).instructorInvitation.findUniqueOrThrow({ where: { tenantId_id: { tenantId: scope.tenantId, id: rows[0].id } } });
+    return clientOf(this.prisma, tx).instructorInvitation.findUniqueOrThrow({
+      where: { tenantId_id: { tenantId: scope.tenantId, id: rows[0].id } },
+    });
   }
 
   /** Revokes the open invitations of an email (a new one replaces them); answers how many. */
@@ -91,6 +93,9 @@ export class InvitationRepository {
   }
 
   async setInstructor(scope: TenantScope, id: string, instructorId: string, tx?: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).instructorInvitation.updateMany({ where: { tenantId: scope.tenantId, id }, data: { instructorId } });
+    await clientOf(this.prisma, tx).instructorInvitation.updateMany({
+      where: { tenantId: scope.tenantId, id },
+      data: { instructorId },
+    });
   }
 }

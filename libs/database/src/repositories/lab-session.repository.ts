@@ -56,7 +56,12 @@ export class LabSessionRepository {
    * claim is older than the lease (its worker died mid-call) may be claimed again.
    * The lease is measured by the database's clock, like every other deadline.
    */
-  async claimForIssuing(scope: TenantScope, sessionId: string, leaseMs: number, revocationMarginMs: number): Promise<ClaimedSession | null> {
+  async claimForIssuing(
+    scope: TenantScope,
+    sessionId: string,
+    leaseMs: number,
+    revocationMarginMs: number,
+  ): Promise<ClaimedSession | null> {
     const rows = await this.prisma.$queryRaw<ClaimedSession[]>`
       UPDATE lab_sessions AS s
          SET state = 'ISSUING', attempts = s.attempts + 1, first_attempt_at = COALESCE(s.first_attempt_at, now()), updated_at = now()
@@ -79,11 +84,19 @@ export class LabSessionRepository {
    * ISSUING → PENDING, so a retry can claim it again. A paced delay is not an attempt; a retryable AWS
    * error is, and is kept so that a session that never succeeds ends FAILED with it.
    */
-  async releaseClaim(scope: TenantScope, sessionId: string, release: { attempt: false } | { attempt: true; code: string; message: string }): Promise<boolean> {
+  async releaseClaim(
+    scope: TenantScope,
+    sessionId: string,
+    release: { attempt: false } | { attempt: true; code: string; message: string },
+  ): Promise<boolean> {
     if (!release.attempt) {
       return this.transition(scope, sessionId, 'ISSUING', { state: 'PENDING', attempts: { decrement: 1 } });
     }
-    return this.transition(scope, sessionId, 'ISSUING', { state: 'PENDING', failureCode: release.code, failureReason: release.message.slice(0, 2000) });
+    return this.transition(scope, sessionId, 'ISSUING', {
+      state: 'PENDING',
+      failureCode: release.code,
+      failureReason: release.message.slice(0, 2000),
+    });
   }
 
   /** ISSUING → ACTIVE with the sealed credentials; raw SQL because it runs once per issued session. */
@@ -99,8 +112,19 @@ export class LabSessionRepository {
     return count === 1;
   }
 
-  async markFailed(scope: TenantScope, sessionId: string, from: SessionState, code: string, reason: string): Promise<boolean> {
-    return this.transition(scope, sessionId, from, { state: 'FAILED', failureCode: code, failureReason: reason.slice(0, 2000), endedAt: new Date() });
+  async markFailed(
+    scope: TenantScope,
+    sessionId: string,
+    from: SessionState,
+    code: string,
+    reason: string,
+  ): Promise<boolean> {
+    return this.transition(scope, sessionId, from, {
+      state: 'FAILED',
+      failureCode: code,
+      failureReason: reason.slice(0, 2000),
+      endedAt: new Date(),
+    });
   }
 
   /** ACTIVE → EXPIRED once its expiry has passed by the database's clock; the sealed secret is destroyed with it. */
@@ -121,7 +145,11 @@ export class LabSessionRepository {
    * Marks the expiring notice of an ACTIVE session as sent, once: true only for the caller that marked it,
    * so the job and the sweep never both tell the student.
    */
-  async claimExpiringNotice(scope: TenantScope, sessionId: string, noticeMs: number): Promise<{ labId: string; studentId: string; expiresAt: Date } | null> {
+  async claimExpiringNotice(
+    scope: TenantScope,
+    sessionId: string,
+    noticeMs: number,
+  ): Promise<{ labId: string; studentId: string; expiresAt: Date } | null> {
     const rows = await this.prisma.$queryRaw<{ labId: string; studentId: string; expiresAt: Date }[]>`
       UPDATE lab_sessions SET expiring_notified_at = now()
        WHERE tenant_id = ${scope.tenantId}::uuid AND id = ${sessionId}::uuid AND state = 'ACTIVE' AND expiring_notified_at IS NULL
@@ -130,8 +158,16 @@ export class LabSessionRepository {
     return rows[0] ?? null;
   }
 
-  private async transition(scope: TenantScope, sessionId: string, from: SessionState, data: Prisma.LabSessionUpdateManyMutationInput): Promise<boolean> {
-    const { count } = await this.prisma.labSession.updateMany({ where: { tenantId: scope.tenantId, id: sessionId, state: from }, data });
+  private async transition(
+    scope: TenantScope,
+    sessionId: string,
+    from: SessionState,
+    data: Prisma.LabSessionUpdateManyMutationInput,
+  ): Promise<boolean> {
+    const { count } = await this.prisma.labSession.updateMany({
+      where: { tenantId: scope.tenantId, id: sessionId, state: from },
+      data,
+    });
     return count === 1;
   }
 
@@ -145,20 +181,35 @@ export class LabSessionRepository {
   }
 
   findState(scope: TenantScope, sessionId: string, tx?: Tx): Promise<{ state: SessionState } | null> {
-    return clientOf(this.prisma, tx).labSession.findFirst({ where: { tenantId: scope.tenantId, id: sessionId }, select: { state: true } });
+    return clientOf(this.prisma, tx).labSession.findFirst({
+      where: { tenantId: scope.tenantId, id: sessionId },
+      select: { state: true },
+    });
   }
 
   findWithStudentHandle(scope: TenantScope, sessionId: string, tx?: Tx) {
-    return clientOf(this.prisma, tx).labSession.findFirst({ where: { tenantId: scope.tenantId, id: sessionId }, include: { student: { select: { handle: true } } } });
+    return clientOf(this.prisma, tx).labSession.findFirst({
+      where: { tenantId: scope.tenantId, id: sessionId },
+      include: { student: { select: { handle: true } } },
+    });
   }
 
   /** The session a renewal created for `predecessorId`, if any. */
   findSuccessor(scope: TenantScope, predecessorId: string, tx?: Tx): Promise<{ id: string } | null> {
-    return clientOf(this.prisma, tx).labSession.findFirst({ where: { tenantId: scope.tenantId, predecessorId }, select: { id: true } });
+    return clientOf(this.prisma, tx).labSession.findFirst({
+      where: { tenantId: scope.tenantId, predecessorId },
+      select: { id: true },
+    });
   }
 
-  async createSuccessor(scope: TenantScope, session: NewPendingSession & { predecessorId: string }, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).labSession.create({ data: { ...session, tenantId: scope.tenantId, state: 'PENDING' } });
+  async createSuccessor(
+    scope: TenantScope,
+    session: NewPendingSession & { predecessorId: string },
+    tx: Tx,
+  ): Promise<void> {
+    await clientOf(this.prisma, tx).labSession.create({
+      data: { ...session, tenantId: scope.tenantId, state: 'PENDING' },
+    });
   }
 
   // ── Starting a lab ───────────────────────────────────────────────────────────
@@ -166,16 +217,35 @@ export class LabSessionRepository {
   /** Whether the student is enrolled in the (unarchived) course and not deleted. */
   async isEnrolled(scope: TenantScope, courseId: string, studentId: string, tx?: Tx): Promise<boolean> {
     const enrolled = await clientOf(this.prisma, tx).enrollment.findFirst({
-      where: { tenantId: scope.tenantId, courseId, studentId, unenrolledAt: null, course: { archivedAt: null }, student: { deletedAt: null } },
+      where: {
+        tenantId: scope.tenantId,
+        courseId,
+        studentId,
+        unenrolledAt: null,
+        course: { archivedAt: null },
+        student: { deletedAt: null },
+      },
       select: { id: true },
     });
     return enrolled !== null;
   }
 
   /** The students enrolled in an unarchived course (optionally only some of them), not deleted. */
-  async enrolledStudents(scope: TenantScope, courseId: string, onlyStudents: string[] | undefined, tx?: Tx): Promise<{ id: string; handle: string }[]> {
+  async enrolledStudents(
+    scope: TenantScope,
+    courseId: string,
+    onlyStudents: string[] | undefined,
+    tx?: Tx,
+  ): Promise<{ id: string; handle: string }[]> {
     const enrolled = await clientOf(this.prisma, tx).enrollment.findMany({
-      where: { tenantId: scope.tenantId, courseId, unenrolledAt: null, student: { deletedAt: null }, course: { archivedAt: null }, ...(onlyStudents ? { studentId: { in: onlyStudents } } : {}) },
+      where: {
+        tenantId: scope.tenantId,
+        courseId,
+        unenrolledAt: null,
+        student: { deletedAt: null },
+        course: { archivedAt: null },
+        ...(onlyStudents ? { studentId: { in: onlyStudents } } : {}),
+      },
       select: { student: { select: { id: true, handle: true } } },
     });
     return enrolled.map((e) => e.student);
@@ -183,16 +253,25 @@ export class LabSessionRepository {
 
   /** Students with a session of the lab in one of `states`. */
   async studentIdsInStates(scope: TenantScope, labId: string, states: SessionState[], tx?: Tx): Promise<string[]> {
-    const rows = await clientOf(this.prisma, tx).labSession.findMany({ where: { tenantId: scope.tenantId, labId, state: { in: states } }, select: { studentId: true } });
+    const rows = await clientOf(this.prisma, tx).labSession.findMany({
+      where: { tenantId: scope.tenantId, labId, state: { in: states } },
+      select: { studentId: true },
+    });
     return rows.map((s) => s.studentId);
   }
 
   async createPending(scope: TenantScope, sessions: NewPendingSession[], tx: Tx): Promise<void> {
-    if (sessions.length > 0) await clientOf(this.prisma, tx).labSession.createMany({ data: sessions.map((s) => ({ ...s, tenantId: scope.tenantId, state: 'PENDING' as const })) });
+    if (sessions.length > 0)
+      await clientOf(this.prisma, tx).labSession.createMany({
+        data: sessions.map((s) => ({ ...s, tenantId: scope.tenantId, state: 'PENDING' as const })),
+      });
   }
 
   async pendingIdsOfLab(scope: TenantScope, labId: string): Promise<string[]> {
-    const pending = await this.prisma.labSession.findMany({ where: { tenantId: scope.tenantId, labId, state: 'PENDING' }, select: { id: true } });
+    const pending = await this.prisma.labSession.findMany({
+      where: { tenantId: scope.tenantId, labId, state: 'PENDING' },
+      select: { id: true },
+    });
     return pending.map((s) => s.id);
   }
 
@@ -200,21 +279,36 @@ export class LabSessionRepository {
 
   /** Whether the tenant has the student a revocation names. */
   async studentExists(scope: TenantScope, studentId: string, tx?: Tx): Promise<boolean> {
-    return (await clientOf(this.prisma, tx).student.findFirst({ where: { tenantId: scope.tenantId, id: studentId }, select: { id: true } })) !== null;
+    return (
+      (await clientOf(this.prisma, tx).student.findFirst({
+        where: { tenantId: scope.tenantId, id: studentId },
+        select: { id: true },
+      })) !== null
+    );
   }
 
   findInLab(scope: TenantScope, labId: string, sessionId: string, tx?: Tx): Promise<{ id: string } | null> {
-    return clientOf(this.prisma, tx).labSession.findFirst({ where: { tenantId: scope.tenantId, labId, id: sessionId }, select: { id: true } });
+    return clientOf(this.prisma, tx).labSession.findFirst({
+      where: { tenantId: scope.tenantId, labId, id: sessionId },
+      select: { id: true },
+    });
   }
 
   /** The labs that sessions matched by `selector` (any state) belong to. */
   async labIdsOf(scope: TenantScope, selector: SessionSelector, tx?: Tx): Promise<string[]> {
-    const labs = await clientOf(this.prisma, tx).labSession.findMany({ where: { tenantId: scope.tenantId, ...whereOf(selector) }, distinct: ['labId'], select: { labId: true } });
+    const labs = await clientOf(this.prisma, tx).labSession.findMany({
+      where: { tenantId: scope.tenantId, ...whereOf(selector) },
+      distinct: ['labId'],
+      select: { labId: true },
+    });
     return labs.map((l) => l.labId);
   }
 
   async liveIds(scope: TenantScope, selector: SessionSelector, tx?: Tx): Promise<string[]> {
-    const live = await clientOf(this.prisma, tx).labSession.findMany({ where: { ...whereOf(selector), tenantId: scope.tenantId, state: { in: LIVE_SESSION_STATES } }, select: { id: true } });
+    const live = await clientOf(this.prisma, tx).labSession.findMany({
+      where: { ...whereOf(selector), tenantId: scope.tenantId, state: { in: LIVE_SESSION_STATES } },
+      select: { id: true },
+    });
     return live.map((s) => s.id);
   }
 
@@ -228,7 +322,10 @@ export class LabSessionRepository {
 
   /** ACTIVE → REVOKING at `now`, until IAM has accepted the deny. */
   async markRevoking(scope: TenantScope, ids: string[], now: Date, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).labSession.updateMany({ where: { tenantId: scope.tenantId, id: { in: ids }, state: 'ACTIVE' }, data: { state: 'REVOKING', revokeRequestedAt: now } });
+    await clientOf(this.prisma, tx).labSession.updateMany({
+      where: { tenantId: scope.tenantId, id: { in: ids }, state: 'ACTIVE' },
+      data: { state: 'REVOKING', revokeRequestedAt: now },
+    });
   }
 
   /** The sessions among `ids` whose revocation was requested at `now`, with the role each was issued on. */
@@ -251,18 +348,37 @@ export class LabSessionRepository {
   }
 
   async issuedAtOf(scope: TenantScope, ids: string[], tx?: Tx): Promise<{ id: string; issuedAt: Date | null }[]> {
-    return clientOf(this.prisma, tx).labSession.findMany({ where: { tenantId: scope.tenantId, id: { in: ids } }, select: { id: true, issuedAt: true } });
+    return clientOf(this.prisma, tx).labSession.findMany({
+      where: { tenantId: scope.tenantId, id: { in: ids } },
+      select: { id: true, issuedAt: true },
+    });
   }
 
   /** Per lab, the earliest `issuedAt` of its ACTIVE sessions. */
-  async earliestActiveIssueByLab(scope: TenantScope, labIds: string[], tx?: Tx): Promise<{ labId: string; at: Date | null }[]> {
-    const groups = await clientOf(this.prisma, tx).labSession.groupBy({ by: ['labId'], where: { tenantId: scope.tenantId, labId: { in: labIds }, state: 'ACTIVE' }, _min: { issuedAt: true } });
+  async earliestActiveIssueByLab(
+    scope: TenantScope,
+    labIds: string[],
+    tx?: Tx,
+  ): Promise<{ labId: string; at: Date | null }[]> {
+    const groups = await clientOf(this.prisma, tx).labSession.groupBy({
+      by: ['labId'],
+      where: { tenantId: scope.tenantId, labId: { in: labIds }, state: 'ACTIVE' },
+      _min: { issuedAt: true },
+    });
     return groups.map((g) => ({ labId: g.labId, at: g._min.issuedAt }));
   }
 
   /** Per lab, the earliest claim (last update) of its ISSUING sessions. */
-  async earliestIssuingClaimByLab(scope: TenantScope, labIds: string[], tx?: Tx): Promise<{ labId: string; at: Date | null }[]> {
-    const groups = await clientOf(this.prisma, tx).labSession.groupBy({ by: ['labId'], where: { tenantId: scope.tenantId, labId: { in: labIds }, state: 'ISSUING' }, _min: { updatedAt: true } });
+  async earliestIssuingClaimByLab(
+    scope: TenantScope,
+    labIds: string[],
+    tx?: Tx,
+  ): Promise<{ labId: string; at: Date | null }[]> {
+    const groups = await clientOf(this.prisma, tx).labSession.groupBy({
+      by: ['labId'],
+      where: { tenantId: scope.tenantId, labId: { in: labIds }, state: 'ISSUING' },
+      _min: { updatedAt: true },
+    });
     return groups.map((g) => ({ labId: g.labId, at: g._min.updatedAt }));
   }
 
@@ -273,7 +389,15 @@ export class LabSessionRepository {
       where: {
         tenantId: scope.tenantId,
         state: 'REVOKING' as const,
-        AND: [onRole, { OR: [{ id: { in: cover.sessionIds } }, ...cover.labs.map((l) => ({ labId: l.labId, revokeRequestedAt: { lte: l.requestedBy } }))] }],
+        AND: [
+          onRole,
+          {
+            OR: [
+              { id: { in: cover.sessionIds } },
+              ...cover.labs.map((l) => ({ labId: l.labId, revokeRequestedAt: { lte: l.requestedBy } })),
+            ],
+          },
+        ],
         ...(expiredBy ? { expiresAt: { lte: expiredBy } } : {}),
       },
       select: { id: true, labId: true, studentId: true, failureCode: true },
@@ -282,25 +406,44 @@ export class LabSessionRepository {
 
   /** REVOKING → EXPIRED: their deny was never written but their credentials have expired. */
   async expireRevoking(scope: TenantScope, ids: string[], now: Date, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).labSession.updateMany({ where: { tenantId: scope.tenantId, id: { in: ids }, state: 'REVOKING' }, data: { state: 'EXPIRED', sealedSecret: null, sealKeyId: null, endedAt: now } });
+    await clientOf(this.prisma, tx).labSession.updateMany({
+      where: { tenantId: scope.tenantId, id: { in: ids }, state: 'REVOKING' },
+      data: { state: 'EXPIRED', sealedSecret: null, sealKeyId: null, endedAt: now },
+    });
   }
 
   /** REVOKING → REVOKED once IAM holds a deny that covers them; the sealed secret goes with it. */
   async completeRevocation(scope: TenantScope, ids: string[], now: Date, tx: Tx): Promise<void> {
     await clientOf(this.prisma, tx).labSession.updateMany({
       where: { tenantId: scope.tenantId, id: { in: ids }, state: 'REVOKING' },
-      data: { state: 'REVOKED', sealedSecret: null, sealKeyId: null, endedAt: now, failureCode: null, failureReason: null },
+      data: {
+        state: 'REVOKED',
+        sealedSecret: null,
+        sealKeyId: null,
+        endedAt: now,
+        failureCode: null,
+        failureReason: null,
+      },
     });
   }
 
   /** Records on REVOKING sessions why their deny is not in AWS yet. */
   async flagRevocationPending(scope: TenantScope, ids: string[], reason: string, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).labSession.updateMany({ where: { tenantId: scope.tenantId, id: { in: ids }, state: 'REVOKING' }, data: { failureCode: 'RevocationPending', failureReason: reason } });
+    await clientOf(this.prisma, tx).labSession.updateMany({
+      where: { tenantId: scope.tenantId, id: { in: ids }, state: 'REVOKING' },
+      data: { failureCode: 'RevocationPending', failureReason: reason },
+    });
   }
 
   // ── The instructor's view (non-secret columns only) ──────────────────────────
 
-  async pageOfLab(scope: TenantScope, labId: string, state: SessionState | undefined, page: PageRequest, sort: { field: 'createdAt' | 'expiresAt'; direction: SortDirection }) {
+  async pageOfLab(
+    scope: TenantScope,
+    labId: string,
+    state: SessionState | undefined,
+    page: PageRequest,
+    sort: { field: 'createdAt' | 'expiresAt'; direction: SortDirection },
+  ) {
     const rows = await this.prisma.labSession.findMany({
       where: { tenantId: scope.tenantId, labId, state },
       select: SAFE_FIELDS,
@@ -310,11 +453,18 @@ export class LabSessionRepository {
   }
 
   findSafe(scope: TenantScope, sessionId: string) {
-    return this.prisma.labSession.findFirst({ where: { tenantId: scope.tenantId, id: sessionId }, select: SAFE_FIELDS });
+    return this.prisma.labSession.findFirst({
+      where: { tenantId: scope.tenantId, id: sessionId },
+      select: SAFE_FIELDS,
+    });
   }
 
   async countByState(scope: TenantScope, labId: string): Promise<{ state: SessionState; count: number }[]> {
-    const groups = await this.prisma.labSession.groupBy({ by: ['state'], where: { tenantId: scope.tenantId, labId }, _count: { _all: true } });
+    const groups = await this.prisma.labSession.groupBy({
+      by: ['state'],
+      where: { tenantId: scope.tenantId, labId },
+      _count: { _all: true },
+    });
     return groups.map((g) => ({ state: g.state, count: g._count._all }));
   }
 
@@ -374,15 +524,29 @@ export class LabSessionRepository {
 
   /** ISSUING claims last updated before `claimedBefore` go back to PENDING; answers how many. */
   async systemReclaimAbandoned(claimedBefore: Date): Promise<number> {
-    const { count } = await this.prisma.labSession.updateMany({ where: { state: 'ISSUING', updatedAt: { lt: claimedBefore } }, data: { state: 'PENDING' } });
+    const { count } = await this.prisma.labSession.updateMany({
+      where: { state: 'ISSUING', updatedAt: { lt: claimedBefore } },
+      data: { state: 'PENDING' },
+    });
     return count;
   }
 
   /** PENDING sessions claimed `maxAttempts` times or first claimed before `firstAttemptBefore`. */
   systemExhausted(maxAttempts: number, firstAttemptBefore: Date, take: number) {
     return this.prisma.labSession.findMany({
-      where: { state: 'PENDING', OR: [{ attempts: { gte: maxAttempts } }, { firstAttemptAt: { lt: firstAttemptBefore } }] },
-      select: { id: true, tenantId: true, labId: true, studentId: true, failureCode: true, failureReason: true, attempts: true },
+      where: {
+        state: 'PENDING',
+        OR: [{ attempts: { gte: maxAttempts } }, { firstAttemptAt: { lt: firstAttemptBefore } }],
+      },
+      select: {
+        id: true,
+        tenantId: true,
+        labId: true,
+        studentId: true,
+        failureCode: true,
+        failureReason: true,
+        attempts: true,
+      },
       take,
     });
   }
@@ -409,7 +573,11 @@ export class LabSessionRepository {
   }
 
   systemPendingSince(updatedBefore: Date, take: number): Promise<{ id: string; tenantId: string }[]> {
-    return this.prisma.labSession.findMany({ where: { state: 'PENDING', updatedAt: { lt: updatedBefore } }, select: { id: true, tenantId: true }, take });
+    return this.prisma.labSession.findMany({
+      where: { state: 'PENDING', updatedAt: { lt: updatedBefore } },
+      select: { id: true, tenantId: true },
+      take,
+    });
   }
 }
 
@@ -436,7 +604,9 @@ export interface SessionSelector {
 function whereOf(s: SessionSelector): Prisma.LabSessionWhereInput {
   return {
     ...(s.labId !== undefined ? { labId: s.labId } : {}),
-    ...(s.sessionOrSuccessorOf !== undefined ? { OR: [{ id: s.sessionOrSuccessorOf }, { predecessorId: s.sessionOrSuccessorOf }] } : {}),
+    ...(s.sessionOrSuccessorOf !== undefined
+      ? { OR: [{ id: s.sessionOrSuccessorOf }, { predecessorId: s.sessionOrSuccessorOf }] }
+      : {}),
     ...(s.studentId !== undefined ? { studentId: s.studentId } : {}),
     ...(s.studentIds ? { studentId: { in: s.studentIds } } : {}),
     ...(s.courseIds ? { lab: { courseId: { in: s.courseIds } } } : {}),

@@ -79,23 +79,39 @@ export class LabRepository {
   }
 
   findState(scope: TenantScope, labId: string): Promise<{ id: string; state: LabState } | null> {
-    return this.prisma.lab.findFirst({ where: { tenantId: scope.tenantId, id: labId }, select: { id: true, state: true } });
+    return this.prisma.lab.findFirst({
+      where: { tenantId: scope.tenantId, id: labId },
+      select: { id: true, state: true },
+    });
   }
 
   findWithContext(scope: TenantScope, labId: string): Promise<LabWithContext | null> {
     return withContext(this.prisma, scope.tenantId, labId);
   }
 
-  async page(scope: TenantScope, filter: LabFilter, page: PageRequest, sort: { field: 'createdAt' | 'startsAt' | 'name'; direction: SortDirection }): Promise<Page<Lab>> {
+  async page(
+    scope: TenantScope,
+    filter: LabFilter,
+    page: PageRequest,
+    sort: { field: 'createdAt' | 'startsAt' | 'name'; direction: SortDirection },
+  ): Promise<Page<Lab>> {
     const rows = await this.prisma.lab.findMany({
-      where: { tenantId: scope.tenantId, courseId: filter.courseId, templateId: filter.templateId, state: filter.state },
+      where: {
+        tenantId: scope.tenantId,
+        courseId: filter.courseId,
+        templateId: filter.templateId,
+        state: filter.state,
+      },
       ...pageArgs(scope.tenantId, page, sort),
     });
     return toPage(rows, page);
   }
 
   runningIdsOfCourse(scope: TenantScope, courseId: string): Promise<{ id: string }[]> {
-    return this.prisma.lab.findMany({ where: { tenantId: scope.tenantId, courseId, state: 'RUNNING' }, select: { id: true } });
+    return this.prisma.lab.findMany({
+      where: { tenantId: scope.tenantId, courseId, state: 'RUNNING' },
+      select: { id: true },
+    });
   }
 
   create(scope: TenantScope, lab: NewLab, tx: Tx): Promise<Lab> {
@@ -104,29 +120,49 @@ export class LabRepository {
 
   /** Changes a lab only while it is SCHEDULED; false when it is not (a start landed meanwhile). */
   async updateScheduled(scope: TenantScope, labId: string, changes: LabChanges, tx: Tx): Promise<boolean> {
-    const updated = await clientOf(this.prisma, tx).lab.updateMany({ where: { tenantId: scope.tenantId, id: labId, state: 'SCHEDULED' }, data: changes });
+    const updated = await clientOf(this.prisma, tx).lab.updateMany({
+      where: { tenantId: scope.tenantId, id: labId, state: 'SCHEDULED' },
+      data: changes,
+    });
     return updated.count > 0;
   }
 
   /** SCHEDULED → CANCELLED; false when the lab was not SCHEDULED. */
   async cancelScheduled(scope: TenantScope, labId: string, tx: Tx): Promise<boolean> {
-    const cancelled = await clientOf(this.prisma, tx).lab.updateMany({ where: { tenantId: scope.tenantId, id: labId, state: 'SCHEDULED' }, data: { state: 'CANCELLED', endedAt: new Date() } });
+    const cancelled = await clientOf(this.prisma, tx).lab.updateMany({
+      where: { tenantId: scope.tenantId, id: labId, state: 'SCHEDULED' },
+      data: { state: 'CANCELLED', endedAt: new Date() },
+    });
     return cancelled.count > 0;
   }
 
   async markRunning(scope: TenantScope, labId: string, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).lab.update({ where: { tenantId_id: { tenantId: scope.tenantId, id: labId } }, data: { state: 'RUNNING', startedAt: new Date() } });
+    await clientOf(this.prisma, tx).lab.update({
+      where: { tenantId_id: { tenantId: scope.tenantId, id: labId } },
+      data: { state: 'RUNNING', startedAt: new Date() },
+    });
   }
 
   async markEnded(scope: TenantScope, labId: string, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).lab.update({ where: { tenantId_id: { tenantId: scope.tenantId, id: labId } }, data: { state: 'ENDED', endedAt: new Date() } });
+    await clientOf(this.prisma, tx).lab.update({
+      where: { tenantId_id: { tenantId: scope.tenantId, id: labId } },
+      data: { state: 'ENDED', endedAt: new Date() },
+    });
   }
 
   /** The connection of the lab's template with its last verify's outcome; null when the lab is unknown. */
   async connectionVerifyOf(scope: TenantScope, labId: string, tx?: Tx): Promise<LabConnectionVerify | null> {
     const lab = await clientOf(this.prisma, tx).lab.findFirst({
       where: { tenantId: scope.tenantId, id: labId },
-      select: { template: { select: { connection: { select: { id: true, name: true, lastVerifyOk: true, lastVerifiedAt: true, lastVerifyFailures: true } } } } },
+      select: {
+        template: {
+          select: {
+            connection: {
+              select: { id: true, name: true, lastVerifyOk: true, lastVerifiedAt: true, lastVerifyFailures: true },
+            },
+          },
+        },
+      },
     });
     return lab?.template.connection ?? null;
   }
@@ -138,13 +174,20 @@ export class LabRepository {
 
   /** The role template a lab is (to be) run with, and its connection. */
   findTemplateWithConnection(scope: TenantScope, templateId: string, tx?: Tx) {
-    return clientOf(this.prisma, tx).roleTemplate.findFirst({ where: { tenantId: scope.tenantId, id: templateId }, include: { connection: true } });
+    return clientOf(this.prisma, tx).roleTemplate.findFirst({
+      where: { tenantId: scope.tenantId, id: templateId },
+      include: { connection: true },
+    });
   }
 
   /** Every tenant: SCHEDULED labs due by `now` whose connection did not fail its last verify. */
   systemDueToStart(now: Date, take: number): Promise<{ id: string; tenantId: string }[]> {
     return this.prisma.lab.findMany({
-      where: { state: 'SCHEDULED', startsAt: { lte: now }, template: { connection: { OR: [{ lastVerifyOk: null }, { lastVerifyOk: true }] } } },
+      where: {
+        state: 'SCHEDULED',
+        startsAt: { lte: now },
+        template: { connection: { OR: [{ lastVerifyOk: null }, { lastVerifyOk: true }] } },
+      },
       select: { id: true, tenantId: true },
       take,
     });
@@ -152,6 +195,10 @@ export class LabRepository {
 
   /** Every tenant: RUNNING labs whose end time is past `now`. */
   systemOverdueToEnd(now: Date, take: number): Promise<{ id: string; tenantId: string }[]> {
-    return this.prisma.lab.findMany({ where: { state: 'RUNNING', endsAt: { lte: now } }, select: { id: true, tenantId: true }, take });
+    return this.prisma.lab.findMany({
+      where: { state: 'RUNNING', endsAt: { lte: now } },
+      select: { id: true, tenantId: true },
+      take,
+    });
   }
 }

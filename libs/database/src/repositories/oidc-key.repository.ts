@@ -48,7 +48,9 @@ export class OidcKeyRepository {
   }
 
   async systemInsert(key: NewOidcKey, tx?: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).oidcSigningKey.create({ data: { ...key, sealedPrivateKey: new Uint8Array(key.sealedPrivateKey) } });
+    await clientOf(this.prisma, tx).oidcSigningKey.create({
+      data: { ...key, sealedPrivateKey: new Uint8Array(key.sealedPrivateKey) },
+    });
   }
 
   /** Keys not retired, or retired after `retiredAfter`, oldest activation first. */

@@ -23,7 +23,9 @@ export class OperationsRepository {
 
   /** Revocation entries IAM has not accepted yet, over every tenant. */
   async systemCountPendingRevocations(): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM revocation_entries WHERE state = 'PENDING'`;
+    const [row] = await this.prisma.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM revocation_entries WHERE state = 'PENDING'`;
     return row?.n ?? 0;
   }
 

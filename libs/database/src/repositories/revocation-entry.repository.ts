@@ -43,19 +43,42 @@ export interface RevocationEntryInput {
 export class RevocationEntryRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  findByKey(scope: TenantScope, key: { roleArn: string; scope: RevocationScope; value: string }, tx?: Tx): Promise<{ state: RevocationState; coversUntil: Date } | null> {
-    return clientOf(this.prisma, tx).revocationEntry.findUnique({ where: { tenantId_roleArn_scope_value: { tenantId: scope.tenantId, ...key } }, select: { state: true, coversUntil: true } });
+  findByKey(
+    scope: TenantScope,
+    key: { roleArn: string; scope: RevocationScope; value: string },
+    tx?: Tx,
+  ): Promise<{ state: RevocationState; coversUntil: Date } | null> {
+    return clientOf(this.prisma, tx).revocationEntry.findUnique({
+      where: { tenantId_roleArn_scope_value: { tenantId: scope.tenantId, ...key } },
+      select: { state: true, coversUntil: true },
+    });
   }
 
   /**
    * Creates the entry PENDING at `now`, or reopens it: PENDING again with the new time, `coversUntil`
    * (the caller decides it), and the new lab, session and cutoff.
    */
-  async upsertPending(scope: TenantScope, role: RevocationRole, entry: RevocationEntryInput, coversUntil: Date, now: Date, tx: Tx): Promise<void> {
+  async upsertPending(
+    scope: TenantScope,
+    role: RevocationRole,
+    entry: RevocationEntryInput,
+    coversUntil: Date,
+    now: Date,
+    tx: Tx,
+  ): Promise<void> {
     const { tenantId } = scope;
     await clientOf(this.prisma, tx).revocationEntry.upsert({
-      where: { tenantId_roleArn_scope_value: { tenantId, roleArn: role.roleArn, scope: entry.scope, value: entry.value } },
-      create: { tenantId, connectionId: role.connectionId, roleArn: role.roleArn, ...entry, state: 'PENDING', createdAt: now },
+      where: {
+        tenantId_roleArn_scope_value: { tenantId, roleArn: role.roleArn, scope: entry.scope, value: entry.value },
+      },
+      create: {
+        tenantId,
+        connectionId: role.connectionId,
+        roleArn: role.roleArn,
+        ...entry,
+        state: 'PENDING',
+        createdAt: now,
+      },
       update: {
         state: 'PENDING',
         coversUntil,
@@ -77,31 +100,65 @@ export class RevocationEntryRepository {
 
   /** Takes the role's transaction-scoped advisory lock: one applier at a time reads, writes IAM and marks. */
   async lockRole(scope: TenantScope, role: RevocationRole, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`labkeys:revocation:${scope.tenantId}:${role.connectionId}:${role.roleArn}`}, 0))`;
+    await clientOf(this.prisma, tx)
+      .$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`labkeys:revocation:${scope.tenantId}:${role.connectionId}:${role.roleArn}`}, 0))`;
   }
 
   async openOfRole(scope: TenantScope, role: RevocationRole, tx?: Tx): Promise<OpenRevocationEntry[]> {
     return await clientOf(this.prisma, tx).revocationEntry.findMany({
-      where: { tenantId: scope.tenantId, connectionId: role.connectionId, roleArn: role.roleArn, state: { in: ['PENDING', 'APPLIED'] } },
-      select: { id: true, scope: true, value: true, labId: true, sessionId: true, state: true, coversUntil: true, createdAt: true, deniesBefore: true },
+      where: {
+        tenantId: scope.tenantId,
+        connectionId: role.connectionId,
+        roleArn: role.roleArn,
+        state: { in: ['PENDING', 'APPLIED'] },
+      },
+      select: {
+        id: true,
+        scope: true,
+        value: true,
+        labId: true,
+        sessionId: true,
+        state: true,
+        coversUntil: true,
+        createdAt: true,
+        deniesBefore: true,
+      },
     });
   }
 
   countPending(scope: TenantScope, role: RevocationRole): Promise<number> {
-    return this.prisma.revocationEntry.count({ where: { tenantId: scope.tenantId, connectionId: role.connectionId, roleArn: role.roleArn, state: 'PENDING' } });
+    return this.prisma.revocationEntry.count({
+      where: { tenantId: scope.tenantId, connectionId: role.connectionId, roleArn: role.roleArn, state: 'PENDING' },
+    });
   }
 
   /** PENDING → APPLIED, only if unchanged since read (a revocation reopened meanwhile is written by the next round). */
-  async markApplied(scope: TenantScope, entry: Pick<OpenRevocationEntry, 'id' | 'createdAt' | 'coversUntil'>, now: Date, tx: Tx): Promise<number> {
+  async markApplied(
+    scope: TenantScope,
+    entry: Pick<OpenRevocationEntry, 'id' | 'createdAt' | 'coversUntil'>,
+    now: Date,
+    tx: Tx,
+  ): Promise<number> {
     const { count } = await clientOf(this.prisma, tx).revocationEntry.updateMany({
-      where: { tenantId: scope.tenantId, id: entry.id, state: 'PENDING', createdAt: entry.createdAt, coversUntil: entry.coversUntil },
+      where: {
+        tenantId: scope.tenantId,
+        id: entry.id,
+        state: 'PENDING',
+        createdAt: entry.createdAt,
+        coversUntil: entry.coversUntil,
+      },
       data: { state: 'APPLIED', appliedAt: now, lastError: null },
     });
     return count;
   }
 
   /** → PRUNED, only if unchanged since read. */
-  async markPruned(scope: TenantScope, entry: Pick<OpenRevocationEntry, 'id' | 'state' | 'coversUntil'>, now: Date, tx: Tx): Promise<number> {
+  async markPruned(
+    scope: TenantScope,
+    entry: Pick<OpenRevocationEntry, 'id' | 'state' | 'coversUntil'>,
+    now: Date,
+    tx: Tx,
+  ): Promise<number> {
     const { count } = await clientOf(this.prisma, tx).revocationEntry.updateMany({
       where: { tenantId: scope.tenantId, id: entry.id, state: entry.state, coversUntil: entry.coversUntil },
       data: { state: 'PRUNED', prunedAt: now },
@@ -111,11 +168,17 @@ export class RevocationEntryRepository {
 
   /** Records on PENDING entries why their deny is not in AWS yet. */
   async recordError(scope: TenantScope, ids: string[], reason: string, tx: Tx): Promise<void> {
-    await clientOf(this.prisma, tx).revocationEntry.updateMany({ where: { tenantId: scope.tenantId, id: { in: ids }, state: 'PENDING' }, data: { lastError: reason } });
+    await clientOf(this.prisma, tx).revocationEntry.updateMany({
+      where: { tenantId: scope.tenantId, id: { in: ids }, state: 'PENDING' },
+      data: { lastError: reason },
+    });
   }
 
   /** Every tenant: roles with PENDING entries, or APPLIED ones covering nothing after `prunableBefore`. */
-  systemRolesToRewrite(prunableBefore: Date, take: number): Promise<{ tenantId: string; connectionId: string; roleArn: string }[]> {
+  systemRolesToRewrite(
+    prunableBefore: Date,
+    take: number,
+  ): Promise<{ tenantId: string; connectionId: string; roleArn: string }[]> {
     return this.prisma.revocationEntry.findMany({
       where: { OR: [{ state: 'PENDING' }, { state: 'APPLIED', coversUntil: { lte: prunableBefore } }] },
       distinct: ['tenantId', 'connectionId', 'roleArn'],

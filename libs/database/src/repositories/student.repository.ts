@@ -20,7 +20,14 @@ export interface StudentFilter {
 
 /** A student with every enrollment (active or not), oldest first, and the course's code and title. */
 export type StudentWithEnrollments = Student & {
-  enrollments: { id: string; courseId: string; tokenIssuedAt: Date | null; unenrolledAt: Date | null; createdAt: Date; course: { code: string; title: string } }[];
+  enrollments: {
+    id: string;
+    courseId: string;
+    tokenIssuedAt: Date | null;
+    unenrolledAt: Date | null;
+    createdAt: Date;
+    course: { code: string; title: string };
+  }[];
 };
 
 export interface RosterStudent {
@@ -51,7 +58,9 @@ export class StudentRepository {
         tenantId,
         deletedAt: null,
         email: filter.email,
-        enrollments: filter.courseId ? { some: { tenantId, courseId: filter.courseId, unenrolledAt: null } } : undefined,
+        enrollments: filter.courseId
+          ? { some: { tenantId, courseId: filter.courseId, unenrolledAt: null } }
+          : undefined,
         OR: text ? [{ email: text }, { displayName: text }, { handle: text }] : undefined,
       },
       ...pageArgs(tenantId, page, parseSort<'createdAt' | 'email'>(filter.sort, 'createdAt')),
@@ -63,7 +72,13 @@ export class StudentRepository {
     const { tenantId } = scope;
     return this.prisma.student.findFirst({
       where: { tenantId, id, deletedAt: null },
-      include: { enrollments: { where: { tenantId }, orderBy: { createdAt: 'asc' }, include: { course: { select: { code: true, title: true } } } } },
+      include: {
+        enrollments: {
+          where: { tenantId },
+          orderBy: { createdAt: 'asc' },
+          include: { course: { select: { code: true, title: true } } },
+        },
+      },
     });
   }
 
@@ -78,7 +93,10 @@ export class StudentRepository {
   }
 
   updateDisplayName(scope: TenantScope, id: string, displayName: string | null, tx?: Tx): Promise<Student> {
-    return clientOf(this.prisma, tx).student.update({ where: { tenantId_id: { tenantId: scope.tenantId, id } }, data: { displayName } });
+    return clientOf(this.prisma, tx).student.update({
+      where: { tenantId_id: { tenantId: scope.tenantId, id } },
+      data: { displayName },
+    });
   }
 
   /** Marks the student deleted and erases their email and name; the row and handle stay. */
@@ -94,16 +112,29 @@ export class StudentRepository {
    * draws a handle). Inserts skip conflicts: a row skipped because another import created the same email
    * meanwhile is found by the follow-up read; one skipped because its random handle was taken gets a new handle.
    */
-  async ensureByEmail(scope: TenantScope, rows: readonly RosterStudent[], newHandle: () => string, tx: Tx): Promise<EnsuredStudents> {
+  async ensureByEmail(
+    scope: TenantScope,
+    rows: readonly RosterStudent[],
+    newHandle: () => string,
+    tx: Tx,
+  ): Promise<EnsuredStudents> {
     const idByEmail = new Map<string, string>();
     const remember = (found: { id: string; email: string }[]) => found.forEach((s) => idByEmail.set(s.email, s.id));
-    const findByEmail = (emails: string[]) => clientOf(this.prisma, tx).student.findMany({ where: { tenantId: scope.tenantId, email: { in: emails } }, select: { id: true, email: true } });
+    const findByEmail = (emails: string[]) =>
+      clientOf(this.prisma, tx).student.findMany({
+        where: { tenantId: scope.tenantId, email: { in: emails } },
+        select: { id: true, email: true },
+      });
 
     remember(await findByEmail(rows.map((row) => row.email)));
     let missing = rows.filter((row) => !idByEmail.has(row.email));
     let created = 0;
     for (let draw = 0; missing.length > 0 && draw < HANDLE_DRAWS; draw++) {
-      const inserted = await this.insertSkippingConflicts(scope, missing.map((row) => ({ email: row.email, displayName: row.displayName ?? null, handle: newHandle() })), tx);
+      const inserted = await this.insertSkippingConflicts(
+        scope,
+        missing.map((row) => ({ email: row.email, displayName: row.displayName ?? null, handle: newHandle() })),
+        tx,
+      );
       created += inserted.length;
       remember(inserted);
       const skipped = missing.filter((row) => !idByEmail.has(row.email));
@@ -119,7 +150,11 @@ export class StudentRepository {
    * rows here, this a few milliseconds of SQL whatever the roster size. Skips any row that conflicts (email or
    * handle taken); returns the inserted ones.
    */
-  private async insertSkippingConflicts(scope: TenantScope, unordered: readonly { email: string; displayName: string | null; handle: string }[], tx: Tx) {
+  private async insertSkippingConflicts(
+    scope: TenantScope,
+    unordered: readonly { email: string; displayName: string | null; handle: string }[],
+    tx: Tx,
+  ) {
     if (!unordered.length) return [];
     const rows = inKeyOrder(unordered, (row) => row.email);
     const now = new Date();

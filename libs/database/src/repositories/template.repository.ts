@@ -26,7 +26,11 @@ export interface TemplateColumns {
 export class TemplateRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async list(scope: TenantScope, filter: { connectionId?: string; sort?: string }, page: PageRequest): Promise<Page<RoleTemplate>> {
+  async list(
+    scope: TenantScope,
+    filter: { connectionId?: string; sort?: string },
+    page: PageRequest,
+  ): Promise<Page<RoleTemplate>> {
     const { tenantId } = scope;
     const rows = await this.prisma.roleTemplate.findMany({
       where: { tenantId, connectionId: filter.connectionId },
@@ -40,15 +44,31 @@ export class TemplateRepository {
   }
 
   async nameTaken(scope: TenantScope, name: string, tx?: Tx): Promise<boolean> {
-    return (await clientOf(this.prisma, tx).roleTemplate.findUnique({ where: { tenantId_name: { tenantId: scope.tenantId, name } } })) !== null;
+    return (
+      (await clientOf(this.prisma, tx).roleTemplate.findUnique({
+        where: { tenantId_name: { tenantId: scope.tenantId, name } },
+      })) !== null
+    );
   }
 
-  create(scope: TenantScope, input: { name: string; connectionId: string } & TemplateColumns, tx?: Tx): Promise<RoleTemplate> {
+  create(
+    scope: TenantScope,
+    input: { name: string; connectionId: string } & TemplateColumns,
+    tx?: Tx,
+  ): Promise<RoleTemplate> {
     return clientOf(this.prisma, tx).roleTemplate.create({ data: { tenantId: scope.tenantId, ...input } });
   }
 
-  update(scope: TenantScope, id: string, input: { name?: string; connectionId?: string } & TemplateColumns, tx?: Tx): Promise<RoleTemplate> {
-    return clientOf(this.prisma, tx).roleTemplate.update({ where: { tenantId_id: { tenantId: scope.tenantId, id } }, data: input });
+  update(
+    scope: TenantScope,
+    id: string,
+    input: { name?: string; connectionId?: string } & TemplateColumns,
+    tx?: Tx,
+  ): Promise<RoleTemplate> {
+    return clientOf(this.prisma, tx).roleTemplate.update({
+      where: { tenantId_id: { tenantId: scope.tenantId, id } },
+      data: input,
+    });
   }
 
   async delete(scope: TenantScope, id: string, tx?: Tx): Promise<void> {
@@ -62,7 +82,13 @@ export class TemplateRepository {
 
   /** Sessions of labs using the template that are live or still being revoked. */
   countLiveSessions(scope: TenantScope, templateId: string, tx?: Tx): Promise<number> {
-    return clientOf(this.prisma, tx).labSession.count({ where: { tenantId: scope.tenantId, state: { in: ['PENDING', 'ISSUING', 'ACTIVE', 'REVOKING'] }, lab: { templateId } } });
+    return clientOf(this.prisma, tx).labSession.count({
+      where: {
+        tenantId: scope.tenantId,
+        state: { in: ['PENDING', 'ISSUING', 'ACTIVE', 'REVOKING'] },
+        lab: { templateId },
+      },
+    });
   }
 
   countOnConnection(scope: TenantScope, connectionId: string, tx?: Tx): Promise<number> {
@@ -71,12 +97,21 @@ export class TemplateRepository {
 
   /** The roles the connection's templates issue on (with repeats). */
   async roleArnsOnConnection(scope: TenantScope, connectionId: string): Promise<string[]> {
-    const rows = await this.prisma.roleTemplate.findMany({ where: { tenantId: scope.tenantId, connectionId }, select: { roleArn: true } });
+    const rows = await this.prisma.roleTemplate.findMany({
+      where: { tenantId: scope.tenantId, connectionId },
+      select: { roleArn: true },
+    });
     return rows.map((t) => t.roleArn);
   }
 
   /** What previewing a template for a given lab takes from it. */
-  findLabForPreview(scope: TenantScope, labId: string): Promise<Pick<Lab, 'id' | 'courseId' | 'sessionDurationSeconds'> | null> {
-    return this.prisma.lab.findFirst({ where: { tenantId: scope.tenantId, id: labId }, select: { id: true, courseId: true, sessionDurationSeconds: true } });
+  findLabForPreview(
+    scope: TenantScope,
+    labId: string,
+  ): Promise<Pick<Lab, 'id' | 'courseId' | 'sessionDurationSeconds'> | null> {
+    return this.prisma.lab.findFirst({
+      where: { tenantId: scope.tenantId, id: labId },
+      select: { id: true, courseId: true, sessionDurationSeconds: true },
+    });
   }
 }

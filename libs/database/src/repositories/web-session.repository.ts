@@ -94,7 +94,12 @@ export class WebSessionRepository {
   }
 
   /** Ends every session of the instructor, but `exceptId` when given; answers how many ended. */
-  async revokeAllOf(scope: TenantScope, instructorId: string, exceptId: string | null = null, tx?: Tx): Promise<number> {
+  async revokeAllOf(
+    scope: TenantScope,
+    instructorId: string,
+    exceptId: string | null = null,
+    tx?: Tx,
+  ): Promise<number> {
     return clientOf(this.prisma, tx).$executeRaw`
       UPDATE web_sessions SET revoked_at = now()
        WHERE tenant_id = ${scope.tenantId}::uuid AND instructor_id = ${instructorId}::uuid AND revoked_at IS NULL

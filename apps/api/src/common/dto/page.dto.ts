@@ -8,7 +8,12 @@ import { ApiProperty } from '@nestjs/swagger';
 export function PageOf<T>(item: Type<T>, name: string): Type<{ items: T[]; nextCursor: string | null }> {
   class Page {
     @ApiProperty({ type: [item] }) items!: T[];
-    @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' }) nextCursor!: string | null;
+    @ApiProperty({
+      nullable: true,
+      type: String,
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    })
+    nextCursor!: string | null;
   }
   Object.defineProperty(Page, 'name', { value: name });
   return Page;

@@ -15,7 +15,12 @@ const CODE_MESSAGE = 'code must start with a letter or digit and use at most 32 
 const COURSE_SORTS = ['createdAt', '-createdAt', 'code', '-code'] as const;
 
 export class CreateCourseDto {
-  @ApiProperty({ example: 'CS-101', maxLength: 32, pattern: COURSE_CODE_PATTERN.source, description: 'Unique in the tenant; appears in IAM policies and tags.' })
+  @ApiProperty({
+    example: 'CS-101',
+    maxLength: 32,
+    pattern: COURSE_CODE_PATTERN.source,
+    description: 'Unique in the tenant; appears in IAM policies and tags.',
+  })
   @Transform(trim)
   @IsString()
   @Matches(COURSE_CODE_PATTERN, { message: CODE_MESSAGE })
@@ -28,7 +33,13 @@ export class CreateCourseDto {
   @MaxLength(200)
   title!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: "When the course ends: students' access links stop working then. Without it a link works STUDENT_TOKEN_LIFETIME_DAYS (180) after it was issued." })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      "When the course ends: students' access links stop working then. Without it a link works STUDENT_TOKEN_LIFETIME_DAYS (180) after it was issued.",
+  })
   @IsOptional()
   @IsDateString({ strict: true })
   endsAt?: string | null;
@@ -50,14 +61,22 @@ export class UpdateCourseDto {
   @MaxLength(200)
   title?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: "When the course ends: students' access links stop working then. Null removes the end date." })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: "When the course ends: students' access links stop working then. Null removes the end date.",
+  })
   @IsOptional()
   @IsDateString({ strict: true })
   endsAt?: string | null;
 }
 
 export class ListCoursesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only archived (true) or only current (false) courses.' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Only archived (true) or only current (false) courses.',
+  })
   @IsOmittable()
   @Transform(queryBoolean)
   @IsIn([true, false], { message: 'archived must be true or false' })
@@ -79,8 +98,20 @@ export class CourseDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'CS-101' }) code!: string;
   @ApiProperty({ example: 'Cloud Foundations' }) title!: string;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: "Students' access links stop working at the course's end." }) endsAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Archived courses refuse new enrollments and their access links do not work.' }) archivedAt!: Date | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: "Students' access links stop working at the course's end.",
+  })
+  endsAt!: Date | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Archived courses refuse new enrollments and their access links do not work.',
+  })
+  archivedAt!: Date | null;
   @ApiProperty({ description: 'Students currently enrolled.' }) activeEnrollments!: number;
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;

@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEmail,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsOmittable } from '../../common/is-omittable';
 
 /** One import holds at most this many students, so it always fits one transaction. */
@@ -11,13 +20,20 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 /** One roster line; the JSON body and every CSV row are validated with this same class. */
 export class StudentRowDto {
-  @ApiProperty({ example: 'grace@example.edu', description: 'Trimmed and lower-cased; identifies the student in the tenant.' })
+  @ApiProperty({
+    example: 'grace@example.edu',
+    description: 'Trimmed and lower-cased; identifies the student in the tenant.',
+  })
   @Transform(lower)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email!: string;
 
-  @ApiPropertyOptional({ example: 'Grace Hopper', maxLength: 200, description: 'Used only for new students; existing students keep theirs.' })
+  @ApiPropertyOptional({
+    example: 'Grace Hopper',
+    maxLength: 200,
+    description: 'Used only for new students; existing students keep theirs.',
+  })
   @IsOmittable()
   @Transform(trim)
   @IsString()
@@ -51,13 +67,18 @@ export class AccessLinkDto {
   @ApiProperty() studentId!: string;
   @ApiProperty() email!: string;
   @ApiProperty() enrollmentId!: string;
-  @ApiProperty({ description: 'Raw student access token (lks_…). Shown once; LabKeys keeps only its hash.' }) accessToken!: string;
-  @ApiProperty({ example: 'https://labkeys.example.edu/student#token=lks_…', description: 'The token travels in the fragment, which browsers never send to servers.' })
+  @ApiProperty({ description: 'Raw student access token (lks_…). Shown once; LabKeys keeps only its hash.' })
+  accessToken!: string;
+  @ApiProperty({
+    example: 'https://labkeys.example.edu/student#token=lks_…',
+    description: 'The token travels in the fragment, which browsers never send to servers.',
+  })
   accessLink!: string;
 }
 
 export class RosterImportResultDto {
   @ApiProperty({ type: StudentCountsDto }) students!: StudentCountsDto;
   @ApiProperty({ type: EnrollmentCountsDto }) enrollments!: EnrollmentCountsDto;
-  @ApiProperty({ type: [AccessLinkDto], description: 'Only enrollments that received a new token in this request.' }) accessLinks!: AccessLinkDto[];
+  @ApiProperty({ type: [AccessLinkDto], description: 'Only enrollments that received a new token in this request.' })
+  accessLinks!: AccessLinkDto[];
 }

@@ -39,7 +39,11 @@ export class CreateAccountTokenDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'The token stops working this many days from now; never when left out.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3650,
+    description: 'The token stops working this many days from now; never when left out.',
+  })
   @IsOmittable()
   @Type(() => Number)
   @IsInt()

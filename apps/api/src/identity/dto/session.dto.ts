@@ -6,7 +6,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../passwords';
 
 const STATES = ['signed-in', 'mfa-required', 'mfa-enrolment-required'] as const;
 const ROLES = ['OWNER', 'INSTRUCTOR', 'ASSISTANT'] as const;
-export const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+export const lower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class SessionInstructorDto {
@@ -25,16 +26,28 @@ export class SessionTenantDto {
 
 /** The signed-in (or half signed-in) dashboard session. */
 export class SessionDto {
-  @ApiProperty({ enum: STATES, description: '`mfa-required`: only `POST /v1/auth/mfa/verify` (and sign-out) until a code is given; `mfa-enrolment-required`: only MFA enrolment.' })
+  @ApiProperty({
+    enum: STATES,
+    description:
+      '`mfa-required`: only `POST /v1/auth/mfa/verify` (and sign-out) until a code is given; `mfa-enrolment-required`: only MFA enrolment.',
+  })
   state!: (typeof STATES)[number];
 
-  @ApiProperty({ description: 'Send as the `x-csrf-token` header with every cookie-authenticated POST, PATCH and DELETE. Changes when the session is rotated.' })
+  @ApiProperty({
+    description:
+      'Send as the `x-csrf-token` header with every cookie-authenticated POST, PATCH and DELETE. Changes when the session is rotated.',
+  })
   csrfToken!: string;
 
   @ApiProperty({ type: SessionInstructorDto }) instructor!: SessionInstructorDto;
   @ApiProperty({ type: SessionTenantDto }) tenant!: SessionTenantDto;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Until when sensitive changes need no new code; null when a step-up is needed.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Until when sensitive changes need no new code; null when a step-up is needed.',
+  })
   stepUpUntil!: string | null;
 }
 
@@ -51,7 +64,9 @@ export class SignInDto {
   @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 
-  @ApiPropertyOptional({ description: 'The tenant to sign in to, when the email and password open several (see the 409 answer).' })
+  @ApiPropertyOptional({
+    description: 'The tenant to sign in to, when the email and password open several (see the 409 answer).',
+  })
   @IsOmittable()
   @IsUUID()
   tenantId?: string;

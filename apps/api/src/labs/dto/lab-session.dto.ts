@@ -36,9 +36,12 @@ export class LabSessionDto {
   @ApiProperty({ enum: SESSION_STATES }) state!: string;
   @ApiProperty() roleSessionName!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) predecessorId!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'AWS error code when FAILED.' }) failureCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'AWS error message when FAILED.' }) failureReason!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The temporary access key id (not a secret).' }) accessKeyId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'AWS error code when FAILED.' }) failureCode!:
+    string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'AWS error message when FAILED.' }) failureReason!:
+    string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The temporary access key id (not a secret).' })
+  accessKeyId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) assumedRoleArn!: string | null;
   @ApiProperty() attempts!: number;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) issuedAt!: Date | null;

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
 import { IsOmittable } from '../../common/is-omittable';
@@ -20,7 +32,10 @@ export class CreateLabDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() courseId!: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() templateId!: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Automatic start; manual start only when omitted. Not in the past.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Automatic start; manual start only when omitted. Not in the past.',
+  })
   @IsOmittable()
   @IsDateString({ strict: true })
   startsAt?: string;
@@ -30,7 +45,12 @@ export class CreateLabDto {
   @IsDateString({ strict: true })
   endsAt?: string;
 
-  @ApiPropertyOptional({ minimum: 900, maximum: 43200, description: 'Default: the template\'s duration. At most the role\'s MaxSessionDuration, and 3600 under role chaining.' })
+  @ApiPropertyOptional({
+    minimum: 900,
+    maximum: 43200,
+    description:
+      "Default: the template's duration. At most the role's MaxSessionDuration, and 3600 under role chaining.",
+  })
   @IsOmittable()
   @IsInt()
   @Min(900)
@@ -48,9 +68,20 @@ export class UpdateLabDto {
   @ApiPropertyOptional() @IsOmittable() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() courseId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() templateId?: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) @IsOptional() @IsDateString({ strict: true }) startsAt?: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) @IsOptional() @IsDateString({ strict: true }) endsAt?: string | null;
-  @ApiPropertyOptional({ minimum: 900, maximum: 43200 }) @IsOmittable() @IsInt() @Min(900) @Max(43200) sessionDurationSeconds?: number;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  startsAt?: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  endsAt?: string | null;
+  @ApiPropertyOptional({ minimum: 900, maximum: 43200 })
+  @IsOmittable()
+  @IsInt()
+  @Min(900)
+  @Max(43200)
+  sessionDurationSeconds?: number;
   @ApiPropertyOptional() @IsOmittable() @IsBoolean() autoRenew?: boolean;
 }
 

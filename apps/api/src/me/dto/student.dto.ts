@@ -4,7 +4,12 @@ import { CREDENTIAL_FORMATS } from '../credential-formats';
 import { IsOmittable } from '../../common/is-omittable';
 
 export class CurrentSessionQueryDto {
-  @ApiPropertyOptional({ enum: CREDENTIAL_FORMATS, default: 'json', description: 'json, env (bash/zsh exports), fish, powershell, cmd (Windows), ini (~/.aws/credentials profile: the three keys), credentials (the same with the region), config (~/.aws/config profile running `labkeys credential-process`) or process (credential_process v1).' })
+  @ApiPropertyOptional({
+    enum: CREDENTIAL_FORMATS,
+    default: 'json',
+    description:
+      'json, env (bash/zsh exports), fish, powershell, cmd (Windows), ini (~/.aws/credentials profile: the three keys), credentials (the same with the region), config (~/.aws/config profile running `labkeys credential-process`) or process (credential_process v1).',
+  })
   @IsOmittable()
   @IsIn(CREDENTIAL_FORMATS)
   format?: (typeof CREDENTIAL_FORMATS)[number];
@@ -19,7 +24,8 @@ export class ConsoleQueryDto {
   @ApiPropertyOptional({
     enum: ['redirect', 'json', 'link'],
     default: 'redirect',
-    description: 'json answers {url} (the federation sign-in URL) instead of a 302; link answers {url} with a fresh single-use LabKeys link that opens the console in a new tab.',
+    description:
+      'json answers {url} (the federation sign-in URL) instead of a 302; link answers {url} with a fresh single-use LabKeys link that opens the console in a new tab.',
   })
   @IsOmittable()
   @IsIn(['redirect', 'json', 'link'])
@@ -37,12 +43,21 @@ export class StudentCredentialsDto {
   @ApiProperty({ format: 'date-time' }) expiration!: string;
   @ApiProperty() region!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) assumedRoleArn!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Set when the lab runs against a non-default AWS endpoint.' }) endpointUrl!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Set when the lab runs against a non-default AWS endpoint.',
+  })
+  endpointUrl!: string | null;
   @ApiProperty() consoleUrl!: string;
 }
 
 export class StudentEventsQueryDto {
-  @ApiPropertyOptional({ description: 'Where to resume, for clients that cannot send the Last-Event-ID header (a new EventSource after the old one gave up); the header wins when both are sent.', example: '1767225600000-0' })
+  @ApiPropertyOptional({
+    description:
+      'Where to resume, for clients that cannot send the Last-Event-ID header (a new EventSource after the old one gave up); the header wins when both are sent.',
+    example: '1767225600000-0',
+  })
   @IsOmittable()
   @Matches(/^\d{1,16}-\d{1,16}$/, { message: 'lastEventId must be a stream id (digits-digits)' })
   lastEventId?: string;
@@ -64,19 +79,31 @@ export class StudentLabDto {
   @ApiProperty() sessionId!: string;
   @ApiProperty({ enum: ['PENDING', 'ISSUING', 'ACTIVE', 'EXPIRED', 'REVOKING', 'REVOKED', 'FAILED'] }) state!: string;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time' }) expiresAt!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: "AWS's error code when issuing failed." }) failureCode!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, description: "AWS's message when issuing failed." }) failureReason!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "AWS's error code when issuing failed." })
+  failureCode!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: "AWS's message when issuing failed." })
+  failureReason!: string | null;
 }
 
 export class StudentSessionDto {
-  @ApiProperty({ enum: ['cookie', 'token'], description: 'How this request was authenticated.' }) via!: 'cookie' | 'token';
+  @ApiProperty({ enum: ['cookie', 'token'], description: 'How this request was authenticated.' }) via!:
+    'cookie' | 'token';
   @ApiProperty({ type: StudentCourseDto }) course!: StudentCourseDto;
-  @ApiProperty({ enum: STUDENT_LAB_STATUSES, description: 'waiting (no credentials yet), ready, renewing (a successor is being issued), or ended: expired, revoked, failed.' })
+  @ApiProperty({
+    enum: STUDENT_LAB_STATUSES,
+    description:
+      'waiting (no credentials yet), ready, renewing (a successor is being issued), or ended: expired, revoked, failed.',
+  })
   status!: StudentLabStatus;
-  @ApiPropertyOptional({ nullable: true, type: StudentLabDto, description: 'The session the status is about (the newest live one, else the last one); null before any.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: StudentLabDto,
+    description: 'The session the status is about (the newest live one, else the last one); null before any.',
+  })
   lab!: StudentLabDto | null;
 }
 
 export class ConsoleLinkDto {
-  @ApiProperty({ description: 'A single-use link (five minutes) that opens the AWS console in a browser.' }) url!: string;
+  @ApiProperty({ description: 'A single-use link (five minutes) that opens the AWS console in a browser.' })
+  url!: string;
 }

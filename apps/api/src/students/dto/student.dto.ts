@@ -22,7 +22,10 @@ export class ListStudentsQueryDto extends PageQueryDto {
   @IsUUID()
   courseId?: string;
 
-  @ApiPropertyOptional({ description: 'Case-insensitive text contained in the email, display name or handle.', maxLength: 100 })
+  @ApiPropertyOptional({
+    description: 'Case-insensitive text contained in the email, display name or handle.',
+    maxLength: 100,
+  })
   @IsOmittable()
   @IsString()
   @MaxLength(100)
@@ -35,7 +38,13 @@ export class ListStudentsQueryDto extends PageQueryDto {
 }
 
 export class UpdateStudentDto {
-  @ApiProperty({ nullable: true, type: String, example: 'Grace Hopper', maxLength: 200, description: 'null clears it.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Grace Hopper',
+    maxLength: 200,
+    description: 'null clears it.',
+  })
   @Transform(trim)
   @ValidateIf((_, value) => value !== null)
   @IsString()
@@ -49,7 +58,10 @@ export class StudentDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'grace@example.edu' }) email!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) displayName!: string | null;
-  @ApiProperty({ example: 's-k3xq7m2pza', description: 'Pseudonymous name AWS sees (session names, tags, source identity); never the email.' })
+  @ApiProperty({
+    example: 's-k3xq7m2pza',
+    description: 'Pseudonymous name AWS sees (session names, tags, source identity); never the email.',
+  })
   handle!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ format: 'date-time' }) updatedAt!: Date;

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { PageQueryDto } from '../../common/dto/page-query.dto';
 import { PageOf } from '../../common/dto/page.dto';
 import { IsOmittable } from '../../common/is-omittable';
@@ -9,7 +20,9 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const SORTS = ['createdAt', '-createdAt', 'name', '-name'];
 const POLICY_EXAMPLE = JSON.stringify({
   Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:{{partition}}:s3:::labs-{{course.code}}/{{student.handle}}/*' }],
+  Statement: [
+    { Effect: 'Allow', Action: 's3:*', Resource: 'arn:{{partition}}:s3:::labs-{{course.code}}/{{student.handle}}/*' },
+  ],
 });
 
 /**
@@ -37,7 +50,13 @@ export class CreateTemplateDto {
   @IsString()
   roleArn!: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, example: POLICY_EXAMPLE, description: 'Session policy: IAM policy JSON (as a string) with placeholders such as {{student.handle}}, {{course.code}}, {{lab.id}}, {{session.id}}, {{region}}.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: POLICY_EXAMPLE,
+    description:
+      'Session policy: IAM policy JSON (as a string) with placeholders such as {{student.handle}}, {{course.code}}, {{lab.id}}, {{session.id}}, {{region}}.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(65536)
@@ -50,11 +69,14 @@ export class CreateTemplateDto {
   @IsString({ each: true })
   managedPolicyArns?: string[];
 
-  @ApiProperty({ example: 3600, description: '900–43200 and within the role\'s MaxSessionDuration when known.' })
+  @ApiProperty({ example: 3600, description: "900–43200 and within the role's MaxSessionDuration when known." })
   @IsInt()
   durationSeconds!: number;
 
-  @ApiPropertyOptional({ type: [SessionTagDto], description: 'Up to 47 (LabKeys adds labkeys:tenant, labkeys:lab, labkeys:session).' })
+  @ApiPropertyOptional({
+    type: [SessionTagDto],
+    description: 'Up to 47 (LabKeys adds labkeys:tenant, labkeys:lab, labkeys:session).',
+  })
   @IsOmittable()
   @IsArray()
   @ArrayMaxSize(200)
@@ -75,7 +97,11 @@ export class CreateTemplateDto {
   @MaxLength(2048)
   consoleDestination?: string | null;
 
-  @ApiPropertyOptional({ type: [String], example: ['eu-west-1'], description: 'Adds a deny on aws:RequestedRegion outside these.' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['eu-west-1'],
+    description: 'Adds a deny on aws:RequestedRegion outside these.',
+  })
   @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
@@ -88,8 +114,17 @@ export class UpdateTemplateDto {
   @ApiPropertyOptional() @IsOmittable() @Transform(trim) @IsString() @MinLength(1) @MaxLength(100) name?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOmittable() @IsUUID() connectionId?: string;
   @ApiPropertyOptional() @IsOmittable() @IsString() roleArn?: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(65536) sessionPolicyTemplate?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) managedPolicyArns?: string[];
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65536)
+  sessionPolicyTemplate?: string | null;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  managedPolicyArns?: string[];
   @ApiPropertyOptional() @IsOmittable() @IsInt() durationSeconds?: number;
   @ApiPropertyOptional({ type: [SessionTagDto] })
   @IsOmittable()
@@ -98,9 +133,23 @@ export class UpdateTemplateDto {
   @ValidateNested({ each: true })
   @Type(() => SessionTagDto)
   sessionTags?: SessionTagDto[];
-  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(200) @IsString({ each: true }) transitiveTagKeys?: string[];
-  @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(2048) consoleDestination?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOmittable() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) allowedRegions?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  transitiveTagKeys?: string[];
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  consoleDestination?: string | null;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  allowedRegions?: string[];
 }
 
 export class ListTemplatesQueryDto extends PageQueryDto {
@@ -109,9 +158,24 @@ export class ListTemplatesQueryDto extends PageQueryDto {
 }
 
 export class PreviewTemplateDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'A student of this tenant; a sample handle when omitted.' }) @IsOmittable() @IsUUID() studentId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A course of this tenant; the lab\'s course or a sample when omitted.' }) @IsOmittable() @IsUUID() courseId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A lab of this tenant using this template; its session duration applies.' }) @IsOmittable() @IsUUID() labId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A student of this tenant; a sample handle when omitted.' })
+  @IsOmittable()
+  @IsUUID()
+  studentId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "A course of this tenant; the lab's course or a sample when omitted.",
+  })
+  @IsOmittable()
+  @IsUUID()
+  courseId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A lab of this tenant using this template; its session duration applies.',
+  })
+  @IsOmittable()
+  @IsUUID()
+  labId?: string;
 }
 
 export class TemplateDto {
@@ -142,9 +206,15 @@ export class TemplatePreviewDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The exact STS AssumeRole parameters (RoleArn, RoleSessionName, DurationSeconds, Policy, PolicyArns, Tags, TransitiveTagKeys, SourceIdentity, ExternalId). The session id is fresh for each real session.',
+    description:
+      'The exact STS AssumeRole parameters (RoleArn, RoleSessionName, DurationSeconds, Policy, PolicyArns, Tags, TransitiveTagKeys, SourceIdentity, ExternalId). The session id is fresh for each real session.',
   })
   assumeRole!: Record<string, unknown>;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Characters of the rendered session policy (limit 2048 with managed policies).' }) policyLength!: number | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: Number,
+    description: 'Characters of the rendered session policy (limit 2048 with managed policies).',
+  })
+  policyLength!: number | null;
   @ApiProperty({ type: PreviewSampleDto }) sample!: PreviewSampleDto;
 }
