@@ -45,7 +45,7 @@ describe('students joining a running lab, and labs starting at their start time'
     // The link opens a page that needs no server-side token: the token stays in the fragment.
     const page = await api.http.get(new URL(link.accessLink).pathname).expect(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.text).toContain('/v1/me/sessions/current');
+    expect(page.text).toContain('<div id="root"></div>');
     const creds = await eventually(
       async () => {
         const res = await api.http.get('/v1/me/sessions/current').set(bearer(link.accessToken));

@@ -71,7 +71,8 @@ describe("a scheduled start refused by the lab's state is a permanent failure", 
       const found = await queue.getJob(jobIdOf(JobName.StartLab, payload)!);
       const state = await found?.getState();
       if (!found || state !== 'failed') throw new Error(`start job is ${state ?? 'missing'}`);
-      return found;
+      // Read again: `found` may be the snapshot from just before the job failed.
+      return (await queue.getJob(found.id!))!;
     }, 20_000);
     expect(JOB_CATALOGUE[JobName.StartLab].options.attempts).toBeGreaterThan(1);
     expect(job.attemptsMade).toBe(1);

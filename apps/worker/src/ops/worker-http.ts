@@ -8,7 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { EnvSchema } from '@labkeys/config';
 import { withTimeout } from '@labkeys/database';
 import { cachedReading, headerCarriesSecret, metricsRegistry, redisReading, setMetricSource } from '@labkeys/metrics';
-import { QueueName, SWEEP_SCHEDULER_ID } from '@labkeys/queues';
+import { ALL_QUEUES, QueueName, SWEEP_SCHEDULER_ID } from '@labkeys/queues';
 import { CORE_REDIS } from '@labkeys/core';
 import type { CatalogueProcessor } from '../processors/catalogue.processor';
 import { QUEUE_PROCESSORS } from '../processors/queue.processors';
@@ -30,9 +30,8 @@ export interface WorkerReadiness {
  * exists in Redis). Nothing else is served.
  */
 export async function startWorkerHttp(app: INestApplicationContext, env: EnvSchema): Promise<Server> {
-  const processors = Object.entries(QUEUE_PROCESSORS).map(
-    ([queue, cls]) => [queue, app.get<CatalogueProcessor>(cls)] as const,
-  );
+  // QUEUE_PROCESSORS is built from ALL_QUEUES in order: the i-th processor serves the i-th queue.
+  const processors = ALL_QUEUES.map((queue, i) => [queue, app.get<CatalogueProcessor>(QUEUE_PROCESSORS[i])] as const);
   const maintenance = app.get<Queue>(getQueueToken(QueueName.Maintenance));
   setMetricSource('redis', redisReading(app.get<Redis>(CORE_REDIS)));
   const readiness = cachedReading(READY_CACHE_MS, () => checkReadiness(processors, maintenance), 3 * READ_TIMEOUT_MS);
