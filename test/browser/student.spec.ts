@@ -1,7 +1,8 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test, type Page } from '@playwright/test';
-import { seedDemoClass, type DemoClass } from '../../scripts/demo/demo-seed';
+import { join } from 'node:path';
+import type { DemoClass } from '../../scripts/demo/demo-seed';
 import { dropQueueKeys, type FreshDatabase } from '../../scripts/support/local-services';
 import { ADMIN, freshStack, start, stop, waitFor } from './global-setup';
 import { look, watchConsole } from './support/look';
@@ -11,6 +12,13 @@ import { look, watchConsole } from './support/look';
  * its auto-renew lab renews a minute after each issuance (RENEW_LEAD_SECONDS), and the test restarts the api to
  * cut the student's stream, which the dashboard walk's shared stack must not see.
  */
+// The compiled seed (dist/, built by the test command): its imports carry Nest's decorators, which Playwright's
+// own TypeScript transform does not compile the way tsc does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { seedDemoClass } = require(
+  join(__dirname, '../../dist/scripts/demo/demo-seed.js'),
+) as typeof import('../../scripts/demo/demo-seed');
+
 const SESSION_SECONDS = 900;
 const RENEW_AFTER_SECONDS = 60;
 
