@@ -113,6 +113,8 @@ export async function freshStack(label: string, overrides: NodeJS.ProcessEnv = {
     API_PORT: String(apiPort),
     PUBLIC_URL: apiUrl,
     LOG_LEVEL: 'warn',
+    // Each stack's worker takes any free port for its metrics and health listener: two stacks run at once.
+    WORKER_HTTP_PORT: '0',
     // A short step-up, so the walk sees the dashboard ask for a fresh code before sensitive changes.
     SESSION_STEP_UP_SECONDS: '20',
     AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
