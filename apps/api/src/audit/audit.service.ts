@@ -30,17 +30,28 @@ export class AuditService extends AuditWriter {
     );
   }
 
-  protected async write(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void> {
-    const { actor, requestId } = currentRequestContext();
-    await this.audit.record(
-      scope,
-      {
-        actorType: actor?.kind ?? 'system',
-        actorId: actor ? (actor.kind === 'instructor' ? actor.instructorId : actor.studentId) : null,
-        ...entry,
-        requestId: requestId ?? null,
-      },
-      tx,
-    );
+  /**
+   * Records `entry` as done by the instructor `instructorId`, for requests that authenticate them in the act
+   * (signing in, accepting an invitation) and so carry no actor yet.
+   */
+  recordAs(instructorId: string, scope: TenantScope, entry: AuditEntry, tx?: Tx): Promise<void> {
+    return this.writeBy({ actorType: 'instructor', actorId: instructorId }, scope, entry, tx);
+  }
+
+  protected write(scope: TenantScope, entry: AuditEntry, tx?: Tx): Promise<void> {
+    const { actor } = currentRequestContext();
+    const by = actor
+      ? { actorType: actor.kind, actorId: actor.kind === 'instructor' ? actor.instructorId : actor.studentId }
+      : { actorType: 'system', actorId: null };
+    return this.writeBy(by, scope, entry, tx);
+  }
+
+  private async writeBy(
+    by: { actorType: string; actorId: string | null },
+    scope: TenantScope,
+    entry: AuditEntry,
+    tx?: Tx,
+  ): Promise<void> {
+    await this.audit.record(scope, { ...by, ...entry, requestId: currentRequestContext().requestId ?? null }, tx);
   }
 }

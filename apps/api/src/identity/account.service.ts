@@ -3,7 +3,7 @@ import { InstructorCredentialRepository, TenantRepository, UnitOfWork, type Tena
 import { type InstructorActor } from '../auth/actor';
 import { ValidationProblemException } from '../common/problem';
 import { AttemptLimiter } from './attempt-limiter';
-import { IdentityAudit } from './identity-audit';
+import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './passwords';
 import { scopeOf, WebSessions, type CurrentSession } from './web-sessions.service';
 
@@ -17,7 +17,7 @@ export class AccountService {
     private readonly limiter: AttemptLimiter,
     private readonly sessions: WebSessions,
     private readonly uow: UnitOfWork,
-    private readonly audit: IdentityAudit,
+    private readonly audit: AuditService,
   ) {}
 
   /** Checks the current password (counted like a sign-in), sets the new one and ends the account's other sessions. */

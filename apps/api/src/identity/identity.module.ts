@@ -5,7 +5,6 @@ import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuthController } from './auth.controller';
-import { IdentityAudit } from './identity-audit';
 import { InvitationsController } from './invitations.controller';
 import { InvitationsService } from './invitations.service';
 import { MfaService } from './mfa.service';
@@ -30,7 +29,6 @@ export class WebSessionsModule {}
     AccountService,
     PasswordHasher,
     AttemptLimiter,
-    IdentityAudit,
     TotpSecrets,
     InvitationIssuer,
   ],

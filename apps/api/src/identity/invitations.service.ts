@@ -13,7 +13,7 @@ import {
   type PageRequest,
 } from '@labkeys/database';
 import { type InstructorActor } from '../auth/actor';
-import { IdentityAudit } from './identity-audit';
+import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './passwords';
 import { WebSessions, type CurrentSession } from './web-sessions.service';
 
@@ -46,7 +46,7 @@ export class InvitationsService {
     private readonly passwords: PasswordHasher,
     private readonly sessions: WebSessions,
     private readonly uow: UnitOfWork,
-    private readonly audit: IdentityAudit,
+    private readonly audit: AuditService,
   ) {}
 
   async create(me: InstructorActor, input: { email: string; role: InstructorRole }): Promise<IssuedInvitation> {
@@ -138,13 +138,13 @@ export class InvitationsService {
       if (input.name && !instructor.name) await this.instructors.setName(scope, instructor.id, input.name, tx);
       await this.credentials.setPassword(scope, instructor.id, passwordHash, tx);
       await this.invitations.setInstructor(scope, open.id, instructor.id, tx);
-      await this.audit.record(
+      await this.audit.recordAs(
+        instructor.id,
         scope,
         {
           action: 'invitation.accepted',
           subjectType: 'invitation',
           subjectId: open.id,
-          actorId: instructor.id,
           summary: { instructorId: instructor.id },
         },
         tx,

@@ -10,7 +10,7 @@ import {
 } from '@labkeys/database';
 import { ValidationProblemException } from '../common/problem';
 import { AttemptLimiter, type AttemptBucket } from './attempt-limiter';
-import { IdentityAudit } from './identity-audit';
+import { AuditService } from '../audit/audit.service';
 import { newTotpSecret, otpauthUrlOf, totpStepOf } from './totp';
 import { scopeOf, WebSessions, type CurrentSession } from './web-sessions.service';
 
@@ -39,7 +39,7 @@ export class MfaService {
     private readonly limiter: AttemptLimiter,
     private readonly sessions: WebSessions,
     private readonly uow: UnitOfWork,
-    private readonly audit: IdentityAudit,
+    private readonly audit: AuditService,
   ) {}
 
   /** A new secret, shown once (the previous unconfirmed one stops counting). */

@@ -6,7 +6,7 @@ import {
   type SignInCandidate,
 } from '@labkeys/database';
 import { AttemptLimiter, type AttemptBucket } from './attempt-limiter';
-import { IdentityAudit } from './identity-audit';
+import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './passwords';
 import { scopeOf, WebSessions, type CurrentSession } from './web-sessions.service';
 
@@ -31,7 +31,7 @@ export class SignInService {
     private readonly passwords: PasswordHasher,
     private readonly limiter: AttemptLimiter,
     private readonly sessions: WebSessions,
-    private readonly audit: IdentityAudit,
+    private readonly audit: AuditService,
   ) {}
 
   async signIn(input: SignInInput, ip: string, previousCookie: string | undefined): Promise<CurrentSession> {
@@ -60,11 +60,10 @@ export class SignInService {
     await this.webSessions.pruneEndedOf(scope, match.instructorId);
     const raw = await this.sessions.start(scope, match.instructorId, { mfaVerified: false });
     const session = await this.sessions.require(raw);
-    await this.audit.record(scope, {
+    await this.audit.recordAs(match.instructorId, scope, {
       action: 'instructor.signed-in',
       subjectType: 'instructor',
       subjectId: match.instructorId,
-      actorId: match.instructorId,
       summary: { sessionId: session.live.id },
     });
     return session;

@@ -14,12 +14,12 @@ export interface AuditEntry {
  * records the authenticated actor and request id; the worker's records the system.
  */
 export abstract class AuditWriter {
-  /** Records `entry` for the scope's tenant in the transaction `tx`. */
-  record(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void> {
+  /** Records `entry` for the scope's tenant in the transaction `tx` (on its own when the change has none). */
+  record(scope: TenantScope, entry: AuditEntry, tx?: Tx): Promise<void> {
     return this.write(scope, entry, tx);
   }
 
-  protected abstract write(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void>;
+  protected abstract write(scope: TenantScope, entry: AuditEntry, tx?: Tx): Promise<void>;
 }
 
 /** Actions taken by the worker on its own (expiry, scheduled starts, repairs). */
@@ -29,7 +29,7 @@ export class SystemAuditWriter extends AuditWriter {
     super();
   }
 
-  protected async write(scope: TenantScope, entry: AuditEntry, tx: Tx): Promise<void> {
+  protected async write(scope: TenantScope, entry: AuditEntry, tx?: Tx): Promise<void> {
     await this.audit.record(scope, { actorType: 'system', ...entry }, tx);
   }
 }
