@@ -7,6 +7,7 @@ import { useConfirm } from '../components/Confirm';
 import { Field } from '../components/Field';
 import { formatTime, Page, QueryState, StateBadge } from '../components/Page';
 import { ProblemAlert } from '../components/ProblemAlert';
+import { formatRemaining, useNow } from '../countdown';
 import { useLabStream, type Counts, type SessionStateEvent, type SessionStateName } from '../labStream';
 import { useStepUp } from '../session';
 import { isoOrUndefined, localInput } from './Labs';
@@ -31,24 +32,6 @@ async function allSessions(labId: string): Promise<LabSession[]> {
     cursor = data.nextCursor;
   }
   return out;
-}
-
-function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
-
-function countdown(expiresAt: string | null | undefined, now: number): string | null {
-  if (!expiresAt) return null;
-  const left = Math.max(0, Math.round((Date.parse(expiresAt) - now) / 1000));
-  const h = Math.floor(left / 3600);
-  const m = Math.floor((left % 3600) / 60);
-  const s = left % 60;
-  return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s).padStart(2, '0')}`;
 }
 
 /** Applies a stream event to the sessions read before (the event carries state and details, not the whole row). */
@@ -105,7 +88,8 @@ function StudentCard({
   onRevoke: () => void;
   canRevoke: boolean;
 }) {
-  const left = session.state === 'ACTIVE' ? countdown(session.expiresAt, now) : null;
+  const left =
+    session.state === 'ACTIVE' && session.expiresAt ? formatRemaining(Date.parse(session.expiresAt) - now) : null;
   const pendingRevocation = session.state === 'REVOKING' && session.failureCode === 'RevocationPending';
   return (
     <li

@@ -10,6 +10,7 @@ import {
   type FormatId,
   type StudentSession,
 } from './studentApi';
+import { formatRemaining, useNow } from '../countdown';
 import { useStudentStream, type StudentEvent } from './useStudentStream';
 import './student.css';
 
@@ -27,24 +28,6 @@ type Phase =
 function storedFormat(): FormatId {
   const saved = localStorage.getItem(FORMAT_KEY);
   return FORMATS.some((f) => f.id === saved) ? (saved as FormatId) : 'env';
-}
-
-function useNow(periodMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), periodMs);
-    return () => clearInterval(timer);
-  }, [periodMs]);
-  return now;
-}
-
-/** `1:02:03` or `4:05`: how long until the keys stop working. */
-export function formatRemaining(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
 const time = (iso: string) =>
