@@ -3,8 +3,8 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import {
   ConnectionRepository,
   CourseRepository,
+  LabRepository,
   StudentRepository,
-  TemplateRepository,
   type TenantScope,
 } from '@labkeys/database';
 import { buildAssumeRoleInput, TemplateRenderError, type SessionTagInput } from '@labkeys/templates';
@@ -24,7 +24,7 @@ const SAMPLE_LAB_ID = '00000000-0000-4000-8000-000000000001';
 export class TemplatePreviewService {
   constructor(
     private readonly templates: TemplatesService,
-    private readonly templateRows: TemplateRepository,
+    private readonly labs: LabRepository,
     private readonly connections: ConnectionRepository,
     private readonly courses: CourseRepository,
     private readonly students: StudentRepository,
@@ -36,7 +36,7 @@ export class TemplatePreviewService {
     const connection = await this.connections.findById(scope, template.connectionId);
     // A foreign key keeps a template's connection; this answers as a vanished row always has (404).
     if (!connection) throw new NotFoundException({ detail: 'The resource does not exist.' });
-    const lab = input.labId ? await this.templateRows.findLabForPreview(scope, input.labId) : null;
+    const lab = input.labId ? await this.labs.find(scope, input.labId) : null;
     if (input.labId && !lab) throw unknown('labId', 'No lab with this id');
     const courseId = input.courseId ?? lab?.courseId;
     const course = courseId ? await this.courses.findById(scope, courseId) : null;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Lab, RoleTemplate } from '../generated/prisma/client';
+import type { RoleTemplate } from '../generated/prisma/client';
 import type { JsonInput } from '../json';
 import { pageArgs, parseSort, toPage, type Page, type PageRequest } from '../pagination';
 import { PrismaService } from '../prisma.service';
@@ -102,16 +102,5 @@ export class TemplateRepository {
       select: { roleArn: true },
     });
     return rows.map((t) => t.roleArn);
-  }
-
-  /** What previewing a template for a given lab takes from it. */
-  findLabForPreview(
-    scope: TenantScope,
-    labId: string,
-  ): Promise<Pick<Lab, 'id' | 'courseId' | 'sessionDurationSeconds'> | null> {
-    return this.prisma.lab.findFirst({
-      where: { tenantId: scope.tenantId, id: labId },
-      select: { id: true, courseId: true, sessionDurationSeconds: true },
-    });
   }
 }
