@@ -12,8 +12,12 @@ const PASSWORD = 'labkeys';
 export interface PostgresServer {
   /** The migrated `labkeys` database of this server. */
   url: string;
-  /** Stops the server (fast shutdown: open connections are cut, as in a restart). */
-  stop(): Promise<void>;
+  /**
+   * Stops the server. `fast` (a restart): open connections are cut, but a statement that was only waiting for
+   * a lock held by another session may still finish in between. `immediate` (a crash): every backend quits at
+   * once, nothing in flight completes; the next start recovers from the log.
+   */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
   /** Stops it and removes its data directory. */
@@ -67,9 +71,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     ]);
     running = true;
   };
-  const stop = async () => {
+  const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
     if (!running) return;
-    await asPostgres(asRoot, join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+    await asPostgres(asRoot, join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
     running = false;
   };
   await start();
@@ -82,7 +86,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     start,
     stop,
     close: async () => {
-      await stop();
+      await stop('fast');
       rmSync(dir, { recursive: true, force: true });
     },
   };
