@@ -18,7 +18,12 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   constructor(config: AppConfig) {
     const pool = new Pool(poolConfig(config));
-    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    super({
+      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+      // Prisma's own defaults (2 s to start, 5 s to finish) are shorter than the pool's acquire and statement
+      // timeouts, so a busy pool failed transactions that the same statements outside one would have waited out.
+      transactionOptions: { maxWait: config.databaseAcquireTimeoutMs, timeout: config.databaseStatementTimeoutMs },
+    });
     this.pool = pool;
   }
 
