@@ -52,8 +52,16 @@ if ! npx prettier --check . >/dev/null 2>&1; then
   echo "[test] not formatted: run npx prettier --write ." >&2
   checks_failed=$((checks_failed + 1))
 fi
-# docker-compose.yml must stay valid; checked where the Docker client has the compose plugin (no engine needed).
-if docker compose version >/dev/null 2>&1; then docker compose config --quiet; fi
+# docker-compose.yml must stay valid; checked where the Docker client has the compose plugin, or the standalone
+# docker-compose (Debian's package) is installed. Neither needs a running engine.
+compose=()
+if docker compose version >/dev/null 2>&1; then compose=(docker compose); elif command -v docker-compose >/dev/null; then compose=(docker-compose); fi
+if [ ${#compose[@]} -gt 0 ]; then
+  if ! "${compose[@]}" config --quiet; then
+    echo "[test] docker-compose.yml is not valid (${compose[*]} config)" >&2
+    checks_failed=$((checks_failed + 1))
+  fi
+fi
 report="$(mktemp)"
 browser_report="$(mktemp)"
 rm -f "$browser_report"
