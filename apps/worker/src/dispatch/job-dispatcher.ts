@@ -27,7 +27,8 @@ export class JobDispatcher {
     const definition = JOB_CATALOGUE[name];
     const handler = this.handlers.get(name);
     if (!definition || definition.queue !== queue || !handler) {
-      // A job the catalogue does not know cannot be retried into success.
+      // Not this worker's job: during a rolling upgrade a newer api may queue a job only newer workers know.
+      // A plain error keeps the job's retries and backoff, so one of those workers can still take it.
       throw new Error(`no handler for job "${job.name}" on queue "${queue}"`);
     }
     try {
