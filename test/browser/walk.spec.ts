@@ -136,6 +136,8 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   await page.getByLabel('Code', { exact: true }).fill('CLOUD101');
   await page.getByLabel('Title', { exact: true }).fill('Cloud Foundations');
   await page.getByLabel('Title', { exact: true }).press('Enter');
+  await expect(page.getByRole('link', { name: 'CLOUD101' })).toBeVisible();
+  await look(page, 'courses', testInfo);
   await page.getByRole('link', { name: 'CLOUD101' }).click();
   await expect(page.getByRole('heading', { name: 'CLOUD101: Cloud Foundations' })).toBeVisible();
   const withBadRow = STUDENTS.map((s) => `${s.email},${s.name}`);

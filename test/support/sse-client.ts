@@ -29,8 +29,13 @@ export class SseClient {
         },
         (res) => {
           if (res.statusCode !== 200) {
-            reject(new Error(`SSE ${url} answered ${res.statusCode}`));
-            res.resume();
+            // The problem's detail says which store or check refused the stream.
+            let problem = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              problem += chunk;
+            });
+            res.on('end', () => reject(new Error(`SSE ${url} answered ${res.statusCode}: ${problem.slice(0, 500)}`)));
             return;
           }
           let buffer = '';
