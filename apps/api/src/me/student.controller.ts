@@ -96,7 +96,7 @@ export class StudentController {
       setStudentCookie(res, await this.webSessions.start(me), this.config.secureCookies);
     res.setHeader('cache-control', 'no-store');
     // From here on the page is signed in with the cookie.
-    return { via: 'cookie', ...(await this.sessions.summary(me)) };
+    return { via: 'cookie', schoolSignIn: Boolean(me.ssoSessionId), ...(await this.sessions.summary(me)) };
   }
 
   @Get('session')
@@ -109,7 +109,11 @@ export class StudentController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StudentSessionDto> {
     res.setHeader('cache-control', 'no-store');
-    return { via: me.webSessionId || me.ssoSessionId ? 'cookie' : 'token', ...(await this.sessions.summary(me)) };
+    return {
+      via: me.webSessionId || me.ssoSessionId ? 'cookie' : 'token',
+      schoolSignIn: Boolean(me.ssoSessionId),
+      ...(await this.sessions.summary(me)),
+    };
   }
 
   @Delete('session')

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpException, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@labkeys/config';
 import { IdentityProviderRepository, TenantRepository } from '@labkeys/database';
@@ -41,6 +41,7 @@ export class SsoController {
   @Get('tenants/:tenantId')
   @ApiOperation({ summary: "A tenant's sign-in options: its name, whether passwords work, its identity providers" })
   @ApiOkResponse({ type: TenantSignInOptionsDto })
+  @ApiQuery({ name: 'for', required: false, enum: ['instructors', 'students'], description: 'Default instructors.' })
   async options(
     @UuidParam('tenantId') tenantId: string,
     @Query('for') audience?: string,

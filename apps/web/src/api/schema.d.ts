@@ -2242,6 +2242,8 @@ export interface components {
             course: components["schemas"]["StudentCourseDto"];
             /** @description The session the status is about (the newest live one, else the last one); null before any. */
             lab?: components["schemas"]["StudentLabDto"] | null;
+            /** @description Signed in through the school's identity provider (the course is a choice: GET /v1/me/sso/labs), not an access link. */
+            schoolSignIn: boolean;
             /**
              * @description waiting (no credentials yet), ready, renewing (a successor is being issued), or ended: expired, revoked, failed.
              * @enum {string}
@@ -3838,8 +3840,9 @@ export interface operations {
     };
     SsoController_options: {
         parameters: {
-            query: {
-                for: string;
+            query?: {
+                /** @description Default instructors. */
+                for?: "instructors" | "students";
             };
             header?: never;
             path: {
