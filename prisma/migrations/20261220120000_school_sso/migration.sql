@@ -45,7 +45,7 @@ CREATE TABLE "sso_attempts" (
     "purpose" "SsoPurpose" NOT NULL,
     "return_to" TEXT,
     "loopback_port" INTEGER,
-    "cli_challenge" CHAR(64),
+    "cli_challenge" TEXT,
     "cli_code_hash" CHAR(64),
     "student_id" UUID,
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
