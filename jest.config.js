@@ -3,11 +3,19 @@
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
+/** Packages that ship only ES modules and that the api loads (openid-client and what it imports). */
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
+
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    // ESM-only packages of the OpenID Connect client, turned into CommonJS for Jest (see README, development notes).
+    [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: '<rootDir>/test/support/esm-transform.js',
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper: {
     // The generated Prisma client imports its siblings as ./x.js.
     '^(\\.{1,2}/.*)\\.js$': '$1',

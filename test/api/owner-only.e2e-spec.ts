@@ -1,7 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
-import type { PrismaClient } from '@labkeys/database';
+import { IdentityProviderSecrets } from '@labkeys/core';
+import { uuidv7, type PrismaClient } from '@labkeys/database';
 import { OPENAPI_JSON_PATH } from '../../apps/api/src/bootstrap';
 import { AUTH_MODE } from '../../apps/api/src/auth/auth.decorators';
 import { bearer, createTenantWithOwner, startTestApi, type TestApi } from '../support/api';
@@ -30,6 +31,16 @@ const SAMPLES: Record<string, () => { body?: unknown; expect: number }> = {
   }),
   'DELETE /v1/invitations/{invitationId}': () => ({ expect: 204 }),
   'PATCH /v1/tenant': () => ({ body: { mfaRequired: false }, expect: 200 }),
+  'GET /v1/identity-providers': () => ({ expect: 200 }),
+  'GET /v1/identity-providers/{providerId}': () => ({ expect: 200 }),
+  // Past the owner check to discovery, which no provider answers here (test/sso runs a real one).
+  'POST /v1/identity-providers': () => ({
+    body: { displayName: 'Nowhere', issuer: 'http://127.0.0.1:9', clientId: 'labkeys', clientSecret: 'secret' },
+    expect: 400,
+  }),
+  'PATCH /v1/identity-providers/{providerId}': () => ({ body: { enabled: true }, expect: 200 }),
+  'DELETE /v1/identity-providers/{providerId}': () => ({ expect: 204 }),
+  'POST /v1/identity-providers/{providerId}/test-sign-in': () => ({ expect: 424 }),
 };
 
 /** Every route whose handler (or controller) is decorated @OwnerOnly(), read from the running app's controllers. */
@@ -71,6 +82,7 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
   let instructorToken: string;
   let instructorId: string;
   let invitationId: string;
+  let providerIds: { kept: string; deleted: string };
   let routes: Route[];
 
   beforeAll(async () => {
@@ -97,6 +109,25 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
         .send({ email: `pending-${Date.now()}@example.edu`, role: 'INSTRUCTOR' })
         .expect(201)
     ).body.id;
+    const secrets = api.app.get(IdentityProviderSecrets);
+    const provider = async (displayName: string) => {
+      const id = uuidv7();
+      const { sealed, keyId } = secrets.seal(tenant.tenantId, id, 'client-secret');
+      await prisma.identityProvider.create({
+        data: {
+          id,
+          tenantId: tenant.tenantId,
+          displayName,
+          issuer: 'http://127.0.0.1:9',
+          clientId: 'labkeys',
+          clientSecretSealed: new Uint8Array(sealed),
+          clientSecretKeyId: keyId,
+          allowedDomains: [],
+        },
+      });
+      return id;
+    };
+    providerIds = { kept: await provider('Kept'), deleted: await provider('Deleted') };
     routes = ownerOnlyRoutes(api.app.get(ModulesContainer));
   });
   afterAll(async () => {
@@ -105,7 +136,10 @@ describe('owner-only routes (found from the @OwnerOnly() decorator)', () => {
   });
 
   const call = (route: Route, token: string, body?: unknown) => {
-    const url = route.path.replace('{instructorId}', instructorId).replace('{invitationId}', invitationId);
+    const url = route.path
+      .replace('{instructorId}', instructorId)
+      .replace('{invitationId}', invitationId)
+      .replace('{providerId}', route.method === 'DELETE' ? providerIds.deleted : providerIds.kept);
     const req = api.http[route.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete' | 'get'](url).set(
       bearer(token),
     );

@@ -1,5 +1,6 @@
 import type { Test } from 'supertest';
-import type { PrismaClient } from '@labkeys/database';
+import { IdentityProviderSecrets } from '@labkeys/core';
+import { uuidv7, type PrismaClient } from '@labkeys/database';
 import { OPENAPI_JSON_PATH } from '../../apps/api/src/bootstrap';
 import { bearer, createTenantWithOwner, startTestApi, type TestApi } from '../support/api';
 import { createClassroom, type Classroom } from '../support/classroom';
@@ -19,6 +20,7 @@ const BODIES: Record<string, { body: unknown; type?: string }> = {
   'POST /v1/templates/{templateId}/preview': { body: {} },
   'PATCH /v1/labs/{labId}': { body: { name: 'Renamed by B' } },
   'POST /v1/courses/{courseId}/access-links/email': { body: { only: 'all' } },
+  'PATCH /v1/identity-providers/{providerId}': { body: { enabled: false } },
 };
 
 /** Tenant B calls every route as each of its instructor credentials. */
@@ -42,6 +44,7 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
     enrollmentId: string;
     sessionId: string;
     invitationId: string;
+    providerId: string;
   };
   let tokenB: string;
   let sessionB: Browser;
@@ -74,8 +77,23 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
       .set(bearer(room.ownerToken))
       .send({ email: 'invited-to-a@example.edu', role: 'INSTRUCTOR' })
       .expect(201);
+    const providerId = uuidv7();
+    const sealedSecret = api.app.get(IdentityProviderSecrets).seal(room.tenantId, providerId, 'a-client-secret');
+    await prisma.identityProvider.create({
+      data: {
+        id: providerId,
+        tenantId: room.tenantId,
+        displayName: 'School of A',
+        issuer: 'http://127.0.0.1:9',
+        clientId: 'labkeys-a',
+        clientSecretSealed: new Uint8Array(sealedSecret.sealed),
+        clientSecretKeyId: sealedSecret.keyId,
+        allowedDomains: ['example.edu'],
+      },
+    });
     a = {
       ...room,
+      providerId,
       ownerId: owner.id,
       tokenId: token.id,
       enrollmentId: enrollment.id,
@@ -119,6 +137,8 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
       a.enrollmentId,
       a.sessionId,
       a.invitationId,
+      a.providerId,
+      'labkeys-a',
       a.externalId,
       ...a.students.flatMap((s) => [s.id, s.email, s.handle]),
     ];
@@ -140,6 +160,7 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
       labId: a.labId,
       sessionId: a.sessionId,
       invitationId: a.invitationId,
+      providerId: a.providerId,
     };
     if (!ids[param]) throw new Error(`the isolation test has no tenant-A id for path parameter {${param}}; add one`);
     return ids[param];
@@ -209,5 +230,6 @@ describe('tenant isolation across every instructor route (walked from the OpenAP
       (await prisma.instructorInvitation.findUniqueOrThrow({ where: { id: a.invitationId } })).revokedAt,
     ).toBeNull();
     expect(await prisma.webSession.count({ where: { tenantId: a.tenantId } })).toBe(0);
+    expect((await prisma.identityProvider.findUniqueOrThrow({ where: { id: a.providerId } })).enabled).toBe(true);
   });
 });

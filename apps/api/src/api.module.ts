@@ -24,6 +24,7 @@ import { PushModule } from './push/push.module';
 import { InstructorsModule } from './instructors/instructors.module';
 import { LabsModule } from './labs/labs.module';
 import { MeModule } from './me/me.module';
+import { SsoModule } from './sso/sso.module';
 import { ApiThrottlerGuard } from './rate-limit/api-throttler.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { StudentsModule } from './students/students.module';
@@ -52,6 +53,7 @@ export const FEATURE_MODULES = [
   LabsModule,
   OidcRoutesModule,
   IdentityModule,
+  SsoModule,
 ];
 
 @Module({})

@@ -9,6 +9,7 @@ import {
 import { awsConfigPath, awsCredentialsPath, writeAwsSection } from './aws-files';
 import { CliError, EXIT } from './cli-error';
 import { ProfileStore } from './profile-store';
+import { chooseCourse, ssoLogin } from './sso-login';
 import { parseAccessLink, StudentClient, type CurrentCredentials } from './student-client';
 
 export interface Io {
@@ -23,6 +24,12 @@ export interface Options {
   print?: boolean;
   /** How long --wait (and credential-process) wait for credentials being issued. */
   waitSeconds: number;
+  /** login: through the school's sign-in (the argument is its LabKeys sign-in page), not an access link. */
+  sso?: boolean;
+  /** login --sso: which of the school's providers, when it has several. */
+  provider?: string;
+  /** login --sso and course: the course to work in, when the student is in several. */
+  course?: string;
 }
 
 const store = () => new ProfileStore();
@@ -34,6 +41,7 @@ async function credentials(o: Options, io: Io): Promise<CurrentCredentials> {
 }
 
 export async function login(link: string | undefined, o: Options, io: Io): Promise<void> {
+  if (o.sso) return loginWithSchool(link, o, io);
   if (!link) throw new CliError('usage: labkeys login <access-link> [--profile NAME]', EXIT.usage);
   const profile = parseAccessLink(link);
   // Ask once before storing: a refused link is never saved; a lab that has not started yet is fine.
@@ -45,6 +53,24 @@ export async function login(link: string | undefined, o: Options, io: Io): Promi
   }
   store().set(o.profile, profile);
   io.out(`Logged in to ${profile.url} as profile "${o.profile}". Next: labkeys configure --profile ${o.profile}\n`);
+}
+
+/** `labkeys login --sso <school sign-in page>`: the browser signs in at the school, the CLI keeps a student token. */
+async function loginWithSchool(link: string | undefined, o: Options, io: Io): Promise<void> {
+  if (!link) throw new CliError('usage: labkeys login --sso <school sign-in page> [--profile NAME]', EXIT.usage);
+  const profile = await ssoLogin(link, { provider: o.provider, print: o.print }, (t) => io.out(t), openBrowser);
+  // Kept before choosing a course: a student in several courses chooses with `labkeys course` without signing in again.
+  store().set(o.profile, profile);
+  const course = await chooseCourse(profile, o.course);
+  io.out(
+    `Signed in through your school to ${profile.url} as profile "${o.profile}"${course ? `, course ${course}` : ''}. Next: labkeys configure --profile ${o.profile}\n`,
+  );
+}
+
+/** `labkeys course [CODE]`: the course a school sign-in works in (listed without CODE). */
+export async function course(code: string | undefined, o: Options, io: Io): Promise<void> {
+  const chosen = await chooseCourse(store().get(o.profile), code);
+  io.out(chosen ? `Working in ${chosen}.\n` : 'You are in no current course.\n');
 }
 
 export function logout(o: Options, io: Io): void {

@@ -11,6 +11,8 @@ usage: labkeys <command> [options]
 
 commands:
   login <access-link>     store the access link your instructor sent (once per lab course)
+  login --sso <page>      sign in through your school instead (its LabKeys sign-in page: …/student/sso/…)
+  course [CODE]           after a school sign-in: list your courses, or choose the one to work in
   logout                  forget it
   status                  lab, state and expiry of your credentials
   creds                   print the credentials (--format json|env|fish|powershell|cmd|ini)
@@ -28,9 +30,18 @@ exit codes: 0 ok, 2 usage, 3 not logged in, 4 link refused (wrong, replaced, exp
 5 not ready yet (being issued / lab not started), 6 access ended (the reason is printed), 7 LabKeys unreachable.
 `,
   login: `usage: labkeys login <access-link> [--profile NAME]
+       labkeys login --sso <school sign-in page> [--provider NAME] [--course CODE] [--print] [--profile NAME]
 
 Stores the access link (…/student#token=…) for the profile in $XDG_CONFIG_HOME/labkeys/profiles.json, readable by
 you only. A link LabKeys refuses is not stored.
+
+With --sso, signs in through your school instead: the CLI listens on 127.0.0.1 (a free port), opens the school's
+sign-in in your browser (--print: only prints the URL), and LabKeys sends the browser back to the CLI with a
+one-time code that only this CLI can exchange. The token it gets is stored like an access link (30 days).
+`,
+  course: `usage: labkeys course [CODE] [--profile NAME]
+
+After labkeys login --sso: lists your courses, or chooses the one whose lab the other commands then work with.
 `,
   logout: 'usage: labkeys logout [--profile NAME]\n\nForgets the stored access link of the profile.\n',
   status:
@@ -74,6 +85,9 @@ async function main(argv: string[]): Promise<number> {
         wait: { type: 'boolean' },
         'wait-seconds': { type: 'string' },
         print: { type: 'boolean' },
+        sso: { type: 'boolean' },
+        provider: { type: 'string' },
+        course: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -98,7 +112,16 @@ async function main(argv: string[]): Promise<number> {
   const profile = v.profile ?? 'labkeys';
   if (!/^[\w.-]{1,64}$/.test(profile))
     throw new CliError('--profile must be 1-64 letters, digits, _ . or -', EXIT.usage);
-  const options: commands.Options = { profile, format: v.format, wait: v.wait, print: v.print, waitSeconds };
+  const options: commands.Options = {
+    profile,
+    format: v.format,
+    wait: v.wait,
+    print: v.print,
+    waitSeconds,
+    sso: v.sso,
+    provider: v.provider,
+    course: v.course,
+  };
   const io: commands.Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(`${t}\n`) };
   // How the AWS CLI runs this same program again for credential_process.
   // The script's real path, not the link npx or a global install ran it through (npx's cache can be cleared).
@@ -109,6 +132,9 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'logout':
       commands.logout(options, io);
+      break;
+    case 'course':
+      await commands.course(rest[0], options, io);
       break;
     case 'status':
       await commands.status(options, io);

@@ -6,7 +6,7 @@ import { CliError, EXIT } from './cli-error';
 export interface StoredProfile {
   /** Base URL of the LabKeys deployment, e.g. https://labkeys.example.edu */
   url: string;
-  /** The student access token (lks_…): a secret, so the file is readable by its owner only. */
+  /** The student access token (lks_…) or school sign-in token (lkc_…): a secret, so the file is readable by its owner only. */
   token: string;
 }
 

@@ -65,12 +65,16 @@ export class StudentClient {
     switch (res.status) {
       case 401:
         throw new CliError(
-          `LabKeys refused this access link: ${detail} Ask your instructor for a new link if you are still in the course.`,
+          this.profile.token.startsWith('lkc_')
+            ? `LabKeys refused your school sign-in: ${detail} Run labkeys login --sso again.`
+            : `LabKeys refused this access link: ${detail} Ask your instructor for a new link if you are still in the course.`,
           EXIT.linkRefused,
         );
       case 404:
         throw new CliError(`No credentials yet: ${detail}`, EXIT.notReady);
       case 409:
+        if ((problem as { code?: string }).code === 'lab_choice_required')
+          throw new CliError('You are in several courses: choose one with labkeys course CODE', EXIT.usage);
         throw new CliError(`Still being issued: ${detail}`, EXIT.notReady);
       case 410:
         throw new CliError(detail, EXIT.ended);

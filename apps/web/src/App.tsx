@@ -15,6 +15,8 @@ import { LabBoardPage } from './pages/LabBoard';
 import { LabsPage, NewLabPage } from './pages/Labs';
 import { MfaChallengePage, MfaEnrolPage } from './pages/Mfa';
 import { SignInPage } from './pages/SignIn';
+import { SignInSettingsPage } from './pages/SignInSettings';
+import { StudentSsoPage } from './student/StudentSsoPage';
 import { TemplateEditorPage, TemplatesPage } from './pages/Templates';
 import { storeSession, useSession } from './session';
 import { StudentPage } from './student/StudentPage';
@@ -42,12 +44,15 @@ function Shell({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const signOut = async () => {
+    let endSessionUrl: string | null = null;
     try {
-      await auth.signOut();
+      endSessionUrl = (await auth.signOut())?.endSessionUrl ?? null;
     } finally {
       storeSession(client, null);
       client.clear();
-      navigate('/sign-in');
+      // Signed in through the school: sign out there too, which comes back to the sign-in page.
+      if (endSessionUrl) window.location.assign(endSessionUrl);
+      else navigate(session ? `/sign-in?tenant=${session.tenant.id}` : '/sign-in');
     }
   };
   const links: [string, string][] = [
@@ -56,7 +61,12 @@ function Shell({ children }: { children: ReactNode }) {
     ['/connections', 'Connections'],
     ['/templates', 'Templates'],
     ['/audit', 'Audit log'],
-    ...(session?.instructor.role === 'OWNER' ? ([['/instructors', 'Instructors']] as [string, string][]) : []),
+    ...(session?.instructor.role === 'OWNER'
+      ? ([
+          ['/instructors', 'Instructors'],
+          ['/settings/sign-in', 'Sign-in'],
+        ] as [string, string][])
+      : []),
     ['/account', 'Account'],
   ];
   return (
@@ -105,6 +115,7 @@ export function App() {
   return (
     <Routes>
       <Route path="/student" element={<StudentPage />} />
+      <Route path="/student/sso/:tenantId" element={<StudentSsoPage />} />
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/invite" element={<InvitePage />} />
       <Route path="/mfa" element={<MfaChallengePage />} />
@@ -122,6 +133,7 @@ export function App() {
       <Route path="/audit" element={signedIn(<AuditPage />)} />
       <Route path="/instructors" element={signedIn(<InstructorsPage />)} />
       <Route path="/account" element={signedIn(<AccountPage />)} />
+      <Route path="/settings/sign-in" element={signedIn(<SignInSettingsPage />)} />
       <Route path="*" element={signedIn(<NotFound />)} />
     </Routes>
   );

@@ -29,6 +29,7 @@ export {
 export { LabContextCache, type LabContext } from './labs/lab-context.cache';
 export { AccessLinkSecrets } from './sealing/access-link-secrets';
 export { TotpSecrets } from './sealing/totp-secrets';
+export { IdentityProviderSecrets } from './sealing/identity-provider-secrets';
 export {
   InvitationIssuer,
   INVITATION_LIFETIME_MS,

@@ -21,6 +21,9 @@ import { StudentWebSessionRepository } from './repositories/student-web-session.
 import { TenantRepository } from './repositories/tenant.repository';
 import { WebSessionRepository } from './repositories/web-session.repository';
 import { OperationsRepository } from './repositories/operations.repository';
+import { IdentityProviderRepository } from './repositories/identity-provider.repository';
+import { SsoAttemptRepository } from './repositories/sso-attempt.repository';
+import { StudentSsoSessionRepository } from './repositories/student-sso-session.repository';
 import { UnitOfWork } from './unit-of-work';
 
 /** Tenants, their people and catalogue (courses, rosters, templates, connections), audit and OIDC keys. */
@@ -37,12 +40,15 @@ const CATALOGUE_REPOSITORIES = [
   OidcKeyRepository,
 ];
 
-/** Sign-in: dashboard and student page sessions, passwords and TOTP, invitations. */
+/** Sign-in: dashboard and student page sessions, passwords and TOTP, invitations, school identity providers. */
 const IDENTITY_REPOSITORIES = [
   WebSessionRepository,
   InstructorCredentialRepository,
   InvitationRepository,
   StudentWebSessionRepository,
+  IdentityProviderRepository,
+  SsoAttemptRepository,
+  StudentSsoSessionRepository,
 ];
 
 /** Labs and their sessions, revocation entries and mail deliveries. */

@@ -19,6 +19,7 @@ export type {
   OidcSigningKey,
   InstructorCredential,
   InstructorInvitation,
+  IdentityProvider,
 } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 export * from './pagination';
@@ -108,3 +109,22 @@ export { WebSessionRepository, type LiveWebSession, type NewWebSession } from '.
 export { InstructorCredentialRepository, type SignInCandidate } from './repositories/instructor-credential.repository';
 export { InvitationRepository, type NewInvitation, type OpenInvitation } from './repositories/invitation.repository';
 export { OperationsRepository } from './repositories/operations.repository';
+export {
+  IdentityProviderRepository,
+  MAX_IDENTITY_PROVIDERS,
+  type IdentityProviderChanges,
+  type NewIdentityProvider,
+  type PublicIdentityProvider,
+} from './repositories/identity-provider.repository';
+export {
+  SsoAttemptRepository,
+  type ClaimedSsoAttempt,
+  type ExchangedCliAttempt,
+  type NewSsoAttempt,
+} from './repositories/sso-attempt.repository';
+export {
+  StudentSsoSessionRepository,
+  type CurrentEnrollmentRow,
+  type LiveStudentSsoSession,
+  type StudentSsoSessionKind,
+} from './repositories/student-sso-session.repository';

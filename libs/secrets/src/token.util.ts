@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** `lk` = instructor API token, `lks` = student access token. */
-export type TokenPrefix = 'lk' | 'lks';
+/** `lk` = instructor API token, `lks` = student access token, `lkc` = a student's CLI session from a school sign-in. */
+export type TokenPrefix = 'lk' | 'lks' | 'lkc';
 
 export const TOKEN_RANDOM_BYTES = 32;
 const ENCODED_LENGTH = Math.ceil((TOKEN_RANDOM_BYTES * 4) / 3); // base64url without padding: 43

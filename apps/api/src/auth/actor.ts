@@ -14,7 +14,10 @@ export interface InstructorActor {
   sessionId: string | null;
 }
 
-/** A student authenticated by the access token of one enrollment (lks_…). */
+/**
+ * A student in one enrollment: authenticated by its access token (lks_…), the student page's cookie exchanged for
+ * it, or a school sign-in (SSO cookie or CLI bearer lkc_…) in which the student chose this enrollment.
+ */
 export interface StudentActor {
   kind: 'student';
   tenantId: string;
@@ -27,6 +30,8 @@ export interface StudentActor {
   tokenHash: string;
   /** The student page session this request came with (cookie `lks_session`); null with the bearer token. */
   webSessionId: string | null;
+  /** The school sign-in (SSO) session this request came with; null with an access link. */
+  ssoSessionId: string | null;
 }
 
 export type Actor = InstructorActor | StudentActor;

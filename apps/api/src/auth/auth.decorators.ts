@@ -1,13 +1,15 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { CurrentSession } from '../identity/web-sessions.service';
+import type { StudentIdentity } from '../me/student-sso-sessions.service';
 import type { Actor, InstructorActor, StudentActor } from './actor';
 
 /** A request once the auth guard has run: the actor, and the dashboard session it came with if any. */
-export type AuthRequest = Request & { actor?: Actor; webSession?: CurrentSession };
+export type AuthRequest = Request & { actor?: Actor; webSession?: CurrentSession; studentIdentity?: StudentIdentity };
 
 export const AUTH_MODE = 'labkeys:auth-mode';
-export type AuthMode = 'public' | 'student' | 'instructor' | 'owner' | 'session' | 'session-pending';
+export type AuthMode =
+  'public' | 'student' | 'student-identity' | 'instructor' | 'owner' | 'session' | 'session-pending';
 export const STEP_UP = 'labkeys:step-up';
 export const OWN_ACCOUNT = 'labkeys:own-account';
 
@@ -15,6 +17,8 @@ export const OWN_ACCOUNT = 'labkeys:own-account';
 export const Public = () => SetMetadata(AUTH_MODE, 'public' satisfies AuthMode);
 /** A student access token (lks_…) is required. */
 export const StudentRoute = () => SetMetadata(AUTH_MODE, 'student' satisfies AuthMode);
+/** A student signed in through their school (SSO cookie or lkc_ bearer), before or after choosing a course. */
+export const StudentIdentityRoute = () => SetMetadata(AUTH_MODE, 'student-identity' satisfies AuthMode);
 /** Only tenant owners (instructor management). */
 export const OwnerOnly = () => SetMetadata(AUTH_MODE, 'owner' satisfies AuthMode);
 /**
@@ -40,6 +44,13 @@ export const CurrentStudent = createParamDecorator((_: unknown, ctx: ExecutionCo
   const actor = ctx.switchToHttp().getRequest<AuthRequest>().actor;
   if (actor?.kind !== 'student') throw new Error('route is not a student route');
   return actor;
+});
+
+/** The student signed in through their school (routes marked StudentIdentityRoute). */
+export const CurrentStudentIdentity = createParamDecorator((_: unknown, ctx: ExecutionContext): StudentIdentity => {
+  const identity = ctx.switchToHttp().getRequest<AuthRequest>().studentIdentity;
+  if (!identity) throw new Error('route is not a student identity route');
+  return identity;
 });
 
 /** The dashboard session this request came with (routes marked SessionRoute). */

@@ -16,7 +16,9 @@ import { clearSessionCookie, crossSiteRefusal, sessionCookieOf } from '../identi
 import { sessionState, WebSessions } from '../identity/web-sessions.service';
 import { AuthFailureLimiter } from '../rate-limit/auth-failure-limiter';
 import { clearStudentCookie, studentCookieOf, studentCrossSiteRefusal } from '../me/student-session-cookie';
+import { StudentSsoSessions } from '../me/student-sso-sessions.service';
 import { StudentWebSessions } from '../me/student-web-sessions.service';
+import { looksLikeToken } from '@labkeys/secrets';
 import type { Actor, InstructorActor, StudentActor } from './actor';
 import { AUTH_MODE, OWN_ACCOUNT, STEP_UP, type AuthMode, type AuthRequest } from './auth.decorators';
 import { bearerToken, wellFormedToken } from './bearer';
@@ -47,6 +49,7 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: WebSessions,
     private readonly config: AppConfig,
     private readonly studentSessions: StudentWebSessions,
+    private readonly ssoSessions: StudentSsoSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,10 +61,14 @@ export class AuthGuard implements CanActivate {
     const sessionOnly = mode === 'session' || mode === 'session-pending';
 
     const raw = bearerToken(req);
+    if (mode === 'student-identity') return this.studentIdentity(req, res, raw);
     const cookie = raw || mode === 'student' ? undefined : sessionCookieOf(req);
     const studentCookie = raw || mode !== 'student' ? undefined : studentCookieOf(req);
     let actor: Actor | null;
-    if (studentCookie) {
+    if (raw && mode === 'student' && looksLikeToken(raw, 'lkc')) {
+      const identity = await this.ssoSessions.open(raw, 'bearer');
+      actor = identity ? await this.ssoSessions.actorOf(identity) : null;
+    } else if (studentCookie) {
       actor = await this.studentSessionActor(req, res, studentCookie);
     } else if (cookie) {
       actor = await this.sessionActor(
@@ -90,7 +97,9 @@ export class AuthGuard implements CanActivate {
         );
       }
       if (studentCookie)
-        throw new UnauthorizedException({ detail: 'Your LabKeys session has ended; open your access link again.' });
+        throw new UnauthorizedException({
+          detail: 'Your LabKeys session has ended; open your access link, or sign in with your school, again.',
+        });
       if (cookie || sessionOnly) {
         throw new UnauthorizedException({
           detail: cookie
@@ -118,9 +127,42 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
+  /** A student signed in through their school, with or without a chosen course (their SSO cookie or lkc_ bearer). */
+  private async studentIdentity(req: AuthRequest, res: Response, raw: string | undefined): Promise<boolean> {
+    const cookie = raw ? undefined : studentCookieOf(req);
+    const identity = raw
+      ? await this.ssoSessions.open(raw, 'bearer')
+      : cookie
+        ? await this.ssoSessions.open(cookie, 'cookie')
+        : null;
+    if (!identity) {
+      const verdict = await this.failures.recordFailure(req.ip ?? 'unknown', wellFormedToken(req));
+      if (verdict.limited) {
+        res.setHeader('retry-after', String(verdict.retryAfterSeconds));
+        throw new HttpException(
+          { detail: 'Too many failed authentication attempts; try again later.' },
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+      if (cookie) clearStudentCookie(res, this.config.secureCookies);
+      throw new UnauthorizedException({
+        detail: 'Sign in with your school first (your LabKeys session has ended, or there is none).',
+      });
+    }
+    if (cookie && !READ_METHODS.has(req.method)) {
+      const refusal = studentCrossSiteRefusal(req, this.config.webOrigins);
+      if (refusal) throw new ForbiddenException({ detail: refusal, code: 'csrf_refused' });
+    }
+    req.studentIdentity = identity;
+    return true;
+  }
+
   /** The student of a student page cookie (wherever the access token is accepted), or null when it no longer works. */
   private async studentSessionActor(req: AuthRequest, res: Response, raw: string): Promise<StudentActor | null> {
-    const actor = await this.studentSessions.open(raw);
+    // A link's page session, else a school sign-in's (same cookie name and form).
+    const linked = await this.studentSessions.open(raw);
+    const sso = linked ? null : await this.ssoSessions.open(raw, 'cookie');
+    const actor = linked ?? (sso ? await this.ssoSessions.actorOf(sso) : null);
     if (!actor) {
       clearStudentCookie(res, this.config.secureCookies);
       return null;

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@labkeys/config';
-import { ApiTokenRepository, EnrollmentRepository, tenantScopeOf } from '@labkeys/database';
+import {
+  ApiTokenRepository,
+  EnrollmentRepository,
+  StudentSsoSessionRepository,
+  tenantScopeOf,
+} from '@labkeys/database';
 import { hashToken, looksLikeToken } from '@labkeys/secrets';
 import type { InstructorActor, StudentActor } from './actor';
 
@@ -15,6 +20,7 @@ export class TokenAuthenticator {
   constructor(
     private readonly apiTokens: ApiTokenRepository,
     private readonly enrollments: EnrollmentRepository,
+    private readonly ssoSessions: StudentSsoSessionRepository,
     private readonly config: AppConfig,
   ) {}
 
@@ -54,6 +60,7 @@ export class TokenAuthenticator {
       courseId: enrollment.courseId,
       tokenHash,
       webSessionId: null,
+      ssoSessionId: null,
     };
   }
 
@@ -75,13 +82,22 @@ export class TokenAuthenticator {
       courseId: enrollment.courseId,
       tokenHash: session.tokenHash,
       webSessionId: session.id,
+      ssoSessionId: null,
     };
   }
 
   /** Whether the token a student authenticated with still opens their enrollment (streams ask on every event). */
   async isCurrent(me: StudentActor): Promise<boolean> {
     const enrollment = await this.currentEnrollment(me.tokenHash);
-    return enrollment?.id === me.enrollmentId && enrollment.tenantId === me.tenantId;
+    if (enrollment?.id !== me.enrollmentId || enrollment.tenantId !== me.tenantId) return false;
+    return !me.ssoSessionId || this.ssoSessions.isLive(me.scope, me.ssoSessionId);
+  }
+
+  /** Whether an enrollment's access still lasts: until the course's end, else STUDENT_TOKEN_LIFETIME_DAYS after its link was issued. */
+  accessLasts(tokenIssuedAt: Date | null, courseEndsAt: Date | null): boolean {
+    const issued = tokenIssuedAt ?? new Date(0);
+    const expires = courseEndsAt ?? new Date(issued.getTime() + this.config.studentTokenLifetimeMs);
+    return expires.getTime() > Date.now();
   }
 
   /**
@@ -93,8 +109,6 @@ export class TokenAuthenticator {
     const enrollment = await this.enrollments.systemFindByTokenHash(tokenHash);
     if (!enrollment || enrollment.unenrolledAt || enrollment.course.archivedAt || enrollment.student.deletedAt)
       return null;
-    const issued = enrollment.tokenIssuedAt ?? new Date(0);
-    const expires = enrollment.course.endsAt ?? new Date(issued.getTime() + this.config.studentTokenLifetimeMs);
-    return expires.getTime() > Date.now() ? enrollment : null;
+    return this.accessLasts(enrollment.tokenIssuedAt, enrollment.course.endsAt) ? enrollment : null;
   }
 }

@@ -5,6 +5,7 @@ import { ValidationProblemException } from '../common/problem';
 import { AttemptLimiter } from './attempt-limiter';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './passwords';
+import { SignInLockout } from './sign-in-lockout';
 import { scopeOf, WebSessions, type CurrentSession } from './web-sessions.service';
 
 /** The signed-in instructor's password, and the tenant's sign-in settings. */
@@ -18,6 +19,7 @@ export class AccountService {
     private readonly sessions: WebSessions,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly lockout: SignInLockout,
   ) {}
 
   /** Checks the current password (counted like a sign-in), sets the new one and ends the account's other sessions. */
@@ -56,13 +58,18 @@ export class AccountService {
     return toView((await this.tenants.find(me.scope))!);
   }
 
-  async setMfaRequired(me: InstructorActor, mfaRequired: boolean): Promise<TenantView> {
+  /** The tenant's sign-in settings; turning password sign-in off is refused while it would lock the owner out. */
+  async updateSignIn(
+    me: InstructorActor,
+    changes: { mfaRequired?: boolean; passwordSignIn?: boolean; trustProviderMfa?: boolean },
+  ): Promise<TenantView> {
     const scope = me.scope;
     return this.uow.run(async (tx) => {
-      const tenant = await this.tenants.setMfaRequired(scope, mfaRequired, tx);
+      const tenant = await this.tenants.updateSignIn(scope, changes, tx);
+      if (changes.passwordSignIn === false) await this.lockout.assertOwnerCanSignIn(me, tx);
       await this.audit.record(
         scope,
-        { action: 'tenant.updated', subjectType: 'tenant', subjectId: tenant.id, summary: { mfaRequired } },
+        { action: 'tenant.updated', subjectType: 'tenant', subjectId: tenant.id, summary: { ...changes } },
         tx,
       );
       return toView(tenant);
@@ -74,6 +81,14 @@ export interface TenantView {
   id: string;
   name: string;
   mfaRequired: boolean;
+  passwordSignIn: boolean;
+  trustProviderMfa: boolean;
 }
 
-const toView = (tenant: Tenant): TenantView => ({ id: tenant.id, name: tenant.name, mfaRequired: tenant.mfaRequired });
+const toView = (tenant: Tenant): TenantView => ({
+  id: tenant.id,
+  name: tenant.name,
+  mfaRequired: tenant.mfaRequired,
+  passwordSignIn: tenant.passwordSignIn,
+  trustProviderMfa: tenant.trustProviderMfa,
+});

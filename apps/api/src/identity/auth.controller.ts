@@ -20,6 +20,7 @@ import {
   MfaCodeDto,
   MfaVerifyDto,
   SessionDto,
+  SignedOutDto,
   SignInDto,
   TenantChoiceProblemDto,
 } from './dto/session.dto';
@@ -27,7 +28,8 @@ import { InvitationsService } from './invitations.service';
 import { MfaService } from './mfa.service';
 import { clearSessionCookie, foreignOrigin, sessionCookieOf, setSessionCookie } from './session-cookie';
 import { SignInService } from './sign-in.service';
-import { WebSessions, type CurrentSession, type SessionView } from './web-sessions.service';
+import { SsoFlowService } from '../sso/sso-flow.service';
+import { scopeOf, WebSessions, type CurrentSession, type SessionView } from './web-sessions.service';
 
 /** Dashboard sign-in: password, second factor, invitations, sign-out. The session travels in the `lk_session` cookie. */
 @ApiTags('auth')
@@ -40,6 +42,7 @@ export class AuthController {
     private readonly invitations: InvitationsService,
     private readonly sessions: WebSessions,
     private readonly config: AppConfig,
+    private readonly sso: SsoFlowService,
   ) {}
 
   @Post('sign-in')
@@ -114,12 +117,26 @@ export class AuthController {
   @HttpCode(204)
   @ApiCookieAuth()
   @ApiNoContentResponse({ description: 'The session is ended and the cookie cleared.' })
+  @ApiOkResponse({
+    type: SignedOutDto,
+    description:
+      "A session signed in through the school's identity provider: ended too, and `endSessionUrl` (when the provider has one) signs the browser out there.",
+  })
   async signOut(
     @CurrentWebSession() current: CurrentSession,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<void> {
+  ): Promise<SignedOutDto | void> {
     await this.signInService.signOut(current);
     clearSessionCookie(res, this.config.secureCookies);
+    if (!current.live.ssoProviderId) return;
+    res.status(200);
+    return {
+      endSessionUrl: await this.sso.endSessionUrl(
+        scopeOf(current.live),
+        current.live.ssoProviderId,
+        `${this.config.publicUrl}/sign-in?tenant=${current.live.tenantId}`,
+      ),
+    };
   }
 
   @Post('sign-out-everywhere')

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { InvitationIssuer, TotpSecrets } from '@labkeys/core';
 import { InstructorsModule } from '../instructors/instructors.module';
+import { SsoModule } from '../sso/sso.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
 import { AttemptLimiter } from './attempt-limiter';
@@ -9,6 +10,7 @@ import { InvitationsController } from './invitations.controller';
 import { InvitationsService } from './invitations.service';
 import { MfaService } from './mfa.service';
 import { PasswordHasher } from './passwords';
+import { SignInLockout } from './sign-in-lockout';
 import { SignInService } from './sign-in.service';
 import { TenantController } from './tenant.controller';
 import { WebSessions } from './web-sessions.service';
@@ -20,7 +22,7 @@ export class WebSessionsModule {}
 
 /** Instructor sign-in for the dashboard: passwords, TOTP, invitations and cookie sessions (the auth guard opens them). */
 @Module({
-  imports: [WebSessionsModule, InstructorsModule],
+  imports: [WebSessionsModule, InstructorsModule, SsoModule],
   controllers: [AuthController, AccountController, InvitationsController, TenantController],
   providers: [
     SignInService,
@@ -31,6 +33,7 @@ export class WebSessionsModule {}
     AttemptLimiter,
     TotpSecrets,
     InvitationIssuer,
+    SignInLockout,
   ],
 })
 export class IdentityModule {}

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import {
   InstructorCredentialRepository,
   tenantScopeOf,
@@ -40,10 +40,20 @@ export class SignInService {
       { kind: 'address', ip },
     ];
     await this.limiter.assertAllowed(buckets);
-    const matches = await this.matching(input);
-    if (matches.length === 0) {
+    const verified = await this.matching(input);
+    if (verified.length === 0) {
       await this.limiter.recordFailure(buckets);
       throw new UnauthorizedException({ detail: 'The email or password is not right.' });
+    }
+    // Said only once the password is right, so it tells nothing to someone guessing.
+    const matches = verified.filter((match) => match.passwordSignIn);
+    if (matches.length === 0) {
+      throw new ForbiddenException({
+        detail:
+          'Your school signs you in to LabKeys through its own sign-in: use the "Sign in with …" button of your school.',
+        code: 'password_sign_in_off',
+        tenants: verified.map((match) => ({ id: match.tenantId, name: match.tenantName })),
+      });
     }
     if (matches.length > 1) {
       throw new ConflictException({

@@ -26,9 +26,10 @@ export class TenantController {
   @StepUp()
   @ApiOkResponse({
     type: TenantDto,
-    description: 'With `mfaRequired`, instructors without MFA may only enrol once signed in.',
+    description:
+      'With `mfaRequired`, instructors without MFA may only enrol once signed in. `passwordSignIn: false` is refused (409) unless an enabled instructor identity provider admits the owner making the change.',
   })
   update(@CurrentInstructor() me: InstructorActor, @Body() body: UpdateTenantDto) {
-    return this.account.setMfaRequired(me, body.mfaRequired);
+    return this.account.updateSignIn(me, body);
   }
 }

@@ -25,7 +25,8 @@ export interface SessionView {
  */
 export function sessionState(live: LiveWebSession): SessionState {
   if (live.mfaEnabled && !live.mfaVerified) return 'mfa-required';
-  if (!live.mfaEnabled && live.tenantMfaRequired) return 'mfa-enrolment-required';
+  // A school sign-in whose provider asserted MFA (trusted by the tenant) needs no LabKeys factor of its own.
+  if (!live.mfaEnabled && live.tenantMfaRequired && !live.mfaByProvider) return 'mfa-enrolment-required';
   return 'signed-in';
 }
 
@@ -41,7 +42,7 @@ export class WebSessions {
   async start(
     scope: TenantScope,
     instructorId: string,
-    options: { mfaVerified: boolean; expiresAt?: Date },
+    options: { mfaVerified: boolean; expiresAt?: Date; ssoProviderId?: string | null },
     tx?: Tx,
   ): Promise<string> {
     const raw = newSessionId();
@@ -53,6 +54,7 @@ export class WebSessions {
         mfaVerified: options.mfaVerified,
         expiresAt: options.expiresAt,
         absoluteMs: this.config.sessionAbsoluteTimeoutMs,
+        ssoProviderId: options.ssoProviderId ?? null,
       },
       tx,
     );
@@ -66,6 +68,7 @@ export class WebSessions {
     const raw = await this.start(scope, current.live.instructorId, {
       mfaVerified: options.mfaVerified || current.live.mfaVerified,
       expiresAt: current.live.expiresAt,
+      ssoProviderId: current.live.ssoProviderId,
     });
     return this.require(raw);
   }

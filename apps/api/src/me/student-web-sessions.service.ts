@@ -4,6 +4,7 @@ import type { StudentActor } from '../auth/actor';
 import { TokenAuthenticator } from '../auth/token-authenticator.service';
 import { newSessionId, sessionIdHash } from '../identity/session-cookie';
 import { STUDENT_SESSION_LIFETIME_MS } from './student-session-cookie';
+import { StudentSsoSessions } from './student-sso-sessions.service';
 
 /**
  * The student page's sessions: an access token (from the link's fragment) is exchanged once for an opaque id
@@ -16,6 +17,7 @@ export class StudentWebSessions {
   constructor(
     private readonly repository: StudentWebSessionRepository,
     private readonly tokens: TokenAuthenticator,
+    private readonly ssoSessions: StudentSsoSessions,
   ) {}
 
   /** A new session for the student a token authenticated; answers the raw id for the cookie (never stored). */
@@ -40,5 +42,6 @@ export class StudentWebSessions {
 
   async end(me: StudentActor): Promise<void> {
     if (me.webSessionId) await this.repository.revoke(tenantScopeOf(me.tenantId), me.webSessionId);
+    if (me.ssoSessionId) await this.ssoSessions.end(me.scope, me.ssoSessionId);
   }
 }

@@ -92,10 +92,11 @@ export class StudentController {
         detail: 'The student session is started from the LabKeys student page only.',
         code: 'csrf_refused',
       });
-    if (!me.webSessionId) setStudentCookie(res, await this.webSessions.start(me), this.config.secureCookies);
+    if (!me.webSessionId && !me.ssoSessionId)
+      setStudentCookie(res, await this.webSessions.start(me), this.config.secureCookies);
     res.setHeader('cache-control', 'no-store');
     // From here on the page is signed in with the cookie.
-    return { via: 'cookie', ...(await this.sessions.summary(me)) };
+    return { via: 'cookie', schoolSignIn: Boolean(me.ssoSessionId), ...(await this.sessions.summary(me)) };
   }
 
   @Get('session')
@@ -108,7 +109,11 @@ export class StudentController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<StudentSessionDto> {
     res.setHeader('cache-control', 'no-store');
-    return { via: me.webSessionId ? 'cookie' : 'token', ...(await this.sessions.summary(me)) };
+    return {
+      via: me.webSessionId || me.ssoSessionId ? 'cookie' : 'token',
+      schoolSignIn: Boolean(me.ssoSessionId),
+      ...(await this.sessions.summary(me)),
+    };
   }
 
   @Delete('session')

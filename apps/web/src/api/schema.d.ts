@@ -312,6 +312,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/sso/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The redirect URI to register at the school's provider */
+        get: operations["SsoController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sso/cli/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The CLI exchanges the loopback's one-time code (with its verifier) for a student token */
+        post: operations["SsoController_exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sso/start/{tenantId}/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Starts a sign-in: redirects to the provider (authorization code + PKCE, state, nonce; 10 minutes, once) */
+        get: operations["SsoController_start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sso/tenants/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's sign-in options: its name, whether passwords work, its identity providers */
+        get: operations["SsoController_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/step-up": {
         parameters: {
             query?: never;
@@ -601,6 +669,56 @@ export interface paths {
          * @description Idempotent.
          */
         post: operations["CoursesController_unarchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["IdentityProvidersController_list"];
+        put?: never;
+        /** Add a school identity provider; its discovery document is read first. The client secret is sealed. */
+        post: operations["IdentityProvidersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/identity-providers/{providerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["IdentityProvidersController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["IdentityProvidersController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["IdentityProvidersController_update"];
+        trace?: never;
+    };
+    "/v1/identity-providers/{providerId}/test-sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a test sign-in in this browser: open `authorizationUrl`; what the provider returned (claims, no tokens) is then kept as `lastTest`. */
+        post: operations["IdentityProvidersController_testSignIn"];
         delete?: never;
         options?: never;
         head?: never;
@@ -907,6 +1025,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/sso/choice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Work in this course from now on (credentials, console and stream follow it) */
+        post: operations["StudentSsoController_choose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sso/labs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The courses the student is in, each with its scheduled and running labs */
+        get: operations["StudentSsoController_labs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sso/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Signs out of LabKeys (the school sign-in session): the cookie or CLI token stops working */
+        delete: operations["StudentSsoController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/students": {
         parameters: {
             query?: never;
@@ -1157,6 +1326,22 @@ export interface components {
             /** Format: password */
             newPassword: string;
         };
+        ChooseEnrollmentDto: {
+            /** @description The enrollment (course) to work in, from GET /v1/me/sso/labs. */
+            enrollmentId: string;
+        };
+        CliCredentialDto: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description A bearer token (lkc_…) for the student API; keep it like a password. */
+            token: string;
+        };
+        CliExchangeDto: {
+            /** @description The one-time code LabKeys sent to the loopback listener. */
+            code: string;
+            /** @description The verifier whose SHA-256 the CLI sent when it started. */
+            verifier: string;
+        };
         CloudFormationDto: {
             /** @description The template as JSON. */
             json: {
@@ -1320,6 +1505,45 @@ export interface components {
             /** @example Cloud Foundations */
             title: string;
         };
+        CreateIdentityProviderDto: {
+            /**
+             * @description Only verified emails of these domains may sign in; empty = any verified email of the provider.
+             * @example [
+             *       "example.edu"
+             *     ]
+             */
+            allowedDomains?: string[];
+            /**
+             * @description Who may sign in with it: instructors (the dashboard), students (the student page and CLI), or both.
+             * @default both
+             * @enum {string}
+             */
+            audience: "instructors" | "students" | "both";
+            /** @description The client id the school registered for LabKeys. */
+            clientId: string;
+            /**
+             * Format: password
+             * @description Sealed at rest; never returned.
+             */
+            clientSecret: string;
+            /**
+             * @description Shown on the sign-in button: "Sign in with …".
+             * @example Example University
+             */
+            displayName: string;
+            /**
+             * @description The ID token claim that carries the email.
+             * @default email
+             */
+            emailClaim: string;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description The provider's issuer URL; LabKeys reads `<issuer>/.well-known/openid-configuration`. https (plain http only for a provider on this machine).
+             * @example https://accounts.google.com
+             */
+            issuer: string;
+        };
         CreateInstructorDto: {
             /** @example ada@example.edu */
             email: string;
@@ -1479,6 +1703,47 @@ export interface components {
             message: string;
         };
         HealthReport: Record<string, never>;
+        IdentityProviderDto: {
+            allowedDomains: string[];
+            /** @enum {string} */
+            audience: "instructors" | "students" | "both";
+            clientId: string;
+            /**
+             * @description The secret is stored (sealed); it is never returned.
+             * @enum {boolean}
+             */
+            clientSecretSet: true;
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string;
+            emailClaim: string;
+            enabled: boolean;
+            id: string;
+            issuer: string;
+            /** @description The last test sign-in, if any. */
+            lastTest: components["schemas"]["IdentityProviderTestDto"] | null;
+            /** @description The redirect URI to register at the provider for LabKeys. */
+            redirectUri: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        IdentityProviderListDto: {
+            /** @description The dashboard's sign-in page for this tenant (with its sign-in buttons). */
+            instructorSignInUrl: string;
+            items: components["schemas"]["IdentityProviderDto"][];
+            /** @description The sign-in page students of this tenant use (share it, or link it from the LMS). */
+            studentSignInUrl: string;
+        };
+        IdentityProviderTestDto: {
+            /** Format: date-time */
+            at: string;
+            /** @description The ID token claims the provider returned (never the tokens). */
+            claims?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Why the test sign-in failed. */
+            error?: string | null;
+        };
         ImportStudentsDto: {
             students: components["schemas"]["StudentRowDto"][];
         };
@@ -1720,6 +1985,12 @@ export interface components {
             /** @example urn:labkeys:problem:validation */
             type: string;
         };
+        PublicIdentityProviderDto: {
+            displayName: string;
+            id: string;
+            /** @description Start the sign-in here (a link for the browser). */
+            signInUrl: string;
+        };
         RecoveryCodesDto: {
             /** @description Ten single-use codes, shown once. */
             recoveryCodes: string[];
@@ -1817,6 +2088,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        SignedOutDto: {
+            /** @description The school provider's end-session URL (RP-initiated logout); null when it has none. */
+            endSessionUrl: string | null;
+        };
         SignInDto: {
             /** @example ada@example.edu */
             email: string;
@@ -1835,6 +2110,16 @@ export interface components {
             queued: number;
             /** @enum {string} */
             state: "RUNNING";
+        };
+        StudentChoiceLabDto: {
+            /** Format: date-time */
+            endsAt: string | null;
+            id: string;
+            name: string;
+            /** Format: date-time */
+            startsAt: string | null;
+            /** @enum {string} */
+            state: "SCHEDULED" | "RUNNING";
         };
         StudentCountsDto: {
             /** @description Students new to the tenant. */
@@ -1912,6 +2197,17 @@ export interface components {
             /** Format: date-time */
             unenrolledAt?: string | null;
         };
+        StudentLabChoiceDto: {
+            /** @description The course this session works in now. */
+            chosen: boolean;
+            course: components["schemas"]["StudentCourseDto"];
+            enrollmentId: string;
+            /** @description Its scheduled and running labs. */
+            labs: components["schemas"]["StudentChoiceLabDto"][];
+        };
+        StudentLabChoicesDto: {
+            courses: components["schemas"]["StudentLabChoiceDto"][];
+        };
         StudentLabDto: {
             /** Format: date-time */
             expiresAt?: string | null;
@@ -1946,6 +2242,8 @@ export interface components {
             course: components["schemas"]["StudentCourseDto"];
             /** @description The session the status is about (the newest live one, else the last one); null before any. */
             lab?: components["schemas"]["StudentLabDto"] | null;
+            /** @description Signed in through the school's identity provider (the course is a choice: GET /v1/me/sso/labs), not an access link. */
+            schoolSignIn: boolean;
             /**
              * @description waiting (no credentials yet), ready, renewing (a successor is being issued), or ended: expired, revoked, failed.
              * @enum {string}
@@ -2005,6 +2303,21 @@ export interface components {
             /** @description Instructors signing in with a password must use MFA. */
             mfaRequired: boolean;
             name: string;
+            /** @description Instructors may sign in with a password (else only through an identity provider). */
+            passwordSignIn: boolean;
+            /** @description An SSO sign-in whose ID token's `amr` contains `mfa` needs no LabKeys TOTP code. */
+            trustProviderMfa: boolean;
+        };
+        TenantSignInOptionsDto: {
+            /** @description Instructors may sign in with a password. */
+            passwordSignIn: boolean;
+            providers: components["schemas"]["PublicIdentityProviderDto"][];
+            tenantId: string;
+            tenantName: string;
+        };
+        TestSignInDto: {
+            /** @description Open this URL in the same browser: the provider's sign-in page. */
+            authorizationUrl: string;
         };
         UpdateConnectionDto: {
             endpointOverride?: string | null;
@@ -2025,6 +2338,31 @@ export interface components {
             endsAt?: string | null;
             /** @example Cloud Foundations */
             title?: string;
+        };
+        UpdateIdentityProviderDto: {
+            /**
+             * @example [
+             *       "example.edu"
+             *     ]
+             */
+            allowedDomains?: string[];
+            /**
+             * @description Who may sign in with it: instructors (the dashboard), students (the student page and CLI), or both.
+             * @enum {string}
+             */
+            audience?: "instructors" | "students" | "both";
+            clientId?: string;
+            /**
+             * Format: password
+             * @description A new client secret; left out = kept.
+             */
+            clientSecret?: string;
+            /** @example Example University */
+            displayName?: string;
+            emailClaim?: string;
+            enabled?: boolean;
+            /** @example https://accounts.google.com */
+            issuer?: string;
         };
         UpdateInstructorDto: {
             /** @description Disabled instructors cannot authenticate. */
@@ -2067,7 +2405,11 @@ export interface components {
             transitiveTagKeys?: string[];
         };
         UpdateTenantDto: {
-            mfaRequired: boolean;
+            mfaRequired?: boolean;
+            /** @description Off: instructors sign in only through an identity provider; refused unless an enabled instructor provider admits you. */
+            passwordSignIn?: boolean;
+            /** @description Skip LabKeys' TOTP step when the identity provider asserts MFA (`amr`). */
+            trustProviderMfa?: boolean;
         };
         VerifyFailureDto: {
             /** @example iam:PutRolePolicy */
@@ -3159,6 +3501,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description A session signed in through the school's identity provider: ended too, and `endSessionUrl` (when the provider has one) signs the browser out there. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOutDto"];
+                };
+            };
             /** @description The session is ended and the cookie cleared. */
             204: {
                 headers: {
@@ -3228,6 +3579,286 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SsoController_callback: {
+        parameters: {
+            query?: {
+                code?: string;
+                error?: string;
+                error_description?: string;
+                error_uri?: string;
+                iss?: string;
+                session_state?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the dashboard, the student page or the CLI; refusals carry `sso_error`. */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SsoController_exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CliExchangeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CliCredentialDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SsoController_start: {
+        parameters: {
+            query: {
+                /** @description student-cli: base64url SHA-256 of the CLI’s one-time verifier. */
+                challenge?: string;
+                /** @description student-cli: the port of the CLI’s loopback listener on 127.0.0.1. */
+                port?: string;
+                purpose: "instructor" | "student" | "student-cli";
+            };
+            header?: never;
+            path: {
+                providerId: string;
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider's sign-in page; sets the sign-in's browser cookie. */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    SsoController_options: {
+        parameters: {
+            query?: {
+                /** @description Default instructors. */
+                for?: "instructors" | "students";
+            };
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantSignInOptionsDto"];
+                };
             };
             /** @description Invalid input; `errors` names each field. */
             400: {
@@ -4789,6 +5420,432 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderListDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIdentityProviderDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description A provider with this name exists. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description It would lock the owner out (password sign-in is off). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIdentityProviderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityProviderDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The name is taken, or the change would lock the owner out (password sign-in is off). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    IdentityProvidersController_testSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestSignInDto"];
                 };
             };
             /** @description Invalid input; `errors` names each field. */
@@ -6599,6 +7656,200 @@ export interface operations {
             };
         };
     };
+    StudentSsoController_choose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChooseEnrollmentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentLabChoicesDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    StudentSsoController_labs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentLabChoicesDto"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    StudentSsoController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input; `errors` names each field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description The token's role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description No such resource in this tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Rate limit or too many failed authentications. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
     StudentsController_list: {
         parameters: {
             query?: {
@@ -7455,7 +8706,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description With `mfaRequired`, instructors without MFA may only enrol once signed in. */
+            /** @description With `mfaRequired`, instructors without MFA may only enrol once signed in. `passwordSignIn: false` is refused (409) unless an enabled instructor identity provider admits the owner making the change. */
             200: {
                 headers: {
                     [name: string]: unknown;

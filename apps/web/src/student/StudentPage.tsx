@@ -8,6 +8,7 @@ import {
   studentApi,
   tokenOfFragment,
   type FormatId,
+  type StudentCourseChoice,
   type StudentSession,
 } from './studentApi';
 import { formatRemaining, useNow } from '../countdown';
@@ -23,6 +24,7 @@ type Phase =
   | { kind: 'loading' }
   | { kind: 'signed-out'; why: 'signed-out' | 'no-link' | 'link-refused' | 'ended' }
   | { kind: 'error'; message: string }
+  | { kind: 'choose'; courses: StudentCourseChoice[] }
   | { kind: 'in'; me: StudentSession };
 
 function storedFormat(): FormatId {
@@ -47,6 +49,15 @@ export function StudentPage() {
       setPhase({ kind: 'in', me: await studentApi.session() });
     } catch (error) {
       const problem = asProblem(error);
+      // Signed in through the school and in several courses: the student picks one first.
+      if (problem.status === 409 && problem.body.code === 'lab_choice_required') {
+        try {
+          setPhase({ kind: 'choose', courses: (await studentApi.choices()).courses });
+        } catch (e) {
+          setPhase({ kind: 'error', message: asProblem(e).detail });
+        }
+        return;
+      }
       if (problem.status === 401) setPhase((p) => ({ kind: 'signed-out', why: p.kind === 'in' ? 'ended' : 'no-link' }));
       else if (problem.status !== 0 && problem.status !== 503) setPhase({ kind: 'error', message: problem.detail });
       // Unreachable or briefly unavailable: keep what is shown; the stream's reconnect asks again.
@@ -79,12 +90,31 @@ export function StudentPage() {
 
   const signOut = async () => {
     try {
-      await studentApi.signOut();
+      await (phase.kind === 'choose' ? studentApi.signOutOfSchool() : studentApi.signOut());
     } catch (error) {
       // Already ended elsewhere is as good as signed out.
       if (!(error instanceof ApiProblem && error.status === 401)) throw error;
     }
     setPhase({ kind: 'signed-out', why: 'signed-out' });
+  };
+
+  // Signed in through the school: offer to switch only when there is another course to switch to.
+  const [courseCount, setCourseCount] = useState(0);
+  const schoolSignIn = phase.kind === 'in' && phase.me.schoolSignIn;
+  useEffect(() => {
+    if (!schoolSignIn) return;
+    studentApi.choices().then(
+      ({ courses }) => setCourseCount(courses.length),
+      () => setCourseCount(0),
+    );
+  }, [schoolSignIn]);
+
+  const pick = async () => {
+    try {
+      setPhase({ kind: 'choose', courses: (await studentApi.choices()).courses });
+    } catch (e) {
+      setPhase({ kind: 'error', message: asProblem(e).detail });
+    }
   };
 
   return (
@@ -96,7 +126,7 @@ export function StudentPage() {
         <div className="brand">
           <Logo /> LabKeys <span className="tenant">Your lab access</span>
         </div>
-        {phase.kind === 'in' && phase.me.via === 'cookie' && (
+        {((phase.kind === 'in' && phase.me.via === 'cookie') || phase.kind === 'choose') && (
           <div className="who">
             <button type="button" onClick={() => void signOut()}>
               Sign out
@@ -115,6 +145,14 @@ export function StudentPage() {
           </div>
         )}
         {phase.kind === 'signed-out' && <SignedOut why={phase.why} />}
+        {phase.kind === 'choose' && <LabPicker courses={phase.courses} chosen={refresh} />}
+        {phase.kind === 'in' && phase.me.schoolSignIn && courseCount > 1 && (
+          <p className="switch-course">
+            <button type="button" onClick={() => void pick()}>
+              Switch course
+            </button>
+          </p>
+        )}
         {phase.kind === 'in' && <SignedIn me={phase.me} refresh={refresh} />}
       </main>
     </>
@@ -134,6 +172,62 @@ function SignedOut({ why }: { why: 'signed-out' | 'no-link' | 'link-refused' | '
     <section className="card" aria-labelledby="signed-out-title">
       <h1 id="signed-out-title">{why === 'signed-out' ? 'Signed out' : 'Not signed in'}</h1>
       <p>{text}</p>
+    </section>
+  );
+}
+
+/** A student signed in through their school picks the course to work in; each shows its current labs. */
+function LabPicker({ courses, chosen }: { courses: StudentCourseChoice[]; chosen: () => Promise<void> }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const choose = async (enrollmentId: string) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await studentApi.choose(enrollmentId);
+      await chosen();
+    } catch (e) {
+      setProblem(asProblem(e).detail);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="picker-title">
+      <h1 id="picker-title">Choose your course</h1>
+      <p>You are in several courses. Pick the one whose lab you are working on now; you can switch later.</p>
+      {problem && (
+        <div className="alert error" role="alert">
+          <p>{problem}</p>
+        </div>
+      )}
+      <ul className="course-choices">
+        {courses.map((c) => (
+          <li key={c.enrollmentId} className="card">
+            <h2>
+              {c.course.code} — {c.course.title}
+            </h2>
+            {c.labs.length ? (
+              <ul>
+                {c.labs.map((lab) => (
+                  <li key={lab.id}>
+                    {lab.name}: {lab.state === 'RUNNING' ? 'running' : 'scheduled'}
+                    {lab.startsAt && lab.state !== 'RUNNING'
+                      ? `, starts ${new Date(lab.startsAt).toLocaleString()}`
+                      : ''}
+                    {lab.endsAt ? `, ends ${new Date(lab.endsAt).toLocaleString()}` : ''}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="hint">No lab scheduled right now.</p>
+            )}
+            <button type="button" className="primary" disabled={busy} onClick={() => void choose(c.enrollmentId)}>
+              {c.chosen ? 'Keep working in' : 'Work in'} {c.course.code}
+            </button>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

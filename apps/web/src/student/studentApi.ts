@@ -4,6 +4,8 @@ import { toProblem } from '../api/problem';
 export type LabStatus = 'waiting' | 'ready' | 'renewing' | 'expired' | 'revoked' | 'failed';
 export interface StudentSession {
   via: 'cookie' | 'token';
+  /** Signed in through the school (the course is a choice), not with an access link. */
+  schoolSignIn: boolean;
   course: { id: string; code: string; title: string; endsAt: string | null };
   status: LabStatus;
   lab: {
@@ -38,11 +40,17 @@ export const FORMATS = [
 export type FormatId = (typeof FORMATS)[number]['id'];
 export const PROFILE_FORMATS: readonly FormatId[] = ['credentials', 'config'];
 
-async function call<T>(method: string, path: string, init: { token?: string; as?: 'json' | 'text' } = {}): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  init: { token?: string; as?: 'json' | 'text'; json?: unknown } = {},
+): Promise<T> {
   const headers = new Headers({ accept: init.as === 'text' ? 'text/plain, application/json' : 'application/json' });
   // The link's token is sent once, to exchange it; from then on the HttpOnly cookie does the work.
   if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  const response = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store' });
+  if (init.json !== undefined) headers.set('content-type', 'application/json');
+  const body = init.json !== undefined ? JSON.stringify(init.json) : undefined;
+  const response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
   const text = await response.text();
   if (!response.ok) {
     let body: unknown = text;
@@ -57,7 +65,21 @@ async function call<T>(method: string, path: string, init: { token?: string; as?
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** GET /v1/me/sso/labs (apps/api/src/me/dto/student-sso.dto.ts): the courses of a student signed in through the school. */
+export interface StudentCourseChoice {
+  enrollmentId: string;
+  chosen: boolean;
+  course: { id: string; code: string; title: string; endsAt: string | null };
+  labs: { id: string; name: string; state: string; startsAt: string | null; endsAt: string | null }[];
+}
+
 export const studentApi = {
+  /** The courses (and their current labs) of a student signed in through their school. */
+  choices: () => call<{ courses: StudentCourseChoice[] }>('GET', '/v1/me/sso/labs'),
+  choose: (enrollmentId: string) =>
+    call<{ courses: StudentCourseChoice[] }>('POST', '/v1/me/sso/choice', { json: { enrollmentId } }),
+  /** Ends a school sign-in's session (also before a course is chosen). */
+  signOutOfSchool: () => call<void>('DELETE', '/v1/me/sso/session'),
   /** Trades the access token of the link for the session cookie. */
   exchange: (token: string) => call<StudentSession>('POST', '/v1/me/session', { token }),
   session: () => call<StudentSession>('GET', '/v1/me/session'),

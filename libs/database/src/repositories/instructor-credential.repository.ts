@@ -11,6 +11,8 @@ export interface SignInCandidate {
   instructorId: string;
   passwordHash: string;
   disabled: boolean;
+  /** The tenant lets instructors sign in with a password (else only through its identity providers). */
+  passwordSignIn: boolean;
 }
 
 /** Passwords, the TOTP factor and recovery codes of instructors (one aggregate per instructor). */
@@ -22,7 +24,7 @@ export class InstructorCredentialRepository {
   async systemSignInCandidates(email: string, limit: number): Promise<SignInCandidate[]> {
     return this.prisma.$queryRaw<SignInCandidate[]>`
       SELECT i.tenant_id AS "tenantId", t.name AS "tenantName", i.id AS "instructorId", c.password_hash AS "passwordHash",
-             i.disabled_at IS NOT NULL AS disabled
+             i.disabled_at IS NOT NULL AS disabled, t.password_sign_in AS "passwordSignIn"
         FROM instructors i
         JOIN instructor_credentials c ON c.tenant_id = i.tenant_id AND c.instructor_id = i.id
         JOIN tenants t ON t.id = i.tenant_id

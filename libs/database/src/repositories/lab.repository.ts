@@ -114,6 +114,19 @@ export class LabRepository {
     });
   }
 
+  /** The scheduled and running labs of these courses (what a student signed in through SSO may pick from), bounded. */
+  currentOfCourses(
+    scope: TenantScope,
+    courseIds: string[],
+  ): Promise<Pick<Lab, 'id' | 'courseId' | 'name' | 'state' | 'startsAt' | 'endsAt'>[]> {
+    return this.prisma.lab.findMany({
+      where: { tenantId: scope.tenantId, courseId: { in: courseIds }, state: { in: ['SCHEDULED', 'RUNNING'] } },
+      select: { id: true, courseId: true, name: true, state: true, startsAt: true, endsAt: true },
+      orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
+      take: 200,
+    });
+  }
+
   create(scope: TenantScope, lab: NewLab, tx: Tx): Promise<Lab> {
     return clientOf(this.prisma, tx).lab.create({ data: { tenantId: scope.tenantId, ...lab } });
   }

@@ -87,6 +87,13 @@ export class StudentRepository {
     return clientOf(this.prisma, tx).student.findFirst({ where: { tenantId: scope.tenantId, id, deletedAt: null } });
   }
 
+  /** The student (not deleted) of an email, e.g. one their school's identity provider verified. */
+  findActiveByEmail(scope: TenantScope, email: string, tx?: Tx): Promise<Student | null> {
+    return clientOf(this.prisma, tx).student.findFirst({
+      where: { tenantId: scope.tenantId, email: email.toLowerCase(), deletedAt: null },
+    });
+  }
+
   /** A student, deleted or not. */
   findById(scope: TenantScope, id: string, tx?: Tx): Promise<Student | null> {
     return clientOf(this.prisma, tx).student.findFirst({ where: { tenantId: scope.tenantId, id } });

@@ -21,7 +21,20 @@ export class TenantRepository {
     return clientOf(this.prisma, tx).tenant.findUnique({ where: { id: scope.tenantId } });
   }
 
-  async setMfaRequired(scope: TenantScope, mfaRequired: boolean, tx?: Tx): Promise<Tenant> {
-    return clientOf(this.prisma, tx).tenant.update({ where: { id: scope.tenantId }, data: { mfaRequired } });
+  /** The tenant's sign-in settings; fields left undefined keep their value. */
+  async updateSignIn(
+    scope: TenantScope,
+    changes: { mfaRequired?: boolean; passwordSignIn?: boolean; trustProviderMfa?: boolean },
+    tx?: Tx,
+  ): Promise<Tenant> {
+    return clientOf(this.prisma, tx).tenant.update({ where: { id: scope.tenantId }, data: changes });
+  }
+
+  /** A tenant named in a public sign-in URL (untrusted id): only its name and whether passwords are allowed. */
+  systemSignInFacts(tenantId: string): Promise<{ id: string; name: string; passwordSignIn: boolean } | null> {
+    return this.prisma.tenant.findUnique({
+      where: { id: tenantId },
+      select: { id: true, name: true, passwordSignIn: true },
+    });
   }
 }

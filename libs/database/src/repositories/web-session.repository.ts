@@ -23,6 +23,10 @@ export interface LiveWebSession {
   stepUpUntil: Date | null;
   stepUpFresh: boolean;
   expiresAt: Date;
+  /** The identity provider it was signed in through; null for a password sign-in. */
+  ssoProviderId: string | null;
+  /** Signed in through an identity provider whose assertion of MFA the tenant trusted (set as mfaVerified). */
+  mfaByProvider: boolean;
 }
 
 export interface NewWebSession {
@@ -33,6 +37,8 @@ export interface NewWebSession {
   /** The absolute end: a rotated session keeps its predecessor's; a new one ends `absoluteMs` from now. */
   expiresAt?: Date;
   absoluteMs: number;
+  /** Signed in through this identity provider (null: password). */
+  ssoProviderId?: string | null;
 }
 
 /** Server-side dashboard sessions. Every deadline is compared with Postgres' clock. */
@@ -43,10 +49,11 @@ export class WebSessionRepository {
   async create(scope: TenantScope, input: NewWebSession, tx?: Tx): Promise<string> {
     const id = randomUUID();
     await clientOf(this.prisma, tx).$executeRaw`
-      INSERT INTO web_sessions (id, tenant_id, instructor_id, id_hash, mfa_verified_at, step_up_at, expires_at)
+      INSERT INTO web_sessions (id, tenant_id, instructor_id, id_hash, mfa_verified_at, step_up_at, expires_at, sso_provider_id)
       VALUES (${id}::uuid, ${scope.tenantId}::uuid, ${input.instructorId}::uuid, ${input.idHash},
               CASE WHEN ${input.mfaVerified} THEN now() END, CASE WHEN ${input.mfaVerified} THEN now() END,
-              COALESCE(${input.expiresAt ?? null}::timestamptz, now() + ${input.absoluteMs} * interval '1 millisecond'))`;
+              COALESCE(${input.expiresAt ?? null}::timestamptz, now() + ${input.absoluteMs} * interval '1 millisecond'),
+              ${input.ssoProviderId ?? null}::uuid)`;
     return id;
   }
 
@@ -70,7 +77,8 @@ export class WebSessionRepository {
                 s.mfa_verified_at IS NOT NULL AS "mfaVerified",
                 s.step_up_at + ${stepUpMs} * interval '1 millisecond' AS "stepUpUntil",
                 COALESCE(s.step_up_at + ${stepUpMs} * interval '1 millisecond' > now(), false) AS "stepUpFresh",
-                s.expires_at AS "expiresAt"`;
+                s.expires_at AS "expiresAt", s.sso_provider_id AS "ssoProviderId",
+                (s.sso_provider_id IS NOT NULL AND s.mfa_verified_at IS NOT NULL) AS "mfaByProvider"`;
     return rows[0] ?? null;
   }
 

@@ -89,10 +89,30 @@ export class TenantDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'Instructors signing in with a password must use MFA.' }) mfaRequired!: boolean;
+  @ApiProperty({ description: 'Instructors may sign in with a password (else only through an identity provider).' })
+  passwordSignIn!: boolean;
+  @ApiProperty({
+    description: "An SSO sign-in whose ID token's `amr` contains `mfa` needs no LabKeys TOTP code.",
+  })
+  trustProviderMfa!: boolean;
 }
 
 export class UpdateTenantDto {
-  @ApiProperty()
+  @ApiPropertyOptional()
+  @IsOmittable()
   @IsBoolean()
-  mfaRequired!: boolean;
+  mfaRequired?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Off: instructors sign in only through an identity provider; refused unless an enabled instructor provider admits you.',
+  })
+  @IsOmittable()
+  @IsBoolean()
+  passwordSignIn?: boolean;
+
+  @ApiPropertyOptional({ description: "Skip LabKeys' TOTP step when the identity provider asserts MFA (`amr`)." })
+  @IsOmittable()
+  @IsBoolean()
+  trustProviderMfa?: boolean;
 }

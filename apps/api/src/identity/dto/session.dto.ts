@@ -133,3 +133,12 @@ export class InvitationPreviewDto {
   @ApiProperty() tenantName!: string;
   @ApiProperty({ format: 'date-time' }) expiresAt!: Date;
 }
+
+export class SignedOutDto {
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The school provider's end-session URL (RP-initiated logout); null when it has none.",
+  })
+  endSessionUrl!: string | null;
+}

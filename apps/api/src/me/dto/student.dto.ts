@@ -88,6 +88,11 @@ export class StudentLabDto {
 export class StudentSessionDto {
   @ApiProperty({ enum: ['cookie', 'token'], description: 'How this request was authenticated.' }) via!:
     'cookie' | 'token';
+  @ApiProperty({
+    description:
+      "Signed in through the school's identity provider (the course is a choice: GET /v1/me/sso/labs), not an access link.",
+  })
+  schoolSignIn!: boolean;
   @ApiProperty({ type: StudentCourseDto }) course!: StudentCourseDto;
   @ApiProperty({
     enum: STUDENT_LAB_STATUSES,
