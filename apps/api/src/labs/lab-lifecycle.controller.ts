@@ -1,5 +1,12 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { LabSessionsService, RevocationRequestsService } from '@labkeys/core';
 import type { InstructorActor } from '../auth/actor';
 import { CurrentInstructor, StepUp } from '../auth/auth.decorators';
@@ -8,6 +15,10 @@ import { OperationId } from '../common/operation-id';
 import { UuidParam } from '../common/uuid-param';
 import { StartLabResultDto } from './dto/lab-session.dto';
 import { EndLabResultDto, RevocationResultDto } from './dto/revocation-result.dto';
+import { RevokeRequestDto } from './dto/revoke-request.dto';
+
+/** The body is optional: a revocation without a reason is the same request as before reasons existed. */
+const RevokeBody = () => ApiBody({ type: RevokeRequestDto, required: false });
 
 /**
  * A lab's access from start to end: starting it, and ending access early — one session, one student, a whole
@@ -45,9 +56,14 @@ export class LabLifecycleController {
   @StepUp()
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke every live session of the lab (one lab-wide deny on the lab role).' })
+  @RevokeBody()
   @ApiAcceptedResponse({ type: RevocationResultDto })
-  revokeLab(@CurrentInstructor() me: InstructorActor, @UuidParam('labId') labId: string) {
-    return this.revocations.revokeLab(me.scope, labId);
+  revokeLab(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('labId') labId: string,
+    @Body() body: RevokeRequestDto,
+  ) {
+    return this.revocations.revokeLab(me.scope, labId, body.reason);
   }
 
   @Post('labs/:labId/sessions/:sessionId/revoke')
@@ -55,13 +71,15 @@ export class LabLifecycleController {
   @ApiTags('revocation')
   @HttpCode(202)
   @ApiOperation({ summary: 'Revoke one session (and the successor a renewal may have started for it).' })
+  @RevokeBody()
   @ApiAcceptedResponse({ type: RevocationResultDto })
   revokeSession(
     @CurrentInstructor() me: InstructorActor,
     @UuidParam('labId') labId: string,
     @UuidParam('sessionId') sessionId: string,
+    @Body() body: RevokeRequestDto,
   ) {
-    return this.revocations.revokeSession(me.scope, labId, sessionId);
+    return this.revocations.revokeSession(me.scope, labId, sessionId, body.reason);
   }
 
   @Post('students/:studentId/revoke')
@@ -69,9 +87,14 @@ export class LabLifecycleController {
   @ApiTags('revocation')
   @HttpCode(202)
   @ApiOperation({ summary: "Revoke the student's live sessions in every lab." })
+  @RevokeBody()
   @ApiAcceptedResponse({ type: RevocationResultDto })
-  revokeStudent(@CurrentInstructor() me: InstructorActor, @UuidParam('studentId') studentId: string) {
-    return this.revocations.revokeStudent(me.scope, studentId);
+  revokeStudent(
+    @CurrentInstructor() me: InstructorActor,
+    @UuidParam('studentId') studentId: string,
+    @Body() body: RevokeRequestDto,
+  ) {
+    return this.revocations.revokeStudent(me.scope, studentId, body.reason);
   }
 
   @Post('labs/:labId/end')

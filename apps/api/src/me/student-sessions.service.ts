@@ -22,6 +22,10 @@ export interface StudentCredentials {
   consoleUrl: string;
 }
 
+/** The instructor's reason of a revoked (or being revoked) session; null otherwise. */
+const revokeReasonOf = (s: { state: string; revokeReason: string | null }): string | null =>
+  s.state === 'REVOKED' || s.state === 'REVOKING' ? s.revokeReason : null;
+
 /**
  * A student's own current session, in their enrollment's course. Secrets are
  * unsealed only here, at the moment they are handed to that student.
@@ -68,15 +72,19 @@ export class StudentSessionsService {
     }
     if (sessions.length > 0) {
       const last = sessions[0];
+      const revokeReason = revokeReasonOf(last);
       const detail =
         last.state === 'FAILED'
           ? `Your credentials could not be issued (${last.failureCode ?? 'failed'}: ${last.failureReason ?? 'no reason recorded'}).`
-          : `Your lab access has ended (${last.state.toLowerCase()}).`;
+          : revokeReason
+            ? `Your lab access has ended (${last.state.toLowerCase()}): your instructor wrote "${revokeReason}".`
+            : `Your lab access has ended (${last.state.toLowerCase()}).`;
       throw new GoneException({
         detail,
         state: last.state,
         failureCode: last.failureCode,
         failureReason: last.state === 'FAILED' ? last.failureReason : null,
+        revokeReason,
       });
     }
     throw new NotFoundException({ detail: 'You have no lab session yet.' });
@@ -123,6 +131,7 @@ export class StudentSessionsService {
             expiresAt: shown.expiresAt?.toISOString() ?? null,
             failureCode: shown.state === 'FAILED' ? shown.failureCode : null,
             failureReason: shown.state === 'FAILED' ? shown.failureReason : null,
+            revokeReason: revokeReasonOf(shown),
           }
         : null,
     };

@@ -1886,6 +1886,8 @@ export interface components {
             issuedAt?: string | null;
             labId: string;
             predecessorId?: string | null;
+            /** @description The instructor's reason when the session was revoked with one. */
+            revokeReason?: string | null;
             roleSessionName: string;
             /** @enum {string} */
             state: "PENDING" | "ISSUING" | "ACTIVE" | "EXPIRED" | "REVOKING" | "REVOKED" | "FAILED";
@@ -2000,6 +2002,13 @@ export interface components {
             revoked: number;
             /** @description Sessions now REVOKING: they become REVOKED once AWS has accepted the deny. Until then the sessions list shows failureCode RevocationPending with the reason, and the lab stream a revocation.pending event. */
             revoking: number;
+        };
+        RevokeRequestDto: {
+            /**
+             * @description Why access ends, in your words; shown to the students (as text) and kept with the sessions and in the audit log. Trimmed; one line, no control characters.
+             * @example The lab is over; thanks for joining.
+             */
+            reason?: string;
         };
         RosterImportResultDto: {
             /** @description Only enrollments that received a new token in this request. */
@@ -2217,6 +2226,8 @@ export interface components {
             failureReason?: string | null;
             labId: string;
             labName: string;
+            /** @description The instructor's reason when they revoked this session with one (plain text). */
+            revokeReason?: string | null;
             sessionId: string;
             /** @enum {string} */
             state: "PENDING" | "ISSUING" | "ACTIVE" | "EXPIRED" | "REVOKING" | "REVOKED" | "FAILED";
@@ -6961,7 +6972,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequestDto"];
+            };
+        };
         responses: {
             202: {
                 headers: {
@@ -7101,7 +7116,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequestDto"];
+            };
+        };
         responses: {
             202: {
                 headers: {
@@ -8136,7 +8155,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequestDto"];
+            };
+        };
         responses: {
             202: {
                 headers: {

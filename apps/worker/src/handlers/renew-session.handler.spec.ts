@@ -46,6 +46,7 @@ function activeSession(): LabSession {
     issuedAt: at,
     expiresAt: EXPIRES_AT,
     revokeRequestedAt: null,
+    revokeReason: null,
     endedAt: null,
     createdAt: at,
     updatedAt: at,

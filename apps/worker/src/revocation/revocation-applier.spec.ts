@@ -198,7 +198,13 @@ function world() {
             ),
         )
         .filter((r) => !expiredBy || (r.expiresAt !== null && r.expiresAt <= expiredBy))
-        .map((r) => ({ id: r.id, labId: r.labId, studentId: r.studentId, failureCode: r.failureCode }));
+        .map((r) => ({
+          id: r.id,
+          labId: r.labId,
+          studentId: r.studentId,
+          failureCode: r.failureCode,
+          revokeReason: null,
+        }));
     },
     async expireRevoking(s, ids) {
       for (const r of byId(ids).filter((x) => x.state === 'REVOKING')) r.state = 'EXPIRED';

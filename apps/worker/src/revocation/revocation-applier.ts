@@ -35,7 +35,7 @@ export interface ApplyOutcome {
   merged: number;
 }
 
-type Ended = { id: string; labId: string; studentId: string };
+type Ended = { id: string; labId: string; studentId: string; revokeReason?: string | null };
 
 /** What one locked round decided; events are published and errors thrown only after its transaction commits. */
 type Round =
@@ -86,7 +86,7 @@ export class RevocationApplier {
       throw round.error;
     }
     await this.push.publish([
-      ...round.revoked.map((s) => this.event(role, s, 'session.ended', 'REVOKED', 'revoked', round.at)),
+      ...round.revoked.map((s) => this.event(role, s, 'session.ended', 'REVOKED', 'revoked', round.at, s.revokeReason)),
       ...round.expired.map((s) => this.event(role, s, 'session.ended', 'EXPIRED', 'expired', round.at)),
     ]);
     return round.outcome;
@@ -255,12 +255,13 @@ export class RevocationApplier {
     state: string,
     reason: string,
     at: Date,
+    revokeReason?: string | null,
   ): PushEvent {
     return sessionEvent(
       type,
       { tenantId: role.tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id },
       state,
-      { reason },
+      revokeReason ? { reason, revokeReason } : { reason },
       at,
     );
   }

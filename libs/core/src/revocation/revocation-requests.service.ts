@@ -65,36 +65,40 @@ export class RevocationRequestsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Every live session of the lab, denied with one lab-wide statement. */
-  revokeLab(scope: TenantScope, labId: string): Promise<RevocationResult> {
+  /**
+   * Every live session of the lab, denied with one lab-wide statement. `reason` (optional, validated by the
+   * caller) is the instructor's own words: stored with each session, in the audit row and told to the students.
+   */
+  revokeLab(scope: TenantScope, labId: string, reason?: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
       await this.lockLabs(scope, [labId], tx);
-      const outcome = await this.revoke(scope, { labId }, 'lab', 'revoked', tx);
-      await this.record(tx, scope, 'lab.revoked', 'lab', labId, outcome);
+      const outcome = await this.revoke(scope, { labId }, 'lab', 'revoked', tx, reason);
+      await this.record(tx, scope, 'lab.revoked', 'lab', labId, outcome, reasonOf(reason));
       return outcome;
     });
   }
 
   /** One session, and the successor a renewal may already have created for it. */
-  revokeSession(scope: TenantScope, labId: string, sessionId: string): Promise<RevocationResult> {
+  revokeSession(scope: TenantScope, labId: string, sessionId: string, reason?: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
       await this.lockLabs(scope, [labId], tx);
       const session = await this.sessions.findInLab(scope, labId, sessionId, tx);
       if (!session) throw new NotFoundError('Session not found.');
-      const outcome = await this.revoke(scope, { labId, sessionOrSuccessorOf: sessionId }, 'sessions', 'revoked', tx);
-      await this.record(tx, scope, 'session.revoked', 'session', sessionId, outcome);
+      const selector = { labId, sessionOrSuccessorOf: sessionId };
+      const outcome = await this.revoke(scope, selector, 'sessions', 'revoked', tx, reason);
+      await this.record(tx, scope, 'session.revoked', 'session', sessionId, outcome, reasonOf(reason));
       return outcome;
     });
   }
 
   /** The student's live sessions in every lab. */
-  revokeStudent(scope: TenantScope, studentId: string): Promise<RevocationResult> {
+  revokeStudent(scope: TenantScope, studentId: string, reason?: string): Promise<RevocationResult> {
     return this.run(async (tx) => {
       if (!(await this.sessions.studentExists(scope, studentId, tx))) throw new NotFoundError('Student not found.');
       const labIds = await this.sessions.labIdsOf(scope, { studentId }, tx);
       await this.lockLabs(scope, labIds, tx);
-      const outcome = await this.revoke(scope, { studentId }, 'sessions', 'revoked', tx);
-      await this.record(tx, scope, 'student.revoked', 'student', studentId, outcome);
+      const outcome = await this.revoke(scope, { studentId }, 'sessions', 'revoked', tx, reason);
+      await this.record(tx, scope, 'student.revoked', 'student', studentId, outcome, reasonOf(reason));
       return outcome;
     });
   }
@@ -163,14 +167,21 @@ export class RevocationRequestsService {
     await this.push.publish([accessEndedEvent(tenantId, studentId, 'enrollment.access-link-reissued')]);
   }
 
-  private async revoke(scope: TenantScope, selector: SessionSelector, kind: RevokeScope, reason: string, tx: Tx) {
+  private async revoke(
+    scope: TenantScope,
+    selector: SessionSelector,
+    kind: RevokeScope,
+    reason: string,
+    tx: Tx,
+    revokeReason?: string,
+  ) {
     return revokeLiveSessions(
       { sessions: this.sessions, entries: this.entries },
       scope,
       selector,
       kind,
       reason,
-      await this.options(tx),
+      { ...(await this.options(tx)), revokeReason: revokeReason ?? null },
       tx,
     );
   }
@@ -235,5 +246,8 @@ export class RevocationRequestsService {
     );
   }
 }
+
+/** The instructor's reason in the audit row of a revocation, when they gave one. */
+const reasonOf = (reason: string | undefined): Record<string, unknown> => (reason ? { reason } : {});
 
 const emptyOutcome = (): RevokeOutcome => ({ revoked: 0, revoking: 0, roles: [], events: [] });

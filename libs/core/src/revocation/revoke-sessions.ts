@@ -32,6 +32,11 @@ export interface RevokeOptions {
   marginMs: number;
   /** The revocation instant, by the database's clock. */
   now: Date;
+  /**
+   * The instructor's own words, stored with each session and told to the student (text only: it changes nothing
+   * about what is denied or when).
+   */
+  revokeReason?: string | null;
 }
 
 /**
@@ -55,32 +60,33 @@ export async function revokeLiveSessions(
   selector: SessionSelector,
   scope: RevokeScope,
   reason: string,
-  { marginMs, now }: RevokeOptions,
+  { marginMs, now, revokeReason = null }: RevokeOptions,
   tx: Tx,
 ): Promise<RevokeOutcome> {
   const { tenantId } = tenant;
   const ids = await sessions.liveIds(tenant, selector, tx);
   if (ids.length === 0) return { revoked: 0, revoking: 0, roles: [], events: [] };
 
-  await sessions.endUnissued(tenant, ids, now, tx);
-  await sessions.markRevoking(tenant, ids, now, tx);
+  await sessions.endUnissued(tenant, ids, now, revokeReason, tx);
+  await sessions.markRevoking(tenant, ids, now, revokeReason, tx);
   const ended = await sessions.revokedAt(tenant, ids, now, tx);
 
   const events: PushEvent[] = [];
   const roles = new Map<string, RoleRef>();
   const labCover = new Map<string, { labId: string; role: RoleRef; coversUntil: Date }>();
   const deniesBefore = new Date(now.getTime() + marginMs);
+  const told: Record<string, string> = revokeReason ? { revokeReason } : {};
   for (const s of ended) {
     const subject = { tenantId, labId: s.labId, studentId: s.studentId, sessionId: s.id };
     if (s.state === 'REVOKED') {
-      events.push(sessionEvent('session.ended', subject, 'REVOKED', { reason, issued: false }, now));
+      events.push(sessionEvent('session.ended', subject, 'REVOKED', { reason, issued: false, ...told }, now));
       continue;
     }
     if (s.state !== 'REVOKING' || !s.expiresAt) continue;
     const role = issuedOn(tenantId, s);
     const roleKey = `${role.connectionId}|${role.roleArn}`;
     roles.set(roleKey, role);
-    events.push(sessionEvent('session.revoking', subject, 'REVOKING', { reason }, now));
+    events.push(sessionEvent('session.revoking', subject, 'REVOKING', { reason, ...told }, now));
     const insideMargin = !s.issuedAt || s.issuedAt.getTime() >= now.getTime() - marginMs;
     if (scope === 'lab') {
       const key = `${s.labId}|${roleKey}`;

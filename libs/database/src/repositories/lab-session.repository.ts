@@ -312,19 +312,26 @@ export class LabSessionRepository {
     return live.map((s) => s.id);
   }
 
-  /** PENDING/ISSUING → REVOKED at `now`: never issued, nothing to deny. */
-  async endUnissued(scope: TenantScope, ids: string[], now: Date, tx: Tx): Promise<void> {
+  /** PENDING/ISSUING → REVOKED at `now`: never issued, nothing to deny. `revokeReason`: the instructor's words, if any. */
+  async endUnissued(scope: TenantScope, ids: string[], now: Date, revokeReason: string | null, tx: Tx): Promise<void> {
     await clientOf(this.prisma, tx).labSession.updateMany({
       where: { tenantId: scope.tenantId, id: { in: ids }, state: { in: ['PENDING', 'ISSUING'] } },
-      data: { state: 'REVOKED', revokeRequestedAt: now, endedAt: now, failureCode: null, failureReason: null },
+      data: {
+        state: 'REVOKED',
+        revokeRequestedAt: now,
+        revokeReason,
+        endedAt: now,
+        failureCode: null,
+        failureReason: null,
+      },
     });
   }
 
   /** ACTIVE → REVOKING at `now`, until IAM has accepted the deny. */
-  async markRevoking(scope: TenantScope, ids: string[], now: Date, tx: Tx): Promise<void> {
+  async markRevoking(scope: TenantScope, ids: string[], now: Date, revokeReason: string | null, tx: Tx): Promise<void> {
     await clientOf(this.prisma, tx).labSession.updateMany({
       where: { tenantId: scope.tenantId, id: { in: ids }, state: 'ACTIVE' },
-      data: { state: 'REVOKING', revokeRequestedAt: now },
+      data: { state: 'REVOKING', revokeRequestedAt: now, revokeReason },
     });
   }
 
@@ -400,7 +407,7 @@ export class LabSessionRepository {
         ],
         ...(expiredBy ? { expiresAt: { lte: expiredBy } } : {}),
       },
-      select: { id: true, labId: true, studentId: true, failureCode: true },
+      select: { id: true, labId: true, studentId: true, failureCode: true, revokeReason: true },
     });
   }
 
@@ -641,6 +648,8 @@ export interface CoveredSession {
   labId: string;
   studentId: string;
   failureCode: string | null;
+  /** The instructor's reason for the revocation, if they gave one. */
+  revokeReason: string | null;
 }
 
 export interface StreamCredentialsQuery {
@@ -678,6 +687,7 @@ const SAFE_FIELDS = {
   predecessorId: true,
   failureCode: true,
   failureReason: true,
+  revokeReason: true,
   accessKeyId: true,
   assumedRoleArn: true,
   attempts: true,

@@ -40,6 +40,12 @@ export class LabSessionDto {
     string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'AWS error message when FAILED.' }) failureReason!:
     string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: "The instructor's reason when the session was revoked with one.",
+  })
+  revokeReason!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'The temporary access key id (not a secret).' })
   accessKeyId!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) assumedRoleArn!: string | null;

@@ -83,6 +83,12 @@ export class StudentLabDto {
   failureCode!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: "AWS's message when issuing failed." })
   failureReason!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: "The instructor's reason when they revoked this session with one (plain text).",
+  })
+  revokeReason!: string | null;
 }
 
 export class StudentSessionDto {
