@@ -57,40 +57,48 @@ describe('bad input never reaches a 5xx (every route of the OpenAPI document)', 
     );
   const tokenFor = (path: string) => (path.startsWith('/v1/me') ? room.students[0].token : room.ownerToken);
 
-  it('answers malformed bodies with a problem+json 4xx', async () => {
-    const failures: string[] = [];
-    for (const [path, ops] of Object.entries(paths)) {
-      for (const [method, op] of Object.entries(ops)) {
-        if (!op.requestBody || path.includes('/csv')) continue;
-        // An empty object is a valid "change nothing" for a PATCH.
-        for (const body of BAD_BODIES.filter((b) => !(method === 'patch' && JSON.stringify(b) === '{}'))) {
-          const res = await api.http[method as 'post'](url(path))
-            .set(bearer(tokenFor(path)))
-            .set('content-type', 'application/json')
-            .send(JSON.stringify(body));
-          if (res.status >= 500 || res.status < 400)
-            failures.push(`${method.toUpperCase()} ${path} ${JSON.stringify(body).slice(0, 40)} → ${res.status}`);
-          else if (!String(res.headers['content-type']).startsWith('application/problem+json'))
-            failures.push(`${method.toUpperCase()} ${path} → not problem+json`);
+  it(
+    'answers malformed bodies with a problem+json 4xx',
+    async () => {
+      const failures: string[] = [];
+      for (const [path, ops] of Object.entries(paths)) {
+        for (const [method, op] of Object.entries(ops)) {
+          if (!op.requestBody || path.includes('/csv')) continue;
+          // An empty object is a valid "change nothing" for a PATCH.
+          for (const body of BAD_BODIES.filter((b) => !(method === 'patch' && JSON.stringify(b) === '{}'))) {
+            const res = await api.http[method as 'post'](url(path))
+              .set(bearer(tokenFor(path)))
+              .set('content-type', 'application/json')
+              .send(JSON.stringify(body));
+            if (res.status >= 500 || res.status < 400)
+              failures.push(`${method.toUpperCase()} ${path} ${JSON.stringify(body).slice(0, 40)} → ${res.status}`);
+            else if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+              failures.push(`${method.toUpperCase()} ${path} → not problem+json`);
+          }
         }
       }
-    }
-    expect(failures).toEqual([]);
-  }, WALK_TIMEOUT_MS);
+      expect(failures).toEqual([]);
+    },
+    WALK_TIMEOUT_MS,
+  );
 
-  it('answers malformed query strings and ids without a 5xx', async () => {
-    const failures: string[] = [];
-    for (const [path, ops] of Object.entries(paths)) {
-      if (!ops.get || path.endsWith('/events') || path.endsWith('/console')) continue;
-      for (const query of BAD_QUERIES) {
-        const res = await api.http.get(`${url(path)}?${query}`).set(bearer(tokenFor(path)));
-        if (res.status >= 500) failures.push(`GET ${path}?${query} → ${res.status}`);
+  it(
+    'answers malformed query strings and ids without a 5xx',
+    async () => {
+      const failures: string[] = [];
+      for (const [path, ops] of Object.entries(paths)) {
+        if (!ops.get || path.endsWith('/events') || path.endsWith('/console')) continue;
+        for (const query of BAD_QUERIES) {
+          const res = await api.http.get(`${url(path)}?${query}`).set(bearer(tokenFor(path)));
+          if (res.status >= 500) failures.push(`GET ${path}?${query} → ${res.status}`);
+        }
+        if (path.includes('{')) {
+          const res = await api.http.get(path.replace(/\{\w+\}/g, 'not-a-uuid')).set(bearer(tokenFor(path)));
+          if (res.status !== 400 && res.status !== 404) failures.push(`GET ${path} with a non-UUID id → ${res.status}`);
+        }
       }
-      if (path.includes('{')) {
-        const res = await api.http.get(path.replace(/\{\w+\}/g, 'not-a-uuid')).set(bearer(tokenFor(path)));
-        if (res.status !== 400 && res.status !== 404) failures.push(`GET ${path} with a non-UUID id → ${res.status}`);
-      }
-    }
-    expect(failures).toEqual([]);
-  }, WALK_TIMEOUT_MS);
+      expect(failures).toEqual([]);
+    },
+    WALK_TIMEOUT_MS,
+  );
 });
