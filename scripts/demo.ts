@@ -9,6 +9,14 @@ import { seedDemoClass, type DemoClass, type DemoMode } from './demo/demo-seed';
 const ROOT = join(__dirname, '../..');
 const AWS_LOCAL_PORT = Number(process.env.LABKEYS_DEMO_AWS_PORT ?? 4566);
 const SMTP_PORT = Number(process.env.LABKEYS_DEMO_SMTP_PORT ?? 2525);
+const OIDC_PORT = Number(process.env.LABKEYS_DEMO_OIDC_PORT ?? 4567);
+/** The demo school's sign-in (a local OpenID Connect provider): its users' password and LabKeys' client there. */
+const SCHOOL = {
+  name: 'Demo University',
+  password: 'demo-school',
+  clientId: 'labkeys-demo',
+  clientSecret: 'demo-school-client-secret',
+};
 const MAIL_DIR = join(ROOT, '.labkeys', 'mail');
 // aws-local's admin user is AWS's documented example key pair: the school's administrator in the demo, and
 // LabKeys' own identity only in assumeRole mode (LABKEYS_DEMO_MODE=assumeRole).
@@ -28,7 +36,9 @@ function start(name: string, args: string[], env: NodeJS.ProcessEnv): ChildProce
       try {
         if (((JSON.parse(line) as { level?: number }).level ?? 30) >= 50) process.stderr.write(`[${name}] ${line}\n`);
       } catch {
-        if (!line.startsWith('aws-local listening')) process.stderr.write(`[${name}] ${line}\n`);
+        // aws-local's greeting and the local OIDC provider's notices (test-only runtime and storage) are not news here.
+        if (!line.startsWith('aws-local listening') && !line.startsWith('oidc-provider WARNING'))
+          process.stderr.write(`[${name}] ${line}\n`);
       }
     }
   };
@@ -60,7 +70,7 @@ async function waitFor(url: string, what: string, timeoutMs: number): Promise<vo
 async function shutdown(code: number): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
-  process.stderr.write('demo: stopping api, worker and aws-local\n');
+  process.stderr.write('demo: stopping api, worker, aws-local and the school sign-in\n');
   await Promise.all(
     children.map(
       (child) =>
@@ -73,6 +83,63 @@ async function shutdown(code: number): Promise<void> {
     ),
   );
   process.exit(code);
+}
+
+/**
+ * The demo school's own sign-in: a real OpenID Connect provider on this machine (the tests' one, oidc-provider)
+ * with the demo teacher and the first demo student as its users, added to the tenant as its identity provider.
+ */
+async function startSchoolSignIn(
+  demo: DemoClass,
+  env: NodeJS.ProcessEnv,
+): Promise<{ tenantId: string; issuer: string }> {
+  const issuer = `http://127.0.0.1:${OIDC_PORT}`;
+  start('school sign-in', ['scripts/support/local-oidc-provider.mjs'], {
+    PATH: env.PATH,
+    OIDC_PROVIDER_CONFIG: JSON.stringify({
+      port: OIDC_PORT,
+      clients: [
+        {
+          client_id: SCHOOL.clientId,
+          client_secret: SCHOOL.clientSecret,
+          client_name: 'LabKeys demo',
+          redirect_uris: [`${demo.apiUrl}/v1/auth/sso/callback`],
+          post_logout_redirect_uris: [`${demo.apiUrl}/sign-in`],
+        },
+      ],
+      users: [
+        { login: 'teacher', password: SCHOOL.password, email: demo.teacher.email, name: 'Demo Teacher' },
+        { login: 'student01', password: SCHOOL.password, email: demo.student.email, name: 'Student 1' },
+      ],
+    }),
+  });
+  await waitFor(`${issuer}/.well-known/openid-configuration`, 'the school sign-in', 30000);
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${demo.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${demo.ownerToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const fields = { issuer, clientId: SCHOOL.clientId, clientSecret: SCHOOL.clientSecret, allowedDomains: [] };
+  const existing = (
+    await call<{ items: { id: string; displayName: string }[] }>('GET', '/v1/identity-providers')
+  ).items.find((p) => p.displayName === SCHOOL.name);
+  if (existing) await call('PATCH', `/v1/identity-providers/${existing.id}`, fields);
+  else await call('POST', '/v1/identity-providers', { displayName: SCHOOL.name, ...fields });
+  return { tenantId: (await call<{ id: string }>('GET', '/v1/tenant')).id, issuer };
+}
+
+function printSchoolSignIn(demo: DemoClass, school: { tenantId: string; issuer: string }): void {
+  console.log(`
+School sign-in (a local OpenID Connect provider at ${school.issuer}; password "${SCHOOL.password}" for both):
+  instructor:        ${demo.apiUrl}/sign-in?tenant=${school.tenantId}   "Sign in with ${SCHOOL.name}", user teacher
+  student:           ${demo.apiUrl}/student/sso/${school.tenantId}   user student01
+  student, CLI:      npx labkeys login --sso ${demo.apiUrl}/student/sso/${school.tenantId} --profile school
+
+Press Ctrl-C to stop.`);
 }
 
 function printClass(demo: DemoClass, awsUrl: string): void {
@@ -108,9 +175,7 @@ Student, with the labkeys CLI and the AWS CLI (credential_process):
   aws --profile lab --endpoint-url ${awsUrl} sts get-caller-identity
 Email every student a fresh link (replaces the links above), through the demo's SMTP server on port ${SMTP_PORT}:
   curl -s -X POST -H "Authorization: Bearer ${demo.ownerToken}" -H 'content-type: application/json' -d '{"only":"all"}' ${course}/access-links/email
-  ls ${MAIL_DIR}    # the messages, as .eml files
-
-Press Ctrl-C to stop.`);
+  ls ${MAIL_DIR}    # the messages, as .eml files`);
 }
 
 async function main(): Promise<void> {
@@ -142,7 +207,9 @@ async function main(): Promise<void> {
   start('worker', ['dist/apps/worker/src/main.js'], childEnv);
   await waitFor(`${apiUrl}/health`, 'the api', 60000);
   const demo = await seedDemoClass(env.DATABASE_URL, apiUrl, awsUrl, ADMIN, mode);
+  const school = await startSchoolSignIn(demo, childEnv);
   printClass(demo, awsUrl);
+  printSchoolSignIn(demo, school);
 }
 
 function demoMode(): DemoMode {

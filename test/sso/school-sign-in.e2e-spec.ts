@@ -1,7 +1,7 @@
 import { bearer, createTenantWithOwner } from '../support/api';
 import { createClassroom, type Classroom } from '../support/classroom';
 import { eventually } from '../support/processes';
-import { Browser, signInOwnerOf, PASSWORD as DASHBOARD_PASSWORD } from '../identity/support';
+import { Browser, enrolMfa, invite, signInOwnerOf, PASSWORD as DASHBOARD_PASSWORD } from '../identity/support';
 import { addProvider, CLIENT_SECRET, SsoBrowser, startPath, startSsoWorld, type SsoWorld } from './support';
 
 const EXTERNAL_ID = 'school-sso-external-id';
@@ -16,6 +16,7 @@ describe('school sign-in (OpenID Connect) against a real local provider', () => 
   let ownerEmail: string;
   let providerId: string;
   let ownerDashboard: Browser;
+  const memberEmail = `member-${Date.now()}@example.edu`;
 
   beforeAll(async () => {
     // Emails of the people at the provider are only known once the classroom exists: create it first, with its
@@ -41,6 +42,14 @@ describe('school sign-in (OpenID Connect) against a real local provider', () => 
           sub: 'owner-mfa',
           password: 'correct horse battery staple',
           email: ownerEmail,
+          amr: ['pwd', 'mfa'],
+        },
+        { login: 'member', password: 'correct horse battery staple', email: memberEmail, amr: ['pwd'] },
+        {
+          login: 'member-mfa',
+          sub: 'member-mfa',
+          password: 'correct horse battery staple',
+          email: memberEmail,
           amr: ['pwd', 'mfa'],
         },
         { login: 'student', password: 'correct horse battery staple', email: s0.email.toUpperCase() },
@@ -199,6 +208,39 @@ describe('school sign-in (OpenID Connect) against a real local provider', () => 
       .set(bearer(room.ownerToken))
       .send({ mfaRequired: false, trustProviderMfa: false })
       .expect(200);
+  });
+
+  it('asks an instructor who has TOTP for a code after the school sign-in, unless the tenant trusts the school’s MFA', async () => {
+    const { api } = world;
+    const dashboard = new Browser(api);
+    const accepted = await dashboard.post('/v1/auth/invitations/accept', {
+      token: await invite(api, room.ownerToken, memberEmail),
+      password: DASHBOARD_PASSWORD,
+    });
+    expect(accepted.status).toBe(200);
+    const { app } = await enrolMfa(dashboard);
+    const signIn = async (login: string) => {
+      const browser = new SsoBrowser(world.baseUrl);
+      expect((await browser.signIn(startPath(room.tenantId, providerId, 'instructor'), { login })).location).toBe('/');
+      const cookie = `lk_session=${browser.cookie('lk_session')}`;
+      return { cookie, session: (await api.http.get('/v1/auth/session').set('cookie', cookie).expect(200)).body };
+    };
+    const untrusted = await signIn('member-mfa');
+    expect(untrusted.session.state).toBe('mfa-required');
+    await api.http.get('/v1/courses').set('cookie', untrusted.cookie).expect(403);
+    const verified = await api.http
+      .post('/v1/auth/mfa/verify')
+      .set('cookie', untrusted.cookie)
+      .set('x-csrf-token', untrusted.session.csrfToken)
+      .set('origin', world.baseUrl)
+      .send({ code: await app.code() })
+      .expect(200);
+    expect(verified.body.state).toBe('signed-in');
+
+    await api.http.patch('/v1/tenant').set(bearer(room.ownerToken)).send({ trustProviderMfa: true }).expect(200);
+    expect((await signIn('member-mfa')).session.state).toBe('signed-in');
+    expect((await signIn('member')).session.state).toBe('mfa-required');
+    await api.http.patch('/v1/tenant').set(bearer(room.ownerToken)).send({ trustProviderMfa: false }).expect(200);
   });
 
   it('turns password sign-in off (owner admitted by a provider) and then refuses passwords in plain words', async () => {
@@ -401,8 +443,14 @@ describe('school sign-in (OpenID Connect) against a real local provider', () => 
     expect((await api.http.get('/v1/identity-providers').set(bearer(room.ownerToken))).status).toBe(200);
   });
 
-  it('never writes the client secret to the logs', () => {
+  it('never writes the client secret, an authorization code or a state to the logs', () => {
     expect(world.api.logs.lines.length).toBeGreaterThan(10);
     expect(world.api.logs.text).not.toContain(CLIENT_SECRET);
+    const callbacks = world.api.logs.lines.filter((line) => line.includes('/v1/auth/sso/callback?'));
+    expect(callbacks.length).toBeGreaterThan(0);
+    for (const line of callbacks) {
+      expect(line).not.toMatch(/[?&]code=(?!\[redacted\])/);
+      expect(line).not.toMatch(/[?&]state=(?!\[redacted\])/);
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface TestOidcUser {
   name?: string;
   /** Authentication methods the provider asserts (`amr`), e.g. ['pwd', 'mfa']. */
   amr?: string[];
-  /** Makes the provider send a signed but wrong ID token for this user (see oidc-provider.mjs). */
+  /** Makes the provider send a signed but wrong ID token for this user (see scripts/support/local-oidc-provider.mjs). */
   misbehave?: 'nonce' | 'audience' | 'expired';
   claims?: Record<string, unknown>;
 }
@@ -38,9 +38,9 @@ export async function startOidcProvider(config: {
   users: TestOidcUser[];
   port?: number;
 }): Promise<TestOidcProvider> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'test/support/oidc-provider.mjs')], {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'scripts/support/local-oidc-provider.mjs')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, OIDC_PROVIDER_CONFIG: JSON.stringify(config) },
+    env: { PATH: process.env.PATH, OIDC_PROVIDER_CONFIG: JSON.stringify(config), OIDC_PROVIDER_EXIT_WITH_STDIN: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

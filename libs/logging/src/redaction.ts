@@ -28,11 +28,11 @@ export const REDACT_PATHS = [
 
 export const REDACTED = '[redacted]';
 
-// LabKeys tokens (lk_/lks_ + 43 base64url chars) and bearer values in free text.
-const TOKEN_PATTERN = /\b(lks?_)[A-Za-z0-9_-]{16,}/g;
+// LabKeys tokens (lk_/lks_/lkc_ + 43 base64url chars) and bearer values in free text.
+const TOKEN_PATTERN = /\b(lk[sc]?_)[A-Za-z0-9_-]{16,}/g;
 const BEARER_PATTERN = /(bearer\s+)[^\s"',;]+/gi;
 const QUERY_SECRET_PATTERN =
-  /([?&](?:token|access_token|SigninToken|Session|X-Amz-Security-Token|X-Amz-Signature)=)[^&#\s"]*/gi;
+  /([?&](?:token|access_token|id_token|code|state|challenge|SigninToken|Session|X-Amz-Security-Token|X-Amz-Signature)=)[^&#\s"]*/gi;
 
 export function scrubSecrets(text: string): string {
   return text

@@ -164,6 +164,8 @@ export class SsoFlowService {
       cliChallenge: cli.cliChallenge,
       lifetimeMs: SSO_ATTEMPT_LIFETIME_MS,
     });
+    // Each start clears a few attempts past their end, so abandoned sign-ins do not pile up (bounded work).
+    await this.attempts.systemPruneExpired(20);
     return { authorizationUrl: request.url, browserSecret };
   }
 

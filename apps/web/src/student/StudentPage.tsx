@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiProblem, asProblem } from '../api/problem';
 import { CopyButton } from '../components/CopyButton';
-import { Logo } from '../components/Logo';
 import {
   FORMATS,
   PROFILE_FORMATS,
@@ -13,6 +12,7 @@ import {
 } from './studentApi';
 import { formatRemaining, useNow } from '../countdown';
 import { useStudentStream, type StudentEvent } from './useStudentStream';
+import { StudentHeader } from './StudentHeader';
 import './student.css';
 
 const FORMAT_KEY = 'labkeys.student.format';
@@ -119,13 +119,7 @@ export function StudentPage() {
 
   return (
     <>
-      <a className="skip" href="#main">
-        Skip to content
-      </a>
-      <header className="top">
-        <div className="brand">
-          <Logo /> LabKeys <span className="tenant">Your lab access</span>
-        </div>
+      <StudentHeader>
         {((phase.kind === 'in' && phase.me.via === 'cookie') || phase.kind === 'choose') && (
           <div className="who">
             <button type="button" onClick={() => void signOut()}>
@@ -133,7 +127,7 @@ export function StudentPage() {
             </button>
           </div>
         )}
-      </header>
+      </StudentHeader>
       <main id="main" className="student">
         {phase.kind === 'loading' && <p role="status">Loading your lab access…</p>}
         {phase.kind === 'error' && (

@@ -3,8 +3,8 @@ import { useEffect } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { sso } from '../api/auth';
 import { asProblem } from '../api/problem';
-import { Logo } from '../components/Logo';
 import { SsoButtons, SsoProblem } from '../pages/SignIn';
+import { StudentHeader } from './StudentHeader';
 import './student.css';
 
 /**
@@ -24,14 +24,7 @@ export function StudentSsoPage() {
   }, [options.data]);
   return (
     <>
-      <a className="skip" href="#main">
-        Skip to content
-      </a>
-      <header className="top">
-        <div className="brand">
-          <Logo /> LabKeys <span className="tenant">Your lab access</span>
-        </div>
-      </header>
+      <StudentHeader />
       <main id="main" className="student">
         <section className="card" aria-labelledby="sso-title">
           <h1 id="sso-title">

@@ -95,8 +95,10 @@ export class SsoAttemptRepository {
     return rows[0] ?? null;
   }
 
-  /** Removes attempts past their end (finished ones have no use either once their end has passed). */
-  async systemPruneExpired(): Promise<number> {
-    return this.prisma.$executeRaw`DELETE FROM sso_attempts WHERE expires_at <= now()`;
+  /** Removes up to `limit` attempts past their end (finished or not, they have no use then), across tenants. */
+  async systemPruneExpired(limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM sso_attempts
+       WHERE id IN (SELECT id FROM sso_attempts WHERE expires_at <= now() ORDER BY expires_at LIMIT ${limit})`;
   }
 }

@@ -1,7 +1,8 @@
-// A real OpenID Connect provider for the tests and the demo: `oidc-provider` (ESM-only, so its own Node process),
-// configured by its caller through OIDC_PROVIDER_CONFIG (JSON): clients, and users with passwords. Logging in goes
+// A real OpenID Connect provider on this machine, for the tests and the demo (npm run demo): `oidc-provider`
+// (ESM-only, so its own Node process), configured by its caller through OIDC_PROVIDER_CONFIG (JSON): clients, and users with passwords. Logging in goes
 // through its own HTML login and consent forms, as a school's provider would. Prints one JSON line
-// `{"issuer": "http://127.0.0.1:<port>"}` on stdout once it listens; stops on SIGTERM or when stdin closes.
+// `{"issuer": "http://127.0.0.1:<port>"}` on stdout once it listens; stops on SIGTERM (or when stdin closes, with
+// OIDC_PROVIDER_EXIT_WITH_STDIN=1).
 //
 // A user may carry `misbehave` to make the provider send a correctly signed but wrong ID token, for the relying
 // party's refusals: "nonce" (another nonce), "audience" (issued to another client), "expired" (expired two
@@ -167,5 +168,8 @@ process.stdout.write(`${JSON.stringify({ issuer })}\n`);
 const stop = () => server.close(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+// Started by a test with stdin piped: stops when the test process goes away, even without a signal.
+if (process.env.OIDC_PROVIDER_EXIT_WITH_STDIN === '1') {
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}
