@@ -1,10 +1,5 @@
 import { ConflictException, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
-import {
-  InstructorCredentialRepository,
-  tenantScopeOf,
-  WebSessionRepository,
-  type SignInCandidate,
-} from '@labkeys/database';
+import { InstructorCredentialRepository, tenantScopeOf, type SignInCandidate } from '@labkeys/database';
 import { AttemptLimiter, type AttemptBucket } from './attempt-limiter';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher } from './passwords';
@@ -27,7 +22,6 @@ export interface SignInInput {
 export class SignInService {
   constructor(
     private readonly credentials: InstructorCredentialRepository,
-    private readonly webSessions: WebSessionRepository,
     private readonly passwords: PasswordHasher,
     private readonly limiter: AttemptLimiter,
     private readonly sessions: WebSessions,
@@ -63,13 +57,7 @@ export class SignInService {
     }
     const [match] = matches;
     const scope = tenantScopeOf(match.tenantId);
-    if (previousCookie) {
-      const previous = await this.sessions.open(previousCookie);
-      if (previous) await this.sessions.end(previous);
-    }
-    await this.webSessions.pruneEndedOf(scope, match.instructorId);
-    const raw = await this.sessions.start(scope, match.instructorId, { mfaVerified: false });
-    const session = await this.sessions.require(raw);
+    const session = await this.sessions.signIn(scope, match.instructorId, previousCookie, { mfaVerified: false });
     await this.audit.recordAs(match.instructorId, scope, {
       action: 'instructor.signed-in',
       subjectType: 'instructor',

@@ -61,6 +61,24 @@ export class WebSessions {
     return raw;
   }
 
+  /**
+   * The session a sign-in opens, by password or through the school: whatever id the browser held before ends
+   * (a known id is worth nothing after sign-in), and the instructor's ended rows are pruned.
+   */
+  async signIn(
+    scope: TenantScope,
+    instructorId: string,
+    previousCookie: string | undefined,
+    options: { mfaVerified: boolean; ssoProviderId?: string | null },
+  ): Promise<CurrentSession> {
+    if (previousCookie) {
+      const previous = await this.open(previousCookie);
+      if (previous) await this.end(previous);
+    }
+    await this.sessions.pruneEndedOf(scope, instructorId);
+    return this.require(await this.start(scope, instructorId, options));
+  }
+
   /** Replaces the session with a new id (its absolute end kept), so an id known before is worth nothing after. */
   async rotate(current: CurrentSession, options: { mfaVerified: boolean }): Promise<CurrentSession> {
     const scope = scopeOf(current.live);
