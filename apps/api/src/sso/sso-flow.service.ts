@@ -7,7 +7,6 @@ import {
   StudentRepository,
   tenantScopeOf,
   TenantRepository,
-  WebSessionRepository,
   type ClaimedSsoAttempt,
   type IdentityProvider,
   type JsonInput,
@@ -55,7 +54,7 @@ export class SsoFailure extends Error {
   }
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+/** The PKCE S256 form the CLI's challenge was sent in. */
 const b64urlSha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 
 /**
@@ -74,7 +73,6 @@ export class SsoFlowService {
     private readonly instructors: InstructorRepository,
     private readonly students: StudentRepository,
     private readonly tenants: TenantRepository,
-    private readonly webSessionRows: WebSessionRepository,
     private readonly webSessions: WebSessions,
     private readonly studentSessions: StudentSsoSessions,
     private readonly identityProviders: IdentityProvidersService,
@@ -154,8 +152,8 @@ export class SsoFlowService {
     const browserSecret = existingBrowserSecret ?? randomBytes(32).toString('base64url');
     await this.attempts.create(scope, {
       providerId: provider.id,
-      stateHash: sha256(request.state),
-      browserHash: sha256(browserSecret),
+      stateHash: hashToken(request.state),
+      browserHash: hashToken(browserSecret),
       nonce: request.nonce,
       codeVerifier: request.codeVerifier,
       purpose,
@@ -182,7 +180,7 @@ export class SsoFlowService {
     const unknown = (refusal: SsoRefusal) => new SsoFailure(refusal, `/sign-in?${problemQuery(refusal)}`);
     if (!query.state)
       throw unknown(new SsoRefusal('attempt_unknown', 'The school sign-in came back without its state: start again.'));
-    const attempt = await this.attempts.systemClaim(sha256(query.state));
+    const attempt = await this.attempts.systemClaim(hashToken(query.state));
     if (!attempt) {
       throw unknown(
         new SsoRefusal(
@@ -198,7 +196,7 @@ export class SsoFlowService {
         this.problemPath(attempt.purpose, attempt.tenantId, attempt.providerId, attempt.loopbackPort, refusal),
       );
     try {
-      if (!browserSecret || !constantTimeEqual(sha256(browserSecret), attempt.browserHash)) {
+      if (!browserSecret || !constantTimeEqual(hashToken(browserSecret), attempt.browserHash)) {
         throw new SsoRefusal(
           'browser_mismatch',
           'This sign-in was started in another browser (or its cookie was lost): start again in this one.',
@@ -281,13 +279,10 @@ export class SsoFlowService {
       const tenant = await this.tenants.find(scope);
       const providerMfa = Array.isArray(claims.amr) && claims.amr.includes('mfa');
       const mfaVerified = Boolean(tenant?.trustProviderMfa && providerMfa);
-      if (previousInstructorCookie) {
-        const previous = await this.webSessions.open(previousInstructorCookie);
-        if (previous) await this.webSessions.end(previous);
-      }
-      await this.webSessionRows.pruneEndedOf(scope, instructor.id);
-      const raw = await this.webSessions.start(scope, instructor.id, { mfaVerified, ssoProviderId: provider.id });
-      const session = await this.webSessions.require(raw);
+      const session = await this.webSessions.signIn(scope, instructor.id, previousInstructorCookie, {
+        mfaVerified,
+        ssoProviderId: provider.id,
+      });
       await this.audit.recordAs(instructor.id, scope, {
         action: 'instructor.signed-in',
         subjectType: 'instructor',
@@ -298,7 +293,9 @@ export class SsoFlowService {
     }
     const student = await this.students.findActiveByEmail(scope, email);
     const enrollments = student ? await this.studentSessions.currentEnrollments(scope, student.id) : [];
-    if (!student || enrollments.length === 0) throw new SsoRefusal('no_enrollment', NO_ENROLLMENT);
+    if (!student || enrollments.length === 0)
+      // Which account the school signed in is the likeliest thing to be wrong (a private address), so say it.
+      throw new SsoRefusal('no_enrollment', `${email} is in no current course at this school: ask your instructor.`);
     if (attempt.purpose === 'STUDENT_CLI') {
       const code = randomBytes(32).toString('base64url');
       await this.attempts.completeForCli(scope, attempt.id, {
