@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClassProgressHub } from './class-progress';
 import { ConsoleLinkController } from './console-link.controller';
 import { ConsoleLinks } from './console-links';
 import { StudentController } from './student.controller';
@@ -8,7 +9,7 @@ import { StudentWebSessions } from './student-web-sessions.service';
 /** The student's own API under /v1/me (page session, credentials, console links, event stream); the page itself is the web app's. */
 @Module({
   controllers: [StudentController, ConsoleLinkController],
-  providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions],
+  providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions, ClassProgressHub],
   exports: [StudentWebSessions],
 })
 export class MeModule {}
