@@ -126,6 +126,8 @@ export class ClassProgressFeed {
     const waiting = new Set(
       await this.sessions.waitingLabsOfStudent(this.me.scope, this.me.studentId, this.me.courseId),
     );
+    // Closed meanwhile: its cleanup has run, so nothing may be watched for it any more.
+    if (this.stream.closed) return [];
     for (const [labId, stop] of this.watching)
       if (!waiting.has(labId)) {
         stop();
