@@ -64,6 +64,32 @@ describe('faults, counters and admin endpoints', () => {
     expect(me.Account).toBe('123456789012');
   });
 
+  it('throttles the STS calls of chosen role session names only, always, until cleared', async () => {
+    const named = (name: string) =>
+      stsClient(aws)
+        .send(new AssumeRoleCommand({ RoleArn: LAB_ROLE_ARN, RoleSessionName: name, ExternalId: EXTERNAL_ID }))
+        .then(
+          () => 'ok',
+          (e: unknown) => codeOf(e),
+        );
+    const put = await fetch(`${aws.url}/_aws-local/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ throttleRoleSessionNames: ['lk-ada-'] }),
+    });
+    expect(await put.json()).toMatchObject({ throttleRoleSessionNames: ['lk-ada-'], throttleRate: 0 });
+    expect(await named('lk-ada-0190a000')).toBe('Throttling');
+    expect(await named('lk-ada-0190a001')).toBe('Throttling');
+    expect(await named('lk-grace-0190a000')).toBe('ok');
+    expect((await stsClient(aws).send(new GetCallerIdentityCommand({}))).Account).toBe('123456789012');
+    aws.setFaults({ throttleRoleSessionNames: [] });
+    expect(await named('lk-ada-0190a000')).toBe('ok');
+    const bad = await fetch(`${aws.url}/_aws-local/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ throttleRoleSessionNames: [''] }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('draws the same faults for the same seed', async () => {
     aws.setFaults({ throttleRate: 0.5, seed: 42 });
     const first = await outcomes(aws, 12);

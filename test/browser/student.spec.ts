@@ -43,6 +43,8 @@ test.beforeAll(async () => {
     // Renewals come from each session's own renewal job only, a minute after it was issued.
     SWEEP_INTERVAL_SECONDS: '3600',
     API_RATE_LIMIT_PER_MINUTE: '100000',
+    // A student held back by aws-local (step 8) is retried for about two minutes before it would fail.
+    ISSUE_MAX_ATTEMPTS: '10',
   });
   const aws = start('student-aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(awsPort)], env);
   await waitFor(`${awsUrl}/_aws-local/health`, aws, 'aws-local');
@@ -94,11 +96,69 @@ async function callerArn(vars: Record<string, string>): Promise<string> {
   }
 }
 
-const owner = (method: string, path: string) =>
+const owner = (method: string, path: string, body?: unknown) =>
   fetch(`${stack.apiUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${demo.ownerToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
+
+/** aws-local throttles the STS calls of these role session name prefixes (none: everyone is let through). */
+async function throttleSessionNames(prefixes: string[]): Promise<void> {
+  const res = await fetch(`${stack.awsUrl}/_aws-local/faults`, {
+    method: 'PUT',
+    body: JSON.stringify({ throttleRoleSessionNames: prefixes }),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** What PowerShell sets from `$Env:NAME = 'value'` (or "value") lines; anything else on a line is refused. */
+function powershellVars(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^\$Env:([A-Za-z_][A-Za-z0-9_]*) = (?:'((?:[^']|'')*)'|"([^"`$]*)")$/.exec(line);
+    if (!m) throw new Error(`not a PowerShell assignment: ${line}`);
+    vars[m[1]] = m[2] !== undefined ? m[2].replace(/''/g, "'") : m[3];
+  }
+  return vars;
+}
+
+/** What cmd sets from `set "NAME=value"` lines. */
+function cmdVars(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('rem ')) continue;
+    const m = /^set "([A-Za-z_][A-Za-z0-9_]*)=([^"]*)"$/.exec(line);
+    if (!m) throw new Error(`not a cmd assignment: ${line}`);
+    vars[m[1]] = m[2].replace(/%%/g, '%');
+  }
+  return vars;
+}
+
+/** The key = value lines of an INI section. */
+function iniSection(text: string, section: string): Record<string, string> {
+  const lines = text.split(/\r?\n/);
+  const start = lines.indexOf(`[${section}]`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const out: Record<string, string> = {};
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('[')) break;
+    const m = /^([a-z_]+) = (.*)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+const FORMAT_LABELS = {
+  env: 'bash / zsh',
+  fish: 'fish',
+  powershell: 'PowerShell',
+  cmd: 'Windows cmd',
+  credentials: '~/.aws/credentials',
+  config: '~/.aws/config',
+  json: 'JSON',
+} as const;
 
 const shownCredentials = (page: Page) => page.locator('pre[aria-label^="credentials as"]');
 
@@ -147,6 +207,46 @@ test('a student from the access link to a revoked lab, signed out at the end', a
   expect(copied).toBe(await shownCredentials(page).textContent());
   const vars = exportsOf(copied);
   expect(await callerArn(vars)).toMatch(/^arn:aws:sts::123456789012:assumed-role\//);
+
+  // Each format with its own copy button, read back from the clipboard: what was copied is what is shown.
+  const copiedAs: Partial<Record<keyof typeof FORMAT_LABELS, string>> = {};
+  for (const [id, label] of Object.entries(FORMAT_LABELS) as [keyof typeof FORMAT_LABELS, string][]) {
+    await page.getByRole('radio', { name: label, exact: true }).check();
+    await expect(shownCredentials(page)).toHaveAttribute('data-format', id);
+    await expect(shownCredentials(page)).not.toHaveText('Loading…');
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await page.getByRole('button', { name: `Copy ${label}`, exact: true }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).not.toBe('');
+    copiedAs[id] = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copiedAs[id]).toBe(await shownCredentials(page).textContent());
+  }
+  const json = JSON.parse(copiedAs.json!) as {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    region: string;
+  };
+  const keys = {
+    AWS_ACCESS_KEY_ID: json.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: json.secretAccessKey,
+    AWS_SESSION_TOKEN: json.sessionToken,
+  };
+  expect(json.accessKeyId).toBe(vars.AWS_ACCESS_KEY_ID);
+  expect(exportsOf(copiedAs.env!)).toMatchObject(keys);
+  // PowerShell and cmd, parsed as those shells would: the three variables are the keys shown.
+  expect(powershellVars(copiedAs.powershell!)).toMatchObject(keys);
+  expect(cmdVars(copiedAs.cmd!)).toMatchObject(keys);
+  for (const value of Object.values(keys)) expect(copiedAs.fish).toContain(value);
+  expect(iniSection(copiedAs.credentials!, 'lab')).toMatchObject({
+    aws_access_key_id: json.accessKeyId,
+    aws_secret_access_key: json.secretAccessKey,
+    aws_session_token: json.sessionToken,
+    region: json.region,
+  });
+  expect(iniSection(copiedAs.config!, 'profile lab').credential_process).toBe(
+    'labkeys credential-process --profile lab',
+  );
+  await page.getByRole('radio', { name: 'bash / zsh' }).check();
   await page.getByRole('radio', { name: '~/.aws/config' }).check();
   await expect(shownCredentials(page)).toContainText('credential_process = labkeys credential-process --profile lab');
   await look(page, 'student-config-format', testInfo);
@@ -188,15 +288,59 @@ test('a student from the access link to a revoked lab, signed out at the end', a
   await expect(page.getByText('Live updates on')).toBeVisible({ timeout: 60_000 });
   restarting = false;
 
-  // 7. The instructor revokes the lab: the page shows it ended, without a reload.
-  expect((await owner('POST', `/v1/labs/${demo.labId}/revoke`)).status).toBe(202);
+  // 7. The instructor revokes the lab with a reason: the page shows it ended and why, as text, without a reload.
+  const reason = 'Lab 1 is over <b>for today</b> — see you on Thursday!';
+  expect((await owner('POST', `/v1/labs/${demo.labId}/revoke`, { reason })).status).toBe(202);
   await expect(lab).toHaveAttribute('data-state', 'revoked');
-  await expect(lab).toContainText('Ended: your instructor ended your access');
+  await expect(lab).toContainText(`Ended: your instructor ended your access: ${reason}`);
+  await expect(lab.locator('b')).toHaveCount(0);
   await expect(shownCredentials(page)).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Open the AWS console' })).toHaveCount(0);
   await look(page, 'student-revoked', testInfo);
 
-  // 8. Sign out: the session ends; a reload shows the page signed out.
+  // 8. A second lab starts while the page is open: the page waits and follows the class getting ready, live.
+  // aws-local first holds back the whole class (nobody ready), then only this student (everyone else ready).
+  await throttleSessionNames(['lk-']);
+  const labOne = (await (await owner('GET', `/v1/labs/${demo.labId}`)).json()) as { templateId: string };
+  const second = (await (
+    await owner('POST', '/v1/labs', {
+      name: 'Demo lab, part 2',
+      courseId: demo.courseId,
+      templateId: labOne.templateId,
+      sessionDurationSeconds: SESSION_SECONDS,
+    })
+  ).json()) as { id: string };
+  expect((await owner('POST', `/v1/labs/${second.id}/start`)).status).toBe(202);
+  await expect(lab).toHaveAttribute('data-state', 'waiting');
+  await expect(lab.getByRole('heading', { name: 'Demo lab, part 2' })).toBeVisible();
+  const progress = page.getByTestId('class-progress');
+  await expect(progress).toHaveText('Your class is getting ready: 0 of 30 ready');
+  await throttleSessionNames([`lk-${demo.student.handle}-`]);
+  await expect(progress).toHaveText('Your class is getting ready: 29 of 30 ready', { timeout: 60_000 });
+  await look(page, 'student-waiting-progress', testInfo);
+  await throttleSessionNames([]);
+  await expect(lab).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
+  await expect(progress).toHaveCount(0);
+  await expect(shownCredentials(page)).toContainText(/aws_access_key_id = ASIA/);
+
+  // 9. This student alone is revoked, with a reason of its own.
+  const [mine] = (
+    (await (await owner('GET', `/v1/labs/${second.id}/sessions?limit=200`)).json()) as {
+      items: { id: string; studentEmail: string }[];
+    }
+  ).items.filter((s) => s.studentEmail === demo.student.email);
+  const ownReason = 'Please come and see me about your bucket policy.';
+  expect((await owner('POST', `/v1/labs/${second.id}/sessions/${mine.id}/revoke`, { reason: ownReason })).status).toBe(
+    202,
+  );
+  await expect(lab).toContainText(`Ended: your instructor ended your access: ${ownReason}`);
+  await page.reload();
+  await expect(lab).toContainText(`Ended: your instructor ended your access: ${ownReason}`);
+  await look(page, 'student-revoked-own-reason', testInfo);
+  // The rest of the class is let go too, so the phone test below finds every access ended.
+  expect((await owner('POST', `/v1/labs/${second.id}/revoke`)).status).toBe(202);
+
+  // 10. Sign out: the session ends; a reload shows the page signed out.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Signed out' })).toBeVisible();
   await look(page, 'student-signed-out', testInfo);

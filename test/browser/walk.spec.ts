@@ -305,8 +305,12 @@ test('an instructor from invitation to a revoked student and an ended lab', asyn
   const card = page.locator('li.student').filter({ hasText: STUDENTS[0].email });
   await card.getByRole('button', { name: `Revoke ${STUDENTS[0].email}` }).click();
   const confirm = page.getByRole('dialog', { name: `Revoke ${STUDENTS[0].email}?` });
+  // An optional reason for the student, typed in the confirmation; the card shows it once revoked.
+  await confirm.getByLabel('Reason for the student (optional)').fill('  Shared their keys in the forum.  ');
+  await look(page, 'lab-board-revoke-reason', testInfo);
   await confirm.getByRole('button', { name: 'Revoke access' }).click();
   await expect(card).toHaveAttribute('data-state', 'REVOKED');
+  await expect(card).toContainText('Reason: Shared their keys in the forum.');
   await expect(page.getByTestId('count-REVOKED')).toHaveText('1');
   await expect(page.getByTestId('count-ACTIVE')).toHaveText('29');
   expect(await listBuckets(creds)).toBe('AccessDenied');

@@ -133,6 +133,7 @@ describe("the instructor's revoke reason", () => {
       (e) => e.event === 'session.state' && (e.data as { sessionId: string }).sessionId === session.id,
     );
     expect(states.map((e) => [(e.data as { state: string }).state, detailOf(e)?.revokeReason])).toEqual([
+      ['PENDING', undefined],
       ['ACTIVE', undefined],
       ['REVOKING', reason],
       ['REVOKED', reason],

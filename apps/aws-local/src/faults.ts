@@ -4,6 +4,8 @@ import { AwsError } from './errors';
  * Injected misbehaviour. Rates are probabilities per call in [0, 1]. `actions` limits throttling and
  * errors to some services or actions (`"sts"`, `"sts:AssumeRole"`); latency can be set per service or
  * action through `latencyByAction`. A `seed` makes the random draws repeatable for tests.
+ * `throttleRoleSessionNames` throttles every STS call whose RoleSessionName starts with one of its prefixes
+ * (always, not by chance): one student's issuance held back while the rest of a class goes on.
  */
 export interface Faults {
   latencyMs: number;
@@ -13,6 +15,7 @@ export interface Faults {
   clockSkewMs: number;
   actions: string[] | null;
   seed: number | null;
+  throttleRoleSessionNames: string[];
 }
 
 export const NO_FAULTS: Faults = {
@@ -23,6 +26,7 @@ export const NO_FAULTS: Faults = {
   clockSkewMs: 0,
   actions: null,
   seed: null,
+  throttleRoleSessionNames: [],
 };
 
 /** mulberry32: tiny, fast and good enough for fault draws. */
@@ -51,6 +55,9 @@ export function validateFaults(input: Partial<Faults>): Partial<Faults> {
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) throw new Error(`${name} must be a number`);
   }
   if (input.latencyMs !== undefined && input.latencyMs < 0) throw new Error('latencyMs must be >= 0');
+  const names = input.throttleRoleSessionNames;
+  if (names !== undefined && !(Array.isArray(names) && names.every((n) => typeof n === 'string' && n.length > 0)))
+    throw new Error('throttleRoleSessionNames must be a list of non-empty prefixes');
   return input;
 }
 
@@ -61,7 +68,11 @@ export class FaultInjector {
   private random: () => number = Math.random;
 
   get(): Faults {
-    return { ...this.current, latencyByAction: { ...this.current.latencyByAction } };
+    return {
+      ...this.current,
+      latencyByAction: { ...this.current.latencyByAction },
+      throttleRoleSessionNames: [...this.current.throttleRoleSessionNames],
+    };
   }
 
   /** Merges a partial update; a new seed restarts the random sequence. */
@@ -84,8 +95,10 @@ export class FaultInjector {
   }
 
   /** Draws throttling first, then a server error, for calls the fault scope covers. */
-  draw(service: string, action: string): InjectedFault {
-    const { throttleRate, errorRate, actions } = this.current;
+  draw(service: string, action: string, roleSessionName?: string): InjectedFault {
+    const { throttleRate, errorRate, actions, throttleRoleSessionNames } = this.current;
+    if (service === 'sts' && roleSessionName && throttleRoleSessionNames.some((p) => roleSessionName.startsWith(p)))
+      return { kind: 'throttle', error: throttlingError(service) };
     if (throttleRate === 0 && errorRate === 0) return null;
     if (actions && !actions.includes(service) && !actions.includes(`${service}:${action}`)) return null;
     if (throttleRate > 0 && this.random() < throttleRate) return { kind: 'throttle', error: throttlingError(service) };

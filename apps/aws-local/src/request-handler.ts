@@ -28,12 +28,17 @@ function toAwsError(e: unknown, service: string): AwsError {
 }
 
 /** Counts the call, applies injected latency, and returns the injected error to answer, if any. */
-async function runWithFaults(core: AwsLocalCore, service: string, action: string): Promise<AwsError | null> {
+async function runWithFaults(
+  core: AwsLocalCore,
+  service: string,
+  action: string,
+  roleSessionName?: string,
+): Promise<AwsError | null> {
   const name = `${service}:${action}`;
   core.counters.count(name);
   const latency = core.faults.latencyFor(service, action);
   if (latency > 0) await delay(latency);
-  const fault = core.faults.draw(service, action);
+  const fault = core.faults.draw(service, action, roleSessionName);
   if (!fault) return null;
   core.counters.countFaulted(name);
   return fault.error;
@@ -75,7 +80,7 @@ export function createRequestHandler(core: AwsLocalCore) {
       const action = params.get('Action') ?? '';
       const headers = { ...common, 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
       try {
-        const fault = await runWithFaults(core, service, action);
+        const fault = await runWithFaults(core, service, action, params.get('RoleSessionName'));
         if (fault) throw fault;
         if (service === 'sts' && isUnsignedStsAction(action)) {
           const unsigned = { action, params, region: auth?.region ?? 'us-east-1', requestId };

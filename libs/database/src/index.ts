@@ -33,6 +33,7 @@ export {
   type SessionSelector,
   type RevokedSession,
   type RevocationCover,
+  type ClassProgress,
   type CoveredSession,
   type SealedSessionRow,
 } from './repositories/lab-session.repository';

@@ -4,6 +4,8 @@
  * that student's own stream, so Redis never holds a secret.
  */
 export type PushEventType =
+  /** A session was created PENDING (the lab started, or a student joined a running one): issuance is queued. */
+  | 'session.queued'
   | 'session.issued'
   | 'session.renewed'
   | 'session.expiring'

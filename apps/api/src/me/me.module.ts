@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClassProgressHub } from './class-progress';
 import { ConsoleLinkController } from './console-link.controller';
 import { ConsoleLinks } from './console-links';
 import { StudentController } from './student.controller';
@@ -10,7 +11,7 @@ import { StudentSsoSessions } from './student-sso-sessions.service';
 /** The student's own API under /v1/me (page session, credentials, console links, event stream); the page itself is the web app's. */
 @Module({
   controllers: [StudentController, ConsoleLinkController, StudentSsoController],
-  providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions, StudentSsoSessions],
+  providers: [StudentSessionsService, ConsoleLinks, StudentWebSessions, StudentSsoSessions, ClassProgressHub],
   exports: [StudentWebSessions, StudentSsoSessions],
 })
 export class MeModule {}

@@ -30,7 +30,8 @@ import { CurrentStudent, StudentRoute } from '../auth/auth.decorators';
 import { TokenAuthenticator } from '../auth/token-authenticator.service';
 import { ApiProblemResponses, ProblemDto } from '../common/api-problem-responses';
 import { PushHub } from '../push/push-hub';
-import { openSseStream, type SseMessage } from '../push/sse-stream';
+import { openSseStream, type SseMessage, type SseStream } from '../push/sse-stream';
+import { ClassProgressFeed, ClassProgressHub } from './class-progress';
 import { renderCredentials } from './credential-formats';
 import { foreignOrigin } from '../identity/session-cookie';
 import {
@@ -72,6 +73,7 @@ export class StudentController {
     private readonly tokens: TokenAuthenticator,
     private readonly webSessions: StudentWebSessions,
     private readonly config: AppConfig,
+    private readonly progress: ClassProgressHub,
   ) {}
 
   @Post('session')
@@ -160,7 +162,7 @@ export class StudentController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
-      "SSE: session.issued, session.renewed, session.expiring, session.ended, session.failed — with this student's own credentials only. Resumable with Last-Event-ID.",
+      "SSE: session.queued, session.issued, session.renewed, session.expiring, session.revoking, session.ended, session.failed — with this student's own credentials only; resumable with Last-Event-ID. While the student's own session is being issued, lab.progress (no id) gives the class's counts (ready, waiting, failed, total), coalesced to one every 250 ms at most.",
   })
   async events(
     @CurrentStudent() me: StudentActor,
@@ -168,17 +170,20 @@ export class StudentController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    let feed: ClassProgressFeed | undefined;
+    const progressOf = (stream: SseStream) =>
+      (feed ??= this.progress.feed(me, stream)).sync().catch(() => [] as SseMessage[]);
     await openSseStream(req, res, this.hub, {
       resumeFrom: q.lastEventId,
       channel: { kind: 'student', tenantId: me.tenantId, studentId: me.studentId },
       owner: `s:${me.tenantId}:${me.enrollmentId}`,
-      render: async ({ event }): Promise<SseMessage[]> => {
+      render: async ({ event }, stream): Promise<SseMessage[]> => {
         if (event.studentId !== me.studentId || event.tenantId !== me.tenantId) return [];
         // Checked at every event, not only when the stream opened: a removed student or a replaced link gets nothing more.
         if (event.type === 'session.issued' || event.type === 'session.renewed') {
           // The credentials' one query checks the token too; without them, find out which it was.
           const credentials = await this.sessions.credentialsForSession(me, event.sessionId);
-          if (credentials) return [{ event: event.type, data: credentials }];
+          if (credentials) return [{ event: event.type, data: credentials }, ...(await progressOf(stream))];
           if (!(await this.tokens.isCurrent(me))) throw new AccessEndedError();
           // Another course's lab, or already ended by the time it is delivered: nothing to hand out.
           return [];
@@ -190,8 +195,11 @@ export class StudentController {
             event: event.type,
             data: { sessionId: event.sessionId, state: event.state, detail: event.detail ?? null, at: event.at },
           },
+          // The student's own session changed: the labs they wait in may have too.
+          ...(await progressOf(stream)),
         ];
       },
+      afterStart: progressOf,
       initial: async () => {
         // No current session (404/409/410) is an answer, not a failure; Postgres being away is a failure and ends the stream.
         const current = await this.sessions.current(me).catch((error: unknown) => {

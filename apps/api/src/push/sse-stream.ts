@@ -28,6 +28,8 @@ export interface SseStreamOptions {
   render: (delivered: DeliveredEvent, stream: SseStream) => Promise<SseMessage[]>;
   /** What a new (not resuming) reader gets first. Errors end the stream as in `render`. */
   initial: (stream: SseStream) => Promise<SseMessage[]>;
+  /** What every reader gets once live, new or resuming (after `initial` or the replay); errors as in `render`. */
+  afterStart?: (stream: SseStream) => Promise<SseMessage[]>;
   /** Where to resume when the request has no Last-Event-ID header (a client that cannot set it). */
   resumeFrom?: string;
 }
@@ -124,6 +126,11 @@ async function relay(
       for (const message of await options.initial(stream)) stream.send(message);
     });
   }
+  const { afterStart } = options;
+  if (afterStart)
+    enqueue(async () => {
+      for (const message of await afterStart(stream)) stream.send(message);
+    });
   const live = buffered;
   buffered = null;
   for (const delivered of live) deliver(delivered);

@@ -7265,7 +7265,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description SSE: session.issued, session.renewed, session.expiring, session.ended, session.failed — with this student's own credentials only. Resumable with Last-Event-ID. */
+            /** @description SSE: session.queued, session.issued, session.renewed, session.expiring, session.revoking, session.ended, session.failed — with this student's own credentials only; resumable with Last-Event-ID. While the student's own session is being issued, lab.progress (no id) gives the class's counts (ready, waiting, failed, total), coalesced to one every 250 ms at most. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, unwrap, type Schemas } from '../api/client';
 import { ApiProblem, asProblem } from '../api/problem';
-import { useConfirm } from '../components/Confirm';
+import { useConfirmWithText, type ConfirmText } from '../components/Confirm';
 import { Field } from '../components/Field';
 import { formatTime, Page, QueryState, StateBadge } from '../components/Page';
 import { ProblemAlert } from '../components/ProblemAlert';
@@ -16,6 +16,14 @@ type LabSession = Schemas['LabSessionDto'];
 
 const STATES: SessionStateName[] = ['PENDING', 'ISSUING', 'ACTIVE', 'REVOKING', 'REVOKED', 'EXPIRED', 'FAILED'];
 const LIVE: SessionStateName[] = ['PENDING', 'ISSUING', 'ACTIVE'];
+/** The optional reason of a revocation (the api's RevokeRequestDto: one line, at most 300 characters). */
+const REVOKE_REASON: ConfirmText = {
+  label: 'Reason for the student (optional)',
+  hint: 'Shown on their page and in the labkeys CLI as you write it.',
+  maxLength: 300,
+};
+/** The body of a revoke request: the reason when one was typed, else none (as before reasons existed). */
+const revokeBody = (reason: string) => (reason ? { body: { reason } } : {});
 
 async function allSessions(labId: string): Promise<LabSession[]> {
   const out: LabSession[] = [];
@@ -58,6 +66,7 @@ function applyEvent(sessions: LabSession[], e: SessionStateEvent): LabSession[] 
           : e.state === 'REVOKED'
             ? null
             : s.failureReason,
+    revokeReason: typeof detail.revokeReason === 'string' ? detail.revokeReason : s.revokeReason,
   });
   if (known) return sessions.map((s) => (s.id === e.sessionId ? patch(s) : s));
   // A session this page has not read yet (a renewal's successor): shown from the event until the next read.
@@ -112,6 +121,11 @@ function StudentCard({
             : 'not yet revoked: waiting for AWS'}
         </div>
       )}
+      {(session.state === 'REVOKED' || session.state === 'REVOKING') && session.revokeReason && (
+        <div className="revoke-reason">
+          Reason: <q>{session.revokeReason}</q>
+        </div>
+      )}
       {session.state === 'FAILED' && (
         <div className="failure">
           <strong>{session.failureCode || 'Error'}</strong>: {session.failureReason}
@@ -129,7 +143,7 @@ function StudentCard({
 export function LabBoardPage() {
   const { labId = '' } = useParams();
   const client = useQueryClient();
-  const confirm = useConfirm();
+  const confirm = useConfirmWithText();
   const withStepUp = useStepUp();
   const now = useNow(1000);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
@@ -192,14 +206,15 @@ export function LabBoardPage() {
   const shown = filter ? latest.filter((s) => s.state === filter) : latest;
 
   const act = async (
-    question: { title: string; body: React.ReactNode; confirmLabel: string; danger?: boolean } | null,
-    action: () => Promise<string | void>,
+    question: Parameters<typeof confirm>[0] | null,
+    action: (text: string) => Promise<string | void>,
   ) => {
     setProblem(null);
     setNotice(null);
-    if (question && !(await confirm(question))) return;
+    const answer = question ? await confirm(question) : { text: '' };
+    if (!answer) return;
     try {
-      const said = await withStepUp(action);
+      const said = await withStepUp(() => action(answer.text));
       if (said) setNotice(said);
       await client.invalidateQueries({ queryKey: ['lab', labId] });
       await client.invalidateQueries({ queryKey: sessionsKey });
@@ -241,9 +256,10 @@ export function LabBoardPage() {
         body: <p>All live sessions of this lab are denied now. The lab keeps running for students who join later.</p>,
         confirmLabel: 'Revoke all',
         danger: true,
+        text: { ...REVOKE_REASON, label: 'Reason for the students (optional)' },
       },
-      async () => {
-        const r = await unwrap(api.POST('/v1/labs/{labId}/revoke', path));
+      async (reason) => {
+        const r = await unwrap(api.POST('/v1/labs/{labId}/revoke', { ...path, ...revokeBody(reason) }));
         return `${r.revoked} session(s) revoked, ${r.revoking} still being revoked.`;
       },
     );
@@ -254,10 +270,14 @@ export function LabBoardPage() {
         body: <p>Their credentials stop working as soon as AWS accepts the deny.</p>,
         confirmLabel: 'Revoke access',
         danger: true,
+        text: REVOKE_REASON,
       },
-      async () => {
+      async (reason) => {
         const r = await unwrap(
-          api.POST('/v1/labs/{labId}/sessions/{sessionId}/revoke', { params: { path: { labId, sessionId: s.id } } }),
+          api.POST('/v1/labs/{labId}/sessions/{sessionId}/revoke', {
+            params: { path: { labId, sessionId: s.id } },
+            ...revokeBody(reason),
+          }),
         );
         return r.revoked ? `${s.studentEmail}: revoked.` : `${s.studentEmail}: revoking (not yet revoked).`;
       },

@@ -11,7 +11,7 @@ import {
   type StudentSession,
 } from './studentApi';
 import { formatRemaining, useNow } from '../countdown';
-import { useStudentStream, type StudentEvent } from './useStudentStream';
+import { useStudentStream, type ClassProgress, type StudentEvent } from './useStudentStream';
 import { StudentHeader } from './StudentHeader';
 import './student.css';
 
@@ -237,8 +237,9 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
   const [text, setText] = useState<{ key: string; body: string } | null>(null);
   const [textProblem, setTextProblem] = useState<string | null>(null);
   const [renewed, setRenewed] = useState<Notice | null>(null);
-  const [endReason, setEndReason] = useState<string | null>(null);
+  const [endReason, setEndReason] = useState<{ code: string; instructor: string | null } | null>(null);
   const [expiringNotice, setExpiringNotice] = useState(false);
+  const [progress, setProgress] = useState<ClassProgress | null>(null);
   const [consoleState, setConsoleState] = useState<
     { kind: 'idle' | 'busy' | 'opened' } | { kind: 'failed'; message: string }
   >({ kind: 'idle' });
@@ -283,13 +284,21 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
 
   const onEvent = useCallback(
     (event: StudentEvent) => {
+      if (event.type === 'lab.progress') {
+        // Counts only, and often: nothing to read again.
+        const { labId, ready, waiting, failed, total } = event.data;
+        if (labId && total !== undefined)
+          setProgress({ labId, ready: ready!, waiting: waiting!, failed: failed!, total });
+        return;
+      }
       if (event.type === 'session.renewed' || (event.type === 'session.issued' && shownSession.current)) {
         setRenewed({ at: new Date().toISOString(), sessionId: event.data.sessionId ?? '' });
       }
       if (event.type === 'session.expiring') setExpiringNotice(true);
       if (event.type === 'session.ended' || event.type === 'session.revoking' || event.type === 'session.failed') {
-        const reason = event.data.detail?.reason;
-        if (typeof reason === 'string' && reason) setEndReason(reason);
+        const { reason, revokeReason } = event.data.detail ?? {};
+        if (typeof reason === 'string' && reason)
+          setEndReason({ code: reason, instructor: typeof revokeReason === 'string' ? revokeReason : null });
       }
       void refresh();
     },
@@ -345,7 +354,13 @@ function SignedIn({ me, refresh }: { me: StudentSession; refresh: () => Promise<
       <section className={`card lab-state state-${shownState}`} aria-labelledby="lab-title" data-state={shownState}>
         <h2 id="lab-title">{me.lab ? me.lab.labName : 'No lab yet'}</h2>
         <div role="status" aria-live="polite" className="state-line">
-          <StateText status={shownState} me={me} endReason={endReason} remaining={remaining} />
+          <StateText
+            status={shownState}
+            me={me}
+            endReason={endReason}
+            remaining={remaining}
+            progress={progress && progress.labId === me.lab?.labId ? progress : null}
+          />
         </div>
         {live && remaining !== null && (
           <p className="countdown">
@@ -460,19 +475,30 @@ function StateText({
   me,
   endReason,
   remaining,
+  progress,
 }: {
   status: string;
   me: StudentSession;
-  endReason: string | null;
+  endReason: { code: string; instructor: string | null } | null;
   remaining: number | null;
+  progress: ClassProgress | null;
 }) {
   const lab = me.lab;
   switch (status) {
     case 'waiting':
       return lab ? (
-        <p>
-          <strong>Waiting:</strong> your credentials are being issued; this page updates by itself.
-        </p>
+        <>
+          <p>
+            <strong>Waiting:</strong> your credentials are being issued; this page updates by itself.
+          </p>
+          {progress && (
+            <p className="class-progress" data-testid="class-progress" aria-live="off">
+              Your class is getting ready: {progress.ready} of {progress.total} ready
+              {progress.failed > 0 ? ` (${progress.failed} could not be issued)` : ''}
+              <progress max={progress.total} value={progress.ready} aria-hidden="true" />
+            </p>
+          )}
+        </>
       ) : (
         <p>
           <strong>Waiting:</strong> your instructor has not started a lab for you yet. Keep this page open: it updates
@@ -504,13 +530,22 @@ function StateText({
           <strong>Ended:</strong> your lab access expired{lab?.expiresAt ? ` at ${time(lab.expiresAt)}` : ''}.
         </p>
       );
-    case 'revoked':
+    case 'revoked': {
+      // The instructor's own words (from the session, or the event that ended it), shown as text.
+      const instructor = lab?.revokeReason || endReason?.instructor;
+      if (instructor)
+        return (
+          <p>
+            <strong>Ended:</strong> your instructor ended your access: <q className="reason">{instructor}</q>
+          </p>
+        );
+      const code = endReason?.code;
       return (
         <p>
           <strong>Ended:</strong> your instructor ended your access
-          {endReason && END_REASONS[endReason] !== '' ? (
+          {code && END_REASONS[code] !== '' ? (
             <>
-              : <span className="reason">{END_REASONS[endReason] ?? endReason}</span>
+              : <span className="reason">{END_REASONS[code] ?? code}</span>
             </>
           ) : (
             ''
@@ -518,6 +553,7 @@ function StateText({
           .
         </p>
       );
+    }
     case 'failed':
       return (
         <p>

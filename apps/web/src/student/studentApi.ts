@@ -16,6 +16,8 @@ export interface StudentSession {
     expiresAt: string | null;
     failureCode: string | null;
     failureReason: string | null;
+    /** The instructor's own words when they revoked this session with a reason (plain text). */
+    revokeReason?: string | null;
   } | null;
 }
 

@@ -1,14 +1,25 @@
 import { useEffect, useRef, useState } from 'react';
 
-/** What the student stream sends (apps/api/src/student/student.controller.ts `events`). */
+/** What the student stream sends (apps/api/src/me/student.controller.ts `events`). */
 export type StudentEventType =
   | 'session.current'
+  | 'session.queued'
   | 'session.issued'
   | 'session.renewed'
   | 'session.expiring'
   | 'session.ended'
   | 'session.failed'
-  | 'session.revoking';
+  | 'session.revoking'
+  /** The class's counts while the student's own session is being issued (no event id: not resumed). */
+  | 'lab.progress';
+/** `lab.progress`: counts only (apps/api/src/me/class-progress.ts). */
+export interface ClassProgress {
+  labId: string;
+  ready: number;
+  waiting: number;
+  failed: number;
+  total: number;
+}
 export interface StudentEvent {
   type: StudentEventType;
   data: {
@@ -16,18 +27,20 @@ export interface StudentEvent {
     state?: string;
     detail?: Record<string, string | number | boolean | null> | null;
     expiration?: string;
-  };
+  } & Partial<ClassProgress>;
 }
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
 const EVENT_TYPES: StudentEventType[] = [
   'session.current',
+  'session.queued',
   'session.issued',
   'session.renewed',
   'session.expiring',
   'session.ended',
   'session.failed',
   'session.revoking',
+  'lab.progress',
 ];
 const MAX_BACKOFF_MS = 30_000;
 

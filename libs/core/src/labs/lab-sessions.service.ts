@@ -10,6 +10,7 @@ import {
   type TenantScope,
   type Tx,
 } from '@labkeys/database';
+import { PushPublisher, sessionEvent, type PushEvent } from '@labkeys/push';
 import { JobName, JobProducer } from '@labkeys/queues';
 import { roleSessionNameFor } from '@labkeys/templates';
 import { AuditWriter } from '../audit/audit-writer';
@@ -54,6 +55,7 @@ export class LabSessionsService {
     private readonly sessions: LabSessionRepository,
     private readonly producer: JobProducer,
     private readonly audit: AuditWriter,
+    private readonly push: PushPublisher,
   ) {}
 
   /**
@@ -98,7 +100,7 @@ export class LabSessionsService {
       if (lab.state === 'SCHEDULED') {
         await this.labs.markRunning(scope, labId, tx);
       }
-      const { created, alreadyLive } = await this.createMissingSessions(scope, labId, lab.courseId, tx);
+      const { created, alreadyLive, queued } = await this.createMissingSessions(scope, labId, lab.courseId, tx);
       await this.audit.record(
         scope,
         {
@@ -109,10 +111,11 @@ export class LabSessionsService {
         },
         tx,
       );
-      return { created, alreadyLive, endsAt: lab.endsAt };
+      return { created, alreadyLive, endsAt: lab.endsAt, events: queued };
     }, LAB_WRITE_TX);
     if (result.refused) return { labId, state: 'SCHEDULED', refused: result.refused };
-    const { endsAt, ...counts } = result;
+    const { endsAt, events, ...counts } = result;
+    await this.tellQueued(tenantId, labId, events);
     const queued = await this.afterCommit(tenantId, labId, async () => {
       // The end job is checked against the lab's end time when it runs; the sweep catches a moved end time.
       if (endsAt)
@@ -134,10 +137,12 @@ export class LabSessionsService {
     const labs = await this.labs.runningIdsOfCourse(scope, courseId);
     let created = 0;
     for (const lab of labs) {
+      const queued: PushEvent[] = [];
       created += await this.uow.run(async (tx) => {
         const locked = await this.lockLab(scope, lab.id, tx);
         if (locked.state !== 'RUNNING') return 0;
         const result = await this.createMissingSessions(scope, lab.id, locked.courseId, tx, studentIds);
+        queued.push(...result.queued);
         if (result.created > 0) {
           await this.audit.record(
             scope,
@@ -152,6 +157,7 @@ export class LabSessionsService {
         }
         return result.created;
       }, LAB_WRITE_TX);
+      await this.tellQueued(tenantId, lab.id, queued);
       await this.afterCommit(tenantId, lab.id, () => this.enqueuePending(scope, lab.id));
     }
     return created;
@@ -172,6 +178,16 @@ export class LabSessionsService {
       );
       return 0;
     }
+  }
+
+  /**
+   * Tells the new sessions' students (and the lab's stream) before their jobs are added, so no issuance can
+   * overtake it. Not being told is no reason to hold issuance back: the pages learn it from the next event.
+   */
+  private async tellQueued(tenantId: string, labId: string, events: PushEvent[]): Promise<void> {
+    await this.push.publish(events).catch((error: Error) => {
+      this.logger.warn({ tenantId, labId, err: error.message }, 'could not tell the streams of the new sessions');
+    });
   }
 
   /** (Re)adds the issuance job of every pending session of a lab; ids make repeats no-ops. */
@@ -219,6 +235,10 @@ export class LabSessionsService {
       };
     });
     await this.sessions.createPending(scope, rows, tx);
-    return { created: rows.length, alreadyLive: enrolled.length - rows.length };
+    // Told after commit: the students' pages switch to "being issued" and follow their class's progress.
+    const queued = rows.map((row) =>
+      sessionEvent('session.queued', { tenantId: scope.tenantId, sessionId: row.id, ...row }, 'PENDING'),
+    );
+    return { created: rows.length, alreadyLive: enrolled.length - rows.length, queued };
   }
 }

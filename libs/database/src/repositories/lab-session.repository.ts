@@ -475,7 +475,36 @@ export class LabSessionRepository {
     return groups.map((g) => ({ state: g.state, count: g._count._all }));
   }
 
+  /**
+   * How far a lab's class has got, per student (a renewal's two sessions count once): ready (an ACTIVE
+   * session), waiting (one being issued and none ACTIVE), failed (neither, the newest attempt FAILED). Counts
+   * only; students whose access ended otherwise are not counted.
+   */
+  async classProgress(scope: TenantScope, labId: string): Promise<ClassProgress> {
+    const [row] = await this.prisma.$queryRaw<ClassProgress[]>`
+      SELECT count(*) FILTER (WHERE active)::int AS ready,
+             count(*) FILTER (WHERE NOT active AND waiting)::int AS waiting,
+             count(*) FILTER (WHERE NOT active AND NOT waiting AND failed)::int AS failed
+        FROM (SELECT bool_or(state = 'ACTIVE') AS active, bool_or(state IN ('PENDING', 'ISSUING')) AS waiting,
+                     bool_or(state = 'FAILED') AS failed
+                FROM lab_sessions
+               WHERE tenant_id = ${scope.tenantId}::uuid AND lab_id = ${labId}::uuid
+               GROUP BY student_id) AS per_student`;
+    return row ?? { ready: 0, waiting: 0, failed: 0 };
+  }
+
   // ── The student's own sessions ───────────────────────────────────────────────
+
+  /** The labs of the course in which the student has a session being issued (PENDING or ISSUING). */
+  async waitingLabsOfStudent(scope: TenantScope, studentId: string, courseId: string): Promise<string[]> {
+    const rows = await this.prisma.labSession.findMany({
+      where: { tenantId: scope.tenantId, studentId, state: { in: ['PENDING', 'ISSUING'] }, lab: { courseId } },
+      distinct: ['labId'],
+      select: { labId: true },
+      take: 20,
+    });
+    return rows.map((r) => r.labId);
+  }
 
   /** The student's 20 newest sessions in the course's labs, with lab, template and connection. */
   recentOfStudent(scope: TenantScope, studentId: string, courseId: string) {
@@ -586,6 +615,13 @@ export class LabSessionRepository {
       take,
     });
   }
+}
+
+/** Students of a lab by how far their access has got (see LabSessionRepository.classProgress). */
+export interface ClassProgress {
+  ready: number;
+  waiting: number;
+  failed: number;
 }
 
 /** A session to create PENDING (the tenant comes from the scope). */
