@@ -139,7 +139,7 @@ function setUp() {
   const labs: jest.Mocked<Pick<LabContextCache, 'get'>> = { get: jest.fn().mockResolvedValue(labContext()) };
   const issuer: jest.Mocked<Pick<SessionIssuer, 'issue'>> = { issue: jest.fn().mockResolvedValue(assumed()) };
   const identity: jest.Mocked<Pick<CallerIdentityCache, 'chains'>> = { chains: jest.fn().mockResolvedValue(false) };
-  const pacer: jest.Mocked<Pick<StsPacer, 'reserve'>> = { reserve: jest.fn().mockResolvedValue(0) };
+  const pacer: jest.Mocked<Pick<StsPacer, 'acquire'>> = { acquire: jest.fn().mockResolvedValue(0) };
   const producer: jest.Mocked<Pick<JobProducer, 'add'>> = { add: jest.fn().mockResolvedValue(undefined) };
   const push: jest.Mocked<Pick<PushPublisher, 'publish'>> = { publish: jest.fn().mockResolvedValue(undefined) };
   const job: jest.Mocked<Pick<Job<SessionRef>, 'moveToDelayed'>> & Pick<Job<SessionRef>, 'timestamp' | 'attemptsMade'> =
@@ -191,7 +191,7 @@ describe('IssueSessionHandler', () => {
         config.revocationClockMarginMs,
       );
       expect(t.issuer.issue).not.toHaveBeenCalled();
-      expect(t.pacer.reserve).not.toHaveBeenCalled();
+      expect(t.pacer.acquire).not.toHaveBeenCalled();
       expect(t.sessions.releaseClaim).not.toHaveBeenCalled();
       expect(t.sessions.markFailed).not.toHaveBeenCalled();
       expect(t.push.publish).not.toHaveBeenCalled();
@@ -201,11 +201,11 @@ describe('IssueSessionHandler', () => {
   describe('when it must wait', () => {
     it("delays the job by the pacer's wait, gives the claim back without counting an attempt, and calls no STS", async () => {
       const t = setUp();
-      t.pacer.reserve.mockResolvedValue(750);
+      t.pacer.acquire.mockResolvedValue(750);
 
       await expect(t.handle()).rejects.toBeInstanceOf(DelayedError);
 
-      expect(t.pacer.reserve).toHaveBeenCalledWith('123456789012');
+      expect(t.pacer.acquire).toHaveBeenCalledWith('123456789012');
       expect(t.sessions.releaseClaim).toHaveBeenCalledWith(scope, SESSION, { attempt: false });
       expect(t.job.moveToDelayed).toHaveBeenCalledWith(NOW + 750, TOKEN);
       expect(t.issuer.issue).not.toHaveBeenCalled();
@@ -220,7 +220,7 @@ describe('IssueSessionHandler', () => {
 
       expect(t.sessions.releaseClaim).toHaveBeenCalledWith(scope, SESSION, { attempt: false });
       expect(t.job.moveToDelayed).toHaveBeenCalledWith(NOW + 1235, TOKEN);
-      expect(t.pacer.reserve).not.toHaveBeenCalled();
+      expect(t.pacer.acquire).not.toHaveBeenCalled();
       expect(t.labs.get).not.toHaveBeenCalled();
       expect(t.issuer.issue).not.toHaveBeenCalled();
     });
@@ -357,7 +357,7 @@ describe('IssueSessionHandler', () => {
 
       expect(t.sessions.markFailed).toHaveBeenCalledWith(scope, SESSION, 'ISSUING', 'Throttling', 'Rate exceeded');
       expect(t.issuer.issue).not.toHaveBeenCalled();
-      expect(t.pacer.reserve).not.toHaveBeenCalled();
+      expect(t.pacer.acquire).not.toHaveBeenCalled();
     });
 
     it('says how long it tried when no AWS error was recorded', async () => {

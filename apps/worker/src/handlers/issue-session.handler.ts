@@ -76,7 +76,7 @@ export class IssueSessionHandler implements JobHandler<JobName.IssueSession> {
       return 'failed';
     }
     const connection = lab.template.connection;
-    const wait = await this.pacer.reserve(connection.accountId);
+    const wait = await this.pacer.acquire(connection.accountId);
     if (wait > 0 && token) {
       // Waiting for the account's pace is not an attempt.
       await this.sessions.releaseClaim(scope, sessionId, { attempt: false });

@@ -35,6 +35,14 @@ return math.max(1, math.ceil((slot - now) / 1000))`;
  */
 const TOLERANCE_MICROS_AT_LEAST = 50_000;
 
+/**
+ * How long a job may wait for its slot in the worker before it is delayed in the queue instead. A delayed job
+ * comes back through Redis and gives its claim back and takes it again; a short wait is cheaper held in place,
+ * and a job held in place comes back on time (a delayed one is late under load and then queues behind the
+ * callers that came after it). Far below the issuance lease, so a held claim is never taken for abandoned.
+ */
+export const PACE_HOLD_AT_MOST_MS = 1000;
+
 type PacedRedis = Redis & {
   labkeysStsReserve(
     tatKey: string,
@@ -46,9 +54,10 @@ type PacedRedis = Redis & {
 
 /**
  * Paces AssumeRole per AWS account (AWS publishes no per-account rate, so it is configurable). `reserve`
- * answers 0 when the call may go now (its slot is taken), or how many ms to wait; the job is then delayed,
- * not held in a worker slot, and asks again when it comes back. A fixed one-second window let up to twice the
- * rate through around each window's edge; GCRA holds the rate over any window.
+ * answers 0 when the call may go now (its slot is taken), or how many ms to wait; a long wait delays the job,
+ * not holding a worker slot, and it asks again when it comes back. A fixed one-second window let up to twice the
+ * rate through around each window's edge; GCRA holds the rate over any window. `acquire` holds short waits in
+ * the worker.
  */
 @Injectable()
 export class StsPacer {
@@ -63,6 +72,20 @@ export class StsPacer {
     const rate = config.stsCallsPerSecondPerAccount;
     this.intervalMicros = 1_000_000 / rate;
     this.toleranceMicros = Math.max(this.intervalMicros, TOLERANCE_MICROS_AT_LEAST);
+  }
+
+  /**
+   * Takes a slot for one AssumeRole, waiting here while the wait stays within PACE_HOLD_AT_MOST_MS in all:
+   * 0 when the call may go now, otherwise how many ms the job should be delayed for.
+   */
+  async acquire(accountId: string, holdAtMostMs = PACE_HOLD_AT_MOST_MS): Promise<number> {
+    let held = 0;
+    for (;;) {
+      const wait = await this.reserve(accountId);
+      if (wait === 0 || held + wait > holdAtMostMs) return wait;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      held += wait;
+    }
   }
 
   async reserve(accountId: string): Promise<number> {
