@@ -57,9 +57,13 @@ describe('a Redis flush in the middle of a running lab', () => {
 
   it('the sweep re-queues every pending session and expires every due one, on time; the class then issues in full', async () => {
     const { prisma, api, worker, aws } = pipeline;
-    // Sessions due shortly after the flush, with their expiry jobs queued as issuance queues them.
+    await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
+    await eventually(async () => expect(await count(room.labId, 'ACTIVE')).toBeGreaterThanOrEqual(4), 20000, 50);
+
+    // Sessions due shortly after the flush (arranged once the class is under way, so a slow start cannot
+    // make them due before it), with their expiry jobs queued as issuance queues them.
     await prisma.lab.update({ where: { id: ending.labId }, data: { state: 'RUNNING', startedAt: new Date() } });
-    const dueAt = new Date(Date.now() + 3000);
+    const dueAt = new Date(Date.now() + 1500);
     const due = ending.students.map((s) => ({
       id: randomUUID(),
       tenantId: ending.tenantId,
@@ -82,9 +86,6 @@ describe('a Redis flush in the middle of a running lab', () => {
         { delay: dueAt.getTime() - Date.now() },
       );
 
-    await api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
-    await eventually(async () => expect(await count(room.labId, 'ACTIVE')).toBeGreaterThanOrEqual(4), 20000, 50);
-
     // Flush between two sweeps, as a flush at a random moment almost always is (a sweep takes
     // milliseconds of its interval). A sweep job in flight would re-create its schedule when it
     // finishes, which would hide whether the worker restores the schedule by itself.
@@ -100,7 +101,7 @@ describe('a Redis flush in the middle of a running lab', () => {
     // From here on STS answers quickly: the bound below is about repair, not about STS's pace.
     aws.faults = { latencyByAction: { 'sts:AssumeRole': 10 } };
 
-    // Within two sweep intervals of the flush the repair is done: every due session EXPIRED, and every class
+    // Within two sweep intervals of the flush (and of the due time) the repair is done: every due session EXPIRED, and every class
     // session still PENDING has its issuance job in Redis again. (How fast the re-queued jobs then run is the
     // worker's throughput on a busy machine, not the repair's timing; that they all run is checked below.)
     const issuance = producer.queue(QueueName.Issuance);
@@ -114,7 +115,7 @@ describe('a Redis flush in the middle of a running lab', () => {
       );
       return jobs.filter((job) => !job).length;
     };
-    const twoSweeps = flushedAt + 2 * SWEEP_MS;
+    const twoSweeps = Math.max(flushedAt, dueAt.getTime()) + 2 * SWEEP_MS;
     await eventually(
       async () => {
         expect(await count(ending.labId, 'EXPIRED')).toBe(DUE);
