@@ -12,8 +12,9 @@ import { startTestWorker, type TestWorker } from '../support/worker';
 
 const EXTERNAL_ID = 'school-external-id-pacing';
 const PREFIX = specQueuePrefix('pace');
-const LIMIT = 20;
-const STUDENTS = 120;
+// Low enough that a busy 2-core machine (both workers and aws-local share this process) keeps up with it.
+const LIMIT = 10;
+const STUDENTS = 60;
 
 describe('AssumeRole pace per AWS account, shared by every worker', () => {
   let aws: AwsLocal;
