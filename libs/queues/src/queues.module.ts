@@ -5,6 +5,7 @@ import type { EnvSchema } from '@labkeys/config';
 import { ALL_QUEUES } from './job-catalogue';
 import { JOB_CORRELATION, type JobCorrelation } from './job-correlation';
 import { JobProducer } from './job-producer';
+import { QueueShutdown } from './queue-shutdown';
 import { producerRedisOptions, workerRedisOptions } from './redis-connection';
 
 /**
@@ -31,6 +32,11 @@ export class QueuesModule {
           inject: [{ token: JOB_CORRELATION, optional: true }, ...ALL_QUEUES.map((name) => getQueueToken(name))],
           useFactory: (correlation: JobCorrelation | undefined, ...queues: Queue[]) =>
             new JobProducer(queues, correlation),
+        },
+        {
+          provide: QueueShutdown,
+          inject: ALL_QUEUES.map((name) => getQueueToken(name)),
+          useFactory: (...queues: Queue[]) => new QueueShutdown(queues),
         },
       ],
       exports: [BullModule, JobProducer],
