@@ -66,7 +66,9 @@ report="$(mktemp)"
 browser_report="$(mktemp)"
 rm -f "$browser_report"
 status=0
-npx jest --ci --json --outputFile="$report" "$@" || status=$?
+# Two test files at a time (LABKEYS_TEST_WORKERS): the end-to-end files mostly wait on their own processes and
+# timers, so two share a 2-core machine well (Jest's default there is one).
+npx jest --ci --maxWorkers="${LABKEYS_TEST_WORKERS:-2}" --json --outputFile="$report" "$@" || status=$?
 if [ "$#" -eq 0 ] || [ "${LABKEYS_BROWSER_TESTS:-}" = 1 ]; then
   PLAYWRIGHT_JSON_OUTPUT_NAME="$browser_report" npx playwright test -c test/browser/playwright.config.ts || status=$?
 else
