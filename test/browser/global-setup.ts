@@ -6,6 +6,7 @@ import {
   dropQueueKeys,
   freePort,
   startLocalServices,
+  type FreshDatabase,
 } from '../../scripts/support/local-services';
 
 const ROOT = join(__dirname, '../..');
@@ -129,6 +130,56 @@ export async function freshStack(label: string, overrides: NodeJS.ProcessEnv = {
   return { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix };
 }
 
+/** A fresh stack running: aws-local, then the built api (serving the built dashboard) and worker, each a process. */
+export interface Stack {
+  apiUrl: string;
+  awsUrl: string;
+  env: NodeJS.ProcessEnv;
+  database: FreshDatabase;
+  redisUrl: string;
+  queuePrefix: string;
+  aws: ChildProcess;
+  api: ChildProcess;
+  worker: ChildProcess;
+}
+
+/**
+ * Starts a fresh stack (see freshStack) and waits until aws-local and the api answer; the processes' logs are
+ * test-results/browser-logs/LABEL-*.log. Whatever was started is stopped again when the start fails.
+ */
+export async function startStack(label: string, overrides: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack(label, overrides);
+  const started: ChildProcess[] = [];
+  const run = (name: string, entry: string, args: string[] = []) => {
+    const child = start(`${label}-${name}`, entry, args, env);
+    started.push(child);
+    return child;
+  };
+  try {
+    const aws = run('aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(awsPort)]);
+    await waitFor(`${awsUrl}/_aws-local/health`, aws, 'aws-local');
+    const api = run('api', 'dist/apps/api/src/main.js');
+    const worker = run('worker', 'dist/apps/worker/src/main.js');
+    await waitFor(`${apiUrl}/health`, api, 'the api');
+    return { apiUrl, awsUrl, env, database, redisUrl: services.redisUrl, queuePrefix, aws, api, worker };
+  } catch (error) {
+    await Promise.all(started.map(stop));
+    await dropStackData(database, services.redisUrl, queuePrefix);
+    throw error;
+  }
+}
+
+/** Stops the stack's processes, then drops its database (unless LABKEYS_KEEP_BROWSER_DB=1) and queue keys. */
+export async function stopStack(stack: Stack): Promise<void> {
+  await Promise.all([stack.api, stack.worker, stack.aws].map(stop));
+  await dropStackData(stack.database, stack.redisUrl, stack.queuePrefix);
+}
+
+async function dropStackData(database: FreshDatabase, redisUrl: string, queuePrefix: string): Promise<void> {
+  if (process.env.LABKEYS_KEEP_BROWSER_DB !== '1') await database.drop();
+  await dropQueueKeys(redisUrl, queuePrefix);
+}
+
 /**
  * What the walk runs against: Postgres and Redis (scripts/services.sh), a fresh migrated database, aws-local,
  * and the built api (serving the built dashboard) and worker from dist/, each its own process, plus a tenant
@@ -139,22 +190,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     if (!existsSync(join(ROOT, built)))
       throw new Error(`${built} is missing: run \`bash scripts/setup.sh\` first (scripts/test.sh does)`);
   }
-  mkdirSync(LOGS, { recursive: true });
-  const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack('web');
-
-  const children: ChildProcess[] = [];
-  const teardown = async () => {
-    await Promise.all(children.map(stop));
-    if (process.env.LABKEYS_KEEP_BROWSER_DB !== '1') await database.drop();
-    await dropQueueKeys(services.redisUrl, queuePrefix);
-  };
+  const stack = await startStack('web');
+  const { env, apiUrl, awsUrl, database } = stack;
+  const teardown = () => stopStack(stack);
   try {
-    children.push(start('aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(awsPort)], env));
-    await waitFor(`${awsUrl}/_aws-local/health`, children[0], 'aws-local');
-    children.push(start('api', 'dist/apps/api/src/main.js', [], env));
-    children.push(start('worker', 'dist/apps/worker/src/main.js', [], env));
-    await waitFor(`${apiUrl}/health`, children[1], 'the api');
-
     const tenant = createTenant(env, 'Northfield School', OWNER.email, OWNER.name);
 
     process.env.LABKEYS_WEB_URL = apiUrl;

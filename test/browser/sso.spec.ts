@@ -1,10 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import type { DemoClass } from '../../scripts/demo/demo-seed';
-import { dropQueueKeys, type FreshDatabase } from '../../scripts/support/local-services';
 import { startOidcProvider, type TestOidcProvider } from '../support/oidc-provider';
-import { ADMIN, freshStack, start, stop, waitFor } from './global-setup';
+import { ADMIN, startStack, stopStack, type Stack } from './global-setup';
 import { look, watchConsole } from './support/look';
 
 /**
@@ -20,31 +18,16 @@ const { seedDemoClass } = require(
 const PASSWORD = 'school password 1';
 const SCHOOL = 'Demo University';
 
-interface Stack {
-  apiUrl: string;
-  aws: ChildProcess;
-  api: ChildProcess;
-  worker: ChildProcess;
-  database: FreshDatabase;
-  redisUrl: string;
-  queuePrefix: string;
-}
-
 let stack: Stack;
 let demo: DemoClass;
 let provider: TestOidcProvider;
 let tenantId: string;
 
 test.beforeAll(async () => {
-  const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack('sso', {
+  stack = await startStack('sso', {
     API_RATE_LIMIT_PER_MINUTE: '100000',
   });
-  const aws = start('sso-aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(awsPort)], env);
-  await waitFor(`${awsUrl}/_aws-local/health`, aws, 'aws-local');
-  const api = start('sso-api', 'dist/apps/api/src/main.js', [], env);
-  const worker = start('sso-worker', 'dist/apps/worker/src/main.js', [], env);
-  stack = { apiUrl, aws, api, worker, database, redisUrl: services.redisUrl, queuePrefix };
-  await waitFor(`${apiUrl}/health`, api, 'the api');
+  const { apiUrl, awsUrl, database } = stack;
   demo = await seedDemoClass(database.url, apiUrl, awsUrl, ADMIN, 'assumeRole');
   provider = await startOidcProvider({
     clients: [
@@ -83,10 +66,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await provider?.stop();
-  if (!stack) return;
-  await Promise.all([stack.api, stack.worker, stack.aws].map(stop));
-  await stack.database.drop();
-  await dropQueueKeys(stack.redisUrl, stack.queuePrefix);
+  if (stack) await stopStack(stack);
 });
 
 /** At the school's own sign-in page: its login form, then its consent form, as a person fills them in. */

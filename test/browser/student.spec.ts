@@ -1,10 +1,9 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import type { DemoClass } from '../../scripts/demo/demo-seed';
-import { dropQueueKeys, type FreshDatabase } from '../../scripts/support/local-services';
-import { ADMIN, freshStack, start, stop, waitFor } from './global-setup';
+import { ADMIN, start, startStack, stop, stopStack, waitFor, type Stack } from './global-setup';
 import { look, watchConsole } from './support/look';
 
 /**
@@ -22,23 +21,11 @@ const { seedDemoClass } = require(
 const SESSION_SECONDS = 900;
 const RENEW_AFTER_SECONDS = 60;
 
-interface Stack {
-  apiUrl: string;
-  awsUrl: string;
-  env: NodeJS.ProcessEnv;
-  aws: ChildProcess;
-  api: ChildProcess;
-  worker: ChildProcess;
-  database: FreshDatabase;
-  redisUrl: string;
-  queuePrefix: string;
-}
-
 let stack: Stack;
 let demo: DemoClass;
 
 test.beforeAll(async () => {
-  const { env, apiUrl, awsUrl, awsPort, database, services, queuePrefix } = await freshStack('student', {
+  stack = await startStack('student', {
     RENEW_LEAD_SECONDS: String(SESSION_SECONDS - RENEW_AFTER_SECONDS),
     // Renewals come from each session's own renewal job only, a minute after it was issued.
     SWEEP_INTERVAL_SECONDS: '3600',
@@ -46,12 +33,7 @@ test.beforeAll(async () => {
     // A student held back by aws-local (step 8) is retried for about two minutes before it would fail.
     ISSUE_MAX_ATTEMPTS: '10',
   });
-  const aws = start('student-aws-local', 'dist/apps/aws-local/src/main.js', ['--port', String(awsPort)], env);
-  await waitFor(`${awsUrl}/_aws-local/health`, aws, 'aws-local');
-  const api = start('student-api', 'dist/apps/api/src/main.js', [], env);
-  const worker = start('student-worker', 'dist/apps/worker/src/main.js', [], env);
-  stack = { apiUrl, awsUrl, env, aws, api, worker, database, redisUrl: services.redisUrl, queuePrefix };
-  await waitFor(`${apiUrl}/health`, api, 'the api');
+  const { apiUrl, awsUrl, database } = stack;
   demo = await seedDemoClass(database.url, apiUrl, awsUrl, ADMIN, 'assumeRole', {
     sessionDurationSeconds: SESSION_SECONDS,
     autoRenew: true,
@@ -59,10 +41,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (!stack) return;
-  await Promise.all([stack.api, stack.worker, stack.aws].map(stop));
-  await stack.database.drop();
-  await dropQueueKeys(stack.redisUrl, stack.queuePrefix);
+  if (stack) await stopStack(stack);
 });
 
 /** What `eval "$(pasted text)"` sets in a clean bash: the keys a student would then use. */
