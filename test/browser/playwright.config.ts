@@ -12,7 +12,8 @@ export default defineConfig({
   outputDir: '../../test-results/browser',
   globalSetup: './global-setup.ts',
   fullyParallel: false,
-  workers: 1,
+  // Two files at a time: each school sign-in and student page file runs on a stack of its own.
+  workers: 2,
   retries: 0,
   forbidOnly: true,
   timeout: 15 * 60_000,
