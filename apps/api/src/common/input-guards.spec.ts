@@ -52,11 +52,20 @@ describe('unstorableFields', () => {
     expect(unstorableFields({ emoji: '😀', text: 'plain' }, '')).toEqual([]);
   });
 
-  it('walks a huge document promptly and reports at most 20 fields', () => {
-    const wide = Object.fromEntries(Array.from({ length: 100000 }, (_, i) => [`f${i}`, 'x\u0000']));
-    const { result, ms } = timed(() => unstorableFields(wide, ''));
+  it('stops at 20 reported fields instead of walking the rest of a huge document', () => {
+    // 100,000 students, each with a bad email; every read of an email is counted.
+    let reads = 0;
+    const student = () =>
+      Object.defineProperty({}, 'email', {
+        enumerable: true,
+        get: () => {
+          reads++;
+          return 'x\u0000';
+        },
+      });
+    const result = unstorableFields({ students: Array.from({ length: 100000 }, student) }, '');
     expect(result).toHaveLength(20);
-    expect(ms).toBeLessThan(1000);
+    expect(reads).toBe(20);
     expect(unstorableFields('x'.repeat(1_000_000) + '\ud83d', 'q')).toHaveLength(1);
   });
 });
