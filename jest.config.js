@@ -25,6 +25,24 @@ const shared = {
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.labkeys/'],
 };
 
+/**
+ * End-to-end files that load the machine by themselves (hundreds of sessions, several processes, streams of a
+ * whole class) or measure a pace: the test command runs them one at a time after the others, which run two at a
+ * time. LABKEYS_JEST_FILES=shared runs all but these, =alone only these; unset, everything.
+ */
+const ALONE = [
+  'test/ops/scale-out',
+  'test/revocation/revocation-budget',
+  'test/issuance/lab-start',
+  'test/issuance/pacing',
+  'test/issuance/faults',
+  'test/faults/worker-shutdown',
+  'test/api/bad-input-corpus',
+  'test/repair/flushall',
+];
+const files = process.env.LABKEYS_JEST_FILES;
+const alonePattern = `<rootDir>/(${ALONE.join('|')})`;
+
 module.exports = {
   testTimeout: 60000,
   projects: [
@@ -37,7 +55,8 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: ['<rootDir>/test/aws-local/'],
+      testPathIgnorePatterns: ['<rootDir>/test/aws-local/', ...(files === 'shared' ? [alonePattern] : [])],
+      ...(files === 'alone' ? { testMatch: ALONE.map((path) => `<rootDir>/${path}*.e2e-spec.ts`) } : {}),
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
