@@ -85,7 +85,7 @@ export class SseClient {
         () =>
           reject(
             new Error(
-              `SSE condition not met within ${timeoutMs} ms; got ${this.events.map((e) => e.event).join(', ')}`,
+              `SSE condition not met within ${timeoutMs} ms (stream ${this.closed ? 'closed by the server or the network' : 'still open'}); got ${this.events.length} events: ${this.events.map((e) => e.event).join(', ')}`,
             ),
           ),
         timeoutMs,
