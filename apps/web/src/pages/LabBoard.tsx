@@ -279,7 +279,9 @@ export function LabBoardPage() {
             ...revokeBody(reason),
           }),
         );
-        return r.revoked ? `${s.studentEmail}: revoked.` : `${s.studentEmail}: revoking (not yet revoked).`;
+        return r.revoked
+          ? `${s.studentEmail}: revoked.`
+          : `${s.studentEmail}: revoke sent; their card shows when AWS has applied it.`;
       },
     );
   const extend = () =>
