@@ -295,7 +295,7 @@ export class SsoFlowService {
     const enrollments = student ? await this.studentSessions.currentEnrollments(scope, student.id) : [];
     if (!student || enrollments.length === 0)
       // Which account the school signed in is the likeliest thing to be wrong (a private address), so say it.
-      throw new SsoRefusal('no_enrollment', `${email} is in no current course at this school: ask your instructor.`);
+      throw new SsoRefusal('no_enrollment', `Signed in as ${email}: no current course at this school lists it.`);
     if (attempt.purpose === 'STUDENT_CLI') {
       const code = randomBytes(32).toString('base64url');
       await this.attempts.completeForCli(scope, attempt.id, {
