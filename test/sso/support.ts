@@ -1,10 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AwsLocal } from '@labkeys/aws-local';
-import type { PrismaClient } from '@labkeys/database';
-import { bearer, startTestApi, type TestApi } from '../support/api';
-import { startSchoolAws } from '../support/aws-world';
+import { bearer } from '../support/api';
 import { specQueuePrefix } from '../support/env';
-import { testPrisma } from '../support/factories';
 import {
   CookieJar,
   signInAtProvider,
@@ -12,22 +8,16 @@ import {
   type TestOidcProvider,
   type TestOidcUser,
 } from '../support/oidc-provider';
+import { startPipeline, type Pipeline } from '../support/pipeline';
 import { freePort } from '../support/web-identity';
-import { startTestWorker, type TestWorker } from '../support/worker';
 
 export const CLIENT_ID = 'labkeys-school';
 export const CLIENT_SECRET = `school-client-secret-${randomBytes(12).toString('hex')}`;
 export const PASSWORD = 'correct horse battery staple';
 
-/** The api, a worker and a school's AWS, the api on a port known first (its PUBLIC_URL), and a real OIDC provider. */
-export interface SsoWorld {
-  api: TestApi;
-  worker: TestWorker;
-  aws: AwsLocal;
-  prisma: PrismaClient;
+/** The issuance pipeline, the api on a port known first (its PUBLIC_URL), and a real OIDC provider. */
+export interface SsoWorld extends Pipeline {
   provider: TestOidcProvider;
-  baseUrl: string;
-  close(): Promise<void>;
 }
 
 export async function startSsoWorld(
@@ -49,29 +39,17 @@ export async function startSsoWorld(
     ],
     users,
   });
-  const prisma = testPrisma();
-  const aws = await startSchoolAws(externalIds);
-  const shared = {
-    QUEUE_PREFIX: specQueuePrefix('sso'),
-    PUBLIC_URL: baseUrl,
-    API_RATE_LIMIT_PER_MINUTE: '100000',
-    ...env,
-  };
-  const api = await startTestApi(shared, port);
-  const worker = await startTestWorker(shared);
+  const pipeline = await startPipeline(
+    externalIds,
+    { QUEUE_PREFIX: specQueuePrefix('sso'), PUBLIC_URL: baseUrl, API_RATE_LIMIT_PER_MINUTE: '100000', ...env },
+    port,
+  );
   return {
-    api,
-    worker,
-    aws,
-    prisma,
+    ...pipeline,
     provider,
-    baseUrl,
     close: async () => {
-      await worker.close();
-      await api.close();
-      await aws.close();
+      await pipeline.close();
       await provider.stop();
-      await prisma.$disconnect();
     },
   };
 }

@@ -18,21 +18,26 @@ export interface Pipeline {
 
 /**
  * The whole issuance path for one spec file: a school's AWS (aws-local trusting `externalIds`),
- * the api and a worker sharing a queue prefix of their own, and a Prisma client for arranging rows.
+ * the api and a worker sharing a queue prefix of their own, and a Prisma client for arranging rows. The api
+ * listens on `port` when one is given (0: any free port).
  */
-export async function startPipeline(externalIds: string[], env: Record<string, string> = {}): Promise<Pipeline> {
+export async function startPipeline(
+  externalIds: string[],
+  env: Record<string, string> = {},
+  port = 0,
+): Promise<Pipeline> {
   const prisma = testPrisma();
   const aws = await startSchoolAws(externalIds);
   const shared = { QUEUE_PREFIX: specQueuePrefix('pipe'), ...env };
-  const api = await startTestApi(shared);
+  const api = await startTestApi(shared, port);
   const worker = await startTestWorker(shared);
-  const { port } = api.app.getHttpServer().address() as { port: number };
+  const { port: listening } = api.app.getHttpServer().address() as { port: number };
   return {
     aws,
     api,
     worker,
     prisma,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${listening}`,
     close: async () => {
       await worker.close();
       await api.close();
