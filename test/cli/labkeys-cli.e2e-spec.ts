@@ -1,3 +1,4 @@
+import { studentShellEnv } from '../support/env';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,15 +29,7 @@ describe('the labkeys CLI', () => {
   let room: Classroom;
   let home: string;
 
-  const env = () => ({
-    PATH: process.env.PATH,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-  });
+  const env = () => studentShellEnv(home);
   async function exec(file: string, args: string[], extra: Record<string, string> = {}): Promise<Ran> {
     try {
       const { stdout, stderr } = await run(file, args, { env: { ...env(), ...extra }, timeout: 60_000 });
