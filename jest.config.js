@@ -57,7 +57,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testPathIgnorePatterns: ['<rootDir>/test/aws-local/', ...(files === 'shared' ? [alonePattern] : [])],
       ...(files === 'alone' ? { testMatch: ALONE.map((path) => `<rootDir>/${path}*.e2e-spec.ts`) } : {}),
-      setupFiles: [...shared.setupFiles, '<rootDir>/test/support/worker-database.ts'],
+      setupFiles: [...shared.setupFiles, '<rootDir>/test/support/file-isolation.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApiApp } from '../../apps/api/src/bootstrap';
-import { specQueuePrefix, testEnv } from '../support/env';
+import { testEnv } from '../support/env';
 import { LogCapture } from '../support/log-capture';
 
 const INDEX = '<!doctype html><title>LabKeys</title><div id="root"></div>';
@@ -20,11 +20,7 @@ describe('the dashboard is served by the api, same origin', () => {
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), INDEX);
     writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log("app")');
-    // A queue prefix of its own: the run's is shared with files whose failed sign-ins count against 127.0.0.1.
-    app = await createApiApp(testEnv({ QUEUE_PREFIX: specQueuePrefix('webapp') }), {
-      logStream: new LogCapture(),
-      webDistDir: dir,
-    });
+    app = await createApiApp(testEnv(), { logStream: new LogCapture(), webDistDir: dir });
     await app.listen(0, '127.0.0.1');
     http = request(app.getHttpServer());
   });
