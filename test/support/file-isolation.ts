@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /**
  * Runs before each end-to-end file, in its Jest worker. Two files run at once must not see each other's work:
  * - the database: worker 1 keeps the run's first, worker N its copy `<name>_wN` (see the global setup), because a
@@ -14,8 +16,6 @@ if (Number(worker) > 1 && databases[Number(worker) - 1] && process.env.DATABASE_
   process.env.DATABASE_URL = url.toString();
 }
 
-// The worker process outlives its files, so the run's prefix and the count of files are kept beside it.
-process.env.LABKEYS_E2E_RUN_PREFIX ??= process.env.QUEUE_PREFIX;
-const files = Number(process.env.LABKEYS_E2E_FILES_IN_WORKER ?? '0') + 1;
-process.env.LABKEYS_E2E_FILES_IN_WORKER = String(files);
-process.env.QUEUE_PREFIX = `${process.env.LABKEYS_E2E_RUN_PREFIX}w${worker}f${files.toString(36)}`;
+// Jest gives every file a fresh copy of its worker's environment, so nothing set here survives into the next file
+// and a counter would read 1 each time: a random part keeps the prefixes of one worker's files apart.
+process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX}w${worker}${randomBytes(3).toString('hex')}`;
