@@ -7,6 +7,7 @@ import { freePort } from '../../scripts/support/local-services';
 export { freePort };
 import { ADMIN_CREDENTIALS } from './aws-world';
 import { bearer, startTestApi, type TestApi } from './api';
+import { createClassroom, type Classroom, type ClassroomOptions } from './classroom';
 import { specQueuePrefix } from './env';
 import { testPrisma } from './factories';
 import { startTestWorker, type TestWorker } from './worker';
@@ -94,6 +95,20 @@ export async function applyWebIdentitySetup(pipe: WebIdentityPipeline, ownerToke
     .body;
   await createFromSetup(pipe.aws.url, setup);
   return setup;
+}
+
+/**
+ * A classroom whose connection is in webIdentity mode, with the OIDC provider and roles its `/setup` names created
+ * in aws-local (the external id is not used in this mode).
+ */
+export async function createWebIdentityClassroom(
+  pipe: WebIdentityPipeline,
+  options: Omit<ClassroomOptions, 'endpoint' | 'externalId'>,
+): Promise<Classroom> {
+  const room = await createClassroom(pipe.prisma, { ...options, endpoint: pipe.aws.url, externalId: 'unused' });
+  await pipe.prisma.awsConnection.update({ where: { id: room.connectionId }, data: { mode: 'WEB_IDENTITY' } });
+  await applyWebIdentitySetup(pipe, room.ownerToken, room.connectionId);
+  return room;
 }
 
 export async function createFromSetup(

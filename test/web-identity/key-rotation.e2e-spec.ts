@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { OidcIssuer } from '@labkeys/oidc';
 import { bearer } from '../support/api';
-import { createClassroom, type Classroom } from '../support/classroom';
+import type { Classroom } from '../support/classroom';
 import { eventually, ROOT } from '../support/processes';
 import {
-  applyWebIdentitySetup,
+  createWebIdentityClassroom,
   startWebIdentityPipeline,
   withoutAwsCredentials,
   type WebIdentityPipeline,
@@ -57,13 +57,7 @@ describe('OIDC key rotation during a running lab', () => {
       OIDC_KEY_PUBLISH_LEAD_SECONDS: String(PUBLISH_LEAD_SECONDS),
       REVOCATION_CLOCK_MARGIN_SECONDS: String(MARGIN_SECONDS),
     });
-    room = await createClassroom(pipe.prisma, {
-      students: 3,
-      endpoint: pipe.aws.url,
-      externalId: 'unused-in-web-identity',
-    });
-    await pipe.prisma.awsConnection.update({ where: { id: room.connectionId }, data: { mode: 'WEB_IDENTITY' } });
-    await applyWebIdentitySetup(pipe, room.ownerToken, room.connectionId);
+    room = await createWebIdentityClassroom(pipe, { students: 3 });
     await pipe.api.http.post(`/v1/labs/${room.labId}/start`).set(bearer(room.ownerToken)).expect(202);
     for (const s of room.students) await fetchCreds(s);
   }, 120_000);

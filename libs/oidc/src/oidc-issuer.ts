@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import { STS_AUDIENCE, type WebIdentityTokenRequest, type WebIdentityTokenSource } from '@labkeys/aws';
 import { AppConfig } from '@labkeys/config';
 import { OidcKeyRepository, UnitOfWork } from '@labkeys/database';
-import { keyRingOf, SecretSealer } from '@labkeys/secrets';
+import { keyRingOf, SealedSecretError, SecretSealer } from '@labkeys/secrets';
 import { signRs256 } from './jwt';
 import { OidcKeyStore } from './oidc-key.store';
+import { SigningKeyUnreadableError } from './signing-key-unreadable.error';
 import type { LoadedKey, PublicJwk } from './signing-key';
 
 interface Snapshot {
@@ -115,7 +116,7 @@ export class OidcIssuer implements WebIdentityTokenSource {
       }),
       ...(request.sourceIdentity !== undefined && { 'https://aws.amazon.com/source_identity': request.sourceIdentity }),
     };
-    return signRs256(claims, key.privateKey(), key.kid);
+    return signRs256(claims, openPrivateKey(key), key.kid);
   }
 
   /** The keys and "now" on Postgres' clock; re-read every `refreshMs`, one read shared by concurrent callers. */
@@ -144,4 +145,13 @@ function signingKey(keys: LoadedKey[], now: number): LoadedKey | undefined {
   return keys
     .filter((k) => k.activatesAt.getTime() <= now && (k.retiredAt === null || k.retiredAt.getTime() > now))
     .at(-1);
+}
+
+/** The key's private part; one the key ring cannot open is named as a signing key the operator must mend. */
+function openPrivateKey(key: LoadedKey): ReturnType<LoadedKey['privateKey']> {
+  try {
+    return key.privateKey();
+  } catch (error) {
+    throw error instanceof SealedSecretError ? new SigningKeyUnreadableError(key.kid, error) : error;
+  }
 }

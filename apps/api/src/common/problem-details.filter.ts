@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import { AwsCallError } from '@labkeys/aws';
 import { DomainError, ValidationError, type DomainErrorCode } from '@labkeys/core';
 import { InvalidCursorError, isRecordNotFound, isUniqueViolation } from '@labkeys/database';
+import { SigningKeyUnreadableError } from '@labkeys/oidc';
+import { SealedSecretError } from '@labkeys/secrets';
 import { JsonShapeError } from './json-shape';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -137,6 +139,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: 'The resource does not exist.',
       };
     }
+    if (exception instanceof SigningKeyUnreadableError || exception instanceof SealedSecretError) {
+      return keyRingProblem(exception instanceof SigningKeyUnreadableError);
+    }
     return {
       type: problemType('internal'),
       title: 'Internal Server Error',
@@ -182,6 +187,24 @@ function outageProblem(store: Store): ProblemDetails {
     title: 'Service Unavailable',
     status: HttpStatus.SERVICE_UNAVAILABLE,
     detail: `${what} is unavailable for a moment; retry after ${STORE_RETRY_AFTER_SECONDS} seconds.`,
+  };
+}
+
+/**
+ * A stored secret this deployment's key ring cannot open: an operator's configuration, not the caller's input
+ * nor a bug. The log has the kid and the key ring entry; the caller is told who can fix it and how.
+ */
+function keyRingProblem(signingKey: boolean): ProblemDetails {
+  return {
+    type: problemType('key-ring-mismatch'),
+    title: 'Service Unavailable',
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    detail: signingKey
+      ? "LabKeys cannot open its OIDC signing key with this deployment's key ring, so it cannot sign web-identity " +
+        'tokens. An operator must put the key ring entry that sealed it back, or publish a new signing key ' +
+        '(`npm run admin -- oidc rotate`).'
+      : "LabKeys cannot open a secret it stored with this deployment's key ring. An operator must put the key " +
+        'ring entry that sealed it back (the server log names it).',
   };
 }
 
