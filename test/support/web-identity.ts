@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { CreateOpenIDConnectProviderCommand, IAMClient } from '@aws-sdk/client-iam';
 import { startAwsLocal, type AwsLocal } from '@labkeys/aws-local';
 import type { PrismaClient } from '@labkeys/database';
@@ -9,6 +12,7 @@ import { ADMIN_CREDENTIALS } from './aws-world';
 import { bearer, startTestApi, type TestApi } from './api';
 import { createClassroom, type Classroom, type ClassroomOptions } from './classroom';
 import { specQueuePrefix } from './env';
+import { ROOT } from './processes';
 import { testPrisma } from './factories';
 import { startTestWorker, type TestWorker } from './worker';
 
@@ -109,6 +113,25 @@ export async function createWebIdentityClassroom(
   await pipe.prisma.awsConnection.update({ where: { id: room.connectionId }, data: { mode: 'WEB_IDENTITY' } });
   await applyWebIdentitySetup(pipe, room.ownerToken, room.connectionId);
   return room;
+}
+
+/**
+ * The operator's `npm run admin -- oidc rotate`, as the built admin CLI, with this run's environment and the given
+ * publish lead (the deployment's: the same as the api's and worker's).
+ */
+export async function rotateWithAdminCli(
+  publishLeadSeconds: number,
+): Promise<{ kid: string; activatesAt: string; retiring: string[] }> {
+  const env = { ...process.env, OIDC_KEY_PUBLISH_LEAD_SECONDS: String(publishLeadSeconds) };
+  const out = await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'dist/apps/admin/src/main.js'), 'oidc', 'rotate'],
+    {
+      cwd: ROOT,
+      env,
+    },
+  );
+  return JSON.parse(out.stdout.trim()) as { kid: string; activatesAt: string; retiring: string[] };
 }
 
 export async function createFromSetup(

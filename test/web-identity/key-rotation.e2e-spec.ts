@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { OidcIssuer } from '@labkeys/oidc';
 import { bearer } from '../support/api';
 import type { Classroom } from '../support/classroom';
-import { eventually, ROOT } from '../support/processes';
+import { eventually } from '../support/processes';
 import {
   createWebIdentityClassroom,
+  rotateWithAdminCli,
   startWebIdentityPipeline,
   withoutAwsCredentials,
   type WebIdentityPipeline,
 } from '../support/web-identity';
 import { listOwnPrefix, type Creds } from '../revocation/support';
 
-const run = promisify(execFile);
 const LIFETIME_SECONDS = 5;
 const PUBLISH_LEAD_SECONDS = 2;
 const MARGIN_SECONDS = 1;
@@ -72,12 +69,7 @@ describe('OIDC key rotation during a running lab', () => {
     expect(header(await workerToken()).kid).toBe(oldKid);
 
     // The operator's command, with the deployment's configuration (the same publish lead as the api and worker).
-    const cli = { ...process.env, OIDC_KEY_PUBLISH_LEAD_SECONDS: String(PUBLISH_LEAD_SECONDS) };
-    const out = await run(process.execPath, [join(ROOT, 'dist/apps/admin/src/main.js'), 'oidc', 'rotate'], {
-      cwd: ROOT,
-      env: cli,
-    });
-    const rotation = JSON.parse(out.stdout.trim()) as { kid: string; activatesAt: string; retiring: string[] };
+    const rotation = await rotateWithAdminCli(PUBLISH_LEAD_SECONDS);
     expect(rotation.retiring).toEqual([oldKid]);
     const activatesAt = Date.parse(rotation.activatesAt);
     const retiredRow = await pipe.prisma.oidcSigningKey.findUniqueOrThrow({ where: { kid: oldKid } });

@@ -1,21 +1,18 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { OidcKeyRepository, UnitOfWork } from '@labkeys/database';
 import { OidcKeyStore } from '@labkeys/oidc';
 import { SecretSealer } from '@labkeys/secrets';
 import { bearer } from '../support/api';
 import type { Classroom } from '../support/classroom';
-import { eventually, ROOT } from '../support/processes';
+import { eventually } from '../support/processes';
 import {
   createWebIdentityClassroom,
+  rotateWithAdminCli,
   startWebIdentityPipeline,
   withoutAwsCredentials,
   type WebIdentityPipeline,
 } from '../support/web-identity';
 
-const run = promisify(execFile);
 const PUBLISH_LEAD_SECONDS = 1;
 
 /**
@@ -70,12 +67,7 @@ describe('an OIDC signing key the key ring cannot open', () => {
     expect(JSON.stringify(refused.body)).not.toContain('elsewhere');
 
     // The operator's command, with this deployment's key ring: a new key that signs after the publish lead.
-    const cli = { ...process.env, OIDC_KEY_PUBLISH_LEAD_SECONDS: String(PUBLISH_LEAD_SECONDS) };
-    const out = await run(process.execPath, [join(ROOT, 'dist/apps/admin/src/main.js'), 'oidc', 'rotate'], {
-      cwd: ROOT,
-      env: cli,
-    });
-    const rotation = JSON.parse(out.stdout.trim()) as { kid: string; retiring: string[] };
+    const rotation = await rotateWithAdminCli(PUBLISH_LEAD_SECONDS);
     expect(rotation.retiring).toEqual([planted]);
 
     const verified = await eventually(
