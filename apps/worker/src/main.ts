@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { loadEnvOrExit } from '@labkeys/config';
 import { runMigrations } from '@labkeys/database';
 import { installProcessHandlers } from '@labkeys/logging';
+import { enableProcessMetrics } from '@labkeys/metrics';
 import { JOB_CATALOGUE } from '@labkeys/queues';
 import { assertHandlersCoverCatalogue, WorkerBootError } from './dispatch/handler-coverage';
 import { startWorkerHttp } from './ops/worker-http';
@@ -12,6 +13,7 @@ import { WORKER_JOB_HANDLERS, WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   const env = loadEnvOrExit('worker');
   installProcessHandlers('worker', env.LOG_LEVEL);
+  enableProcessMetrics();
   // Refuse to start before touching Redis or Postgres when a job has no handler or two.
   assertHandlersCoverCatalogue(JOB_CATALOGUE, WORKER_JOB_HANDLERS);
   if (env.MIGRATE_ON_START) await runMigrations(env.DATABASE_URL, { lockTimeoutMs: env.MIGRATION_LOCK_TIMEOUT_MS });

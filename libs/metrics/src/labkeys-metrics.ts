@@ -10,7 +10,12 @@ import { withTimeout } from '@labkeys/database';
 export const metricsRegistry = new Registry();
 
 let defaultsOn = false;
-/** Node's process metrics (CPU, memory, event loop lag, GC); once per process. */
+/**
+ * Node's process metrics (CPU, memory, event loop lag, GC); once per process, from its entry point (main.ts). The
+ * event loop monitor they start lives as long as the process and cannot be stopped, so an application built and
+ * closed inside another process (the end-to-end specs, the admin CLI) must not start it: it would keep that
+ * application's modules alive after close.
+ */
 export function enableProcessMetrics(): void {
   if (defaultsOn) return;
   defaultsOn = true;

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DatabaseHealth, OperationsRepository } from '@labkeys/database';
 import { ALL_QUEUES, JobProducer } from '@labkeys/queues';
-import { cachedReading, enableProcessMetrics, setMetricSource } from './labkeys-metrics';
+import { cachedReading, setMetricSource } from './labkeys-metrics';
 
 /** Sessions and revocations are counted over all tenants: at most once per this period per process. */
 export const POSTGRES_READ_EVERY_MS = 15_000;
@@ -10,7 +10,10 @@ export const QUEUE_READ_EVERY_MS = 2_000;
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
-/** The scrape-time figures both the api and the worker publish: process, sessions, revocations, queues, pool. */
+/**
+ * The scrape-time figures both the api and the worker publish: sessions, revocations, queues, pool. Process metrics
+ * are started by each process's entry point (`enableProcessMetrics`).
+ */
 @Injectable()
 export class SystemMetricsSources implements OnModuleInit {
   constructor(
@@ -20,7 +23,6 @@ export class SystemMetricsSources implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    enableProcessMetrics();
     setMetricSource(
       'sessionsByState',
       cachedReading(POSTGRES_READ_EVERY_MS, () => this.operations.systemCountSessionsByState()),
