@@ -21,7 +21,8 @@ const shared = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     ...pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   },
-  setupFiles: ['reflect-metadata'],
+  // Each file's AsyncLocalStorage instances are released when the next starts (see test/support/async-context.ts).
+  setupFiles: ['reflect-metadata', '<rootDir>/test/support/async-context.ts'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.labkeys/'],
 };
 
