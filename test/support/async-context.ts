@@ -21,8 +21,8 @@ if (!hooks[KEY]) {
   const tracking: Tracking = { created: [] };
   const Original = asyncHooks.AsyncLocalStorage;
   class TrackedAsyncLocalStorage<T> extends Original<T> {
-    constructor() {
-      super();
+    constructor(...options: ConstructorParameters<typeof Original>) {
+      super(...options);
       tracking.created.push(new WeakRef(this));
     }
   }
